@@ -1,0 +1,33 @@
+/*
+ * extension.c - the Talaash tokenizer as a loadable SQLite extension, so
+ * the sqlite3 shell can query a Talaash database:
+ *
+ *   sqlite3 talaash.db
+ *   sqlite> .load /usr/local/lib/talaash/talaash
+ *   sqlite> SELECT rowid FROM passages_fts WHERE passages_fts MATCH 'haqqani';
+ *
+ * The entry point's name follows SQLite's rule for a file named
+ * talaash.so: sqlite3_talaash_init.
+ */
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT1
+
+#include "talaash.h"
+
+#ifdef _WIN32
+__declspec(dllexport)
+#endif
+int
+sqlite3_talaash_init(sqlite3 *db, char **errmsg,
+                     const sqlite3_api_routines *api)
+{
+    int rc;
+
+    SQLITE_EXTENSION_INIT2(api);
+    rc = tl_tokenizer_register(db);
+    if (rc != SQLITE_OK && errmsg != NULL)
+        *errmsg = sqlite3_mprintf("talaash: cannot register the '%s' "
+                                  "tokenizer (is FTS5 missing?)",
+                                  TL_TOKENIZER_NAME);
+    return rc;
+}

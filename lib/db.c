@@ -1,0 +1,152 @@
+/*
+ * db.c - choosing, opening and closing the database.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "talaash.h"
+
+#define BUSY_TIMEOUT_MS 5000
+
+enum tl_status
+tl_db_default_path(const char *explicit_path, struct tl_buf *buf,
+                   struct tl_error *err)
+{
+    const char *env, *home;
+    enum tl_status st;
+
+    tl_buf_reset(buf);
+    if (explicit_path != NULL && explicit_path[0] != '\0')
+        st = tl_buf_append(buf, explicit_path, strlen(explicit_path));
+    else if ((env = getenv("TALAASH_DB")) != NULL && env[0] != '\0')
+        st = tl_buf_append(buf, env, strlen(env));
+    else if ((env = getenv("XDG_DATA_HOME")) != NULL && env[0] == '/')
+        st = tl_buf_appendf(buf, "%s/talaash/talaash.db", env);
+    else if ((home = getenv("HOME")) != NULL && home[0] != '\0')
+        st = tl_buf_appendf(buf, "%s/.local/share/talaash/talaash.db", home);
+    else
+        return tl_error_set(err, TL_ERR_USAGE, "cannot choose a database: "
+                            "HOME is not set; give --db PATH");
+    if (st != TL_OK)
+        return tl_error_set(err, st, "database path too long");
+    return TL_OK;
+}
+
+enum tl_status
+tl_mkdir_parents(const char *path, struct tl_error *err)
+{
+    struct tl_buf dir;
+    enum tl_status st = TL_OK;
+    char *slash;
+
+    tl_buf_init(&dir, 0);
+    if (tl_buf_append(&dir, path, strlen(path)) != TL_OK)
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    slash = strrchr(dir.data, '/');
+    if (slash == NULL || slash == dir.data)
+        goto out;
+    *slash = '\0';
+    for (char *p = dir.data + 1; ; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char saved = *p;
+        *p = '\0';
+        if (mkdir(dir.data, 0777) != 0 && errno != EEXIST) {
+            st = tl_error_set(err, TL_ERR_IO, "cannot create folder '%s': %s",
+                              dir.data, strerror(errno));
+            goto out;
+        }
+        *p = saved;
+        if (saved == '\0')
+            break;
+    }
+out:
+    tl_buf_release(&dir);
+    return st;
+}
+
+static enum tl_status
+exec(sqlite3 *db, const char *sql, const char *path, struct tl_error *err)
+{
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return tl_error_set(err, TL_ERR_DB, "database '%s': %s", path,
+                            sqlite3_errmsg(db));
+    return TL_OK;
+}
+
+enum tl_status
+tl_db_open(const char *path, enum tl_db_mode mode, sqlite3 **db_out,
+           struct tl_error *err)
+{
+    sqlite3 *db = NULL;
+    enum tl_status st;
+    int flags, rc;
+    struct stat sb;
+
+    *db_out = NULL;
+    if (mode == TL_DB_READONLY) {
+        if (stat(path, &sb) != 0)
+            return tl_error_set(err, TL_ERR_IO, "no database at '%s'; build "
+                                "one with: talaash-index --db '%s' FOLDER",
+                                path, path);
+        flags = SQLITE_OPEN_READONLY;
+    } else {
+        st = tl_mkdir_parents(path, err);
+        if (st != TL_OK)
+            return st;
+        flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    }
+    rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        st = tl_error_set(err, TL_ERR_DB, "cannot open database '%s': %s",
+                          path, db != NULL ? sqlite3_errmsg(db)
+                                           : sqlite3_errstr(rc));
+        goto fail;
+    }
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+    if (tl_tokenizer_register(db) != SQLITE_OK) {
+        st = tl_error_set(err, TL_ERR_DB, "this SQLite (%s) was built "
+                          "without FTS5; install a libsqlite3 with FTS5 "
+                          "(Debian's libsqlite3-0 has it)",
+                          sqlite3_libversion());
+        goto fail;
+    }
+    st = exec(db, "PRAGMA foreign_keys = ON", path, err);
+    if (st != TL_OK)
+        goto fail;
+    if (mode == TL_DB_READWRITE) {
+        st = exec(db, "PRAGMA journal_mode = WAL", path, err);
+        if (st == TL_OK)
+            st = exec(db, "PRAGMA synchronous = NORMAL", path, err);
+        if (st == TL_OK)
+            st = tl_schema_migrate(db, err);
+    } else {
+        st = tl_schema_check(db, err);
+    }
+    if (st != TL_OK) {
+        if (err != NULL && strstr(err->msg, path) == NULL) {
+            /* name the file in the message */
+            char msg[TL_ERROR_MAX];
+            snprintf(msg, sizeof msg, "%s", err->msg);
+            tl_error_set(err, st, "database '%s': %s", path, msg);
+        }
+        goto fail;
+    }
+    *db_out = db;
+    return TL_OK;
+fail:
+    tl_db_close(db);
+    return st;
+}
+
+void
+tl_db_close(sqlite3 *db)
+{
+    if (db == NULL)
+        return;
+    sqlite3_close_v2(db);
+}

@@ -1,0 +1,139 @@
+/*
+ * schema.c - schema migrations.  The SQL lives in schema/NNN-*.sql and is
+ * compiled in by schema/embed.py; migration N brings a database from
+ * PRAGMA user_version N-1 to N.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "talaash.h"
+
+extern const char *const tl_schema_sql[];
+extern const size_t tl_schema_count;
+
+int
+tl_schema_latest(void)
+{
+    return (int)tl_schema_count;
+}
+
+static enum tl_status
+user_version(sqlite3 *db, int *v_out, struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL)
+        != SQLITE_OK)
+        return tl_error_db(err, db, "reading the schema version");
+    rc = sqlite3_step(st);
+    *v_out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return tl_error_db(err, db, "reading the schema version");
+    return TL_OK;
+}
+
+static enum tl_status
+refuse_newer(int v, struct tl_error *err)
+{
+    return tl_error_set(err, TL_ERR_SCHEMA,
+                        "database has schema version %d but this talaash "
+                        "knows only up to %d; upgrade talaash", v,
+                        tl_schema_latest());
+}
+
+/* Runs migration `to` (1-based) and sets user_version, in one
+ * transaction; re-reads the version under the write lock so two
+ * processes never apply the same step twice. */
+static enum tl_status
+step(sqlite3 *db, int to, int *done_out, struct tl_error *err)
+{
+    char pragma[64];
+    enum tl_status st;
+    int v;
+
+    *done_out = 0;
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "upgrading the schema");
+    st = user_version(db, &v, err);
+    if (st != TL_OK)
+        goto fail;
+    if (v >= to) {              /* another process got there first */
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+        return TL_OK;
+    }
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", to);
+    if (sqlite3_exec(db, tl_schema_sql[to - 1], NULL, NULL, NULL) != SQLITE_OK
+        || sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
+        st = tl_error_set(err, TL_ERR_DB,
+                          "upgrading the schema to version %d: %s", to,
+                          sqlite3_errmsg(db));
+        goto fail;
+    }
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        st = tl_error_db(err, db, "upgrading the schema");
+        goto fail;
+    }
+    *done_out = 1;
+    return TL_OK;
+fail:
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return st;
+}
+
+enum tl_status
+tl_schema_migrate(sqlite3 *db, struct tl_error *err)
+{
+    enum tl_status st;
+    int v, done;
+
+    st = user_version(db, &v, err);
+    if (st != TL_OK)
+        return st;
+    if (v > tl_schema_latest())
+        return refuse_newer(v, err);
+    for (int to = v + 1; to <= tl_schema_latest(); to++) {
+        st = step(db, to, &done, err);
+        if (st != TL_OK)
+            return st;
+    }
+    return tl_schema_check(db, err);
+}
+
+enum tl_status
+tl_schema_check(sqlite3 *db, struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum tl_status rs;
+    int v, rc, tokver = -1;
+
+    rs = user_version(db, &v, err);
+    if (rs != TL_OK)
+        return rs;
+    if (v > tl_schema_latest())
+        return refuse_newer(v, err);
+    if (v == 0)
+        return tl_error_set(err, TL_ERR_SCHEMA,
+                            "not a Talaash database (no schema); build one "
+                            "with talaash-index");
+    if (v < tl_schema_latest())
+        return tl_error_set(err, TL_ERR_SCHEMA,
+                            "database has the older schema version %d; run "
+                            "talaash-index once to upgrade it", v);
+    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = "
+                           "'tokenizer_version'", -1, &st, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "reading the tokenizer version");
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        tokver = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return tl_error_db(err, db, "reading the tokenizer version");
+    if (tokver != TL_TOKENIZER_VERSION)
+        return tl_error_set(err, TL_ERR_SCHEMA,
+                            "database was indexed with tokenizer version %d "
+                            "but this talaash uses version %d; delete it and "
+                            "index again", tokver, TL_TOKENIZER_VERSION);
+    return TL_OK;
+}

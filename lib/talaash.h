@@ -1,0 +1,286 @@
+/*
+ * talaash.h - the public interface of libtalaash, shared by talaash-index
+ * and talaash.  The library never prints and never exits: every fallible
+ * function returns an enum tl_status and fills a struct tl_error with one
+ * line naming the file, line or query position.
+ */
+#ifndef TALAASH_H
+#define TALAASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sqlite3.h>
+
+#ifndef TL_VERSION
+#define TL_VERSION "0.1.0"
+#endif
+
+/* ---- errors (error.c) ------------------------------------------------ */
+
+enum tl_status {
+    TL_OK = 0,
+    TL_ERR_USAGE,       /* bad argument or option value */
+    TL_ERR_IO,          /* file system */
+    TL_ERR_DB,          /* SQLite */
+    TL_ERR_SCHEMA,      /* database from a newer/older Talaash */
+    TL_ERR_NOMEM,
+    TL_ERR_INPUT,       /* unusable input file (empty, binary, ...) */
+    TL_ERR_QUERY,       /* the user's query cannot be searched */
+};
+
+#define TL_ERROR_MAX 512
+
+struct tl_error {
+    enum tl_status code;
+    char msg[TL_ERROR_MAX];
+};
+
+/* Sets err (may be NULL) to code and a printf-style message; returns code. */
+enum tl_status
+tl_error_set(struct tl_error *err, enum tl_status code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Sets err to TL_ERR_DB with "WHAT: sqlite3_errmsg(db)"; returns TL_ERR_DB. */
+enum tl_status
+tl_error_db(struct tl_error *err, sqlite3 *db, const char *what);
+
+/* ---- growable text (buf.c) ------------------------------------------- */
+
+/* Always NUL-terminated once anything was appended; never grows past max. */
+struct tl_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+    size_t max;         /* 0 means TL_BUF_DEFAULT_MAX */
+};
+
+#define TL_BUF_DEFAULT_MAX ((size_t)1 << 31)
+
+void tl_buf_init(struct tl_buf *b, size_t max);
+void tl_buf_release(struct tl_buf *b);
+void tl_buf_reset(struct tl_buf *b);
+enum tl_status tl_buf_append(struct tl_buf *b, const char *p, size_t n);
+enum tl_status tl_buf_appendf(struct tl_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ---- the Snowball tokenizer (tokenizer.c) ---------------------------- */
+
+#define TL_TOKENIZER_NAME "snowball"
+/* Bump whenever the tokens produced for some text change: a database
+ * indexed with another version must be rebuilt. */
+#define TL_TOKENIZER_VERSION 1
+/* Tokens longer than this many bytes are cut (at a character boundary);
+ * tokens up to TL_STEM_MAX bytes are stemmed. */
+#define TL_TOKEN_MAX 200
+#define TL_STEM_MAX 64
+
+/* Registers the "snowball" FTS5 tokenizer on db.  Returns an SQLite
+ * result code (SQLITE_ERROR when this SQLite has no FTS5). */
+int tl_tokenizer_register(sqlite3 *db);
+
+/* Called once per token: tok/len is the folded, stemmed token (valid only
+ * during the call), start/end its byte range in the original text. Return
+ * non-zero to stop. */
+typedef int (*tl_token_fn)(void *ctx, const char *tok, int len, int start,
+                           int end);
+
+/* Tokenizes text exactly as the index does, through the tokenizer
+ * registered on db.  flags: FTS5_TOKENIZE_DOCUMENT or _QUERY. */
+enum tl_status
+tl_tokenizer_each(sqlite3 *db, const char *text, int len, int flags,
+                  tl_token_fn fn, void *ctx, struct tl_error *err);
+
+/* ---- database (db.c, schema.c) --------------------------------------- */
+
+enum tl_db_mode { TL_DB_READONLY, TL_DB_READWRITE };
+
+/* Fills buf with the database path: explicit (may be NULL), else
+ * $TALAASH_DB, else $XDG_DATA_HOME/talaash/talaash.db, else
+ * ~/.local/share/talaash/talaash.db. */
+enum tl_status
+tl_db_default_path(const char *explicit_path, struct tl_buf *buf,
+                   struct tl_error *err);
+
+/* Opens (read-write: creating it and its folder, migrating the schema)
+ * the database at path, registers the tokenizer, sets WAL, foreign keys
+ * and a busy timeout.  *db_out is NULL on failure; close with
+ * tl_db_close(). */
+enum tl_status
+tl_db_open(const char *path, enum tl_db_mode mode, sqlite3 **db_out,
+           struct tl_error *err);
+
+void tl_db_close(sqlite3 *db);
+
+/* The schema version this build writes (the number of migrations). */
+int tl_schema_latest(void);
+
+/* Brings db's schema to tl_schema_latest(), one transaction per step;
+ * refuses a database written by a newer version. */
+enum tl_status tl_schema_migrate(sqlite3 *db, struct tl_error *err);
+
+/* Checks (without writing) that db has the current schema and was
+ * indexed with this tokenizer version. */
+enum tl_status tl_schema_check(sqlite3 *db, struct tl_error *err);
+
+/* ---- articles and passages (article.c, passage.c) -------------------- */
+
+enum tl_format { TL_FORMAT_TEXT, TL_FORMAT_MARKDOWN };
+
+struct tl_span {
+    size_t start;       /* byte offsets into the article text */
+    size_t end;
+};
+
+struct tl_article {
+    char *path;         /* as given (owned) */
+    struct tl_buf text; /* the file's bytes, NUL-terminated */
+    enum tl_format format;
+    char hash[33];      /* XXH3-128 of the bytes, lower-case hex */
+    int64_t size;
+    int64_t mtime_ns;
+    char *title;        /* owned, "" when unknown */
+    char *author;       /* owned, "" when unknown */
+};
+
+void tl_article_init(struct tl_article *a);
+void tl_article_release(struct tl_article *a);
+
+/* The format for a path by its extension; returns 0 when the file is not
+ * one talaash-index reads. */
+int tl_format_of_path(const char *path, enum tl_format *fmt_out);
+
+/* Reads path into a (size, mtime, hash, text, format).  TL_ERR_INPUT for
+ * an empty or binary file. */
+enum tl_status
+tl_article_load(const char *path, struct tl_article *a, struct tl_error *err);
+
+/* Where the article's body begins in a->text: after a byte-order mark
+ * and, in Markdown, a front matter block. */
+size_t tl_article_body_offset(const struct tl_article *a);
+
+/* Fills a->title from the text (first heading-like line). */
+enum tl_status tl_article_extract(struct tl_article *a, struct tl_error *err);
+
+/* Splits text into passages: paragraphs separated by blank lines, or by
+ * single line breaks where the text has no blank line.  Spans exclude
+ * surrounding white space; *spans_out is malloc'd, free() it. */
+enum tl_status
+tl_passages_split(const char *text, size_t len, struct tl_span **spans_out,
+                  size_t *n_out, struct tl_error *err);
+
+/* ---- storing articles (store.c) -------------------------------------- */
+
+struct tl_store;
+
+enum tl_store_state {
+    TL_STORE_NEW,       /* no article at this path */
+    TL_STORE_UNCHANGED, /* same size and mtime, or same content hash */
+    TL_STORE_CHANGED,
+};
+
+enum tl_status
+tl_store_new(sqlite3 *db, struct tl_store **out, struct tl_error *err);
+void tl_store_free(struct tl_store *s);
+
+/* Is the file at path (with this size and mtime) already indexed as is? */
+enum tl_status
+tl_store_lookup(struct tl_store *s, const char *path, int64_t size,
+                int64_t mtime_ns, enum tl_store_state *state_out,
+                struct tl_error *err);
+
+/* True when the stored article at a->path has a->hash (the bytes did not
+ * change, only the mtime): records the new mtime. */
+enum tl_status
+tl_store_touch_if_same(struct tl_store *s, const struct tl_article *a,
+                       int *same_out, struct tl_error *err);
+
+/* Writes (replacing any older version) a and its passages.  Must be
+ * called inside tl_store_begin()/tl_store_commit(). */
+enum tl_status
+tl_store_put(struct tl_store *s, const struct tl_article *a,
+             const struct tl_span *spans, size_t n_spans,
+             struct tl_error *err);
+
+enum tl_status tl_store_begin(struct tl_store *s, struct tl_error *err);
+enum tl_status tl_store_commit(struct tl_store *s, struct tl_error *err);
+void tl_store_rollback(struct tl_store *s);
+
+/* ---- searching (search.c) -------------------------------------------- */
+
+/* Column weights given to bm25(): body, title, author. */
+#define TL_WEIGHT_BODY 1.0
+#define TL_WEIGHT_TITLE 4.0
+#define TL_WEIGHT_AUTHOR 2.0
+
+struct tl_hit {
+    int rank;           /* 1-based */
+    double score;       /* positive, higher is better */
+    int64_t passage_id;
+    int passage;        /* 1-based ordinal within the article */
+    const char *path;   /* borrowed: valid until the next tl_search_next */
+    const char *title;
+    const char *author;
+    const char *snippet; /* markers TL_MARK_OPEN/TL_MARK_CLOSE around hits */
+};
+
+/* Control characters that bracket matched words in tl_hit.snippet; the
+ * writers turn them into colour or remove them. */
+#define TL_MARK_OPEN "\x02"
+#define TL_MARK_CLOSE "\x03"
+#define TL_ELLIPSIS "\xe2\x80\xa6"
+
+struct tl_search;
+
+/* Builds the FTS5 expression for the user's words: every word must
+ * occur; each word is quoted, so no user text is parsed as syntax.
+ * Words with no token (punctuation) are dropped; TL_ERR_QUERY when none
+ * is left.  Appends to out. */
+enum tl_status
+tl_query_build(sqlite3 *db, const char *const *words, int n_words, struct tl_buf *out,
+               struct tl_error *err);
+
+/* Starts a search for the FTS5 expression match, best first. */
+enum tl_status
+tl_search_new(sqlite3 *db, const char *match, int limit,
+              struct tl_search **out, struct tl_error *err);
+
+/* Fills hit with the next result; *done_out is 1 when there is none. */
+enum tl_status
+tl_search_next(struct tl_search *s, struct tl_hit *hit, int *done_out,
+               struct tl_error *err);
+
+void tl_search_free(struct tl_search *s);
+
+/* ---- command-line helpers (cli.c): the only code that writes stderr -- */
+
+enum tl_color { TL_COLOR_AUTO, TL_COLOR_ALWAYS, TL_COLOR_NEVER };
+
+/* Remembers the program's name for messages. */
+void tl_cli_init(const char *prog);
+const char *tl_cli_prog(void);
+/* "prog: message" on stderr. */
+void tl_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "prog: warning: message" on stderr. */
+void tl_cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A line of information on stderr (unless quiet). */
+void tl_cli_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "prog: message" and "Try 'prog --help'..." on stderr; returns 2. */
+int tl_cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Parses --color's value; 0 when it is not auto, always or never. */
+int tl_cli_parse_color(const char *s, enum tl_color *out);
+/* Whether to colour output written to fd: ALWAYS, NEVER, or for AUTO a
+ * terminal, NO_COLOR unset or empty and TERM not "dumb". */
+int tl_cli_use_color(enum tl_color c, int fd);
+/* Parses a whole decimal number in [min, max]; 0 when it is not one. */
+int tl_cli_parse_long(const char *s, long min, long max, long *out);
+/* Flushes and closes stdout; on a write error (full disk, closed pipe)
+ * reports it and returns 2, else returns status. */
+int tl_cli_finish(int status);
+
+/* ---- utilities ------------------------------------------------------- */
+
+/* mkdir -p of the folder holding path. */
+enum tl_status tl_mkdir_parents(const char *path, struct tl_error *err);
+
+#endif /* TALAASH_H */

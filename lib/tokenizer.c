@@ -1,0 +1,351 @@
+/*
+ * tokenizer.c - the "snowball" FTS5 tokenizer.
+ *
+ * It wraps FTS5's own unicode61 tokenizer, as FTS5's porter tokenizer
+ * does, and post-processes its tokens:
+ *
+ *   unicode61 (categories L* N* Co M*, remove_diacritics 2)
+ *       letters and digits of any script form tokens, combining marks stay
+ *       inside their word (so Devanagari or Arabic words are not cut),
+ *       case is folded and diacritics removed: Peshāwar -> peshawar.
+ *   join across one apostrophe (' ’ ʼ) between two tokens
+ *       Pakistan's / Pakistan’s -> pakistan (a possessive "s" is dropped);
+ *       don't -> dont, O'Brien -> obrien.
+ *   join dotted acronyms: single letters joined by single dots
+ *       U.S. -> us, U.S.-Pakistan -> us, pakistan.
+ *   Snowball English stemming (libstemmer_c), one sb_stemmer per
+ *       tokenizer instance: negotiations, negotiating -> negoti.
+ *
+ * Hyphens and other punctuation separate tokens (unicode61), so
+ * China-Pakistan -> china, pakistan, and F-16 -> f, 16.
+ *
+ * Byte offsets reported to FTS5 are the parent's offsets into the original
+ * text (a joined token spans all of its parts), so highlight() and
+ * snippet() mark the words as they were written.
+ *
+ * This file is also compiled into the loadable SQLite extension
+ * (ext/extension.c) with TL_SQLITE_EXTENSION defined; SQLite is then
+ * reached only through the extension API table.
+ */
+#ifdef TL_SQLITE_EXTENSION
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT3
+#else
+#include <sqlite3.h>
+#endif
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libstemmer.h>
+
+#include "talaash.h"
+
+#define PARENT_NAME "unicode61"
+
+static const char *const parent_args[] = {
+    "remove_diacritics", "2", "categories", "L* N* Co M*",
+    "separators", "\xca\xbc",    /* ʼ U+02BC is a letter (Lm) otherwise */
+};
+
+struct snowball {
+    fts5_tokenizer parent;          /* the parent's methods */
+    Fts5Tokenizer *parent_tok;
+    struct sb_stemmer *stemmer;
+    char *scratch;                  /* the pending token; TL_TOKEN_MAX */
+};
+
+/* State of one xTokenize() call: the token being built. */
+struct call {
+    struct snowball *sb;
+    void *ctx;
+    int (*x_token)(void *, int, const char *, int, int, int);
+    const char *text;
+    int pending;        /* a token is waiting in sb->scratch */
+    int len;            /* its bytes in scratch */
+    int start, end;     /* its byte range in text */
+    int acronym;        /* it is single letters joined by '.' */
+    int closed;         /* a possessive ended it: nothing more joins */
+};
+
+/* Length in bytes of the apostrophe at p (n bytes), or 0. */
+static int
+apostrophe_len(const unsigned char *p, int n)
+{
+    if (n >= 1 && p[0] == '\'')
+        return 1;
+    if (n >= 3 && p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0x99) /* ’ */
+        return 3;
+    if (n >= 2 && p[0] == 0xCA && p[1] == 0xBC)                 /* ʼ */
+        return 2;
+    return 0;
+}
+
+/* Is the token one character that is not a digit?  (A folded letter.) */
+static int
+is_one_letter(const char *tok, int n)
+{
+    const unsigned char *p = (const unsigned char *)tok;
+    int clen;
+
+    if (n <= 0)
+        return 0;
+    if (p[0] < 0x80)
+        return n == 1 && !(p[0] >= '0' && p[0] <= '9');
+    clen = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC0 ? 2 : 1;
+    return n == clen;
+}
+
+/* Appends tok to the pending token, cutting at TL_TOKEN_MAX bytes on a
+ * character boundary. */
+static void
+pending_append(struct call *c, const char *tok, int n)
+{
+    int room = TL_TOKEN_MAX - c->len;
+
+    if (n > room) {
+        n = room;
+        /* do not split a UTF-8 sequence: back off continuation bytes */
+        while (n > 0 && ((unsigned char)tok[n] & 0xC0) == 0x80)
+            n--;
+    }
+    if (n > 0) {
+        memcpy(c->sb->scratch + c->len, tok, (size_t)n);
+        c->len += n;
+    }
+}
+
+static int
+has_letter(const char *tok, int n)
+{
+    for (int i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)tok[i];
+        if (ch >= 0x80 || (ch >= 'a' && ch <= 'z'))
+            return 1;
+    }
+    return 0;
+}
+
+/* Stems the pending token and hands it to FTS5. */
+static int
+flush(struct call *c)
+{
+    const char *out = c->sb->scratch;
+    int n = c->len;
+
+    c->pending = 0;
+    if (n <= 0)
+        return SQLITE_OK;
+    if (n <= TL_STEM_MAX && has_letter(out, n)) {
+        const sb_symbol *s = sb_stemmer_stem(c->sb->stemmer,
+                                             (const sb_symbol *)out, n);
+        if (s == NULL)
+            return SQLITE_NOMEM;
+        out = (const char *)s;
+        n = sb_stemmer_length(c->sb->stemmer);
+    }
+    return c->x_token(c->ctx, 0, out, n, c->start, c->end);
+}
+
+static void
+pending_start(struct call *c, const char *tok, int n, int start, int end)
+{
+    c->pending = 1;
+    c->len = 0;
+    c->start = start;
+    c->end = end;
+    c->closed = 0;
+    c->acronym = is_one_letter(tok, n);
+    pending_append(c, tok, n);
+}
+
+/* Receives each token of the parent (unicode61). */
+static int
+on_parent_token(void *ctx, int tflags, const char *tok, int n, int start,
+                int end)
+{
+    struct call *c = ctx;
+    const unsigned char *gap;
+    int gap_len, rc;
+
+    (void)tflags;
+    if (n <= 0)
+        return SQLITE_OK;   /* a lone combining mark folds to nothing */
+    if (!c->pending) {
+        pending_start(c, tok, n, start, end);
+        return SQLITE_OK;
+    }
+    gap = (const unsigned char *)c->text + c->end;
+    gap_len = start - c->end;
+
+    if (!c->closed && gap_len > 0 && apostrophe_len(gap, gap_len) == gap_len) {
+        if (n == 1 && tok[0] == 's') {
+            c->closed = 1;          /* possessive: Pakistan's -> pakistan */
+        } else {
+            pending_append(c, tok, n);  /* don't -> dont */
+        }
+        c->end = end;
+        c->acronym = 0;
+        return SQLITE_OK;
+    }
+    if (c->acronym && gap_len == 1 && gap[0] == '.' && is_one_letter(tok, n)) {
+        pending_append(c, tok, n);  /* U.S -> us */
+        c->end = end;
+        return SQLITE_OK;
+    }
+    rc = flush(c);
+    if (rc != SQLITE_OK)
+        return rc;
+    pending_start(c, tok, n, start, end);
+    return SQLITE_OK;
+}
+
+static int
+sb_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text,
+            int len, int (*x_token)(void *, int, const char *, int, int, int))
+{
+    struct snowball *sb = (struct snowball *)tok;
+    struct call c;
+    int rc;
+
+    memset(&c, 0, sizeof c);
+    c.sb = sb;
+    c.ctx = ctx;
+    c.x_token = x_token;
+    c.text = text;
+    rc = sb->parent.xTokenize(sb->parent_tok, &c, flags, text, len,
+                              on_parent_token);
+    if (rc == SQLITE_OK && c.pending)
+        rc = flush(&c);
+    return rc;
+}
+
+static void
+sb_delete(Fts5Tokenizer *tok)
+{
+    struct snowball *sb = (struct snowball *)tok;
+
+    if (sb == NULL)
+        return;
+    if (sb->parent_tok != NULL)
+        sb->parent.xDelete(sb->parent_tok);
+    sb_stemmer_delete(sb->stemmer);
+    free(sb->scratch);
+    free(sb);
+}
+
+/* Arguments: optional "language NAME" (a Snowball algorithm, default
+ * english). */
+static int
+sb_create(void *api_ptr, const char **argv, int argc, Fts5Tokenizer **out)
+{
+    fts5_api *api = api_ptr;
+    struct snowball *sb;
+    const char *language = "english";
+    void *parent_ctx = NULL;
+    int rc;
+
+    *out = NULL;
+    for (int i = 0; i < argc; i += 2) {
+        if (i + 1 < argc && strcmp(argv[i], "language") == 0)
+            language = argv[i + 1];
+        else
+            return SQLITE_ERROR;
+    }
+    sb = calloc(1, sizeof *sb);
+    if (sb == NULL)
+        return SQLITE_NOMEM;
+    sb->scratch = malloc(TL_TOKEN_MAX);
+    sb->stemmer = sb_stemmer_new(language, "UTF_8");
+    if (sb->scratch == NULL || sb->stemmer == NULL) {
+        rc = sb->scratch == NULL ? SQLITE_NOMEM : SQLITE_ERROR;
+        goto fail;
+    }
+    rc = api->xFindTokenizer(api, PARENT_NAME, &parent_ctx, &sb->parent);
+    if (rc != SQLITE_OK)
+        goto fail;
+    rc = sb->parent.xCreate(parent_ctx, (const char **)parent_args,
+                            (int)(sizeof parent_args / sizeof *parent_args),
+                            &sb->parent_tok);
+    if (rc != SQLITE_OK) {
+        sb->parent_tok = NULL;
+        goto fail;
+    }
+    *out = (Fts5Tokenizer *)sb;
+    return SQLITE_OK;
+fail:
+    sb_delete((Fts5Tokenizer *)sb);
+    return rc;
+}
+
+/* The fts5_api of db, or NULL when this SQLite has no FTS5. */
+static fts5_api *
+fts5_api_of(sqlite3 *db)
+{
+    fts5_api *api = NULL;
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    return api;
+}
+
+int
+tl_tokenizer_register(sqlite3 *db)
+{
+    fts5_tokenizer methods = { sb_create, sb_delete, sb_tokenize };
+    fts5_api *api = fts5_api_of(db);
+
+    if (api == NULL)
+        return SQLITE_ERROR;
+    return api->xCreateTokenizer(api, TL_TOKENIZER_NAME, api, &methods, NULL);
+}
+
+#ifndef TL_SQLITE_EXTENSION
+
+struct each {
+    tl_token_fn fn;
+    void *ctx;
+};
+
+static int
+on_token(void *ctx, int tflags, const char *tok, int n, int start, int end)
+{
+    struct each *e = ctx;
+
+    (void)tflags;
+    return e->fn(e->ctx, tok, n, start, end) != 0 ? SQLITE_DONE : SQLITE_OK;
+}
+
+enum tl_status
+tl_tokenizer_each(sqlite3 *db, const char *text, int len, int flags,
+                  tl_token_fn fn, void *ctx, struct tl_error *err)
+{
+    fts5_api *api = fts5_api_of(db);
+    fts5_tokenizer methods;
+    Fts5Tokenizer *tok = NULL;
+    void *user = NULL;
+    struct each e = { fn, ctx };
+    int rc;
+
+    if (api == NULL)
+        return tl_error_set(err, TL_ERR_DB, "this SQLite has no FTS5");
+    rc = api->xFindTokenizer(api, TL_TOKENIZER_NAME, &user, &methods);
+    if (rc == SQLITE_OK)
+        rc = methods.xCreate(user, NULL, 0, &tok);
+    if (rc != SQLITE_OK)
+        return tl_error_set(err, TL_ERR_DB, "cannot create the '%s' "
+                            "tokenizer: %s", TL_TOKENIZER_NAME,
+                            sqlite3_errstr(rc));
+    rc = methods.xTokenize(tok, &e, flags, text, len, on_token);
+    methods.xDelete(tok);
+    if (rc != SQLITE_OK && rc != SQLITE_DONE)
+        return tl_error_set(err, TL_ERR_DB, "tokenizing: %s",
+                            sqlite3_errstr(rc));
+    return TL_OK;
+}
+
+#endif /* TL_SQLITE_EXTENSION */

@@ -1,0 +1,67 @@
+/*
+ * main.c - runs one Check suite; built once per module with
+ * -DTL_SUITE=<module>_suite.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+
+Suite *TL_SUITE(void);
+
+sqlite3 *unit_db;
+
+void
+unit_db_setup(void)
+{
+    struct tl_error err = { 0 };
+
+    ck_assert_msg(tl_db_open(":memory:", TL_DB_READWRITE, &unit_db, &err)
+                  == TL_OK, "open: %s", err.msg);
+}
+
+void
+unit_db_teardown(void)
+{
+    tl_db_close(unit_db);
+    unit_db = NULL;
+}
+
+void
+unit_exec(const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(unit_db, sql, NULL, NULL, &msg);
+
+    ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, msg ? msg : "?");
+}
+
+const char *
+unit_text(const char *sql)
+{
+    static char out[4096];
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    rc = sqlite3_prepare_v2(unit_db, sql, -1, &st, NULL);
+    ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(unit_db));
+    out[0] = '\0';
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+        snprintf(out, sizeof out, "%s",
+                 (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return out;
+}
+
+int
+main(void)
+{
+    SRunner *sr = srunner_create(TL_SUITE());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

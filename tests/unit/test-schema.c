@@ -1,0 +1,235 @@
+/* test-schema.c - schema creation, migrations and the index triggers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "unit.h"
+
+static char tmpdir[64];
+static char dbpath[128];
+
+static void
+tmp_setup(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/tl-schema-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+    snprintf(dbpath, sizeof dbpath, "%s/sub/dir/t.db", tmpdir);
+}
+
+static void
+tmp_teardown(void)
+{
+    char cmd[160];
+
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+static void
+set_user_version(const char *path, int v)
+{
+    sqlite3 *db;
+    char sql[64];
+
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
+    ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+START_TEST(test_new_database_has_latest_schema)
+{
+    char want[16];
+
+    snprintf(want, sizeof want, "%d", tl_schema_latest());
+    ck_assert_int_ge(tl_schema_latest(), 1);
+    ck_assert_str_eq(unit_text("PRAGMA user_version"), want);
+    ck_assert_str_eq(unit_text("SELECT value FROM meta WHERE key = "
+                               "'tokenizer'"), "snowball");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM sqlite_schema WHERE "
+                               "name IN ('articles', 'passages', 'topics', "
+                               "'article_topics', 'passages_fts', 'meta')"),
+                     "6");
+    ck_assert_str_eq(unit_text("PRAGMA foreign_keys"), "1");
+}
+END_TEST
+
+START_TEST(test_migrate_twice_changes_nothing)
+{
+    struct tl_error err = { 0 };
+    char want[16];
+
+    snprintf(want, sizeof want, "%d", tl_schema_latest());
+    ck_assert_int_eq(tl_schema_migrate(unit_db, &err), TL_OK);
+    ck_assert_int_eq(tl_schema_migrate(unit_db, &err), TL_OK);
+    ck_assert_str_eq(unit_text("PRAGMA user_version"), want);
+}
+END_TEST
+
+START_TEST(test_open_creates_folder_and_uses_wal)
+{
+    struct tl_error err = { 0 };
+    sqlite3 *db = NULL;
+
+    ck_assert_msg(tl_db_open(dbpath, TL_DB_READWRITE, &db, &err) == TL_OK,
+                  "%s", err.msg);
+    ck_assert_int_eq(access(dbpath, F_OK), 0);
+    unit_db = db;
+    ck_assert_str_eq(unit_text("PRAGMA journal_mode"), "wal");
+    unit_db = NULL;
+    tl_db_close(db);
+    /* and it reopens read-only */
+    ck_assert_msg(tl_db_open(dbpath, TL_DB_READONLY, &db, &err) == TL_OK,
+                  "%s", err.msg);
+    tl_db_close(db);
+}
+END_TEST
+
+START_TEST(test_newer_schema_is_refused)
+{
+    struct tl_error err = { 0 };
+    sqlite3 *db = NULL;
+
+    ck_assert_int_eq(tl_db_open(dbpath, TL_DB_READWRITE, &db, &err), TL_OK);
+    tl_db_close(db);
+    set_user_version(dbpath, tl_schema_latest() + 1);
+    ck_assert_int_eq(tl_db_open(dbpath, TL_DB_READWRITE, &db, &err),
+                     TL_ERR_SCHEMA);
+    ck_assert_ptr_null(db);
+    ck_assert_ptr_nonnull(strstr(err.msg, "upgrade talaash"));
+    ck_assert_ptr_nonnull(strstr(err.msg, dbpath));
+    ck_assert_int_eq(tl_db_open(dbpath, TL_DB_READONLY, &db, &err),
+                     TL_ERR_SCHEMA);
+}
+END_TEST
+
+START_TEST(test_empty_database_is_upgraded_in_place)
+{
+    struct tl_error err = { 0 };
+    sqlite3 *db = NULL;
+    FILE *f;
+
+    ck_assert_int_eq(tl_mkdir_parents(dbpath, &err), TL_OK);
+    f = fopen(dbpath, "w");     /* an empty file is an empty database */
+    ck_assert_ptr_nonnull(f);
+    fclose(f);
+    ck_assert_int_eq(tl_db_open(dbpath, TL_DB_READONLY, &db, &err),
+                     TL_ERR_SCHEMA);
+    ck_assert_ptr_nonnull(strstr(err.msg, "talaash-index"));
+    ck_assert_msg(tl_db_open(dbpath, TL_DB_READWRITE, &db, &err) == TL_OK,
+                  "%s", err.msg);
+    tl_db_close(db);
+}
+END_TEST
+
+START_TEST(test_missing_database_says_how_to_build)
+{
+    struct tl_error err = { 0 };
+    sqlite3 *db = NULL;
+
+    ck_assert_int_eq(tl_db_open(dbpath, TL_DB_READONLY, &db, &err),
+                     TL_ERR_IO);
+    ck_assert_ptr_nonnull(strstr(err.msg, "talaash-index"));
+}
+END_TEST
+
+START_TEST(test_not_a_database_is_refused)
+{
+    struct tl_error err = { 0 };
+    sqlite3 *db = NULL;
+    FILE *f;
+
+    ck_assert_int_eq(tl_mkdir_parents(dbpath, &err), TL_OK);
+    f = fopen(dbpath, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("this is not an SQLite database, just some text long enough "
+          "to fill a header of one hundred bytes..........................",
+          f);
+    fclose(f);
+    ck_assert_int_eq(tl_db_open(dbpath, TL_DB_READWRITE, &db, &err),
+                     TL_ERR_DB);
+    ck_assert_ptr_nonnull(strstr(err.msg, dbpath));
+}
+END_TEST
+
+static void
+add_article(int id, const char *title, const char *author)
+{
+    char sql[512];
+
+    snprintf(sql, sizeof sql, "INSERT INTO articles (id, path, hash, size, "
+             "mtime_ns, format, title, author) VALUES (%d, '/a/%d.txt', 'h', "
+             "1, 1, 'text', '%s', '%s')", id, id, title, author);
+    unit_exec(sql);
+}
+
+static void
+integrity_ok(void)
+{
+    unit_exec("INSERT INTO passages_fts (passages_fts, rank) "
+              "VALUES ('integrity-check', 1)");
+}
+
+START_TEST(test_index_follows_passages_and_articles)
+{
+    add_article(1, "Kabul talks", "Ayesha Khan");
+    unit_exec("INSERT INTO passages (article_id, ordinal, byte_start, "
+              "byte_end, text) VALUES (1, 1, 0, 10, 'negotiations resumed'),"
+              " (1, 2, 11, 20, 'the corridor opened')");
+    integrity_ok();
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "
+                               "passages_fts MATCH 'negotiate'"), "1");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "
+                               "passages_fts MATCH 'kabul'"), "2");
+    /* a new title re-indexes the passages */
+    unit_exec("UPDATE articles SET title = 'Islamabad talks' WHERE id = 1");
+    integrity_ok();
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "
+                               "passages_fts MATCH 'kabul'"), "0");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "
+                               "passages_fts MATCH 'title:islamabad'"), "2");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "
+                               "passages_fts MATCH 'author:khan'"), "2");
+    /* deleting the article forgets its passages */
+    unit_exec("DELETE FROM articles WHERE id = 1");
+    integrity_ok();
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM passages"), "0");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "
+                               "passages_fts MATCH 'corridor'"), "0");
+}
+END_TEST
+
+START_TEST(test_passages_cannot_be_updated)
+{
+    add_article(1, "t", "a");
+    unit_exec("INSERT INTO passages (article_id, ordinal, byte_start, "
+              "byte_end, text) VALUES (1, 1, 0, 1, 'x')");
+    ck_assert_int_ne(sqlite3_exec(unit_db, "UPDATE passages SET text = 'y'",
+                                  NULL, NULL, NULL), SQLITE_OK);
+}
+END_TEST
+
+Suite *
+schema_suite(void)
+{
+    Suite *s = suite_create("schema");
+    TCase *mem = tcase_create("memory");
+    TCase *file = tcase_create("file");
+
+    tcase_add_checked_fixture(mem, unit_db_setup, unit_db_teardown);
+    tcase_add_test(mem, test_new_database_has_latest_schema);
+    tcase_add_test(mem, test_migrate_twice_changes_nothing);
+    tcase_add_test(mem, test_index_follows_passages_and_articles);
+    tcase_add_test(mem, test_passages_cannot_be_updated);
+    suite_add_tcase(s, mem);
+
+    tcase_add_checked_fixture(file, tmp_setup, tmp_teardown);
+    tcase_add_test(file, test_open_creates_folder_and_uses_wal);
+    tcase_add_test(file, test_newer_schema_is_refused);
+    tcase_add_test(file, test_empty_database_is_upgraded_in_place);
+    tcase_add_test(file, test_missing_database_says_how_to_build);
+    tcase_add_test(file, test_not_a_database_is_refused);
+    suite_add_tcase(s, file);
+    return s;
+}

@@ -1,0 +1,20 @@
+/* unit.h - what the Check suites share. */
+#ifndef TALAASH_UNIT_H
+#define TALAASH_UNIT_H
+
+#include <check.h>
+
+#include "talaash.h"
+
+/* A fresh in-memory database with the real schema and tokenizer, opened
+ * by the same tl_db_open() the programs use.  Set by unit_db_setup(). */
+extern sqlite3 *unit_db;
+void unit_db_setup(void);
+void unit_db_teardown(void);
+
+/* Runs sql on unit_db, failing the test on error. */
+void unit_exec(const char *sql);
+/* The first column of the first row of sql, as text (static buffer). */
+const char *unit_text(const char *sql);
+
+#endif

@@ -98,7 +98,7 @@ index_file(struct run *r, const char *path, struct tl_article *a,
     st = tl_article_extract(a, err);
     if (st != TL_OK)
         return st;
-    body = tl_article_body_offset(a);
+    body = a->body_start;
     st = tl_passages_split(a->text.data + body, a->text.len - body, &spans,
                            &n_spans, err);
     if (st != TL_OK)

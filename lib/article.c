@@ -192,25 +192,16 @@ skip_front_matter(const char *p, const char *end)
     return p;
 }
 
-size_t
-tl_article_body_offset(const struct tl_article *a)
-{
-    const char *p = a->text.data, *end = a->text.data + a->text.len;
-
-    if (p == NULL)
-        return 0;
-    p = skip_bom(p, end);
-    if (a->format == TL_FORMAT_MARKDOWN)
-        p = skip_front_matter(p, end);
-    return (size_t)(p - a->text.data);
-}
-
 enum tl_status
 tl_article_extract(struct tl_article *a, struct tl_error *err)
 {
-    const char *p = a->text.data + tl_article_body_offset(a);
-    const char *end = a->text.data + a->text.len;
+    const char *p = a->text.data, *end = a->text.data + a->text.len;
     int lines = 0;
+
+    p = skip_bom(p, end);
+    if (a->format == TL_FORMAT_MARKDOWN)
+        p = skip_front_matter(p, end);
+    a->body_start = (size_t)(p - a->text.data);
 
     /* The title is the first non-empty line near the top, when it is short
      * enough to be a heading and does not end like a sentence. */
@@ -236,6 +227,7 @@ tl_article_extract(struct tl_article *a, struct tl_error *err)
                 return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
             free(a->title);
             a->title = t;
+            a->body_start = (size_t)(p - a->text.data); /* after the title */
         }
         break;
     }

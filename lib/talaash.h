@@ -141,6 +141,9 @@ struct tl_article {
     int64_t mtime_ns;
     char *title;        /* owned, "" when unknown */
     char *author;       /* owned, "" when unknown */
+    size_t body_start;  /* where the passages begin in text: after a BOM,
+                           front matter and the title line (set by
+                           tl_article_extract) */
 };
 
 void tl_article_init(struct tl_article *a);
@@ -155,11 +158,8 @@ int tl_format_of_path(const char *path, enum tl_format *fmt_out);
 enum tl_status
 tl_article_load(const char *path, struct tl_article *a, struct tl_error *err);
 
-/* Where the article's body begins in a->text: after a byte-order mark
- * and, in Markdown, a front matter block. */
-size_t tl_article_body_offset(const struct tl_article *a);
-
-/* Fills a->title from the text (first heading-like line). */
+/* Fills a->title from the text (its first line, when that is short and
+ * heading-like) and a->body_start. */
 enum tl_status tl_article_extract(struct tl_article *a, struct tl_error *err);
 
 /* Splits text into passages: paragraphs separated by blank lines, or by
@@ -210,7 +210,7 @@ void tl_store_rollback(struct tl_store *s);
 
 /* Column weights given to bm25(): body, title, author. */
 #define TL_WEIGHT_BODY 1.0
-#define TL_WEIGHT_TITLE 4.0
+#define TL_WEIGHT_TITLE 2.0
 #define TL_WEIGHT_AUTHOR 2.0
 
 struct tl_hit {

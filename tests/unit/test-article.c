@@ -118,17 +118,30 @@ START_TEST(test_no_title_rather_than_a_sentence)
 }
 END_TEST
 
-START_TEST(test_body_offset_skips_front_matter)
+static const char *
+body_of(const char *name, const char *text)
 {
+    static char body[256];
     struct tl_error err = { 0 };
     struct tl_article a;
-    static const char md[] = "---\ntitle: T\n---\nBody";
 
     tl_article_init(&a);
-    ck_assert_int_eq(tl_article_load(write_file("f.md", md, strlen(md)), &a,
+    ck_assert_int_eq(tl_article_load(write_file(name, text, strlen(text)), &a,
                                      &err), TL_OK);
-    ck_assert_str_eq(a.text.data + tl_article_body_offset(&a), "\nBody");
+    ck_assert_int_eq(tl_article_extract(&a, &err), TL_OK);
+    snprintf(body, sizeof body, "%s", a.text.data + a.body_start);
     tl_article_release(&a);
+    return body;
+}
+
+START_TEST(test_body_starts_after_front_matter_and_title)
+{
+    ck_assert_str_eq(body_of("f.md", "---\ntitle: T\n---\n\nA long first "
+                             "sentence of the body, not a title."),
+                     "\n\nA long first sentence of the body, not a title.");
+    ck_assert_str_eq(body_of("f.md", "---\ntitle: T\n---\n# Head\nBody"),
+                     "Body");
+    ck_assert_str_eq(body_of("t.txt", "\n  Title  \n\nBody\n"), "\nBody\n");
 }
 END_TEST
 
@@ -143,7 +156,7 @@ article_suite(void)
     tcase_add_test(tc, test_empty_and_binary_files_are_refused);
     tcase_add_test(tc, test_title_is_first_short_line);
     tcase_add_test(tc, test_no_title_rather_than_a_sentence);
-    tcase_add_test(tc, test_body_offset_skips_front_matter);
+    tcase_add_test(tc, test_body_starts_after_front_matter_and_title);
     suite_add_tcase(s, tc);
     return s;
 }

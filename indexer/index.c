@@ -1,26 +1,42 @@
 /*
- * index.c - talaash-index's run: each file is looked up, read, split into
- * passages and stored; unchanged files are skipped without being read.
+ * index.c - talaash-index's run.  For each file: unchanged ones (same
+ * size and mtime) are skipped unread; a file whose bytes are those of a
+ * stored article whose file is gone is that article, renamed; otherwise
+ * the file is read, ingested (lib/ingest.c) and stored.  Articles are
+ * committed in batches; --prune then forgets articles whose files are
+ * gone.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "indexer.h"
 
 /* Articles written per transaction: a kill loses at most this many. */
 #define BATCH_ARTICLES 256
+/* Seconds between progress line updates. */
+#define PROGRESS_EVERY 0.25
 
 struct counts {
-    size_t indexed, passages, unchanged, skipped;
+    size_t indexed, passages, unchanged, moved, removed, skipped, warnings;
+    size_t done, total;
+    double bytes;
 };
 
 struct run {
+    const struct index_options *opt;
     sqlite3 *db;
     struct tl_store *store;
+    struct tl_topics *topics;
+    struct manifest *manifest;
     int in_txn;
     int pending;            /* articles in the open transaction */
+    int progress;           /* draw a progress line on stderr */
+    double t0, last_progress;
+    struct counts c;
 };
 
 static double
@@ -55,82 +71,172 @@ commit(struct run *r, struct tl_error *err)
     return tl_store_commit(r->store, err);
 }
 
+static void
+show_progress(struct run *r, int last)
+{
+    double t = now_seconds(), el = t - r->t0;
+    double rate = el > 0 ? r->c.bytes / 1e6 / el : 0;
+    double eta = r->c.done > 0 ? el * (double)(r->c.total - r->c.done)
+                                     / (double)r->c.done : 0;
+
+    if (!r->progress || (!last && t - r->last_progress < PROGRESS_EVERY))
+        return;
+    r->last_progress = t;
+    tl_cli_progress(last ? NULL : "%zu/%zu files, %.1f MB, %.1f MB/s, "
+                    "ETA %.0f s", r->c.done, r->c.total, r->c.bytes / 1e6,
+                    rate, eta);
+}
+
+static void
+warn_encoding(struct run *r, const char *path, const struct tl_ingest *in)
+{
+    if (in->encoding != TL_ENC_CP1252)
+        return;
+    r->c.warnings++;
+    if (r->progress)
+        tl_cli_progress(NULL);
+    tl_cli_warn("'%s' is not valid UTF-8: read as Windows-1252", path);
+}
+
 /* Indexes one file.  TL_ERR_INPUT and TL_ERR_IO concern only this file;
  * anything else stops the run. */
 static enum tl_status
 index_file(struct run *r, const char *path, struct tl_article *a,
-           struct counts *c, struct tl_error *err)
+           struct tl_ingest *in, struct tl_error *err)
 {
     enum tl_store_state state;
-    struct tl_span *spans = NULL;
-    size_t n_spans = 0, body;
     struct stat sb;
     enum tl_status st;
     int same;
 
     if (stat(path, &sb) != 0)
-        return tl_error_set(err, TL_ERR_IO, "skipped '%s': it vanished",
-                            path);
+        return tl_error_set(err, TL_ERR_IO, "skipped '%s': %s", path,
+                            strerror(errno));
     st = tl_store_lookup(r->store, path, (int64_t)sb.st_size,
                          (int64_t)sb.st_mtim.tv_sec * 1000000000
                              + sb.st_mtim.tv_nsec, &state, err);
     if (st != TL_OK)
         return st;
-    if (state == TL_STORE_UNCHANGED) {
-        c->unchanged++;
+    if (state == TL_STORE_UNCHANGED && manifest_find(r->manifest, path) == NULL) {
+        r->c.unchanged++;
         return TL_OK;
     }
     st = tl_article_load(path, a, err);
     if (st != TL_OK)
         return st;
+    r->c.bytes += (double)a->size;
     st = ensure_txn(r, err);
     if (st != TL_OK)
         return st;
-    if (state == TL_STORE_CHANGED) {
+    if (state == TL_STORE_CHANGED && manifest_find(r->manifest, path) == NULL) {
         st = tl_store_touch_if_same(r->store, a, &same, err);
-        if (st != TL_OK)
+        if (st != TL_OK || same) {      /* touched, not edited */
+            r->c.unchanged += same;
             return st;
-        if (same) {     /* touched, not edited */
-            c->unchanged++;
-            return TL_OK;
         }
     }
-    st = tl_article_extract(a, err);
-    if (st != TL_OK)
-        return st;
-    body = a->body_start;
-    st = tl_passages_split(a->text.data + body, a->text.len - body, &spans,
-                           &n_spans, err);
-    if (st != TL_OK)
-        return st;
-    for (size_t i = 0; i < n_spans; i++) {
-        spans[i].start += body;
-        spans[i].end += body;
+    if (state == TL_STORE_NEW) {
+        st = tl_store_adopt_if_moved(r->store, a, &same, err);
+        if (st != TL_OK || same) {      /* renamed, not edited */
+            r->c.moved += same;
+            return st;
+        }
     }
-    st = tl_store_put(r->store, a, spans, n_spans, err);
-    free(spans);
+    st = tl_ingest_article(r->db, r->topics, manifest_find(r->manifest, path),
+                           a, in, err);
     if (st != TL_OK)
         return st;
-    c->indexed++;
-    c->passages += n_spans;
+    warn_encoding(r, path, in);
+    st = tl_store_put(r->store, a, in, r->topics, err);
+    if (st != TL_OK)
+        return st;
+    r->c.indexed++;
+    r->c.passages += in->n_passages;
     if (++r->pending >= BATCH_ARTICLES)
         st = commit(r, err);
     return st;
 }
 
 static void
-summary(const struct counts *c, double seconds)
+summary(const struct run *r, double seconds)
 {
-    if (c->indexed == 0 && c->skipped == 0) {
+    const struct counts *c = &r->c;
+
+    if (c->indexed == 0 && c->skipped == 0 && c->moved == 0
+        && c->removed == 0) {
         tl_cli_info("nothing changed: %zu article%s already up to date "
                     "(%.2f s)", c->unchanged, c->unchanged == 1 ? "" : "s",
                     seconds);
         return;
     }
     tl_cli_info("indexed %zu article%s (%zu passages), %zu unchanged, "
-                "%zu skipped (%.2f s)", c->indexed,
-                c->indexed == 1 ? "" : "s", c->passages, c->unchanged,
-                c->skipped, seconds);
+                "%zu renamed, %zu removed, %zu skipped, %zu warning%s "
+                "(%.2f s)", c->indexed, c->indexed == 1 ? "" : "s",
+                c->passages, c->unchanged, c->moved, c->removed, c->skipped,
+                c->warnings, c->warnings == 1 ? "" : "s", seconds);
+}
+
+/* Loads --topics FILE, or the built-in rules. */
+static enum tl_status
+load_topics(struct run *r, sqlite3 *db, struct tl_error *err)
+{
+    if (r->opt->topics_path != NULL)
+        return tl_topics_load_file(db, r->opt->topics_path, &r->topics, err);
+    return tl_topics_parse(db, tl_default_topics, strlen(tl_default_topics),
+                           NULL, &r->topics, err);
+}
+
+/* --dry-run: ingest each file and (with --explain) show what would be
+ * stored; the database is not opened. */
+static int
+dry_run(struct run *r, const struct file_list *files)
+{
+    struct tl_error err = { 0 };
+    struct tl_article a;
+    struct tl_ingest in;
+    int status = 0;
+
+    tl_article_init(&a);
+    tl_ingest_init(&in);
+    for (size_t i = 0; i < files->n; i++) {
+        const char *path = files->paths[i];
+        enum tl_status st = tl_article_load(path, &a, &err);
+
+        if (st == TL_OK)
+            st = tl_ingest_article(r->db, r->topics,
+                                   manifest_find(r->manifest, path), &a, &in,
+                                   &err);
+        if (st == TL_ERR_INPUT || st == TL_ERR_IO) {
+            tl_cli_warn("%s", err.msg);
+            r->c.skipped++;
+            continue;
+        }
+        if (st != TL_OK) {
+            tl_cli_error("%s", err.msg);
+            status = 2;
+            break;
+        }
+        warn_encoding(r, path, &in);
+        r->c.indexed++;
+        r->c.passages += in.n_passages;
+        if (r->opt->explain
+            && explain_article(stdout, r->db, r->topics, &a, &in, &err)
+                   != TL_OK) {
+            tl_cli_error("%s", err.msg);
+            status = 2;
+            break;
+        }
+    }
+    tl_ingest_release(&in);
+    tl_article_release(&a);
+    if (status == 0 && !r->opt->quiet)
+        tl_cli_info("dry run: %zu article%s (%zu passages) would be indexed, "
+                    "%zu skipped; nothing was written", r->c.indexed,
+                    r->c.indexed == 1 ? "" : "s", r->c.passages,
+                    r->c.skipped);
+    if (status == 0 && r->c.skipped > 0)
+        status = 1;
+    return status;
 }
 
 int
@@ -140,43 +246,73 @@ run_index(const struct index_options *opt, char *const *paths, int n_paths)
     struct tl_buf db_path;
     struct file_list files;
     struct tl_article a;
-    struct counts c = { 0 };
-    struct run r = { 0 };
-    double t0 = now_seconds();
+    struct tl_ingest in;
+    struct run r;
     int status = 2;
 
+    memset(&r, 0, sizeof r);
+    r.opt = opt;
+    r.t0 = now_seconds();
+    r.progress = !opt->quiet && !opt->dry_run && tl_cli_stderr_is_tty();
     tl_buf_init(&db_path, 0);
     tl_article_init(&a);
+    tl_ingest_init(&in);
     memset(&files, 0, sizeof files);
-    if (tl_db_default_path(opt->db_path, &db_path, &err) != TL_OK
-        || tl_db_open(db_path.data, TL_DB_READWRITE, &r.db, &err) != TL_OK
-        || tl_store_new(r.db, &r.store, &err) != TL_OK
+    if (opt->dry_run) {
+        if (tl_db_open(":memory:", TL_DB_READWRITE, &r.db, &err) != TL_OK)
+            goto fail;
+    } else if (tl_db_default_path(opt->db_path, &db_path, &err) != TL_OK
+               || tl_db_open(db_path.data, TL_DB_READWRITE, &r.db, &err)
+                      != TL_OK
+               || tl_store_new(r.db, &r.store, &err) != TL_OK) {
+        goto fail;
+    }
+    if (load_topics(&r, r.db, &err) != TL_OK
+        || (opt->metadata_path != NULL
+            && manifest_load(opt->metadata_path, &r.manifest, &err) != TL_OK)
         || walk_paths(paths, n_paths, &files, &err) != TL_OK)
         goto fail;
-    c.skipped = (size_t)files.skipped;
+    r.c.skipped = (size_t)files.skipped;
+    r.c.total = files.n;
+    if (opt->dry_run) {
+        status = dry_run(&r, &files);
+        goto out;
+    }
     for (size_t i = 0; i < files.n; i++) {
-        enum tl_status st = index_file(&r, files.paths[i], &a, &c, &err);
+        enum tl_status st = index_file(&r, files.paths[i], &a, &in, &err);
 
+        r.c.done++;
         if (st == TL_ERR_INPUT || st == TL_ERR_IO) {
+            if (r.progress)
+                tl_cli_progress(NULL);
             tl_cli_warn("%s", err.msg);
-            c.skipped++;
+            r.c.skipped++;
         } else if (st != TL_OK) {
             goto fail;
         }
+        show_progress(&r, 0);
     }
     if (commit(&r, &err) != TL_OK)
         goto fail;
+    if (opt->prune && tl_store_prune(r.store, &r.c.removed, &err) != TL_OK)
+        goto fail;
+    show_progress(&r, 1);
     if (!opt->quiet)
-        summary(&c, now_seconds() - t0);
-    status = c.skipped > 0 ? 1 : 0;
+        summary(&r, now_seconds() - r.t0);
+    status = r.c.skipped > 0 ? 1 : 0;
     goto out;
 fail:
+    if (r.progress)
+        tl_cli_progress(NULL);
     tl_cli_error("%s", err.msg);
     if (r.store != NULL)
         tl_store_rollback(r.store);
 out:
+    tl_ingest_release(&in);
     tl_article_release(&a);
     file_list_release(&files);
+    manifest_free(r.manifest);
+    tl_topics_free(r.topics);
     tl_store_free(r.store);
     tl_db_close(r.db);
     tl_buf_release(&db_path);

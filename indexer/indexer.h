@@ -1,6 +1,9 @@
-/* indexer.h - talaash-index's parts: finding files and indexing them. */
+/* indexer.h - talaash-index's parts: finding files, the manifest,
+ * explaining, and the run. */
 #ifndef TALAASH_INDEXER_H
 #define TALAASH_INDEXER_H
+
+#include <stdio.h>
 
 #include "talaash.h"
 
@@ -11,17 +14,38 @@ struct file_list {
     int skipped;        /* named files that cannot be indexed */
 };
 
-/* Adds the .txt and .md files at or below each of paths (folders are
- * walked recursively, hidden ones and symbolic links to folders are not
- * followed).  Unusable arguments are reported and counted in skipped. */
+/* Adds the .txt, .md and .html files at or below each of paths (folders
+ * are walked recursively; hidden entries and symbolic links to folders
+ * are passed over).  Unusable arguments are reported and counted in
+ * skipped. */
 enum tl_status
 walk_paths(char *const *paths, int n_paths, struct file_list *out,
            struct tl_error *err);
 void file_list_release(struct file_list *l);
 
+/* --metadata FILE.csv (manifest.c). */
+struct manifest;
+enum tl_status
+manifest_load(const char *path, struct manifest **out, struct tl_error *err);
+/* The entry for an absolute path, or NULL (also when m is NULL). */
+const struct tl_manifest_entry *
+manifest_find(const struct manifest *m, const char *path);
+void manifest_free(struct manifest *m);
+
+/* --dry-run --explain (explain.c). */
+enum tl_status
+explain_article(FILE *out, sqlite3 *db, const struct tl_topics *topics,
+                const struct tl_article *a, const struct tl_ingest *in,
+                struct tl_error *err);
+
 struct index_options {
     const char *db_path;
+    const char *topics_path;    /* --topics FILE, NULL: built-in rules */
+    const char *metadata_path;  /* --metadata FILE.csv */
     int quiet;
+    int prune;
+    int dry_run;
+    int explain;
 };
 
 /* Indexes the files; returns the exit status (0, 1 or 2). */

@@ -13,31 +13,53 @@ usage(void)
 "Index the articles at PATH (files, or folders searched recursively) into\n"
 "a Talaash database for the talaash search tool.\n"
 "\n"
-"Reads .txt and .md files.  Each paragraph (text between blank lines, or\n"
-"each line where a file has no blank line) becomes a passage.  Files that\n"
-"did not change since the last run are skipped; changed files replace\n"
-"their older version.\n"
+"Reads plain text (.txt), Markdown (.md, with optional front matter) and\n"
+"HTML (.html, .htm) in UTF-8 or Windows-1252.  Boilerplate (cookie\n"
+"notices, \"Read more\" lines, embedded tweets, comment forms, captions)\n"
+"is dropped; title, author and date are taken from explicit fields, then\n"
+"bylines, biographies and datelines; topics come from rules; each article\n"
+"is split into passages.  Unchanged files are skipped unread, changed\n"
+"ones replaced, renamed ones recognised by their content.\n"
 "\n"
 "Options:\n"
-"  -d, --db PATH   the database (default: $TALAASH_DB, else\n"
-"                  $XDG_DATA_HOME/talaash/talaash.db, else\n"
-"                  ~/.local/share/talaash/talaash.db); created if missing\n"
-"  -q, --quiet     print no summary line, only warnings and errors\n"
-"  -h, --help      show this help and exit\n"
-"  -V, --version   show the version and exit\n"
+"  -d, --db PATH          the database (default: $TALAASH_DB, else\n"
+"                         $XDG_DATA_HOME/talaash/talaash.db, else\n"
+"                         ~/.local/share/talaash/talaash.db); created if\n"
+"                         missing\n"
+"  -t, --topics FILE      topic rules to use instead of the built-in ones\n"
+"                         (format: talaash-index(1), TOPIC RULES)\n"
+"  -m, --metadata FILE    a CSV file (columns path,title,author,date,topics)\n"
+"                         whose values override what is extracted\n"
+"      --prune            forget articles whose files are gone\n"
+"  -n, --dry-run          read and process the files, write nothing\n"
+"  -e, --explain          with --dry-run: print, for each file, the metadata\n"
+"                         and where it came from, the topics and the words\n"
+"                         that set them, the passages, and every dropped\n"
+"                         block with the rule that dropped it\n"
+"  -q, --quiet            print no progress and no summary line, only\n"
+"                         warnings and errors\n"
+"  -h, --help             show this help and exit\n"
+"  -V, --version          show the version and exit\n"
 "\n"
 "Exit status: 0 if every file was indexed or up to date, 1 if some files\n"
 "were skipped (the rest were indexed), 2 on a usage or fatal error.\n"
 "\n"
-"Example:\n"
-"  talaash-index ~/articles && talaash haqqani\n");
+"Examples:\n"
+"  talaash-index ~/articles && talaash haqqani\n"
+"  talaash-index --dry-run --explain article.html\n");
 }
 
 int
 main(int argc, char **argv)
 {
+    enum { OPT_PRUNE = 256 };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, 'd' },
+        { "topics", required_argument, NULL, 't' },
+        { "metadata", required_argument, NULL, 'm' },
+        { "prune", no_argument, NULL, OPT_PRUNE },
+        { "dry-run", no_argument, NULL, 'n' },
+        { "explain", no_argument, NULL, 'e' },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
@@ -48,10 +70,25 @@ main(int argc, char **argv)
 
     tl_cli_init("talaash-index");
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":d:qhV", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":d:t:m:neqhV", longopts, NULL)) != -1) {
         switch (ch) {
         case 'd':
             opt.db_path = optarg;
+            break;
+        case 't':
+            opt.topics_path = optarg;
+            break;
+        case 'm':
+            opt.metadata_path = optarg;
+            break;
+        case OPT_PRUNE:
+            opt.prune = 1;
+            break;
+        case 'n':
+            opt.dry_run = 1;
+            break;
+        case 'e':
+            opt.explain = 1;
             break;
         case 'q':
             opt.quiet = 1;
@@ -71,7 +108,11 @@ main(int argc, char **argv)
             return tl_cli_usage("unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (optind >= argc)
+    if (opt.explain && !opt.dry_run)
+        return tl_cli_usage("--explain goes with --dry-run");
+    if (opt.prune && opt.dry_run)
+        return tl_cli_usage("--prune cannot be combined with --dry-run");
+    if (optind >= argc && !opt.prune)
         return tl_cli_usage("no PATH to index");
     return tl_cli_finish(run_index(&opt, argv + optind, argc - optind));
 }

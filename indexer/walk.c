@@ -1,7 +1,7 @@
 /*
  * walk.c - turning the command line's paths into a sorted list of files.
  */
-#define _GNU_SOURCE
+
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
@@ -101,7 +101,8 @@ walk_paths(char *const *paths, int n_paths, struct file_list *out,
                 return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
             }
         } else if (!S_ISREG(sb.st_mode) || !tl_format_of_path(abs, &fmt)) {
-            tl_cli_warn("skipped '%s': not a .txt or .md file", paths[i]);
+            tl_cli_warn("skipped '%s': not a .txt, .md or .html file",
+                        paths[i]);
             out->skipped++;
         } else if (push(out, abs) != 0) {
             free(abs);

@@ -1,6 +1,5 @@
 /*
- * article.c - the article model: reading a file, its fingerprint, and the
- * metadata found in its text.
+ * article.c - the article model: a file's bytes and their fingerprint.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,10 +13,6 @@
 
 #include "talaash.h"
 
-/* Titles longer than this are taken for an opening sentence. */
-#define TITLE_MAX_BYTES 200
-/* Only this many leading lines are looked at for a title. */
-#define TITLE_SCAN_LINES 12
 /* Files over this size are refused (they are not articles). */
 #define ARTICLE_MAX_BYTES ((size_t)256 << 20)
 
@@ -34,8 +29,6 @@ tl_article_release(struct tl_article *a)
     if (a == NULL)
         return;
     free(a->path);
-    free(a->title);
-    free(a->author);
     tl_buf_release(&a->text);
     tl_article_init(a);
 }
@@ -59,7 +52,24 @@ tl_format_of_path(const char *path, enum tl_format *fmt_out)
         *fmt_out = TL_FORMAT_MARKDOWN;
         return 1;
     }
+    if (ends_with(path, ".html") || ends_with(path, ".htm")) {
+        *fmt_out = TL_FORMAT_HTML;
+        return 1;
+    }
     return 0;
+}
+
+const char *
+tl_format_name(enum tl_format f)
+{
+    switch (f) {
+    case TL_FORMAT_MARKDOWN:
+        return "markdown";
+    case TL_FORMAT_HTML:
+        return "html";
+    default:
+        return "text";
+    }
 }
 
 static enum tl_status
@@ -84,13 +94,6 @@ read_all(int fd, const char *path, struct tl_buf *b, struct tl_error *err)
     }
 }
 
-/* A NUL byte in the first 8 KiB marks a binary file, as in git and grep. */
-static int
-looks_binary(const char *p, size_t n)
-{
-    return memchr(p, '\0', n < 8192 ? n : 8192) != NULL;
-}
-
 enum tl_status
 tl_article_load(const char *path, struct tl_article *a, struct tl_error *err)
 {
@@ -101,12 +104,10 @@ tl_article_load(const char *path, struct tl_article *a, struct tl_error *err)
 
     tl_article_release(a);
     if (!tl_format_of_path(path, &a->format))
-        return tl_error_set(err, TL_ERR_INPUT, "skipped '%s': not a .txt or "
-                            ".md file", path);
+        return tl_error_set(err, TL_ERR_INPUT, "skipped '%s': not a .txt, "
+                            ".md or .html file", path);
     a->path = strdup(path);
-    a->title = strdup("");
-    a->author = strdup("");
-    if (a->path == NULL || a->title == NULL || a->author == NULL) {
+    if (a->path == NULL) {
         st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -135,16 +136,6 @@ tl_article_load(const char *path, struct tl_article *a, struct tl_error *err)
         st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if (a->text.len == 0) {
-        st = tl_error_set(err, TL_ERR_INPUT, "skipped '%s': empty file",
-                          path);
-        goto out;
-    }
-    if (looks_binary(a->text.data, a->text.len)) {
-        st = tl_error_set(err, TL_ERR_INPUT, "skipped '%s': binary file "
-                          "(NUL bytes)", path);
-        goto out;
-    }
     a->size = (int64_t)a->text.len;
     h = XXH3_128bits(a->text.data, a->text.len);
     snprintf(a->hash, sizeof a->hash, "%016llx%016llx",
@@ -155,81 +146,3 @@ out:
     return st;
 }
 
-static int
-is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f'
-           || c == '\v';
-}
-
-/* Skips a UTF-8 byte-order mark. */
-static const char *
-skip_bom(const char *p, const char *end)
-{
-    if (end - p >= 3 && (unsigned char)p[0] == 0xEF
-        && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
-        return p + 3;
-    return p;
-}
-
-/* Skips a Markdown front matter block (--- ... ---) at the top. */
-static const char *
-skip_front_matter(const char *p, const char *end)
-{
-    const char *q;
-
-    if (end - p < 4 || strncmp(p, "---", 3) != 0
-        || (p[3] != '\n' && p[3] != '\r'))
-        return p;
-    for (q = p + 3; q < end; q++) {
-        if (q[-1] == '\n' && end - q >= 3 && strncmp(q, "---", 3) == 0) {
-            q += 3;
-            while (q < end && *q != '\n')
-                q++;
-            return q;
-        }
-    }
-    return p;
-}
-
-enum tl_status
-tl_article_extract(struct tl_article *a, struct tl_error *err)
-{
-    const char *p = a->text.data, *end = a->text.data + a->text.len;
-    int lines = 0;
-
-    p = skip_bom(p, end);
-    if (a->format == TL_FORMAT_MARKDOWN)
-        p = skip_front_matter(p, end);
-    a->body_start = (size_t)(p - a->text.data);
-
-    /* The title is the first non-empty line near the top, when it is short
-     * enough to be a heading and does not end like a sentence. */
-    while (p < end && lines < TITLE_SCAN_LINES) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        const char *s = p, *e = eol != NULL ? eol : end;
-
-        p = eol != NULL ? eol + 1 : end;
-        lines++;
-        while (s < e && is_space(*s))
-            s++;
-        if (a->format == TL_FORMAT_MARKDOWN)
-            while (s < e && (*s == '#' || *s == ' '))
-                s++;
-        while (e > s && is_space(e[-1]))
-            e--;
-        if (s == e)
-            continue;
-        if (e - s <= TITLE_MAX_BYTES && e[-1] != '.' && e[-1] != ','
-            && e[-1] != ';') {
-            char *t = strndup(s, (size_t)(e - s));
-            if (t == NULL)
-                return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-            free(a->title);
-            a->title = t;
-            a->body_start = (size_t)(p - a->text.data); /* after the title */
-        }
-        break;
-    }
-    return TL_OK;
-}

@@ -65,6 +65,29 @@ tl_cli_info(const char *fmt, ...)
 }
 
 int
+tl_cli_stderr_is_tty(void)
+{
+    const char *term = getenv("TERM");
+
+    return isatty(STDERR_FILENO) && !(term != NULL && strcmp(term, "dumb") == 0);
+}
+
+void
+tl_cli_progress(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("\r\033[K", stderr);    /* back to the start, clear the line */
+    if (fmt != NULL) {
+        fprintf(stderr, "%s: ", prog_name);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+    }
+    fflush(stderr);
+}
+
+int
 tl_cli_usage(const char *fmt, ...)
 {
     va_list ap;

@@ -7,10 +7,12 @@
  * tl_store_commit(): a kill between them loses the batch, never half an
  * article.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#include "talaash.h"
+#include "ingest.h"
 
 enum {
     Q_LOOKUP,
@@ -20,6 +22,15 @@ enum {
     Q_UPDATE_ARTICLE,
     Q_DELETE_PASSAGES,
     Q_INSERT_PASSAGE,
+    Q_TOPIC_ADD,
+    Q_TOPIC_ID,
+    Q_DELETE_TOPICS,
+    Q_ARTICLE_TOPIC,
+    Q_PASSAGE_TOPIC,
+    Q_BY_HASH,
+    Q_MOVE,
+    Q_ALL_PATHS,
+    Q_DELETE_ARTICLE,
     Q_COUNT
 };
 
@@ -29,27 +40,39 @@ static const char *const sql[Q_COUNT] = {
     [Q_TOUCH] = "UPDATE articles SET mtime_ns = ?2, size = ?3 WHERE id = ?1",
     [Q_INSERT_ARTICLE] =
         "INSERT INTO articles (path, hash, size, mtime_ns, format, title, "
-        "author) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "author, pub_date, date_precision, title_source, author_source, "
+        "date_source, encoding) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10, ?11, ?12, ?13)",
     [Q_UPDATE_ARTICLE] =
         "UPDATE articles SET hash = ?2, size = ?3, mtime_ns = ?4, "
-        "format = ?5, title = ?6, author = ?7, indexed_at = "
+        "format = ?5, title = ?6, author = ?7, pub_date = ?8, "
+        "date_precision = ?9, title_source = ?10, author_source = ?11, "
+        "date_source = ?12, encoding = ?13, indexed_at = "
         "strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1",
     [Q_DELETE_PASSAGES] = "DELETE FROM passages WHERE article_id = ?1",
     [Q_INSERT_PASSAGE] =
         "INSERT INTO passages (article_id, ordinal, byte_start, byte_end, "
         "text) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [Q_TOPIC_ADD] = "INSERT OR IGNORE INTO topics (name) VALUES (?1)",
+    [Q_TOPIC_ID] = "SELECT id FROM topics WHERE name = ?1",
+    [Q_DELETE_TOPICS] = "DELETE FROM article_topics WHERE article_id = ?1",
+    [Q_ARTICLE_TOPIC] =
+        "INSERT OR IGNORE INTO article_topics (article_id, topic_id, source, "
+        "matches) VALUES (?1, ?2, ?3, ?4)",
+    [Q_PASSAGE_TOPIC] =
+        "INSERT INTO passage_topics (passage_id, topic_id, matches) "
+        "VALUES (?1, ?2, ?3)",
+    [Q_BY_HASH] = "SELECT id, path FROM articles WHERE hash = ?1",
+    [Q_MOVE] = "UPDATE articles SET path = ?2, mtime_ns = ?3, size = ?4 "
+               "WHERE id = ?1",
+    [Q_ALL_PATHS] = "SELECT id, path FROM articles ORDER BY id",
+    [Q_DELETE_ARTICLE] = "DELETE FROM articles WHERE id = ?1",
 };
 
 struct tl_store {
     sqlite3 *db;
     sqlite3_stmt *q[Q_COUNT];
 };
-
-static const char *
-format_name(enum tl_format f)
-{
-    return f == TL_FORMAT_MARKDOWN ? "markdown" : "text";
-}
 
 enum tl_status
 tl_store_new(sqlite3 *db, struct tl_store **out, struct tl_error *err)
@@ -166,22 +189,123 @@ tl_store_touch_if_same(struct tl_store *s, const struct tl_article *a,
     return run(s, st, "updating an article's time", err);
 }
 
-static void
-bind_article(sqlite3_stmt *st, const struct tl_article *a)
+static const char *
+source_or_null(const char *field, enum tl_meta_source src)
 {
+    return field != NULL && src != TL_SRC_NONE ? tl_meta_source_name(src)
+                                                : NULL;
+}
+
+static void
+bind_article(sqlite3_stmt *st, const struct tl_article *a,
+             const struct tl_ingest *in, char *date_buf, size_t date_size)
+{
+    const struct tl_meta *m = &in->meta;
+    int dated = m->date.precision != TL_DATE_NONE;
+
     sqlite3_bind_text(st, 2, a->hash, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, a->size);
     sqlite3_bind_int64(st, 4, a->mtime_ns);
-    sqlite3_bind_text(st, 5, format_name(a->format), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, a->title, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, a->author, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, tl_format_name(a->format), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, m->title != NULL ? m->title : "", -1,
+                      SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, m->author != NULL ? m->author : "", -1,
+                      SQLITE_STATIC);
+    if (dated) {
+        sqlite3_bind_text(st, 8, tl_date_format(&m->date, date_buf, date_size),
+                          -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 9, tl_date_precision_name(m->date.precision),
+                          -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 12, tl_meta_source_name(m->date_src), -1,
+                          SQLITE_STATIC);
+    }
+    sqlite3_bind_text(st, 10, source_or_null(m->title, m->title_src), -1,
+                      SQLITE_STATIC);
+    sqlite3_bind_text(st, 11, source_or_null(m->author, m->author_src), -1,
+                      SQLITE_STATIC);
+    sqlite3_bind_text(st, 13, in->encoding == TL_ENC_CP1252 ? "windows-1252"
+                                                            : "utf-8",
+                      -1, SQLITE_STATIC);
+}
+
+/* The id of the topic called name, created when new. */
+static enum tl_status
+topic_id(struct tl_store *s, const char *name, int64_t *id_out,
+         struct tl_error *err)
+{
+    sqlite3_stmt *st = s->q[Q_TOPIC_ADD];
+    enum tl_status rs;
+    int rc;
+
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    rs = run(s, st, "adding a topic", err);
+    if (rs != TL_OK)
+        return rs;
+    st = s->q[Q_TOPIC_ID];
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    *id_out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    done(st);
+    if (rc != SQLITE_ROW)
+        return tl_error_db(err, s->db, "reading a topic");
+    return TL_OK;
+}
+
+static enum tl_status
+put_topics(struct tl_store *s, int64_t article, const struct tl_ingest *in,
+           const struct tl_topics *topics, const int64_t *passage_ids,
+           struct tl_error *err)
+{
+    size_t nt = topics != NULL ? tl_topics_count(topics) : 0;
+    sqlite3_stmt *st = s->q[Q_DELETE_TOPICS];
+    enum tl_status rs;
+    int64_t id;
+
+    sqlite3_bind_int64(st, 1, article);
+    rs = run(s, st, "removing old topics", err);
+    for (size_t i = 0; rs == TL_OK && i < in->n_topics; i++) {
+        const struct tl_article_topic *t = &in->topics[i];
+        rs = topic_id(s, t->name, &id, err);
+        if (rs != TL_OK)
+            break;
+        st = s->q[Q_ARTICLE_TOPIC];
+        sqlite3_bind_int64(st, 1, article);
+        sqlite3_bind_int64(st, 2, id);
+        sqlite3_bind_text(st, 3, t->source == TL_SRC_NONE
+                                     ? "rules" : tl_meta_source_name(t->source),
+                          -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, t->matches);
+        rs = run(s, st, "adding an article's topic", err);
+    }
+    for (size_t t = 0; rs == TL_OK && t < nt; t++) {
+        int have_id = 0;
+        for (size_t p = 0; rs == TL_OK && p < in->n_passages; p++) {
+            unsigned n = in->passage_topics[p * nt + t];
+            if (n == 0)
+                continue;
+            if (!have_id) {
+                rs = topic_id(s, tl_topics_name(topics, t), &id, err);
+                have_id = 1;
+                if (rs != TL_OK)
+                    break;
+            }
+            st = s->q[Q_PASSAGE_TOPIC];
+            sqlite3_bind_int64(st, 1, passage_ids[p]);
+            sqlite3_bind_int64(st, 2, id);
+            sqlite3_bind_int64(st, 3, n);
+            rs = run(s, st, "adding a passage's topic", err);
+        }
+    }
+    return rs;
 }
 
 enum tl_status
 tl_store_put(struct tl_store *s, const struct tl_article *a,
-             const struct tl_span *spans, size_t n_spans,
+             const struct tl_ingest *in, const struct tl_topics *topics,
              struct tl_error *err)
 {
+    char date_buf[TL_DATE_FORMAT_SIZE];
+    int64_t *passage_ids = NULL;
     sqlite3_stmt *st;
     enum tl_status rs;
     int64_t id;
@@ -200,31 +324,123 @@ tl_store_put(struct tl_store *s, const struct tl_article *a,
             return rs;
         st = s->q[Q_UPDATE_ARTICLE];
         sqlite3_bind_int64(st, 1, id);
-        bind_article(st, a);
+        bind_article(st, a, in, date_buf, sizeof date_buf);
         rs = run(s, st, "updating an article", err);
     } else {
         st = s->q[Q_INSERT_ARTICLE];
         sqlite3_bind_text(st, 1, a->path, -1, SQLITE_STATIC);
-        bind_article(st, a);
+        bind_article(st, a, in, date_buf, sizeof date_buf);
         rs = run(s, st, "adding an article", err);
         id = sqlite3_last_insert_rowid(s->db);
     }
     if (rs != TL_OK)
         return rs;
+    passage_ids = malloc((in->n_passages + 1) * sizeof *passage_ids);
+    if (passage_ids == NULL)
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     st = s->q[Q_INSERT_PASSAGE];
-    for (size_t i = 0; i < n_spans; i++) {
+    for (size_t i = 0; i < in->n_passages; i++) {
+        const struct tl_passage *p = &in->passages[i];
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_int64(st, 2, (int64_t)i + 1);
-        sqlite3_bind_int64(st, 3, (int64_t)spans[i].start);
-        sqlite3_bind_int64(st, 4, (int64_t)spans[i].end);
-        sqlite3_bind_text(st, 5, a->text.data + spans[i].start,
-                          (int)(spans[i].end - spans[i].start),
-                          SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, (int64_t)p->src_start);
+        sqlite3_bind_int64(st, 4, (int64_t)p->src_end);
+        sqlite3_bind_text(st, 5, in->text.data + p->start,
+                          (int)(p->end - p->start), SQLITE_STATIC);
         rs = run(s, st, "adding a passage", err);
         if (rs != TL_OK)
-            return rs;
+            goto out;
+        passage_ids[i] = sqlite3_last_insert_rowid(s->db);
     }
-    return TL_OK;
+    rs = put_topics(s, id, in, topics, passage_ids, err);
+out:
+    free(passage_ids);
+    return rs;
+}
+
+static int
+file_gone(const char *path)
+{
+    struct stat sb;
+
+    return stat(path, &sb) != 0 && (errno == ENOENT || errno == ENOTDIR);
+}
+
+enum tl_status
+tl_store_adopt_if_moved(struct tl_store *s, const struct tl_article *a,
+                        int *moved_out, struct tl_error *err)
+{
+    sqlite3_stmt *st = s->q[Q_BY_HASH];
+    int64_t id = 0;
+    int rc;
+
+    *moved_out = 0;
+    sqlite3_bind_text(st, 1, a->hash, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *path = (const char *)sqlite3_column_text(st, 1);
+        if (path != NULL && file_gone(path)) {
+            id = sqlite3_column_int64(st, 0);
+            break;
+        }
+    }
+    done(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return tl_error_db(err, s->db, "looking for a renamed article");
+    if (id == 0)
+        return TL_OK;
+    st = s->q[Q_MOVE];
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, a->path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, a->mtime_ns);
+    sqlite3_bind_int64(st, 4, a->size);
+    *moved_out = 1;
+    return run(s, st, "recording a renamed article", err);
+}
+
+enum tl_status
+tl_store_prune(struct tl_store *s, size_t *removed_out, struct tl_error *err)
+{
+    sqlite3_stmt *st = s->q[Q_ALL_PATHS];
+    int64_t *gone = NULL;
+    size_t n = 0, cap = 0;
+    enum tl_status rs = TL_OK;
+    int rc;
+
+    *removed_out = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *path = (const char *)sqlite3_column_text(st, 1);
+        if (path == NULL || !file_gone(path))
+            continue;
+        if (n == cap) {
+            size_t ncap = cap != 0 ? cap * 2 : 64;
+            int64_t *p = realloc(gone, ncap * sizeof *p);
+            if (p == NULL) {
+                rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+                break;
+            }
+            gone = p;
+            cap = ncap;
+        }
+        gone[n++] = sqlite3_column_int64(st, 0);
+    }
+    done(st);
+    if (rs == TL_OK && rc != SQLITE_DONE)
+        rs = tl_error_db(err, s->db, "looking for removed files");
+    if (rs == TL_OK && n > 0)
+        rs = tl_store_begin(s, err);
+    for (size_t i = 0; rs == TL_OK && i < n; i++) {
+        st = s->q[Q_DELETE_ARTICLE];
+        sqlite3_bind_int64(st, 1, gone[i]);
+        rs = run(s, st, "removing an article", err);
+    }
+    if (rs == TL_OK && n > 0)
+        rs = tl_store_commit(s, err);
+    else if (rs != TL_OK)
+        tl_store_rollback(s);
+    if (rs == TL_OK)
+        *removed_out = n;
+    free(gone);
+    return rs;
 }
 
 enum tl_status

@@ -125,13 +125,14 @@ enum tl_status tl_schema_check(sqlite3 *db, struct tl_error *err);
 
 /* ---- articles and passages (article.c, passage.c) -------------------- */
 
-enum tl_format { TL_FORMAT_TEXT, TL_FORMAT_MARKDOWN };
+enum tl_format { TL_FORMAT_TEXT, TL_FORMAT_MARKDOWN, TL_FORMAT_HTML };
 
 struct tl_span {
     size_t start;       /* byte offsets into the article text */
     size_t end;
 };
 
+/* A file as read: its bytes and fingerprint. */
 struct tl_article {
     char *path;         /* as given (owned) */
     struct tl_buf text; /* the file's bytes, NUL-terminated */
@@ -139,28 +140,23 @@ struct tl_article {
     char hash[33];      /* XXH3-128 of the bytes, lower-case hex */
     int64_t size;
     int64_t mtime_ns;
-    char *title;        /* owned, "" when unknown */
-    char *author;       /* owned, "" when unknown */
-    size_t body_start;  /* where the passages begin in text: after a BOM,
-                           front matter and the title line (set by
-                           tl_article_extract) */
 };
 
 void tl_article_init(struct tl_article *a);
 void tl_article_release(struct tl_article *a);
 
-/* The format for a path by its extension; returns 0 when the file is not
- * one talaash-index reads. */
+/* The format for a path by its extension (.txt; .md, .markdown; .html,
+ * .htm); returns 0 when the file is not one talaash-index reads. */
 int tl_format_of_path(const char *path, enum tl_format *fmt_out);
 
-/* Reads path into a (size, mtime, hash, text, format).  TL_ERR_INPUT for
- * an empty or binary file. */
+/* "text", "markdown" or "html". */
+const char *tl_format_name(enum tl_format f);
+
+/* Reads path into a (bytes, size, mtime, hash, format).  TL_ERR_INPUT for
+ * a file of another format or not a regular file, TL_ERR_IO when it
+ * cannot be read.  Whether the bytes are text is tl_ingest's business. */
 enum tl_status
 tl_article_load(const char *path, struct tl_article *a, struct tl_error *err);
-
-/* Fills a->title from the text (its first line, when that is short and
- * heading-like) and a->body_start. */
-enum tl_status tl_article_extract(struct tl_article *a, struct tl_error *err);
 
 /* Splits text into passages: paragraphs separated by blank lines, or by
  * single line breaks where the text has no blank line.  Spans exclude
@@ -168,6 +164,61 @@ enum tl_status tl_article_extract(struct tl_article *a, struct tl_error *err);
 enum tl_status
 tl_passages_split(const char *text, size_t len, struct tl_span **spans_out,
                   size_t *n_out, struct tl_error *err);
+
+/* ---- documents: an article as blocks of text (doc.c) ----------------- */
+
+/* One paragraph-like unit of an article after decoding and markup
+ * removal.  Boilerplate rules and metadata extraction mark blocks as
+ * dropped; the passages are made of the blocks left. */
+struct tl_block {
+    size_t start, end;          /* its text in doc->text */
+    size_t src_start, src_end;  /* its bytes in the file */
+    int heading;                /* 1..6 for a heading, else 0 */
+    const char *drop;           /* NULL when kept, else the rule that
+                                   dropped it (a static string) */
+};
+
+struct tl_doc {
+    struct tl_buf text;         /* UTF-8; blocks point into it */
+    struct tl_block *blocks;    /* owned */
+    size_t n_blocks;
+    size_t cap;
+};
+
+void tl_doc_init(struct tl_doc *d);
+void tl_doc_release(struct tl_doc *d);
+void tl_doc_reset(struct tl_doc *d);
+/* Appends text[0..len) as a new block (a copy) with its source range. */
+enum tl_status
+tl_doc_add(struct tl_doc *d, const char *text, size_t len, size_t src_start,
+           size_t src_end, int heading, struct tl_error *err);
+/* Block i's text (not NUL-terminated) and length. */
+const char *tl_doc_block(const struct tl_doc *d, size_t i, size_t *len_out);
+/* Number of words (runs of letters or digits) in block i. */
+size_t tl_doc_words(const struct tl_doc *d, size_t i);
+
+/* ---- boilerplate (clean.c) ------------------------------------------ */
+
+/* Marks the blocks of d that are not the article (cookie notices, "Read
+ * more" lines, embedded tweets, comment forms, image lines and photo
+ * captions, disclaimers, share buttons, repeats) with the rule's name. */
+enum tl_status tl_clean_boilerplate(struct tl_doc *d, struct tl_error *err);
+
+/* ---- passages from a document (passage.c) ----------------------------- */
+
+struct tl_passage {
+    size_t start, end;          /* its text in the caller's text buffer */
+    size_t src_start, src_end;  /* the bytes of the file it came from */
+    size_t first_block, last_block;
+};
+
+/* Makes the passages of d's kept blocks: fragments (under 8 words, and
+ * headings) join the block after them, or at the end the passage before;
+ * blocks over 300 words are cut at sentence ends.  Passage texts are
+ * appended to text (parts joined by a line break); *out is malloc'd. */
+enum tl_status
+tl_passages_make(const struct tl_doc *d, struct tl_buf *text,
+                 struct tl_passage **out, size_t *n_out, struct tl_error *err);
 
 /* ---- storing articles (store.c) -------------------------------------- */
 
@@ -195,12 +246,27 @@ enum tl_status
 tl_store_touch_if_same(struct tl_store *s, const struct tl_article *a,
                        int *same_out, struct tl_error *err);
 
-/* Writes (replacing any older version) a and its passages.  Must be
- * called inside tl_store_begin()/tl_store_commit(). */
+struct tl_ingest;
+struct tl_topics;
+
+/* Writes (replacing any older version) a with what tl_ingest_article()
+ * made of it: metadata, passages, topics (topics: the rules in was made
+ * with, or NULL).  Must be called inside tl_store_begin()/commit(). */
 enum tl_status
 tl_store_put(struct tl_store *s, const struct tl_article *a,
-             const struct tl_span *spans, size_t n_spans,
+             const struct tl_ingest *in, const struct tl_topics *topics,
              struct tl_error *err);
+
+/* When a (a file not yet indexed at its path) has the bytes of a stored
+ * article whose file is gone, that article was renamed: it takes a's
+ * path and *moved_out is 1. */
+enum tl_status
+tl_store_adopt_if_moved(struct tl_store *s, const struct tl_article *a,
+                        int *moved_out, struct tl_error *err);
+
+/* Removes, in one transaction, the articles whose files are gone. */
+enum tl_status
+tl_store_prune(struct tl_store *s, size_t *removed_out, struct tl_error *err);
 
 enum tl_status tl_store_begin(struct tl_store *s, struct tl_error *err);
 enum tl_status tl_store_commit(struct tl_store *s, struct tl_error *err);
@@ -265,6 +331,11 @@ void tl_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tl_cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A line of information on stderr (unless quiet). */
 void tl_cli_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Is stderr a terminal (and TERM not "dumb")? */
+int tl_cli_stderr_is_tty(void);
+/* Redraws the one-line progress display on stderr ("\r", the line, clear
+ * to the end); NULL just clears it.  For terminals only. */
+void tl_cli_progress(const char *fmt, ...);
 /* Prints "prog: message" and "Try 'prog --help'..." on stderr; returns 2. */
 int tl_cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parses --color's value; 0 when it is not auto, always or never. */
@@ -278,9 +349,22 @@ int tl_cli_parse_long(const char *s, long min, long max, long *out);
  * reports it and returns 2, else returns status. */
 int tl_cli_finish(int status);
 
+/* ---- built-in data (generated from data/ at build time) --------------- */
+
+/* The default topic rules (data/topics.txt). */
+extern const char tl_default_topics[];
+
 /* ---- utilities ------------------------------------------------------- */
 
 /* mkdir -p of the folder holding path. */
 enum tl_status tl_mkdir_parents(const char *path, struct tl_error *err);
+
+/* ---- the article pipeline's modules, each with its own header ---------- */
+
+#include "date.h"       /* publication dates */
+#include "encoding.h"   /* text or binary, UTF-8 or Windows-1252 */
+#include "metadata.h"   /* title, author, date with provenance */
+#include "topic.h"      /* topic rules */
+#include "ingest.h"     /* one article from bytes to passages */
 
 #endif /* TALAASH_H */

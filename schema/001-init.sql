@@ -28,18 +28,30 @@ CREATE TABLE articles (
     pub_date       TEXT,                     -- ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD
     date_precision TEXT                      -- how much of pub_date is known
                    CHECK (date_precision IN ('year', 'month', 'day')),
+    -- where each came from: 'front matter', 'HTML meta', 'manifest',
+    -- 'byline', 'biography', 'labelled line', 'dateline', 'heading'
+    title_source   TEXT,
+    author_source  TEXT,
+    date_source    TEXT,
+    encoding       TEXT NOT NULL DEFAULT 'utf-8',  -- as read: 'utf-8', 'windows-1252'
     indexed_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
     CHECK ((pub_date IS NULL) = (date_precision IS NULL))
 );
+
+CREATE INDEX articles_by_hash ON articles (hash);
 
 CREATE TABLE topics (
     id   INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE COLLATE NOCASE
 );
 
+-- An article's topics: from the topic rules (source 'rules', with the
+-- number of matches in its body), its front matter or the manifest.
 CREATE TABLE article_topics (
     article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
     topic_id   INTEGER NOT NULL REFERENCES topics (id) ON DELETE CASCADE,
+    source     TEXT NOT NULL DEFAULT 'rules',
+    matches    INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (article_id, topic_id)
 ) WITHOUT ROWID;
 
@@ -55,6 +67,16 @@ CREATE TABLE passages (
     text       TEXT NOT NULL,
     UNIQUE (article_id, ordinal)
 );
+
+-- The topics a passage mentions (at least one rule match in it).
+CREATE TABLE passage_topics (
+    passage_id INTEGER NOT NULL REFERENCES passages (id) ON DELETE CASCADE,
+    topic_id   INTEGER NOT NULL REFERENCES topics (id) ON DELETE CASCADE,
+    matches    INTEGER NOT NULL,
+    PRIMARY KEY (passage_id, topic_id)
+) WITHOUT ROWID;
+
+CREATE INDEX passage_topics_by_topic ON passage_topics (topic_id);
 
 -- What the full-text index sees for each passage: its text plus the
 -- title and author of its article, so those can be weighted above the

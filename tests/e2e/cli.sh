@@ -39,7 +39,7 @@ expect_no_match "no colour codes when stdout is not a terminal" "$out" $'\033'
 
 run "$TALAASH" --db "$DB" apricot
 expect_rc "markdown body is searchable" 0
-expect_match "markdown heading becomes the title" "$out" '^1\. Orchard Notes from Swat'
+expect_match "front matter gives the title" "$out" '^1\. Orchard notes  '
 run "$TALAASH" --db "$DB" title
 expect_rc "front matter is not indexed" 1
 
@@ -104,7 +104,7 @@ run "$TALAASH_INDEX" --db "$WORK/skip.db" "$WORK/empty.txt" "$WORK/binary.txt" "
 expect_rc "some files skipped" 1
 expect_match "the empty file is named" "$err" "^talaash-index: warning: skipped '.*empty\.txt': empty file$"
 expect_match "the binary file is named" "$err" "^talaash-index: warning: skipped '.*binary\.txt': binary file"
-expect_match "the unsupported file is named" "$err" "^talaash-index: warning: skipped '.*notes\.pdf': not a \.txt or \.md file$"
+expect_match "the unsupported file is named" "$err" "^talaash-index: warning: skipped '.*notes\.pdf': not a \.txt, \.md or \.html file$"
 expect_match "the missing file is named" "$err" "^talaash-index: warning: skipped '.*absent\.txt': No such file"
 expect_match "the rest is indexed" "$err" "indexed 1 article .* 4 skipped"
 run "$TALAASH" --db "$WORK/skip.db" harbour

@@ -7,7 +7,7 @@ DB="$WORK/seeds.db"
 
 run "$TALAASH_INDEX" --db "$DB" "$SEEDS"
 expect_rc "index the seeds" 0
-expect_match "summary names the count" "$err" '^talaash-index: indexed 5 articles \([0-9]+ passages\), 0 unchanged, 0 skipped'
+expect_match "summary names the count" "$err" '^talaash-index: indexed 5 articles \([0-9]+ passages\), 0 unchanged, 0 renamed, 0 removed, 0 skipped, 0 warnings'
 
 run "$TALAASH" --db "$DB" --limit 1000 --color=never haqqani
 expect_rc "haqqani matches" 0

@@ -1,4 +1,4 @@
-/* test-article.c - reading article files and their titles. */
+/* test-article.c - reading article files. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,22 +39,6 @@ write_file(const char *name, const char *bytes, size_t n)
     return path;
 }
 
-static const char *
-title_of(const char *name, const char *text)
-{
-    static char title[256];
-    struct tl_error err = { 0 };
-    struct tl_article a;
-
-    tl_article_init(&a);
-    ck_assert_msg(tl_article_load(write_file(name, text, strlen(text)), &a,
-                                  &err) == TL_OK, "%s", err.msg);
-    ck_assert_int_eq(tl_article_extract(&a, &err), TL_OK);
-    snprintf(title, sizeof title, "%s", a.title);
-    tl_article_release(&a);
-    return title;
-}
-
 START_TEST(test_load_reads_bytes_size_and_hash)
 {
     struct tl_error err = { 0 };
@@ -78,70 +62,33 @@ START_TEST(test_load_reads_bytes_size_and_hash)
 }
 END_TEST
 
-START_TEST(test_empty_and_binary_files_are_refused)
+START_TEST(test_unreadable_and_unknown_files_are_refused)
 {
     struct tl_error err = { 0 };
     struct tl_article a;
 
     tl_article_init(&a);
-    ck_assert_int_eq(tl_article_load(write_file("e.txt", "", 0), &a, &err),
-                     TL_ERR_INPUT);
-    ck_assert_ptr_nonnull(strstr(err.msg, "empty"));
-    ck_assert_ptr_nonnull(strstr(err.msg, "e.txt"));
-    ck_assert_int_eq(tl_article_load(write_file("b.txt", "ab\0cd", 5), &a,
-                                     &err), TL_ERR_INPUT);
-    ck_assert_ptr_nonnull(strstr(err.msg, "binary"));
     ck_assert_int_eq(tl_article_load("/nonexistent/x.txt", &a, &err),
                      TL_ERR_IO);
     ck_assert_ptr_nonnull(strstr(err.msg, "/nonexistent/x.txt"));
     ck_assert_int_eq(tl_article_load(write_file("x.pdf", "x", 1), &a, &err),
                      TL_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "not a .txt, .md or .html file"));
+    ck_assert_int_eq(tl_article_load(tmpdir, &a, &err), TL_ERR_INPUT);
 }
 END_TEST
 
-START_TEST(test_title_is_first_short_line)
+START_TEST(test_formats_by_extension)
 {
-    ck_assert_str_eq(title_of("t.txt", "\n\n  Talks in Doha  \n\nBody text "
-                              "follows here."), "Talks in Doha");
-    ck_assert_str_eq(title_of("t.md", "# A heading\n\nText."), "A heading");
-    ck_assert_str_eq(title_of("t.md", "---\ntitle: x\n---\n## Second\n"),
-                     "Second");
-    ck_assert_str_eq(title_of("t.txt", "\xef\xbb\xbfWith a BOM\n"),
-                     "With a BOM");
-}
-END_TEST
+    enum tl_format f;
 
-START_TEST(test_no_title_rather_than_a_sentence)
-{
-    ck_assert_str_eq(title_of("t.txt", "This opening line is a sentence.\n"),
-                     "");
-}
-END_TEST
-
-static const char *
-body_of(const char *name, const char *text)
-{
-    static char body[256];
-    struct tl_error err = { 0 };
-    struct tl_article a;
-
-    tl_article_init(&a);
-    ck_assert_int_eq(tl_article_load(write_file(name, text, strlen(text)), &a,
-                                     &err), TL_OK);
-    ck_assert_int_eq(tl_article_extract(&a, &err), TL_OK);
-    snprintf(body, sizeof body, "%s", a.text.data + a.body_start);
-    tl_article_release(&a);
-    return body;
-}
-
-START_TEST(test_body_starts_after_front_matter_and_title)
-{
-    ck_assert_str_eq(body_of("f.md", "---\ntitle: T\n---\n\nA long first "
-                             "sentence of the body, not a title."),
-                     "\n\nA long first sentence of the body, not a title.");
-    ck_assert_str_eq(body_of("f.md", "---\ntitle: T\n---\n# Head\nBody"),
-                     "Body");
-    ck_assert_str_eq(body_of("t.txt", "\n  Title  \n\nBody\n"), "\nBody\n");
+    ck_assert(tl_format_of_path("a.TXT", &f) && f == TL_FORMAT_TEXT);
+    ck_assert(tl_format_of_path("a.markdown", &f) && f == TL_FORMAT_MARKDOWN);
+    ck_assert(tl_format_of_path("a.htm", &f) && f == TL_FORMAT_HTML);
+    ck_assert(tl_format_of_path("a.html", &f) && f == TL_FORMAT_HTML);
+    ck_assert(!tl_format_of_path("a.pdf", &f));
+    ck_assert(!tl_format_of_path("txt", &f));
+    ck_assert_str_eq(tl_format_name(TL_FORMAT_HTML), "html");
 }
 END_TEST
 
@@ -153,10 +100,8 @@ article_suite(void)
 
     tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
     tcase_add_test(tc, test_load_reads_bytes_size_and_hash);
-    tcase_add_test(tc, test_empty_and_binary_files_are_refused);
-    tcase_add_test(tc, test_title_is_first_short_line);
-    tcase_add_test(tc, test_no_title_rather_than_a_sentence);
-    tcase_add_test(tc, test_body_starts_after_front_matter_and_title);
+    tcase_add_test(tc, test_unreadable_and_unknown_files_are_refused);
+    tcase_add_test(tc, test_formats_by_extension);
     suite_add_tcase(s, tc);
     return s;
 }

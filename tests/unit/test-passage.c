@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "unit.h"
+#include "doc_fixture.h"
 
 /* The passages of text, joined by '|'. */
 static const char *
@@ -64,6 +64,142 @@ START_TEST(test_no_final_newline)
 }
 END_TEST
 
+/* The passages made from blocks, joined by '|'. */
+static const char *
+make(const char *const *blocks)
+{
+    static char out[32768];
+    struct tl_error err = { 0 };
+    struct tl_passage *ps = NULL;
+    struct tl_buf text;
+    struct tl_doc d;
+    size_t n = 0, len = 0;
+
+    doc_of(&d, blocks);
+    tl_buf_init(&text, 0);
+    ck_assert_int_eq(tl_passages_make(&d, &text, &ps, &n, &err), TL_OK);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        size_t m = ps[i].end - ps[i].start;
+        ck_assert_uint_le(ps[i].src_start, ps[i].src_end);
+        ck_assert_uint_lt(len + m + 2, sizeof out);
+        if (i > 0)
+            out[len++] = '|';
+        memcpy(out + len, text.data + ps[i].start, m);
+        len += m;
+        out[len] = '\0';
+    }
+    free(ps);
+    tl_buf_release(&text);
+    tl_doc_release(&d);
+    return out;
+}
+
+#define LONG_A "One two three four five six seven eight nine."
+#define LONG_B "Ten eleven twelve thirteen fourteen fifteen sixteen seventeen."
+
+START_TEST(test_paragraphs_become_passages)
+{
+    const char *b[] = { LONG_A, LONG_B, NULL };
+    ck_assert_str_eq(make(b), LONG_A "|" LONG_B);
+}
+END_TEST
+
+START_TEST(test_fragments_join_the_next_block)
+{
+    const char *b[] = { "# A heading", LONG_A, "Short line.", LONG_B, NULL };
+    ck_assert_str_eq(make(b), "A heading\n" LONG_A "|Short line.\n" LONG_B);
+}
+END_TEST
+
+START_TEST(test_last_fragment_joins_the_one_before)
+{
+    const char *b[] = { LONG_A, "The end.", NULL };
+    ck_assert_str_eq(make(b), LONG_A "\nThe end.");
+}
+END_TEST
+
+START_TEST(test_a_lone_fragment_is_a_passage)
+{
+    const char *b[] = { "Only this.", NULL };
+    ck_assert_str_eq(make(b), "Only this.");
+}
+END_TEST
+
+START_TEST(test_dropped_blocks_are_left_out)
+{
+    const char *b[] = { LONG_A, "Read more: elsewhere", LONG_B, NULL };
+    struct tl_error err = { 0 };
+    struct tl_passage *ps = NULL;
+    struct tl_buf text;
+    struct tl_doc d;
+    size_t n = 0;
+
+    doc_of(&d, b);
+    d.blocks[1].drop = "read-more";
+    tl_buf_init(&text, 0);
+    ck_assert_int_eq(tl_passages_make(&d, &text, &ps, &n, &err), TL_OK);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_uint_eq(ps[1].first_block, 2);
+    free(ps);
+    tl_buf_release(&text);
+    tl_doc_release(&d);
+}
+END_TEST
+
+START_TEST(test_long_paragraph_splits_at_sentences)
+{
+    static char big[40000];
+    const char *b[] = { big, NULL };
+    const char *out, *p;
+    size_t len = 0, parts = 1;
+
+    for (int i = 0; i < 100; i++)   /* 100 sentences of 10 words */
+        len += (size_t)snprintf(big + len, sizeof big - len, "%sSentence "
+                                "number %d has exactly ten words in it, see.",
+                                i > 0 ? " " : "", i);
+    out = make(b);
+    for (p = out; (p = strchr(p, '|')) != NULL; p++) {
+        parts++;
+        ck_assert(p[-1] == '.');            /* cut after a full stop */
+        ck_assert(strncmp(p + 1, "Sentence", 8) == 0);
+    }
+    ck_assert_uint_eq(parts, 4);            /* 1000 words / 300 */
+}
+END_TEST
+
+START_TEST(test_abbreviations_do_not_end_sentences)
+{
+    static char big[40000];
+    const char *b[] = { big, NULL };
+    const char *p;
+    size_t len = 0;
+
+    for (int i = 0; i < 100; i++)
+        len += (size_t)snprintf(big + len, sizeof big - len, "%sGen. Khan "
+                                "met U.S. envoys and Mr. Lee at nine.",
+                                i > 0 ? " " : "");
+    for (p = make(b); (p = strchr(p, '|')) != NULL; p++)
+        ck_assert(strncmp(p + 1, "Gen. Khan", 9) == 0);
+}
+END_TEST
+
+START_TEST(test_a_sentence_with_no_end_is_cut_at_words)
+{
+    static char big[80000];
+    const char *b[] = { big, NULL };
+    const char *out;
+    size_t len = 0, parts = 1;
+
+    for (int i = 0; i < 1300; i++)
+        len += (size_t)snprintf(big + len, sizeof big - len, "word%d ", i);
+    out = make(b);
+    for (const char *p = out; (p = strchr(p, '|')) != NULL; p++)
+        parts++;
+    ck_assert_uint_eq(parts, 3);            /* 1300 words / 600 */
+}
+END_TEST
+
 Suite *
 passage_suite(void)
 {
@@ -75,6 +211,16 @@ passage_suite(void)
     tcase_add_test(tc, test_white_space_is_trimmed);
     tcase_add_test(tc, test_empty_text_has_no_passage);
     tcase_add_test(tc, test_no_final_newline);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("make");
+    tcase_add_test(tc, test_paragraphs_become_passages);
+    tcase_add_test(tc, test_fragments_join_the_next_block);
+    tcase_add_test(tc, test_last_fragment_joins_the_one_before);
+    tcase_add_test(tc, test_a_lone_fragment_is_a_passage);
+    tcase_add_test(tc, test_dropped_blocks_are_left_out);
+    tcase_add_test(tc, test_long_paragraph_splits_at_sentences);
+    tcase_add_test(tc, test_abbreviations_do_not_end_sentences);
+    tcase_add_test(tc, test_a_sentence_with_no_end_is_cut_at_words);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ingest.h"
 #include "unit.h"
 
 static struct tl_store *store;
@@ -30,8 +31,6 @@ make(struct tl_article *a, const char *path, const char *text,
 {
     tl_article_init(a);
     a->path = strdup(path);
-    a->title = strdup("Title");
-    a->author = strdup("");
     ck_assert_int_eq(tl_buf_append(&a->text, text, strlen(text)), TL_OK);
     snprintf(a->hash, sizeof a->hash, "%s", hash);
     a->size = (int64_t)strlen(text);
@@ -42,16 +41,16 @@ static void
 put(const struct tl_article *a)
 {
     struct tl_error err = { 0 };
-    struct tl_span *spans;
-    size_t n;
+    struct tl_ingest in;
 
-    ck_assert_int_eq(tl_passages_split(a->text.data, a->text.len, &spans, &n,
-                                       &err), TL_OK);
+    tl_ingest_init(&in);
+    ck_assert_msg(tl_ingest_article(unit_db, NULL, NULL, a, &in, &err)
+                  == TL_OK, "%s", err.msg);
     ck_assert_int_eq(tl_store_begin(store, &err), TL_OK);
-    ck_assert_msg(tl_store_put(store, a, spans, n, &err) == TL_OK, "%s",
+    ck_assert_msg(tl_store_put(store, a, &in, NULL, &err) == TL_OK, "%s",
                   err.msg);
     ck_assert_int_eq(tl_store_commit(store, &err), TL_OK);
-    free(spans);
+    tl_ingest_release(&in);
 }
 
 static enum tl_store_state
@@ -69,13 +68,15 @@ START_TEST(test_put_stores_article_and_passages)
 {
     struct tl_article a;
 
-    make(&a, "/x/a.txt", "first para\n\nsecond para", "h1", 100);
+    make(&a, "/x/a.txt", "The first paragraph has enough words to stand "
+         "alone.\n\nThe second paragraph also has enough words to stand.",
+         "h1", 100);
     put(&a);
     ck_assert_str_eq(unit_text("SELECT count(*) FROM passages"), "2");
     ck_assert_str_eq(unit_text("SELECT text FROM passages WHERE ordinal = 2"),
-                     "second para");
+                     "The second paragraph also has enough words to stand.");
     ck_assert_str_eq(unit_text("SELECT byte_start || '-' || byte_end FROM "
-                               "passages WHERE ordinal = 2"), "12-23");
+                               "passages WHERE ordinal = 2"), "54-106");
     ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "
                                "passages_fts MATCH 'second'"), "1");
     tl_article_release(&a);
@@ -101,11 +102,13 @@ START_TEST(test_put_replaces_older_version)
     struct tl_article a;
     char id[32];
 
-    make(&a, "/x/a.txt", "old words\n\nmore old words", "h1", 100);
+    make(&a, "/x/a.txt", "These are the old words of a first version.\n\n"
+         "And here are more old words of that version.", "h1", 100);
     put(&a);
     snprintf(id, sizeof id, "%s", unit_text("SELECT id FROM articles"));
     tl_article_release(&a);
-    make(&a, "/x/a.txt", "new words", "h2", 200);
+    make(&a, "/x/a.txt", "These are new words of the second version.", "h2",
+         200);
     put(&a);
     ck_assert_str_eq(unit_text("SELECT id FROM articles"), id);
     ck_assert_str_eq(unit_text("SELECT count(*) FROM passages"), "1");
@@ -144,12 +147,93 @@ START_TEST(test_rollback_leaves_nothing)
 {
     struct tl_error err = { 0 };
     struct tl_article a;
-    struct tl_span span = { 0, 5 };
+    struct tl_ingest in;
 
-    make(&a, "/x/a.txt", "hello", "h1", 100);
+    make(&a, "/x/a.txt", "hello there, a short article", "h1", 100);
+    tl_ingest_init(&in);
+    ck_assert_int_eq(tl_ingest_article(unit_db, NULL, NULL, &a, &in, &err),
+                     TL_OK);
     ck_assert_int_eq(tl_store_begin(store, &err), TL_OK);
-    ck_assert_int_eq(tl_store_put(store, &a, &span, 1, &err), TL_OK);
+    ck_assert_int_eq(tl_store_put(store, &a, &in, NULL, &err), TL_OK);
     tl_store_rollback(store);
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM articles"), "0");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "
+                               "passages_fts MATCH 'hello'"), "0");
+    tl_ingest_release(&in);
+    tl_article_release(&a);
+}
+END_TEST
+
+START_TEST(test_metadata_and_topics_are_stored)
+{
+    struct tl_error err = { 0 };
+    struct tl_topics *topics = NULL;
+    struct tl_article a;
+    struct tl_ingest in;
+    static const char rules[] = "min_matches = 2\n[Kabul]\nKabul\n"
+                                "[Trade]\ntrade\n";
+
+    ck_assert_int_eq(tl_topics_parse(unit_db, rules, strlen(rules), NULL,
+                                     &topics, &err), TL_OK);
+    make(&a, "/x/a.txt", "Kabul Trade Talks\n\nBy Ayesha Malik\n\n"
+         "March 5, 2021\n\nThe delegations met in Kabul on Monday and "
+         "again in Kabul on Tuesday to discuss the roads.", "h1", 100);
+    tl_ingest_init(&in);
+    ck_assert_int_eq(tl_ingest_article(unit_db, topics, NULL, &a, &in, &err),
+                     TL_OK);
+    ck_assert_int_eq(tl_store_begin(store, &err), TL_OK);
+    ck_assert_int_eq(tl_store_put(store, &a, &in, topics, &err), TL_OK);
+    ck_assert_int_eq(tl_store_commit(store, &err), TL_OK);
+    ck_assert_str_eq(unit_text("SELECT title || '|' || author || '|' || "
+                               "pub_date || '|' || date_precision || '|' || "
+                               "title_source || '|' || author_source || '|' "
+                               "|| date_source FROM articles"),
+                     "Kabul Trade Talks|Ayesha Malik|2021-03-05|day|heading|"
+                     "byline|dateline");
+    ck_assert_str_eq(unit_text("SELECT group_concat(t.name || ':' || "
+                               "at.matches) FROM article_topics at JOIN "
+                               "topics t ON t.id = at.topic_id"), "Kabul:2");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM passage_topics"), "1");
+    tl_ingest_release(&in);
+    tl_article_release(&a);
+    tl_topics_free(topics);
+}
+END_TEST
+
+START_TEST(test_renamed_file_keeps_its_article)
+{
+    struct tl_error err = { 0 };
+    struct tl_article a;
+    int moved = -1;
+    char id[32];
+
+    make(&a, "/nonexistent/old.txt", "hello there, a short article", "h1",
+         100);
+    put(&a);
+    snprintf(id, sizeof id, "%s", unit_text("SELECT id FROM articles"));
+    free(a.path);
+    a.path = strdup("/nonexistent/new.txt");
+    ck_assert_int_eq(tl_store_begin(store, &err), TL_OK);
+    ck_assert_int_eq(tl_store_adopt_if_moved(store, &a, &moved, &err), TL_OK);
+    ck_assert_int_eq(tl_store_commit(store, &err), TL_OK);
+    ck_assert_int_eq(moved, 1);
+    ck_assert_str_eq(unit_text("SELECT id || path FROM articles"),
+                     strcat(id, "/nonexistent/new.txt"));
+    tl_article_release(&a);
+}
+END_TEST
+
+START_TEST(test_prune_forgets_missing_files)
+{
+    struct tl_error err = { 0 };
+    struct tl_article a;
+    size_t removed = 0;
+
+    make(&a, "/nonexistent/gone.txt", "hello there, a short article", "h1",
+         100);
+    put(&a);
+    ck_assert_int_eq(tl_store_prune(store, &removed, &err), TL_OK);
+    ck_assert_uint_eq(removed, 1);
     ck_assert_str_eq(unit_text("SELECT count(*) FROM articles"), "0");
     ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "
                                "passages_fts MATCH 'hello'"), "0");
@@ -169,6 +253,9 @@ store_suite(void)
     tcase_add_test(tc, test_put_replaces_older_version);
     tcase_add_test(tc, test_touch_keeps_same_content);
     tcase_add_test(tc, test_rollback_leaves_nothing);
+    tcase_add_test(tc, test_metadata_and_topics_are_stored);
+    tcase_add_test(tc, test_renamed_file_keeps_its_article);
+    tcase_add_test(tc, test_prune_forgets_missing_files);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,437 @@
+/*
+ * clean.c - boilerplate rules: which blocks of an article are not the
+ * article.  Each rule has a name, recorded in tl_block.drop and shown by
+ * talaash-index --dry-run --explain.  The rules, in the order applied:
+ *
+ *   cookie-notice  a block saying the site uses cookies, asking for
+ *                  consent, or offering cookie/privacy settings, and the
+ *                  short blocks and cookie/consent/privacy paragraphs that
+ *                  follow it (a consent wall is many blocks long);
+ *   read-more      "Read more:", "Read also:", "NEXT STORY:", "Related:",
+ *                  "See also:", "Recommended:", "Up next" link lines;
+ *   tweet          an embedded tweet: a block with a pic.twitter.com link,
+ *                  a signature line "— Name (@handle) Month D, YYYY", and
+ *                  the short block just above such a signature;
+ *   comment-form   "Leave a comment" / "Leave a Reply" / "Post a comment"
+ *                  and everything after it, the "You can use these HTML
+ *                  tags" help, "Your email address will not be published";
+ *   image          a line naming an image file ("Image: x.jpg", "x.png"),
+ *                  and photo credit lines ("Photo credit: ...", "Photo:");
+ *                  a credit closing a paragraph of text is cut off it;
+ *   photo-caption  a block ending in a photo credit ("AP Photo/...",
+ *                  "(Reuters)", "Getty Images"), and any block at the top
+ *                  whose text that caption begins with (a caption repeated
+ *                  without its credit);
+ *   disclaimer     "The views expressed ... are the author's own" and
+ *                  "Disclaimer:" blocks;
+ *   share          short "Share this", "Follow us", "Subscribe",
+ *                  "Sign up for our newsletter" blocks;
+ *   no-text        blocks with no letter or digit at all, or only one
+ *                  character ("X" close buttons);
+ *   repeat         a block whose text (case and spacing aside) equals an
+ *                  earlier kept block: a pull quote is kept once.
+ *
+ * Rules look at one block, or at a block and its neighbours; a rule that
+ * could also match real prose (cookie talk in an article about cookies,
+ * "Related:" in a sentence) is limited to short blocks.
+ */
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "talaash.h"
+
+/* Blocks up to this many words can be link lines, buttons, headings. */
+#define SHORT_WORDS 12
+/* A "Read more: <headline>" line is at most this long. */
+#define LINK_WORDS 30
+/* A tweet above a signature line is at most this long. */
+#define TWEET_WORDS 70
+/* A caption repeated without its credit stands this close above it. */
+#define CAPTION_LOOKBACK 3
+
+static int
+lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* Does p[0..len) contain needle (ASCII, lower case), ignoring case? */
+static int
+contains(const char *p, size_t len, const char *needle)
+{
+    size_t n = strlen(needle);
+
+    for (size_t i = 0; n <= len && i <= len - n; i++) {
+        size_t k = 0;
+        while (k < n && lower((unsigned char)p[i + k]) == needle[k])
+            k++;
+        if (k == n)
+            return 1;
+    }
+    return 0;
+}
+
+/* Skips leading white space, dashes and bullets (ASCII and UTF-8). */
+static const char *
+skip_lead(const char *p, size_t *len)
+{
+    for (;;) {
+        if (*len > 0 && (isspace((unsigned char)*p) || *p == '-' || *p == '*'
+                         || *p == '>' || *p == '|')) {
+            p++;
+            (*len)--;
+        } else if (*len >= 3 && (unsigned char)p[0] == 0xE2
+                   && (unsigned char)p[1] == 0x80
+                   && ((unsigned char)p[2] == 0x93      /* – */
+                       || (unsigned char)p[2] == 0x94   /* — */
+                       || (unsigned char)p[2] == 0xA2)) { /* • */
+            p += 3;
+            *len -= 3;
+        } else {
+            return p;
+        }
+    }
+}
+
+/* Does the block start (after dashes and spaces) with prefix, ignoring
+ * case? */
+static int
+starts(const char *p, size_t len, const char *prefix)
+{
+    size_t n = strlen(prefix);
+
+    p = skip_lead(p, &len);
+    if (len < n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (lower((unsigned char)p[i]) != prefix[i])
+            return 0;
+    return 1;
+}
+
+static int
+ends_with_ci(const char *p, size_t len, const char *suffix)
+{
+    size_t n = strlen(suffix);
+
+    while (len > 0 && (isspace((unsigned char)p[len - 1]) || p[len - 1] == '.'
+                       || p[len - 1] == ')'))
+        len--;
+    if (len < n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (lower((unsigned char)p[len - n + i]) != suffix[i])
+            return 0;
+    return 1;
+}
+
+static int
+any_start(const char *p, size_t len, const char *const *prefixes)
+{
+    for (; *prefixes != NULL; prefixes++)
+        if (starts(p, len, *prefixes))
+            return 1;
+    return 0;
+}
+
+static int
+any_contains(const char *p, size_t len, const char *const *needles)
+{
+    for (; *needles != NULL; needles++)
+        if (contains(p, len, *needles))
+            return 1;
+    return 0;
+}
+
+/* ---- the rules, each on one block ---------------------------------- */
+
+static const char *const cookie_strong[] = {
+    "uses cookies", "use of cookies", "accept cookies", "accept all cookies",
+    "allow all cookies", "cookie preferences", "cookie settings",
+    "cookie policy", "cookie list", "manage consent", "consent preferences",
+    "do not sell my personal information", "we use cookies",
+    "this site uses cookies", "store cookies", NULL,
+};
+
+static const char *const cookie_weak[] = {
+    "cookie", "consent", "personal information", "personal data", "opt-out",
+    "opt out", "privacy", "save settings", "accept", "reject", NULL,
+};
+
+static const char *const read_more[] = {
+    "read more:", "read more >", "read also:", "also read:", "next story:",
+    "next story", "related:", "related article", "related stories",
+    "see also:", "recommended:", "up next", "more from", "continue reading",
+    "click here to read", NULL,
+};
+
+static const char *const comment_start[] = {
+    "leave a comment", "leave a reply", "post a comment", "add a comment",
+    "comments are closed", "join the conversation", NULL,
+};
+
+static const char *const comment_any[] = {
+    "you can use these html tags", "your email address will not be",
+    "required fields are marked", "notify me of follow-up comments",
+    "notify me of new posts", NULL,
+};
+
+static const char *const image_start[] = {
+    "image:", "photo credit:", "image credit:", "photo:", "photograph:",
+    "picture:", "file photo", NULL,
+};
+
+static const char *const image_ext[] = {
+    ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", NULL,
+};
+
+static const char *const credit_any[] = {
+    "ap photo/", "ap photo", "(photo:", "photo by ", "/afp", "afp/",
+    "reuters/", "/reuters", "epa/", "/epa", "getty images", "photo credit",
+    "(file photo", "(photo", "photo courtesy", NULL,
+};
+
+static const char *const disclaimer_any[] = {
+    "the views expressed", "views expressed in this", "disclaimer:",
+    "do not necessarily reflect", NULL,
+};
+
+static const char *const share_start[] = {
+    "share this", "share on", "share:", "follow us", "subscribe",
+    "sign up for our", "click to share", "like us on", "tweet this",
+    "print this", "email this", NULL,
+};
+
+/* "— Name (@handle) July 24, 2019": an embedded tweet's signature. */
+static int
+is_tweet_signature(const char *p, size_t len)
+{
+    size_t rest = len;
+    const char *q = skip_lead(p, &rest);
+    const char *at;
+
+    if (q == p || len > 200)    /* must start with a dash */
+        return 0;
+    at = memmem(q, rest, "(@", 2);
+    if (at == NULL || memchr(at, ')', rest - (size_t)(at - q)) == NULL)
+        return 0;
+    /* and end in a year */
+    while (len > 0 && isspace((unsigned char)p[len - 1]))
+        len--;
+    return len >= 4 && isdigit((unsigned char)p[len - 1])
+           && isdigit((unsigned char)p[len - 4]);
+}
+
+static int
+has_letter_or_digit(const char *p, size_t len)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (isalnum(c) || (c >= 0xC0 && c != 0xE2))
+            n++;
+    }
+    return n > 1;
+}
+
+/* Is the whole block an image file name (possibly after "Image:")? */
+static int
+is_image_line(const char *p, size_t len, size_t words)
+{
+    return words <= 3 && any_contains(p, len, image_ext)
+           && memchr(p, ' ', len) == NULL;
+}
+
+/* Text equality ignoring case and runs of white space; with prefix, is a
+ * the beginning of b? */
+static int
+same_text(const char *a, size_t na, const char *b, size_t nb, int prefix)
+{
+    size_t i = 0, k = 0;
+
+    while (i < na && isspace((unsigned char)a[i]))
+        i++;
+    while (k < nb && isspace((unsigned char)b[k]))
+        k++;
+    for (;;) {
+        int sa = 0, sb = 0;
+
+        while (i < na && isspace((unsigned char)a[i])) {
+            i++;
+            sa = 1;
+        }
+        while (k < nb && isspace((unsigned char)b[k])) {
+            k++;
+            sb = 1;
+        }
+        if (i == na)
+            return prefix || k == nb;
+        if (k == nb || sa != sb
+            || lower((unsigned char)a[i]) != lower((unsigned char)b[k]))
+            return 0;
+        i++;
+        k++;
+    }
+}
+
+/* FNV-1a of the text with case folded and white space runs as one. */
+static uint64_t
+text_hash(const char *p, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL;
+    int space = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (isspace(c)) {
+            space = 1;
+            continue;
+        }
+        if (space)
+            h = (h ^ ' ') * 1099511628211ULL;
+        space = 0;
+        h = (h ^ (uint64_t)lower(c)) * 1099511628211ULL;
+    }
+    return h;
+}
+
+/* Marks blocks that repeat an earlier kept block (pull quotes): a hash
+ * table of the kept blocks' text, so long articles stay linear. */
+static enum tl_status
+drop_repeats(struct tl_doc *d, struct tl_error *err)
+{
+    size_t cap = 64, mask;
+    size_t *slots;      /* block index + 1, 0 for empty */
+
+    while (cap < 2 * d->n_blocks)
+        cap *= 2;
+    mask = cap - 1;
+    slots = calloc(cap, sizeof *slots);
+    if (slots == NULL)
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < d->n_blocks; i++) {
+        size_t len, klen, h;
+        const char *p = tl_doc_block(d, i, &len);
+
+        if (d->blocks[i].drop != NULL || tl_doc_words(d, i) < 4)
+            continue;
+        for (h = (size_t)text_hash(p, len) & mask; slots[h] != 0;
+             h = (h + 1) & mask) {
+            const char *kp = tl_doc_block(d, slots[h] - 1, &klen);
+            if (same_text(kp, klen, p, len, 0)) {
+                d->blocks[i].drop = "repeat";
+                break;
+            }
+        }
+        if (slots[h] == 0)
+            slots[h] = i + 1;
+    }
+    free(slots);
+    return TL_OK;
+}
+
+/* "... is a columnist. Photo credit: Getty Images." : a credit at the end
+ * of a paragraph of text is cut off, the paragraph kept. */
+static void
+trim_credit(struct tl_doc *d, size_t i)
+{
+    static const char *const credits[] = {
+        "photo credit:", "image credit:", "photo courtesy", "picture credit:",
+        NULL,
+    };
+    size_t len;
+    const char *p = tl_doc_block(d, i, &len);
+
+    if (tl_doc_words(d, i) <= SHORT_WORDS)
+        return;
+    for (const char *const *c = credits; *c != NULL; c++) {
+        size_t n = strlen(*c);
+        for (size_t k = 1; n <= len && k <= len - n; k++) {
+            size_t m = 0;
+            while (m < n && lower((unsigned char)p[k + m]) == (*c)[m])
+                m++;
+            if (m == n && len - k < 80) {   /* near the end */
+                while (k > 0 && isspace((unsigned char)p[k - 1]))
+                    k--;
+                d->blocks[i].end = d->blocks[i].start + k;
+                return;
+            }
+        }
+    }
+}
+
+static void
+drop(struct tl_doc *d, size_t i, const char *rule)
+{
+    if (d->blocks[i].drop == NULL)
+        d->blocks[i].drop = rule;
+}
+
+enum tl_status
+tl_clean_boilerplate(struct tl_doc *d, struct tl_error *err)
+{
+    int in_cookies = 0, in_comments = 0;
+
+    for (size_t i = 0; i < d->n_blocks; i++) {
+        size_t len, words = tl_doc_words(d, i);
+        const char *p = tl_doc_block(d, i, &len);
+        int is_short = words <= SHORT_WORDS;
+
+        trim_credit(d, i);
+        p = tl_doc_block(d, i, &len);
+        if (in_comments) {
+            drop(d, i, "comment-form");
+            continue;
+        }
+        if (any_contains(p, len, cookie_strong)
+            || (in_cookies && (is_short || any_contains(p, len, cookie_weak)))) {
+            in_cookies = 1;
+            drop(d, i, "cookie-notice");
+            continue;
+        }
+        in_cookies = 0;
+        if (!has_letter_or_digit(p, len)) {
+            drop(d, i, "no-text");
+        } else if (words <= LINK_WORDS && any_start(p, len, read_more)) {
+            drop(d, i, "read-more");
+        } else if (contains(p, len, "pic.twitter.com")) {
+            drop(d, i, "tweet");
+        } else if (is_tweet_signature(p, len)) {
+            drop(d, i, "tweet");
+            if (i > 0 && d->blocks[i - 1].drop == NULL
+                && tl_doc_words(d, i - 1) <= TWEET_WORDS)
+                d->blocks[i - 1].drop = "tweet";
+        } else if (is_short && any_start(p, len, comment_start)) {
+            drop(d, i, "comment-form");
+            in_comments = 1;
+        } else if (any_contains(p, len, comment_any)) {
+            drop(d, i, "comment-form");
+        } else if ((is_short && any_start(p, len, image_start))
+                   || is_image_line(p, len, words)) {
+            drop(d, i, "image");
+        } else if (words <= 80 && (any_contains(p, len, credit_any)
+                                   && (ends_with_ci(p, len, "images")
+                                       || contains(p, len, "photo")))) {
+            drop(d, i, "photo-caption");
+            /* the same caption shown without its credit, just above */
+            for (size_t k = i > CAPTION_LOOKBACK ? i - CAPTION_LOOKBACK : 0;
+                 k < i; k++) {
+                size_t klen;
+                const char *kp = tl_doc_block(d, k, &klen);
+                if (d->blocks[k].drop == NULL && tl_doc_words(d, k) >= 6
+                    && same_text(kp, klen, p, len, 1))
+                    d->blocks[k].drop = "photo-caption";
+            }
+        } else if (words <= 60 && any_contains(p, len, disclaimer_any)) {
+            drop(d, i, "disclaimer");
+        } else if (is_short && any_start(p, len, share_start)) {
+            drop(d, i, "share");
+        }
+    }
+    return drop_repeats(d, err);
+}

@@ -1,0 +1,59 @@
+/*
+ * ingest.h - from a file's bytes to what the index stores: clean blocks,
+ * metadata with provenance, passages and topics.  The one path every
+ * article takes, in talaash-index and in the relevance benchmark.
+ */
+/* talaash.h comes first, outside the guard: it includes this header at
+ * its end, after everything this header needs. */
+#include "talaash.h"
+
+#ifndef TALAASH_INGEST_H
+#define TALAASH_INGEST_H
+
+#include "encoding.h"
+#include "metadata.h"
+#include "topic.h"
+
+/* A topic the article carries. */
+struct tl_article_topic {
+    const char *name;           /* borrowed from the rules or the meta */
+    enum tl_meta_source source; /* TL_SRC_NONE for the rules */
+    unsigned matches;           /* rule matches in the kept body */
+};
+
+struct tl_ingest {
+    struct tl_doc doc;          /* the blocks, dropped ones marked */
+    struct tl_meta meta;
+    enum tl_encoding encoding;
+    struct tl_buf text;         /* the passages' text */
+    struct tl_passage *passages;
+    size_t n_passages;
+    /* n_passages x tl_topics_count(): rule matches per passage */
+    unsigned *passage_topics;
+    struct tl_article_topic *topics;
+    size_t n_topics;
+    char **named_topics;        /* from front matter / manifest; owned */
+    size_t n_named;
+    enum tl_meta_source named_src;
+};
+
+void tl_ingest_init(struct tl_ingest *in);
+void tl_ingest_release(struct tl_ingest *in);
+
+/* Explicit metadata for one file (from --metadata FILE.csv): fields that
+ * are NULL or "" are not set. */
+struct tl_manifest_entry {
+    const char *title, *author, *date, *topics;   /* topics: ';' or ',' */
+};
+
+/* Turns a loaded article (a->text holds the file's bytes) into in.  db
+ * is any connection with the tokenizer (for topic matching); topics may
+ * be NULL (no topic rules); manifest may be NULL.  TL_ERR_INPUT for a
+ * file that is not text (the message names the file and why). */
+enum tl_status
+tl_ingest_article(sqlite3 *db, const struct tl_topics *topics,
+                  const struct tl_manifest_entry *manifest,
+                  const struct tl_article *a, struct tl_ingest *in,
+                  struct tl_error *err);
+
+#endif

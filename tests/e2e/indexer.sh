@@ -1,0 +1,132 @@
+# indexer.sh - talaash-index on real articles: the seeds' metadata and
+# boilerplate, every input format, encodings, renames, --prune,
+# --metadata, --topics, --dry-run --explain.
+. "$E2E_LIB"
+
+DB="$WORK/seeds.db"
+[ -d "$SEEDS" ] || { echo "no seed articles at $SEEDS"; exit 77; }
+run "$TALAASH_INDEX" --db "$DB" "$SEEDS"
+expect_rc "index the seeds" 0
+
+meta() {   # meta SEED-PREFIX COLUMN
+    sqlite3 "$DB" "SELECT coalesce($2, '') FROM articles WHERE path LIKE '%/$1_%'"
+}
+expect_eq "000 has no author (only a photo credit names anyone)" "$(meta 000 author)" ""
+expect_eq "000 has no date (the caption's date is not one)" "$(meta 000 pub_date)" ""
+expect_eq "000's title" "$(meta 000 title)" "It’s Time for a Frank Talk with Pakistan’s Army Chief"
+expect_eq "001 is by Huma Yusuf" "$(meta 001 author)" "Huma Yusuf"
+expect_eq "001's author comes from the biography" "$(meta 001 author_source)" "biography"
+expect_eq "002 is by Michael Kugelman" "$(meta 002 author)" "Michael Kugelman"
+expect_eq "002 has no date (tweets' dates are not one)" "$(meta 002 pub_date)" ""
+expect_eq "002 has no title rather than a sentence" "$(meta 002 title)" ""
+expect_eq "003 is by Hasan Askari Rizvi" "$(meta 003 author)" "Hasan Askari Rizvi"
+expect_eq "003 is dated 2018-10-03" "$(meta 003 "pub_date || ' ' || date_precision || ' ' || date_source")" "2018-10-03 day labelled line"
+expect_eq "003's title has no hashtag subtitle" "$(meta 003 title)" "US must take account of Pakistan’s security concerns"
+expect_eq "004 is by Salman Bashir" "$(meta 004 author)" "Salman Bashir"
+expect_eq "004 is dated February 2019" "$(meta 004 "pub_date || ' ' || date_precision")" "2019-02 month"
+expect_eq "004's title" "$(meta 004 title)" "The Way Forward for Pakistan-U.S. Relations: A Pakistani Perspective"
+
+run "$TALAASH" --db "$DB" cookies
+expect_rc "cookies: nothing (the consent wall is gone)" 1
+expect_eq "no passage is a Read more line" \
+    "$(sqlite3 "$DB" "SELECT count(*) FROM passages WHERE text LIKE 'Read more%' OR text LIKE '%pic.twitter.com%' OR text LIKE 'NEXT STORY%' OR text LIKE 'Leave a comment%'")" 0
+expect_eq "pull quotes are kept once" \
+    "$(sqlite3 "$DB" "SELECT count(*) FROM (SELECT text FROM passages GROUP BY article_id, text HAVING count(*) > 1)")" 0
+expect_eq "no passage keeps Markdown emphasis" \
+    "$(sqlite3 "$DB" "SELECT count(*) FROM passages WHERE text LIKE '%**%'")" 0
+expect_eq "Haqqani is a topic of 001 and 003" \
+    "$(sqlite3 "$DB" "SELECT group_concat(x, ' ') FROM (SELECT substr(a.path, -24, 3) AS x FROM article_topics at JOIN topics t ON t.id = at.topic_id JOIN articles a ON a.id = at.article_id WHERE t.name = 'Haqqani' ORDER BY a.path)")" "001 003"
+expect_eq "CPEC is a topic of 004" \
+    "$(sqlite3 "$DB" "SELECT count(*) FROM article_topics at JOIN topics t ON t.id = at.topic_id JOIN articles a ON a.id = at.article_id WHERE t.name = 'CPEC' AND a.path LIKE '%/004_%'")" 1
+expect_eq "passages carry the topics they mention" \
+    "$(sqlite3 "$DB" "SELECT count(*) FROM passage_topics pt JOIN passages p ON p.id = pt.passage_id WHERE p.text NOT LIKE '%Haqqani%' AND pt.topic_id = (SELECT id FROM topics WHERE name = 'Haqqani')")" 0
+expect_eq "byte ranges point at the passage in the file" \
+    "$(sqlite3 "$DB" "SELECT count(*) FROM passages WHERE byte_end <= byte_start")" 0
+
+# --dry-run --explain
+run "$TALAASH_INDEX" --dry-run --explain "$SEEDS"/003_*.txt
+expect_rc "--dry-run --explain" 0
+expect_match "explains the author's provenance" "$out" '^author: Hasan Askari Rizvi \(biography\)$'
+expect_match "explains the date" "$out" '^date:   2018-10-03, day precision \(labelled line\)$'
+expect_match "explains topics with the words that set them" "$out" '^  Haqqani: 2 matches in the body: "Haqqani" x2$'
+expect_match "names the rule that dropped a block" "$out" '^dropped \[comment-form\] Leave a comment$'
+expect_match "lists the passages" "$out" '^passage 1 \(bytes [0-9]+-[0-9]+'
+expect_match "says nothing was written" "$err" 'dry run: 1 article .* nothing was written'
+run "$TALAASH_INDEX" --explain "$SEEDS"
+expect_rc "--explain alone is a usage error" 2
+
+# formats: HTML, Markdown front matter
+F="$TESTDATA/formats"
+run "$TALAASH_INDEX" --db "$WORK/f.db" "$F/water-talks.html" "$F/front-matter.md"
+expect_rc "index HTML and Markdown" 0
+fmeta() { sqlite3 "$WORK/f.db" "SELECT $2 FROM articles WHERE path LIKE '%/$1'"; }
+expect_eq "HTML title from <h1>" "$(fmeta water-talks.html title)" "Water Talks Resume in Lahore"
+expect_eq "HTML author from <meta>" "$(fmeta water-talks.html "author || ' ' || author_source")" "Sana Iqbal HTML meta"
+expect_eq "HTML date from article:published_time" "$(fmeta water-talks.html pub_date)" "2020-02-18"
+expect_eq "script, nav, footer, cookie banner and aside are not indexed" \
+    "$(sqlite3 "$WORK/f.db" "SELECT count(*) FROM passages p JOIN articles a ON a.id = p.article_id WHERE a.path LIKE '%.html' AND (p.text LIKE '%tracking%' OR p.text LIKE '%cookies%' OR p.text LIKE '%Copyright%' OR p.text LIKE '%orchards in winter%')")" 0
+expect_eq "entities are decoded" \
+    "$(sqlite3 "$WORK/f.db" "SELECT count(*) FROM passages WHERE text LIKE '%river’s waters%' OR text LIKE '%agenda & likely%'")" 2
+expect_eq "Markdown front matter title" "$(fmeta front-matter.md "title || ' / ' || title_source")" "Orchards and Rivers: Notes from the Valley / front matter"
+expect_eq "Markdown front matter author wins over a byline" "$(fmeta front-matter.md author)" "Bilal Ahmed"
+expect_eq "Markdown front matter date" "$(fmeta front-matter.md "pub_date || ' ' || date_precision")" "2021-06-03 day"
+expect_eq "front matter topics and rule topics" \
+    "$(sqlite3 "$WORK/f.db" "SELECT group_concat(x, ' ') FROM (SELECT t.name || ':' || at.source AS x FROM article_topics at JOIN topics t ON t.id = at.topic_id JOIN articles a ON a.id = at.article_id WHERE a.path LIKE '%front-matter.md' ORDER BY t.name)")" \
+    "Afghanistan:rules Agriculture:front matter"
+expect_eq "Markdown markup is stripped" \
+    "$(sqlite3 "$WORK/f.db" "SELECT count(*) FROM passages WHERE text LIKE '%**%' OR text LIKE '%](%'")" 0
+run "$TALAASH" --db "$WORK/f.db" --color=never kashmir
+expect_eq "Kashmir is found only in the HTML article's body" "$(hit_files "$out")" "water-talks.html"
+
+# Windows-1252, BOM, CRLF
+mkdir -p "$WORK/enc"
+printf 'Caf\351 Society\r\n\r\nThe caf\351 near the station served \223strong\224 tea to the travellers all night long.\r\n' > "$WORK/enc/latin.txt"
+printf '\357\273\277Bom Title\n\nA file that starts with a byte order mark is read like any other file here.\n' > "$WORK/enc/bom.txt"
+run "$TALAASH_INDEX" --db "$WORK/enc.db" "$WORK/enc"
+expect_rc "index encodings" 0
+expect_match "Windows-1252 is said in a warning" "$err" "^talaash-index: warning: '.*latin\.txt' is not valid UTF-8: read as Windows-1252$"
+run "$TALAASH" --db "$WORK/enc.db" --color=never cafe
+expect_eq "café in a Latin-1 file is found by cafe" "$(hit_files "$out")" "latin.txt"
+expect_eq "the BOM is not in the title" "$(sqlite3 "$WORK/enc.db" "SELECT title FROM articles WHERE path LIKE '%bom.txt'")" "Bom Title"
+
+# renames keep their article; --prune forgets what is gone
+mkdir -p "$WORK/ren"
+cp "$SEEDS"/001_*.txt "$WORK/ren/a.txt"
+cp "$SEEDS"/003_*.txt "$WORK/ren/b.txt"
+run "$TALAASH_INDEX" --db "$WORK/ren.db" "$WORK/ren"
+id_before=$(sqlite3 "$WORK/ren.db" "SELECT id FROM articles WHERE path LIKE '%/a.txt'")
+mv "$WORK/ren/a.txt" "$WORK/ren/renamed.txt"
+run "$TALAASH_INDEX" --db "$WORK/ren.db" "$WORK/ren"
+expect_rc "re-index after a rename" 0
+expect_match "the rename is reported" "$err" "indexed 0 articles .* 1 renamed"
+expect_eq "the renamed file keeps its article" "$(sqlite3 "$WORK/ren.db" "SELECT id FROM articles WHERE path LIKE '%/renamed.txt'")" "$id_before"
+rm "$WORK/ren/b.txt"
+run "$TALAASH_INDEX" --db "$WORK/ren.db" --prune
+expect_rc "--prune" 0
+expect_match "--prune reports the removal" "$err" "1 removed"
+expect_eq "the deleted file's article is gone" "$(sqlite3 "$WORK/ren.db" "SELECT count(*) FROM articles")" 1
+expect_eq "and its passages" "$(sqlite3 "$WORK/ren.db" "SELECT count(*) FROM passages p LEFT JOIN articles a ON a.id = p.article_id WHERE a.id IS NULL")" 0
+
+# --metadata overrides, --topics replaces the rules
+run "$TALAASH_INDEX" --db "$WORK/m.db" --metadata "$F/manifest.csv" "$TESTDATA/mini"
+expect_rc "index with --metadata" 0
+expect_eq "the manifest's values win" \
+    "$(sqlite3 "$WORK/m.db" "SELECT title || '|' || author || '|' || pub_date || '|' || title_source FROM articles WHERE path LIKE '%monsoon-trade.txt'")" \
+    "Monsoon Trade Routes, Revisited|Zara Sheikh|2018-07|manifest"
+expect_eq "the manifest's topics" \
+    "$(sqlite3 "$WORK/m.db" "SELECT group_concat(name, ' ') FROM (SELECT t.name FROM article_topics at JOIN topics t ON t.id = at.topic_id ORDER BY t.name)")" "Karachi Shipping"
+printf 'path,title,colour\nx.txt,X,red\n' > "$WORK/bad.csv"
+run "$TALAASH_INDEX" --db "$WORK/m.db" --metadata "$WORK/bad.csv" "$TESTDATA/mini"
+expect_rc "a manifest with an unknown column" 2
+expect_match "names the file, line and column" "$err" "^talaash-index: metadata file '.*bad\.csv' line 1: unknown column 'colour'"
+printf 'min_matches = 1\n[Harbours]\nharbour\nport\n' > "$WORK/topics.txt"
+run "$TALAASH_INDEX" --db "$WORK/t.db" --topics "$WORK/topics.txt" "$TESTDATA/mini"
+expect_rc "index with --topics" 0
+expect_eq "the given rules replace the defaults" \
+    "$(sqlite3 "$WORK/t.db" "SELECT group_concat(DISTINCT t.name) FROM article_topics at JOIN topics t ON t.id = at.topic_id")" "Harbours"
+printf 'harbour\n' > "$WORK/bad-topics.txt"
+run "$TALAASH_INDEX" --db "$WORK/t.db" --topics "$WORK/bad-topics.txt" "$TESTDATA/mini"
+expect_rc "a rules file with a term before any topic" 2
+expect_match "names the file and line" "$err" "^talaash-index: topics file '.*bad-topics\.txt' line 1: "
+
+finish

@@ -1,0 +1,222 @@
+/* test-clean.c - boilerplate rules. */
+#include "doc_fixture.h"
+
+#define BODY "The talks resumed on Monday after a long pause, and both " \
+             "delegations said they expected progress on the border."
+
+static struct tl_doc d;
+
+static void
+clean(const char *const *blocks)
+{
+    struct tl_error err = { 0 };
+
+    doc_of(&d, blocks);
+    ck_assert_int_eq(tl_clean_boilerplate(&d, &err), TL_OK);
+}
+
+static void
+teardown(void)
+{
+    tl_doc_release(&d);
+}
+
+START_TEST(test_cookie_wall_is_dropped_whole)
+{
+    const char *b[] = { BODY, "This website uses cookies to improve your "
+                        "experience.", "Accept", "X", "Strictly Necessary",
+                        "We use these cookies to remember your consent "
+                        "choices and keep the site secure for everyone.",
+                        "Save Settings", NULL };
+    clean(b);
+    ck_assert_str_eq(drop_of(&d, 0), "");
+    for (size_t i = 1; i < 7; i++)
+        ck_assert_str_eq(drop_of(&d, i), "cookie-notice");
+}
+END_TEST
+
+START_TEST(test_cookie_wall_ends_at_prose)
+{
+    const char *b[] = { "Accept all cookies", "Manage settings", BODY, NULL };
+    clean(b);
+    ck_assert_str_eq(drop_of(&d, 0), "cookie-notice");
+    ck_assert_str_eq(drop_of(&d, 1), "cookie-notice");
+    ck_assert_str_eq(drop_of(&d, 2), "");
+}
+END_TEST
+
+START_TEST(test_prose_about_cookies_is_kept)
+{
+    const char *b[] = { "The bakery sold cookies and tea to the delegates "
+                        "waiting outside the ministry all afternoon.", NULL };
+    clean(b);
+    ck_assert_str_eq(drop_of(&d, 0), "");
+}
+END_TEST
+
+START_TEST(test_read_more_and_next_story_lines)
+{
+    const char *b[] = { "Read more: Ministers Meet Again in Doha",
+                        "NEXT STORY: A Harvest Delayed",
+                        "READ MORE: what the budget means for farmers",
+                        "Related: Trade Figures for March", BODY, NULL };
+    clean(b);
+    for (size_t i = 0; i < 4; i++)
+        ck_assert_str_eq(drop_of(&d, i), "read-more");
+    ck_assert_str_eq(drop_of(&d, 4), "");
+}
+END_TEST
+
+START_TEST(test_embedded_tweet_and_signature)
+{
+    const char *b[] = { BODY, "Great meeting today with our partners, more to "
+                        "come. pic.twitter.com/AbCdEf1234",
+                        "\xe2\x80\x94 Jane Roe (@janeroe) March 3, 2020",
+                        "\"We agreed on the schedule,\" she wrote.",
+                        "\xe2\x80\x94 John Doe (@jdoe) May 1, 2021", BODY,
+                        NULL };
+    clean(b);
+    ck_assert_str_eq(drop_of(&d, 0), "");
+    ck_assert_str_eq(drop_of(&d, 1), "tweet");
+    ck_assert_str_eq(drop_of(&d, 2), "tweet");
+    ck_assert_str_eq(drop_of(&d, 3), "tweet");
+    ck_assert_str_eq(drop_of(&d, 4), "tweet");
+    ck_assert_str_eq(drop_of(&d, 5), "repeat");
+}
+END_TEST
+
+START_TEST(test_comment_form_and_everything_after)
+{
+    const char *b[] = { BODY, "Leave a Reply", "Your email address will not "
+                        "be published.", "Name", "Website", NULL };
+    clean(b);
+    ck_assert_str_eq(drop_of(&d, 0), "");
+    for (size_t i = 1; i < 5; i++)
+        ck_assert_str_eq(drop_of(&d, i), "comment-form");
+}
+END_TEST
+
+START_TEST(test_image_lines_and_credits)
+{
+    const char *b[] = { "Image: harbour_view-610x.jpg", "cover-photo.png",
+                        "Photo credit: Staff photographer", BODY, NULL };
+    clean(b);
+    ck_assert_str_eq(drop_of(&d, 0), "image");
+    ck_assert_str_eq(drop_of(&d, 1), "image");
+    ck_assert_str_eq(drop_of(&d, 2), "image");
+    ck_assert_str_eq(drop_of(&d, 3), "");
+}
+END_TEST
+
+START_TEST(test_caption_with_credit_and_its_repeat)
+{
+    const char *b[] = { "Farmers unload apricots at the market in the valley "
+                        "town, Tuesday, June 4, 2019.",
+                        "Farmers unload apricots at the market in the valley "
+                        "town, Tuesday, June 4, 2019. AP Photo/A. Writer",
+                        BODY, NULL };
+    clean(b);
+    ck_assert_str_eq(drop_of(&d, 0), "photo-caption");
+    ck_assert_str_eq(drop_of(&d, 1), "photo-caption");
+    ck_assert_str_eq(drop_of(&d, 2), "");
+}
+END_TEST
+
+START_TEST(test_credit_is_cut_from_a_biography)
+{
+    const char *b[] = { BODY, "Ayesha Malik is a columnist with a weekly "
+                        "magazine and a fellow at a policy institute. Photo "
+                        "credit: Agency Images.", NULL };
+    size_t len;
+    const char *p;
+
+    clean(b);
+    ck_assert_str_eq(drop_of(&d, 1), "");
+    p = tl_doc_block(&d, 1, &len);
+    ck_assert_int_eq(len, strlen("Ayesha Malik is a columnist with a weekly "
+                                 "magazine and a fellow at a policy "
+                                 "institute."));
+    ck_assert(strncmp(p + len - 10, "institute.", 10) == 0);
+}
+END_TEST
+
+START_TEST(test_disclaimer)
+{
+    const char *b[] = { BODY, "The views expressed in this article are the "
+                        "author's own.", NULL };
+    clean(b);
+    ck_assert_str_eq(drop_of(&d, 1), "disclaimer");
+}
+END_TEST
+
+START_TEST(test_pull_quote_kept_once)
+{
+    const char *b[] = { BODY, "A quiet border is worth more than a loud "
+                        "treaty.", "Something else entirely happened on "
+                        "Tuesday in the capital.", "A  QUIET border is "
+                        "worth more than a loud treaty.", NULL };
+    clean(b);
+    ck_assert_str_eq(drop_of(&d, 1), "");
+    ck_assert_str_eq(drop_of(&d, 3), "repeat");
+}
+END_TEST
+
+START_TEST(test_short_repeats_are_not_pull_quotes)
+{
+    const char *b[] = { "# Background", BODY, "# Background", NULL };
+    clean(b);
+    ck_assert_str_eq(drop_of(&d, 2), "");
+}
+END_TEST
+
+START_TEST(test_no_text_blocks)
+{
+    const char *b[] = { "* * *", "X", BODY, NULL };
+    clean(b);
+    ck_assert_str_eq(drop_of(&d, 0), "no-text");
+    ck_assert_str_eq(drop_of(&d, 1), "no-text");
+}
+END_TEST
+
+START_TEST(test_many_blocks_stay_fast)
+{
+    static char text[64];
+    struct tl_error err = { 0 };
+
+    tl_doc_init(&d);
+    for (int i = 0; i < 200000; i++) {
+        int n = snprintf(text, sizeof text, "Paragraph number %d of a very "
+                         "long file.", i % 1000);
+        ck_assert_int_eq(tl_doc_add(&d, text, (size_t)n, 0, 0, 0, &err),
+                         TL_OK);
+    }
+    ck_assert_int_eq(tl_clean_boilerplate(&d, &err), TL_OK);
+    ck_assert_str_eq(drop_of(&d, 999), "");
+    ck_assert_str_eq(drop_of(&d, 1000), "repeat");
+}
+END_TEST
+
+Suite *
+clean_suite(void)
+{
+    Suite *s = suite_create("clean");
+    TCase *tc = tcase_create("rules");
+
+    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_add_test(tc, test_cookie_wall_is_dropped_whole);
+    tcase_add_test(tc, test_cookie_wall_ends_at_prose);
+    tcase_add_test(tc, test_prose_about_cookies_is_kept);
+    tcase_add_test(tc, test_read_more_and_next_story_lines);
+    tcase_add_test(tc, test_embedded_tweet_and_signature);
+    tcase_add_test(tc, test_comment_form_and_everything_after);
+    tcase_add_test(tc, test_image_lines_and_credits);
+    tcase_add_test(tc, test_caption_with_credit_and_its_repeat);
+    tcase_add_test(tc, test_credit_is_cut_from_a_biography);
+    tcase_add_test(tc, test_disclaimer);
+    tcase_add_test(tc, test_pull_quote_kept_once);
+    tcase_add_test(tc, test_short_repeats_are_not_pull_quotes);
+    tcase_add_test(tc, test_no_text_blocks);
+    tcase_add_test(tc, test_many_blocks_stay_fast);
+    suite_add_tcase(s, tc);
+    return s;
+}

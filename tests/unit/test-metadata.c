@@ -1,0 +1,239 @@
+/* test-metadata.c - title, author and date from an article's blocks. */
+#include <stdlib.h>
+
+#include "doc_fixture.h"
+#include "metadata.h"
+
+#define BODY "The talks resumed on Monday after a long pause, and both " \
+             "delegations said they expected progress on the border."
+
+static struct tl_doc d;
+static struct tl_meta m;
+
+static void
+extract(const char *const *blocks)
+{
+    struct tl_error err = { 0 };
+
+    doc_of(&d, blocks);
+    ck_assert_int_eq(tl_clean_boilerplate(&d, &err), TL_OK);
+    ck_assert_int_eq(tl_meta_extract(&d, &m, &err), TL_OK);
+}
+
+static const char *
+date_str(void)
+{
+    static char buf[TL_DATE_FORMAT_SIZE];
+
+    return tl_date_format(&m.date, buf, sizeof buf);
+}
+
+static void
+setup(void)
+{
+    tl_meta_init(&m);
+}
+
+static void
+teardown(void)
+{
+    tl_doc_release(&d);
+    tl_meta_release(&m);
+}
+
+#define ck_field(f, want) ck_assert_str_eq((f) != NULL ? (f) : "", want)
+
+START_TEST(test_byline_title_and_date)
+{
+    const char *b[] = { "Floods Close the Karakoram Highway", "By Ayesha Malik",
+                        "Published: 12 January 2017", BODY, NULL };
+    extract(b);
+    ck_field(m.title, "Floods Close the Karakoram Highway");
+    ck_field(m.author, "Ayesha Malik");
+    ck_assert_str_eq(date_str(), "2017-01-12");
+    ck_assert_int_eq(m.date.precision, TL_DATE_DAY);
+    ck_assert_int_eq(m.author_src, TL_SRC_BYLINE);
+    ck_assert_int_eq(m.date_src, TL_SRC_LABEL);
+    ck_assert_str_eq(drop_of(&d, 0), "title");
+    ck_assert_str_eq(drop_of(&d, 1), "byline");
+    ck_assert_str_eq(drop_of(&d, 2), "dateline");
+    ck_assert_str_eq(drop_of(&d, 3), "");
+}
+END_TEST
+
+START_TEST(test_byline_with_date_on_one_line)
+{
+    const char *b[] = { "Harvest Report", "By Omar Farooq | March 5, 2021",
+                        BODY, NULL };
+    extract(b);
+    ck_field(m.author, "Omar Farooq");
+    ck_assert_str_eq(date_str(), "2021-03-05");
+    ck_field(m.title, "Harvest Report");
+}
+END_TEST
+
+START_TEST(test_byline_and_date_in_one_block)
+{
+    const char *b[] = { "Harvest Report", "By Omar Farooq\nPublished: "
+                        "9 November 2018", BODY, NULL };
+    extract(b);
+    ck_field(m.author, "Omar Farooq");
+    ck_assert_str_eq(date_str(), "2018-11-09");
+}
+END_TEST
+
+START_TEST(test_author_from_closing_biography)
+{
+    const char *b[] = { "A Quiet Border", BODY, BODY " Again.",
+                        "Ayesha Malik is a columnist with a weekly magazine.",
+                        NULL };
+    extract(b);
+    ck_field(m.author, "Ayesha Malik");
+    ck_assert_int_eq(m.author_src, TL_SRC_BIOGRAPHY);
+    ck_assert_str_eq(drop_of(&d, 3), "");   /* the biography is kept */
+}
+END_TEST
+
+START_TEST(test_biography_with_apposition_and_honorific)
+{
+    const char *b1[] = { BODY, "Farhan Qureshi, the Deputy Director of a "
+                         "research centre in Lahore, is a specialist on "
+                         "water disputes.", NULL };
+    const char *b2[] = { BODY, "\xe2\x80\x93 Dr. Sana Iqbal Mirza is a "
+                         "Karachi-based political analyst. Twitter: @sim",
+                         NULL };
+    extract(b1);
+    ck_field(m.author, "Farhan Qureshi");
+    teardown();
+    setup();
+    extract(b2);
+    ck_field(m.author, "Sana Iqbal Mirza");
+}
+END_TEST
+
+START_TEST(test_never_an_author_from_prose_or_credits)
+{
+    const char *b[] = { "The market opened late. AP Photo/Kamran Shah",
+                        BODY, "South Asia is a region of nearly two billion "
+                        "people with many rivers.",
+                        "\xe2\x80\x94 Kamran Shah (@kshah) May 1, 2020", NULL };
+    extract(b);
+    ck_assert_ptr_null(m.author);
+    ck_assert_int_eq(m.date.precision, TL_DATE_NONE);
+}
+END_TEST
+
+START_TEST(test_name_only_line_is_a_byline_once_author_known)
+{
+    const char *b[] = { "The Pakistan Policy Notes", "February 2019",
+                        "The Way Ahead for Trade: A View from Lahore",
+                        "Bilal Ahmed", BODY, BODY " More.",
+                        "Bilal Ahmed is a former trade secretary.", NULL };
+    extract(b);
+    ck_field(m.author, "Bilal Ahmed");
+    ck_field(m.title, "The Way Ahead for Trade: A View from Lahore");
+    ck_assert_str_eq(date_str(), "2019-02");
+    ck_assert_int_eq(m.date.precision, TL_DATE_MONTH);
+    ck_assert_int_eq(m.date_src, TL_SRC_DATELINE);
+    ck_assert_str_eq(drop_of(&d, 0), "");   /* the kicker stays */
+    ck_assert_str_eq(drop_of(&d, 3), "byline");
+}
+END_TEST
+
+START_TEST(test_kicker_then_dateline_then_title)
+{
+    const char *b[] = { "Policy Notes", "March 2020", "Water and Power",
+                        BODY, NULL };
+    extract(b);
+    ck_field(m.title, "Water and Power");
+}
+END_TEST
+
+START_TEST(test_no_title_rather_than_a_sentence)
+{
+    const char *b[] = { BODY, "# A Section Heading", BODY " Again.", NULL };
+    extract(b);
+    ck_assert_ptr_null(m.title);
+}
+END_TEST
+
+START_TEST(test_title_before_a_dash_subtitle)
+{
+    const char *b[] = { "Published On: Wed, Oct 3rd, 2018",
+                        "Trade must come first \xe2\x80\x93 Why the two "
+                        "neighbours need each other more than ever, says a "
+                        "#report on #trade", BODY, NULL };
+    extract(b);
+    ck_field(m.title, "Trade must come first");
+    ck_assert_str_eq(date_str(), "2018-10-03");
+}
+END_TEST
+
+START_TEST(test_caption_date_is_not_the_date)
+{
+    const char *b[] = { "Farmers at the market, Friday, Nov. 29, 2013. "
+                        "AP Photo/Kamran Shah", "Markets Reopen", BODY,
+                        NULL };
+    extract(b);
+    ck_assert_int_eq(m.date.precision, TL_DATE_NONE);
+    ck_field(m.title, "Markets Reopen");
+}
+END_TEST
+
+START_TEST(test_bare_year_in_body_is_not_a_date)
+{
+    const char *b[] = { "Markets Reopen", "In 2019 the markets reopened "
+                        "after a long and difficult closure of the roads.",
+                        NULL };
+    extract(b);
+    ck_assert_int_eq(m.date.precision, TL_DATE_NONE);
+}
+END_TEST
+
+START_TEST(test_explicit_values_win)
+{
+    const char *b[] = { "# Given Title", "By Someone Else", BODY, NULL };
+    struct tl_error err = { 0 };
+
+    ck_assert_int_eq(tl_meta_set(&m.title, "Given Title", 11, &err), TL_OK);
+    ck_assert_int_eq(tl_meta_set(&m.author, "Front Matter", 12, &err), TL_OK);
+    m.author_src = TL_SRC_FRONT_MATTER;
+    extract(b);
+    ck_field(m.author, "Front Matter");
+    ck_assert_int_eq(m.author_src, TL_SRC_FRONT_MATTER);
+    ck_assert_str_eq(drop_of(&d, 0), "title");  /* not a passage twice */
+}
+END_TEST
+
+START_TEST(test_source_names)
+{
+    ck_assert_str_eq(tl_meta_source_name(TL_SRC_BIOGRAPHY), "biography");
+    ck_assert_str_eq(tl_meta_source_name(TL_SRC_FRONT_MATTER),
+                     "front matter");
+}
+END_TEST
+
+Suite *
+metadata_suite(void)
+{
+    Suite *s = suite_create("metadata");
+    TCase *tc = tcase_create("extract");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_byline_title_and_date);
+    tcase_add_test(tc, test_byline_with_date_on_one_line);
+    tcase_add_test(tc, test_byline_and_date_in_one_block);
+    tcase_add_test(tc, test_author_from_closing_biography);
+    tcase_add_test(tc, test_biography_with_apposition_and_honorific);
+    tcase_add_test(tc, test_never_an_author_from_prose_or_credits);
+    tcase_add_test(tc, test_name_only_line_is_a_byline_once_author_known);
+    tcase_add_test(tc, test_kicker_then_dateline_then_title);
+    tcase_add_test(tc, test_no_title_rather_than_a_sentence);
+    tcase_add_test(tc, test_title_before_a_dash_subtitle);
+    tcase_add_test(tc, test_caption_date_is_not_the_date);
+    tcase_add_test(tc, test_bare_year_in_body_is_not_a_date);
+    tcase_add_test(tc, test_explicit_values_win);
+    tcase_add_test(tc, test_source_names);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -59,20 +59,12 @@ lower(int c)
     return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
-/* Does p[0..len) contain needle (ASCII, lower case), ignoring case? */
+/* Does lowered[0..len) (a block with ASCII folded to lower case) contain
+ * needle (lower case)?  memmem is glibc's fast two-way search. */
 static int
-contains(const char *p, size_t len, const char *needle)
+contains(const char *lowered, size_t len, const char *needle)
 {
-    size_t n = strlen(needle);
-
-    for (size_t i = 0; n <= len && i <= len - n; i++) {
-        size_t k = 0;
-        while (k < n && lower((unsigned char)p[i + k]) == needle[k])
-            k++;
-        if (k == n)
-            return 1;
-    }
-    return 0;
+    return memmem(lowered, len, needle, strlen(needle)) != NULL;
 }
 
 /* Skips leading white space, dashes and bullets (ASCII and UTF-8). */
@@ -351,14 +343,15 @@ trim_credit(struct tl_doc *d, size_t i)
         return;
     for (const char *const *c = credits; *c != NULL; c++) {
         size_t n = strlen(*c);
-        for (size_t k = 1; n <= len && k <= len - n; k++) {
+        size_t from = len > 80 + n ? len - 80 - n : 1;   /* near the end */
+        for (size_t k = from; n <= len && k <= len - n; k++) {
             size_t m = 0;
             while (m < n && lower((unsigned char)p[k + m]) == (*c)[m])
                 m++;
-            if (m == n && len - k < 80) {   /* near the end */
+            if (m == n && len - k < 80) {
                 while (k > 0 && isspace((unsigned char)p[k - 1]))
                     k--;
-                d->blocks[i].end = d->blocks[i].start + k;
+                tl_doc_truncate(d, i, k);
                 return;
             }
         }
@@ -376,14 +369,24 @@ enum tl_status
 tl_clean_boilerplate(struct tl_doc *d, struct tl_error *err)
 {
     int in_cookies = 0, in_comments = 0;
+    struct tl_buf low;      /* the block, ASCII folded to lower case */
 
+    tl_buf_init(&low, 0);
     for (size_t i = 0; i < d->n_blocks; i++) {
         size_t len, words = tl_doc_words(d, i);
-        const char *p = tl_doc_block(d, i, &len);
+        const char *p, *raw;
         int is_short = words <= SHORT_WORDS;
 
         trim_credit(d, i);
-        p = tl_doc_block(d, i, &len);
+        raw = tl_doc_block(d, i, &len);
+        tl_buf_reset(&low);
+        if (tl_buf_append(&low, raw, len) != TL_OK) {
+            tl_buf_release(&low);
+            return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+        }
+        for (size_t k = 0; k < len; k++)
+            low.data[k] = (char)lower((unsigned char)low.data[k]);
+        p = low.data;
         if (in_comments) {
             drop(d, i, "comment-form");
             continue;
@@ -433,5 +436,6 @@ tl_clean_boilerplate(struct tl_doc *d, struct tl_error *err)
             drop(d, i, "share");
         }
     }
+    tl_buf_release(&low);
     return drop_repeats(d, err);
 }

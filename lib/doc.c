@@ -8,6 +8,8 @@
 
 #include "talaash.h"
 
+static size_t count_words(const char *p, size_t len);
+
 void
 tl_doc_init(struct tl_doc *d)
 {
@@ -56,6 +58,7 @@ tl_doc_add(struct tl_doc *d, const char *text, size_t len, size_t src_start,
     b->src_end = src_end;
     b->heading = heading;
     b->drop = NULL;
+    b->words = count_words(text, len);
     d->n_blocks++;
     return TL_OK;
 }
@@ -83,11 +86,10 @@ is_word_start(unsigned char c)
            || (c >= '0' && c <= '9') || (c >= 0xC0 && c != 0xE2);
 }
 
-size_t
-tl_doc_words(const struct tl_doc *d, size_t i)
+static size_t
+count_words(const char *p, size_t len)
 {
-    size_t len, n = 0, k = 0;
-    const char *p = tl_doc_block(d, i, &len);
+    size_t n = 0, k = 0;
 
     /* words are white-space separated runs holding a letter or digit */
     while (k < len) {
@@ -102,4 +104,21 @@ tl_doc_words(const struct tl_doc *d, size_t i)
         n += (size_t)has_word;
     }
     return n;
+}
+
+size_t
+tl_doc_words(const struct tl_doc *d, size_t i)
+{
+    return d->blocks[i].words;
+}
+
+void
+tl_doc_truncate(struct tl_doc *d, size_t i, size_t len)
+{
+    struct tl_block *b = &d->blocks[i];
+
+    if (len < b->end - b->start) {
+        b->end = b->start + len;
+        b->words = count_words(d->text.data + b->start, len);
+    }
 }

@@ -174,6 +174,7 @@ struct tl_block {
     size_t start, end;          /* its text in doc->text */
     size_t src_start, src_end;  /* its bytes in the file */
     int heading;                /* 1..6 for a heading, else 0 */
+    size_t words;               /* tl_doc_words(), counted once */
     const char *drop;           /* NULL when kept, else the rule that
                                    dropped it (a static string) */
 };
@@ -194,8 +195,11 @@ tl_doc_add(struct tl_doc *d, const char *text, size_t len, size_t src_start,
            size_t src_end, int heading, struct tl_error *err);
 /* Block i's text (not NUL-terminated) and length. */
 const char *tl_doc_block(const struct tl_doc *d, size_t i, size_t *len_out);
-/* Number of words (runs of letters or digits) in block i. */
+/* Number of words (white-space separated runs holding a letter or digit)
+ * in block i. */
 size_t tl_doc_words(const struct tl_doc *d, size_t i);
+/* Shortens block i to its first len bytes (the word count follows). */
+void tl_doc_truncate(struct tl_doc *d, size_t i, size_t len);
 
 /* ---- boilerplate (clean.c) ------------------------------------------ */
 

@@ -1,10 +1,11 @@
 /*
  * index.c - talaash-index's run.  For each file: unchanged ones (same
- * size and mtime) are skipped unread; a file whose bytes are those of a
- * stored article whose file is gone is that article, renamed; otherwise
- * the file is read, ingested (lib/ingest.c) and stored.  Articles are
- * committed in batches; --prune then forgets articles whose files are
- * gone.
+ * size and mtime) are skipped unread; the others are read and ingested
+ * (lib/ingest.c) by worker threads (pool.c) and stored by the main
+ * thread, in file order: a file whose bytes are those of a stored article
+ * whose file is gone is that article, renamed; a touched file is only
+ * recorded.  Articles are committed in batches; --prune then forgets
+ * articles whose files are gone.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -98,16 +99,15 @@ warn_encoding(struct run *r, const char *path, const struct tl_ingest *in)
     tl_cli_warn("'%s' is not valid UTF-8: read as Windows-1252", path);
 }
 
-/* Indexes one file.  TL_ERR_INPUT and TL_ERR_IO concern only this file;
- * anything else stops the run. */
+/* Looks a file up: unchanged files are counted and done; the others are
+ * submitted to the pool.  TL_ERR_IO concerns only this file. */
 static enum tl_status
-index_file(struct run *r, const char *path, struct tl_article *a,
-           struct tl_ingest *in, struct tl_error *err)
+submit_file(struct run *r, struct pool *pool, const char *path,
+            struct tl_error *err)
 {
     enum tl_store_state state;
     struct stat sb;
     enum tl_status st;
-    int same;
 
     if (stat(path, &sb) != 0)
         return tl_error_set(err, TL_ERR_IO, "skipped '%s': %s", path,
@@ -117,43 +117,100 @@ index_file(struct run *r, const char *path, struct tl_article *a,
                              + sb.st_mtim.tv_nsec, &state, err);
     if (st != TL_OK)
         return st;
-    if (state == TL_STORE_UNCHANGED && manifest_find(r->manifest, path) == NULL) {
+    if (state == TL_STORE_UNCHANGED
+        && manifest_find(r->manifest, path) == NULL) {
         r->c.unchanged++;
+        r->c.done++;
         return TL_OK;
     }
-    st = tl_article_load(path, a, err);
-    if (st != TL_OK)
-        return st;
-    r->c.bytes += (double)a->size;
+    pool_submit(pool, path, state);
+    return TL_OK;
+}
+
+/* Stores a job a worker finished.  TL_ERR_INPUT and TL_ERR_IO concern only
+ * its file; anything else stops the run. */
+static enum tl_status
+store_job(struct run *r, struct job *j, struct tl_error *err)
+{
+    int listed = manifest_find(r->manifest, j->path) != NULL, same;
+    enum tl_status st;
+
+    r->c.done++;
+    if (j->st != TL_OK) {
+        *err = j->err;
+        return j->st;
+    }
+    r->c.bytes += (double)j->a.size;
     st = ensure_txn(r, err);
     if (st != TL_OK)
         return st;
-    if (state == TL_STORE_CHANGED && manifest_find(r->manifest, path) == NULL) {
-        st = tl_store_touch_if_same(r->store, a, &same, err);
+    if (j->state == TL_STORE_CHANGED && !listed) {
+        st = tl_store_touch_if_same(r->store, &j->a, &same, err);
         if (st != TL_OK || same) {      /* touched, not edited */
             r->c.unchanged += same;
             return st;
         }
     }
-    if (state == TL_STORE_NEW) {
-        st = tl_store_adopt_if_moved(r->store, a, &same, err);
+    if (j->state == TL_STORE_NEW) {
+        st = tl_store_adopt_if_moved(r->store, &j->a, &same, err);
         if (st != TL_OK || same) {      /* renamed, not edited */
             r->c.moved += same;
             return st;
         }
     }
-    st = tl_ingest_article(r->db, r->topics, manifest_find(r->manifest, path),
-                           a, in, err);
-    if (st != TL_OK)
-        return st;
-    warn_encoding(r, path, in);
-    st = tl_store_put(r->store, a, in, r->topics, err);
+    warn_encoding(r, j->path, &j->in);
+    st = tl_store_put(r->store, &j->a, &j->in, r->topics, err);
     if (st != TL_OK)
         return st;
     r->c.indexed++;
-    r->c.passages += in->n_passages;
+    r->c.passages += j->in.n_passages;
     if (++r->pending >= BATCH_ARTICLES)
         st = commit(r, err);
+    return st;
+}
+
+/* A file's own problem is a warning; anything else is fatal. */
+static int
+file_problem(struct run *r, enum tl_status st, const struct tl_error *err)
+{
+    if (st != TL_ERR_INPUT && st != TL_ERR_IO)
+        return 0;
+    if (r->progress)
+        tl_cli_progress(NULL);
+    tl_cli_warn("%s", err->msg);
+    r->c.skipped++;
+    return 1;
+}
+
+/* Indexes the files: the main thread looks up and stores, workers read
+ * and ingest. */
+static enum tl_status
+index_files(struct run *r, const struct file_list *files,
+            struct tl_error *err)
+{
+    struct pool *pool = NULL;
+    enum tl_status st;
+    size_t i = 0;
+
+    st = pool_new(r->opt->jobs > 1 ? r->opt->jobs : 0, r->db, r->topics,
+                  r->manifest, &pool, err);
+    if (st != TL_OK)
+        return st;
+    while (st == TL_OK && (i < files->n || pool_pending(pool))) {
+        if (i < files->n && !pool_full(pool)) {
+            st = submit_file(r, pool, files->paths[i++], err);
+            if (st != TL_OK && file_problem(r, st, err)) {
+                r->c.done++;
+                st = TL_OK;
+            }
+        } else {
+            st = store_job(r, pool_collect(pool), err);
+            if (st != TL_OK && file_problem(r, st, err))
+                st = TL_OK;
+        }
+        show_progress(r, 0);
+    }
+    pool_free(pool);
     return st;
 }
 
@@ -245,8 +302,6 @@ run_index(const struct index_options *opt, char *const *paths, int n_paths)
     struct tl_error err = { 0 };
     struct tl_buf db_path;
     struct file_list files;
-    struct tl_article a;
-    struct tl_ingest in;
     struct run r;
     int status = 2;
 
@@ -255,8 +310,6 @@ run_index(const struct index_options *opt, char *const *paths, int n_paths)
     r.t0 = now_seconds();
     r.progress = !opt->quiet && !opt->dry_run && tl_cli_stderr_is_tty();
     tl_buf_init(&db_path, 0);
-    tl_article_init(&a);
-    tl_ingest_init(&in);
     memset(&files, 0, sizeof files);
     if (opt->dry_run) {
         if (tl_db_open(":memory:", TL_DB_READWRITE, &r.db, &err) != TL_OK)
@@ -278,20 +331,8 @@ run_index(const struct index_options *opt, char *const *paths, int n_paths)
         status = dry_run(&r, &files);
         goto out;
     }
-    for (size_t i = 0; i < files.n; i++) {
-        enum tl_status st = index_file(&r, files.paths[i], &a, &in, &err);
-
-        r.c.done++;
-        if (st == TL_ERR_INPUT || st == TL_ERR_IO) {
-            if (r.progress)
-                tl_cli_progress(NULL);
-            tl_cli_warn("%s", err.msg);
-            r.c.skipped++;
-        } else if (st != TL_OK) {
-            goto fail;
-        }
-        show_progress(&r, 0);
-    }
+    if (index_files(&r, &files, &err) != TL_OK)
+        goto fail;
     if (commit(&r, &err) != TL_OK)
         goto fail;
     if (opt->prune && tl_store_prune(r.store, &r.c.removed, &err) != TL_OK)
@@ -308,8 +349,6 @@ fail:
     if (r.store != NULL)
         tl_store_rollback(r.store);
 out:
-    tl_ingest_release(&in);
-    tl_article_release(&a);
     file_list_release(&files);
     manifest_free(r.manifest);
     tl_topics_free(r.topics);

@@ -38,6 +38,31 @@ explain_article(FILE *out, sqlite3 *db, const struct tl_topics *topics,
                 const struct tl_article *a, const struct tl_ingest *in,
                 struct tl_error *err);
 
+/* Reading and ingesting files on worker threads (pool.c). */
+struct job {
+    const char *path;           /* borrowed from the file list */
+    enum tl_store_state state;  /* as looked up before submitting */
+    struct tl_article a;
+    struct tl_ingest in;
+    enum tl_status st;
+    struct tl_error err;
+    int done;
+};
+struct pool;
+/* workers == 0: jobs run at once in the caller, with main_db. */
+enum tl_status
+pool_new(int workers, sqlite3 *main_db, const struct tl_topics *topics,
+         const struct manifest *manifest, struct pool **out,
+         struct tl_error *err);
+void pool_free(struct pool *p);
+/* Every slot holds a job not yet collected: collect one first. */
+int pool_full(const struct pool *p);
+int pool_pending(const struct pool *p);
+void pool_submit(struct pool *p, const char *path,
+                 enum tl_store_state state);
+/* Waits for the oldest job not yet collected and returns it. */
+struct job *pool_collect(struct pool *p);
+
 struct index_options {
     const char *db_path;
     const char *topics_path;    /* --topics FILE, NULL: built-in rules */
@@ -46,6 +71,7 @@ struct index_options {
     int prune;
     int dry_run;
     int explain;
+    int jobs;                   /* worker threads; 0: one per core */
 };
 
 /* Indexes the files; returns the exit status (0, 1 or 2). */

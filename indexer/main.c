@@ -2,8 +2,11 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "indexer.h"
+
+#define JOBS_MAX 64
 
 static void
 usage(void)
@@ -36,6 +39,8 @@ usage(void)
 "                         and where it came from, the topics and the words\n"
 "                         that set them, the passages, and every dropped\n"
 "                         block with the rule that dropped it\n"
+"  -j, --jobs N           read and process files on N threads (default:\n"
+"                         one per core); one more thread writes\n"
 "  -q, --quiet            print no progress and no summary line, only\n"
 "                         warnings and errors\n"
 "  -h, --help             show this help and exit\n"
@@ -60,17 +65,19 @@ main(int argc, char **argv)
         { "prune", no_argument, NULL, OPT_PRUNE },
         { "dry-run", no_argument, NULL, 'n' },
         { "explain", no_argument, NULL, 'e' },
+        { "jobs", required_argument, NULL, 'j' },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
     struct index_options opt = { 0 };
+    long jobs;
     int ch;
 
     tl_cli_init("talaash-index");
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":d:t:m:neqhV", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":d:t:m:nej:qhV", longopts, NULL)) != -1) {
         switch (ch) {
         case 'd':
             opt.db_path = optarg;
@@ -89,6 +96,12 @@ main(int argc, char **argv)
             break;
         case 'e':
             opt.explain = 1;
+            break;
+        case 'j':
+            if (!tl_cli_parse_long(optarg, 1, JOBS_MAX, &jobs))
+                return tl_cli_usage("bad --jobs '%s' (want a whole number "
+                                    "from 1 to %d)", optarg, JOBS_MAX);
+            opt.jobs = (int)jobs;
             break;
         case 'q':
             opt.quiet = 1;
@@ -114,5 +127,9 @@ main(int argc, char **argv)
         return tl_cli_usage("--prune cannot be combined with --dry-run");
     if (optind >= argc && !opt.prune)
         return tl_cli_usage("no PATH to index");
+    if (opt.jobs == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        opt.jobs = cores < 1 ? 1 : cores > JOBS_MAX ? JOBS_MAX : (int)cores;
+    }
     return tl_cli_finish(run_index(&opt, argv + optind, argc - optind));
 }

@@ -129,4 +129,18 @@ run "$TALAASH_INDEX" --db "$WORK/t.db" --topics "$WORK/bad-topics.txt" "$TESTDAT
 expect_rc "a rules file with a term before any topic" 2
 expect_match "names the file and line" "$err" "^talaash-index: topics file '.*bad-topics\.txt' line 1: "
 
+# threads: the same database whatever --jobs says
+dump() { sqlite3 "$1" "SELECT a.id, a.path, a.title, a.author, a.pub_date, p.ordinal, p.byte_start, p.text FROM articles a JOIN passages p ON p.article_id = a.id ORDER BY p.id" | cksum; }
+mkdir -p "$WORK/many"
+for i in 1 2 3 4 5 6; do cp "$SEEDS"/*.txt "$WORK/many/" 2>/dev/null; for f in "$WORK/many"/0*.txt; do cp "$f" "$WORK/many/copy$i-$(basename "$f")"; printf '\nCopy %s adds a closing line of its own.\n' "$i" >> "$WORK/many/copy$i-$(basename "$f")"; done; done
+run "$TALAASH_INDEX" --db "$WORK/j1.db" --jobs 1 "$WORK/many"
+expect_rc "--jobs 1" 0
+run "$TALAASH_INDEX" --db "$WORK/j4.db" --jobs 4 "$WORK/many"
+expect_rc "--jobs 4" 0
+expect_eq "--jobs 4 stores exactly what --jobs 1 does" "$(dump "$WORK/j4.db")" "$(dump "$WORK/j1.db")"
+for bad in 0 -2 x 65; do
+    run "$TALAASH_INDEX" --db "$WORK/j.db" --jobs "$bad" "$WORK/many"
+    expect_rc "--jobs '$bad' is refused" 2
+done
+
 finish

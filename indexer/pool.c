@@ -1,0 +1,203 @@
+/*
+ * pool.c - worker threads that read and ingest files while the main
+ * thread stores them.  The main thread owns the database; each worker
+ * owns an in-memory connection, used only to tokenize for topic matching
+ * (struct tl_topics is immutable and shared).  Jobs live in a ring of
+ * slots and are collected in the order they were submitted, so articles
+ * are stored in file order and ids do not depend on thread timing.
+ *
+ * With no worker threads (--jobs 1), pool_submit() does the job at once
+ * in the calling thread.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "indexer.h"
+
+struct pool {
+    const struct tl_topics *topics;
+    const struct manifest *manifest;
+    sqlite3 *main_db;           /* for jobs done inline */
+    struct job *slots;
+    size_t n_slots;
+    size_t submitted, taken, collected;     /* job sequence numbers */
+    int stopping;
+    pthread_mutex_t lock;
+    pthread_cond_t work, done;
+    pthread_t *threads;
+    int n_threads;
+};
+
+struct worker {
+    struct pool *pool;
+    sqlite3 *db;
+};
+
+static void
+run_job(struct pool *p, sqlite3 *db, struct job *j)
+{
+    j->st = tl_article_load(j->path, &j->a, &j->err);
+    if (j->st == TL_OK)
+        j->st = tl_ingest_article(db, p->topics,
+                                  manifest_find(p->manifest, j->path), &j->a,
+                                  &j->in, &j->err);
+}
+
+static void *
+worker_main(void *arg)
+{
+    struct worker *w = arg;
+    struct pool *p = w->pool;
+
+    for (;;) {
+        struct job *j;
+
+        pthread_mutex_lock(&p->lock);
+        while (!p->stopping && p->taken == p->submitted)
+            pthread_cond_wait(&p->work, &p->lock);
+        if (p->taken == p->submitted) {     /* stopping, nothing left */
+            pthread_mutex_unlock(&p->lock);
+            break;
+        }
+        j = &p->slots[p->taken++ % p->n_slots];
+        pthread_mutex_unlock(&p->lock);
+
+        run_job(p, w->db, j);
+
+        pthread_mutex_lock(&p->lock);
+        j->done = 1;
+        pthread_cond_broadcast(&p->done);
+        pthread_mutex_unlock(&p->lock);
+    }
+    tl_db_close(w->db);
+    free(w);
+    return NULL;
+}
+
+void
+pool_free(struct pool *p)
+{
+    if (p == NULL)
+        return;
+    pthread_mutex_lock(&p->lock);
+    p->stopping = 1;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->lock);
+    for (int i = 0; i < p->n_threads; i++)
+        pthread_join(p->threads[i], NULL);
+    for (size_t i = 0; i < p->n_slots; i++) {
+        tl_article_release(&p->slots[i].a);
+        tl_ingest_release(&p->slots[i].in);
+    }
+    pthread_mutex_destroy(&p->lock);
+    pthread_cond_destroy(&p->work);
+    pthread_cond_destroy(&p->done);
+    free(p->threads);
+    free(p->slots);
+    free(p);
+}
+
+enum tl_status
+pool_new(int workers, sqlite3 *main_db, const struct tl_topics *topics,
+         const struct manifest *manifest, struct pool **out,
+         struct tl_error *err)
+{
+    struct pool *p = calloc(1, sizeof *p);
+    enum tl_status st = TL_OK;
+
+    *out = NULL;
+    if (p == NULL)
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    p->topics = topics;
+    p->manifest = manifest;
+    p->main_db = main_db;
+    p->n_slots = workers > 0 ? (size_t)workers * 4 : 1;
+    p->slots = calloc(p->n_slots, sizeof *p->slots);
+    p->threads = calloc((size_t)(workers > 0 ? workers : 1),
+                        sizeof *p->threads);
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->work, NULL);
+    pthread_cond_init(&p->done, NULL);
+    if (p->slots == NULL || p->threads == NULL) {
+        pool_free(p);
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < p->n_slots; i++) {
+        tl_article_init(&p->slots[i].a);
+        tl_ingest_init(&p->slots[i].in);
+    }
+    for (int i = 0; i < workers; i++) {
+        struct worker *w = calloc(1, sizeof *w);
+        if (w == NULL) {
+            st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+            break;
+        }
+        w->pool = p;
+        st = tl_db_open(":memory:", TL_DB_READWRITE, &w->db, err);
+        if (st != TL_OK) {
+            free(w);
+            break;
+        }
+        if (pthread_create(&p->threads[i], NULL, worker_main, w) != 0) {
+            tl_db_close(w->db);
+            free(w);
+            st = tl_error_set(err, TL_ERR_NOMEM, "cannot start a thread");
+            break;
+        }
+        p->n_threads++;
+    }
+    if (st != TL_OK) {
+        pool_free(p);
+        return st;
+    }
+    *out = p;
+    return TL_OK;
+}
+
+int
+pool_full(const struct pool *p)
+{
+    return p->submitted - p->collected == p->n_slots;
+}
+
+int
+pool_pending(const struct pool *p)
+{
+    return p->submitted != p->collected;
+}
+
+void
+pool_submit(struct pool *p, const char *path, enum tl_store_state state)
+{
+    struct job *j = &p->slots[p->submitted % p->n_slots];
+
+    j->path = path;
+    j->state = state;
+    j->done = 0;
+    memset(&j->err, 0, sizeof j->err);
+    if (p->n_threads == 0) {
+        run_job(p, p->main_db, j);
+        j->done = 1;
+        p->submitted++;
+        p->taken++;
+        return;
+    }
+    pthread_mutex_lock(&p->lock);
+    p->submitted++;
+    pthread_cond_signal(&p->work);
+    pthread_mutex_unlock(&p->lock);
+}
+
+struct job *
+pool_collect(struct pool *p)
+{
+    struct job *j = &p->slots[p->collected % p->n_slots];
+
+    pthread_mutex_lock(&p->lock);
+    while (!j->done)
+        pthread_cond_wait(&p->done, &p->lock);
+    pthread_mutex_unlock(&p->lock);
+    p->collected++;
+    return j;   /* valid until the slot is submitted again */
+}

@@ -1,147 +1,275 @@
 /*
- * search.c - running a full-text query: the best passages by BM25, then a
- * snippet for each of them.
+ * search.c - BM25 search over passages with filters, a per-article cap,
+ * sorting and paging; article lists, counts and facets share the same
+ * filtered set of hits.
  *
- * Both programs and the benchmarks search through this file, so what a
- * benchmark measures is what a user gets.
+ * The SQL is put together from fixed pieces chosen by which filters are
+ * set; every value (the MATCH expression included) is bound with '?'.
+ * Dates are compared by the interval an article's date covers, so a date
+ * known only to the month is inside --since 2019-02-10 when its month
+ * ends on or after that day.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "talaash.h"
+#include "search.h"
 
-/* Tokens of context snippet() shows around the matched words. */
-#define SNIPPET_TOKENS 32
+/* The first and last day an article's date covers, in SQL. */
+#define DATE_FIRST \
+    "CASE a.date_precision WHEN 'day' THEN a.pub_date " \
+    "WHEN 'month' THEN a.pub_date || '-01' " \
+    "ELSE a.pub_date || '-01-01' END"
+#define DATE_LAST \
+    "CASE a.date_precision WHEN 'day' THEN a.pub_date " \
+    "WHEN 'month' THEN date(a.pub_date || '-01', '+1 month', '-1 day') " \
+    "ELSE a.pub_date || '-12-31' END"
 
-struct tl_search {
-    sqlite3 *db;
-    sqlite3_stmt *top;      /* best passages: rowid, score */
-    sqlite3_stmt *detail;   /* one passage: snippet, ordinal, path, ... */
-    int rank;
-};
-
-static int
-count_token(void *ctx, const char *tok, int len, int start, int end)
+void
+tl_search_opts_init(struct tl_search_opts *o)
 {
-    (void)tok;
-    (void)len;
-    (void)start;
-    (void)end;
-    (*(int *)ctx)++;
-    return 0;
+    memset(o, 0, sizeof *o);
 }
 
-/* Appends term as an FTS5 string: in double quotes, quotes doubled.  Any
- * text is then searched as the phrase of its tokens, never as syntax. */
-static enum tl_status
-append_quoted(struct tl_buf *out, const char *term, size_t len)
-{
-    enum tl_status st = tl_buf_append(out, "\"", 1);
+/* ---- building the SQL ----------------------------------------------- */
 
-    for (size_t i = 0; st == TL_OK && i < len; i++) {
-        if (term[i] == '"')
-            st = tl_buf_append(out, "\"\"", 2);
-        else
-            st = tl_buf_append(out, term + i, 1);
+/* The parameters, in the order the SQL pieces number them. */
+enum {
+    P_MATCH = 1,
+    P_SINCE,
+    P_UNTIL,
+    P_CAP,
+    P_LIMIT,
+    P_OFFSET,
+    P_AUTHORS,  /* then one per author, then one per topic */
+};
+
+static enum tl_status
+append(struct tl_buf *b, const char *s)
+{
+    return tl_buf_append(b, s, strlen(s));
+}
+
+/* The WHERE conditions on a (articles) and the match, without "WHERE". */
+static enum tl_status
+conditions(struct tl_buf *b, const struct tl_search_opts *o)
+{
+    enum tl_status st = append(b, "1");
+    int p = P_AUTHORS;
+
+    if (st == TL_OK && o->match != NULL)
+        st = append(b, " AND passages_fts MATCH ?1");
+    if (st == TL_OK && o->undated)
+        st = append(b, " AND a.pub_date IS NULL");
+    if (st == TL_OK && o->since.precision != TL_DATE_NONE)
+        st = append(b, " AND a.pub_date IS NOT NULL AND " DATE_LAST " >= ?2");
+    if (st == TL_OK && o->until.precision != TL_DATE_NONE)
+        st = append(b, " AND a.pub_date IS NOT NULL AND " DATE_FIRST
+                       " <= ?3");
+    if (st == TL_OK && o->n_authors > 0) {
+        st = append(b, " AND (0");
+        for (size_t i = 0; st == TL_OK && i < o->n_authors; i++)
+            st = tl_buf_appendf(b, " OR instr(lower(a.author), lower(?%d)) "
+                                "> 0", p++);
+        if (st == TL_OK)
+            st = append(b, ")");
     }
-    if (st == TL_OK)
-        st = tl_buf_append(out, "\"", 1);
+    if (st == TL_OK && o->n_topics > 0) {
+        st = append(b, " AND EXISTS (SELECT 1 FROM article_topics AS at "
+                       "JOIN topics AS t ON t.id = at.topic_id WHERE "
+                       "at.article_id = a.id AND t.name IN (");
+        for (size_t i = 0; st == TL_OK && i < o->n_topics; i++)
+            st = tl_buf_appendf(b, "%s?%d", i > 0 ? ", " : "", p++);
+        if (st == TL_OK)
+            st = append(b, "))");
+    }
     return st;
 }
 
-static int
-is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
-           || c == '\v';
-}
-
-enum tl_status
-tl_query_build(sqlite3 *db, const char *const *words, int n_words,
-               struct tl_buf *out, struct tl_error *err)
+/* The hits: passage id, article id, score, rank within the article. */
+static enum tl_status
+hits_cte(struct tl_buf *b, const struct tl_search_opts *o)
 {
     enum tl_status st;
-    int terms = 0;
 
-    for (int w = 0; w < n_words; w++) {
-        const char *p = words[w];
+    if (o->match != NULL)
+        st = tl_buf_appendf(b,
+            "WITH hits AS MATERIALIZED (SELECT passages_fts.rowid AS pid, "
+            "p.article_id AS aid, -bm25(passages_fts, %.3f, %.3f, %.3f) "
+            "AS score FROM passages_fts "
+            "JOIN passages AS p ON p.id = passages_fts.rowid "
+            "JOIN articles AS a ON a.id = p.article_id WHERE ",
+            TL_WEIGHT_BODY, TL_WEIGHT_TITLE, TL_WEIGHT_AUTHOR);
+    else
+        st = append(b, "WITH hits AS MATERIALIZED (SELECT p.id AS pid, "
+                       "p.article_id AS "
+                       "aid, 0.0 AS score FROM passages AS p "
+                       "JOIN articles AS a ON a.id = p.article_id WHERE ");
+    if (st == TL_OK)
+        st = conditions(b, o);
+    if (st == TL_OK)
+        st = append(b, "), capped AS (SELECT pid, aid, score, row_number() "
+                       "OVER (PARTITION BY aid ORDER BY score DESC, pid) AS "
+                       "nth FROM hits) ");
+    return st;
+}
 
-        while (*p != '\0') {
-            const char *s;
-            int tokens = 0;
-
-            while (is_space(*p))
-                p++;
-            s = p;
-            while (*p != '\0' && !is_space(*p))
-                p++;
-            if (p == s)
-                break;
-            st = tl_tokenizer_each(db, s, (int)(p - s), FTS5_TOKENIZE_QUERY, count_token,
-                                   &tokens, err);
-            if (st != TL_OK)
-                return st;
-            if (tokens == 0)
-                continue;   /* punctuation only: nothing to search */
-            if ((terms > 0 && tl_buf_append(out, " ", 1) != TL_OK)
-                || append_quoted(out, s, (size_t)(p - s)) != TL_OK)
-                return tl_error_set(err, TL_ERR_NOMEM, "query too long");
-            terms++;
-        }
+static const char *
+order_by(enum tl_sort sort, int articles)
+{
+    /* ties are broken by id, so equal scores come in a fixed order */
+    switch (sort) {
+    case TL_SORT_DATE:
+        return articles ? " ORDER BY a.pub_date IS NULL, a.pub_date, "
+                          "best DESC, a.id"
+                        : " ORDER BY a.pub_date IS NULL, a.pub_date, "
+                          "c.score DESC, c.pid";
+    case TL_SORT_DATE_DESC:
+        return articles ? " ORDER BY a.pub_date IS NULL, a.pub_date DESC, "
+                          "best DESC, a.id"
+                        : " ORDER BY a.pub_date IS NULL, a.pub_date DESC, "
+                          "c.score DESC, c.pid";
+    default:
+        return articles ? " ORDER BY best DESC, a.id"
+                        : " ORDER BY c.score DESC, c.pid";
     }
-    if (terms == 0)
-        return tl_error_set(err, TL_ERR_QUERY, "the query has no word to "
-                            "search for (only punctuation or spaces)");
+}
+
+static void
+bind_all(sqlite3_stmt *st, const struct tl_search_opts *o)
+{
+    char since[TL_DATE_FORMAT_SIZE], until[TL_DATE_FORMAT_SIZE];
+    struct tl_date first, last;
+    int p = P_AUTHORS;
+
+    if (o->match != NULL)
+        sqlite3_bind_text(st, P_MATCH, o->match, -1, SQLITE_TRANSIENT);
+    if (o->since.precision != TL_DATE_NONE) {
+        tl_date_bounds(&o->since, &first, &last);
+        sqlite3_bind_text(st, P_SINCE, tl_date_format(&first, since,
+                                                      sizeof since),
+                          -1, SQLITE_TRANSIENT);
+    }
+    if (o->until.precision != TL_DATE_NONE) {
+        tl_date_bounds(&o->until, &first, &last);
+        sqlite3_bind_text(st, P_UNTIL, tl_date_format(&last, until,
+                                                      sizeof until),
+                          -1, SQLITE_TRANSIENT);
+    }
+    sqlite3_bind_int64(st, P_CAP, o->per_article);
+    sqlite3_bind_int64(st, P_LIMIT, o->limit > 0 ? o->limit : -1);
+    sqlite3_bind_int64(st, P_OFFSET, o->offset);
+    for (size_t i = 0; i < o->n_authors; i++)
+        sqlite3_bind_text(st, p++, o->authors[i], -1, SQLITE_STATIC);
+    for (size_t i = 0; i < o->n_topics; i++)
+        sqlite3_bind_text(st, p++, o->topics[i], -1, SQLITE_STATIC);
+}
+
+/* Prepares sql; an error in the MATCH expression is the user's query. */
+static enum tl_status
+prepare(sqlite3 *db, const struct tl_buf *sql, const struct tl_search_opts *o,
+        sqlite3_stmt **out, struct tl_error *err)
+{
+    if (sqlite3_prepare_v2(db, sql->data, -1, out, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "preparing the search");
+    bind_all(*out, o);
     return TL_OK;
 }
 
+/* A failed step.  A plain SQLITE_ERROR while running a search is FTS5
+ * refusing the MATCH expression (the SQL itself is fixed and was
+ * prepared): a query error.  I/O, corruption, locking are not. */
+static enum tl_status
+step_error(sqlite3 *db, const char *what, struct tl_error *err)
+{
+    if (sqlite3_extended_errcode(db) == SQLITE_ERROR)
+        return tl_error_set(err, TL_ERR_QUERY, "the query cannot be "
+                            "searched (%s); quote words that hold "
+                            "punctuation", sqlite3_errmsg(db));
+    return tl_error_db(err, db, what);
+}
+
+/* The article columns every result shows. */
+#define ARTICLE_COLS \
+    "a.id, a.path, a.title, a.author, coalesce(a.pub_date, ''), " \
+    "coalesce(a.date_precision, ''), " \
+    "coalesce((SELECT group_concat(name, ';') FROM (SELECT t.name FROM " \
+    "article_topics AS at JOIN topics AS t ON t.id = at.topic_id WHERE " \
+    "at.article_id = a.id ORDER BY t.name)), '')"
+
+static const char *
+col_text(sqlite3_stmt *st, int col)
+{
+    const char *t = (const char *)sqlite3_column_text(st, col);
+
+    return t != NULL ? t : "";
+}
+
+/* ---- passages -------------------------------------------------------- */
+
+struct tl_search {
+    sqlite3 *db;
+    sqlite3_stmt *top;      /* pid, score, article columns, ordinal */
+    sqlite3_stmt *marked;   /* one passage's text with marks */
+    long rank;
+    int has_match;
+};
+
 enum tl_status
-tl_search_new(sqlite3 *db, const char *match, int limit,
+tl_search_new(sqlite3 *db, const struct tl_search_opts *o,
               struct tl_search **out, struct tl_error *err)
 {
-    char top_sql[512];
     struct tl_search *s;
+    struct tl_buf sql;
+    enum tl_status st;
 
     *out = NULL;
     s = calloc(1, sizeof *s);
     if (s == NULL)
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     s->db = db;
-    snprintf(top_sql, sizeof top_sql,
-             "SELECT rowid, bm25(passages_fts, %.3f, %.3f, %.3f) AS score "
-             "FROM passages_fts WHERE passages_fts MATCH ?1 "
-             "ORDER BY score, rowid LIMIT ?2",
-             TL_WEIGHT_BODY, TL_WEIGHT_TITLE, TL_WEIGHT_AUTHOR);
-    if (sqlite3_prepare_v2(db, top_sql, -1, &s->top, NULL) != SQLITE_OK
-        || sqlite3_prepare_v2(db,
-               "SELECT snippet(passages_fts, 0, ?3, ?4, ?5, ?6), "
-               "p.ordinal, a.path, a.title, a.author "
-               "FROM passages_fts "
-               "JOIN passages AS p ON p.id = passages_fts.rowid "
-               "JOIN articles AS a ON a.id = p.article_id "
-               "WHERE passages_fts MATCH ?1 AND passages_fts.rowid = ?2",
-               -1, &s->detail, NULL) != SQLITE_OK) {
-        tl_error_db(err, db, "preparing the search");
-        tl_search_free(s);
-        return TL_ERR_DB;
+    s->rank = o->offset;
+    s->has_match = o->match != NULL;
+    tl_buf_init(&sql, 0);
+    st = hits_cte(&sql, o);
+    if (st == TL_OK)
+        st = append(&sql, "SELECT c.pid, c.score, p.ordinal, " ARTICLE_COLS
+                          " FROM capped AS c JOIN passages AS p ON p.id = "
+                          "c.pid JOIN articles AS a ON a.id = c.aid WHERE "
+                          "(?4 <= 0 OR c.nth <= ?4)");
+    if (st == TL_OK)
+        st = append(&sql, o->match != NULL ? order_by(o->sort, 0)
+                          : o->sort == TL_SORT_RANK
+                              ? " ORDER BY a.path, p.ordinal"
+                              : order_by(o->sort, 0));
+    if (st == TL_OK)
+        st = append(&sql, " LIMIT ?5 OFFSET ?6");
+    if (st != TL_OK) {
+        st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+        goto fail;
     }
-    sqlite3_bind_text(s->top, 1, match, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(s->top, 2, limit);
-    sqlite3_bind_text(s->detail, 1, match, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s->detail, 3, TL_MARK_OPEN, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s->detail, 4, TL_MARK_CLOSE, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s->detail, 5, TL_ELLIPSIS, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s->detail, 6, SNIPPET_TOKENS);
+    st = prepare(db, &sql, o, &s->top, err);
+    if (st != TL_OK)
+        goto fail;
+    if (sqlite3_prepare_v2(db, o->match != NULL
+            ? "SELECT highlight(passages_fts, 0, ?3, ?4) FROM passages_fts "
+              "WHERE passages_fts MATCH ?1 AND rowid = ?2"
+            : "SELECT text FROM passages WHERE id = ?2",
+            -1, &s->marked, NULL) != SQLITE_OK) {
+        st = tl_error_db(err, db, "preparing the search");
+        goto fail;
+    }
+    if (o->match != NULL) {
+        sqlite3_bind_text(s->marked, 1, o->match, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s->marked, 3, TL_MARK_OPEN, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s->marked, 4, TL_MARK_CLOSE, -1, SQLITE_STATIC);
+    }
+    tl_buf_release(&sql);
     *out = s;
     return TL_OK;
-}
-
-static const char *
-text_or_empty(sqlite3_stmt *st, int col)
-{
-    const char *t = (const char *)sqlite3_column_text(st, col);
-
-    return t != NULL ? t : "";
+fail:
+    tl_buf_release(&sql);
+    tl_search_free(s);
+    return st;
 }
 
 enum tl_status
@@ -151,27 +279,32 @@ tl_search_next(struct tl_search *s, struct tl_hit *hit, int *done_out,
     int rc;
 
     *done_out = 0;
-    sqlite3_reset(s->detail);
+    sqlite3_reset(s->marked);
     rc = sqlite3_step(s->top);
     if (rc == SQLITE_DONE) {
         *done_out = 1;
         return TL_OK;
     }
     if (rc != SQLITE_ROW)
-        return tl_error_db(err, s->db, "search");
+        return step_error(s->db, "search", err);
     memset(hit, 0, sizeof *hit);
     hit->rank = ++s->rank;
     hit->passage_id = sqlite3_column_int64(s->top, 0);
-    hit->score = -sqlite3_column_double(s->top, 1);
-    sqlite3_bind_int64(s->detail, 2, hit->passage_id);
-    rc = sqlite3_step(s->detail);
+    hit->score = sqlite3_column_double(s->top, 1);
+    hit->passage = sqlite3_column_int(s->top, 2);
+    hit->article_id = sqlite3_column_int64(s->top, 3);
+    hit->path = col_text(s->top, 4);
+    hit->title = col_text(s->top, 5);
+    hit->author = col_text(s->top, 6);
+    hit->date = col_text(s->top, 7);
+    hit->date_precision = col_text(s->top, 8);
+    hit->topics = col_text(s->top, 9);
+    sqlite3_bind_int64(s->marked, 2, hit->passage_id);
+    rc = sqlite3_step(s->marked);
     if (rc != SQLITE_ROW)
-        return tl_error_db(err, s->db, "reading a passage");
-    hit->snippet = text_or_empty(s->detail, 0);
-    hit->passage = sqlite3_column_int(s->detail, 1);
-    hit->path = text_or_empty(s->detail, 2);
-    hit->title = text_or_empty(s->detail, 3);
-    hit->author = text_or_empty(s->detail, 4);
+        return step_error(s->db, "reading a passage", err);
+    hit->marked = col_text(s->marked, 0);
+    hit->marked_len = (size_t)sqlite3_column_bytes(s->marked, 0);
     return TL_OK;
 }
 
@@ -181,6 +314,186 @@ tl_search_free(struct tl_search *s)
     if (s == NULL)
         return;
     sqlite3_finalize(s->top);
-    sqlite3_finalize(s->detail);
+    sqlite3_finalize(s->marked);
     free(s);
+}
+
+enum tl_status
+tl_search_count(sqlite3 *db, const struct tl_search_opts *o,
+                long *passages_out, long *articles_out, struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    struct tl_buf sql;
+    enum tl_status rs;
+    int rc;
+
+    *passages_out = *articles_out = 0;
+    tl_buf_init(&sql, 0);
+    rs = hits_cte(&sql, o);
+    if (rs == TL_OK)
+        rs = append(&sql, "SELECT count(*), count(DISTINCT aid), ?4, ?5, ?6 "
+                          "FROM hits");
+    if (rs != TL_OK) {
+        tl_buf_release(&sql);
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    }
+    rs = prepare(db, &sql, o, &st, err);
+    tl_buf_release(&sql);
+    if (rs != TL_OK)
+        return rs;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *passages_out = (long)sqlite3_column_int64(st, 0);
+        *articles_out = (long)sqlite3_column_int64(st, 1);
+    } else {
+        rs = step_error(db, "counting", err);
+    }
+    sqlite3_finalize(st);
+    return rs;
+}
+
+/* ---- articles -------------------------------------------------------- */
+
+struct tl_articles {
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    long rank;
+};
+
+enum tl_status
+tl_articles_new(sqlite3 *db, const struct tl_search_opts *o,
+                struct tl_articles **out, struct tl_error *err)
+{
+    struct tl_articles *a;
+    struct tl_buf sql;
+    enum tl_status st;
+
+    *out = NULL;
+    a = calloc(1, sizeof *a);
+    if (a == NULL)
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    a->db = db;
+    a->rank = o->offset;
+    tl_buf_init(&sql, 0);
+    st = hits_cte(&sql, o);
+    if (st == TL_OK)
+        st = append(&sql, ", per AS (SELECT aid, max(score) AS best, "
+                          "count(*) AS n FROM hits GROUP BY aid) "
+                          "SELECT per.best, per.n, " ARTICLE_COLS
+                          ", ?4 FROM per JOIN articles AS a ON a.id = "
+                          "per.aid");
+    if (st == TL_OK)
+        st = append(&sql, o->match != NULL || o->sort != TL_SORT_RANK
+                              ? order_by(o->sort, 1) : " ORDER BY a.path");
+    if (st == TL_OK)
+        st = append(&sql, " LIMIT ?5 OFFSET ?6");
+    if (st != TL_OK)
+        st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    else
+        st = prepare(db, &sql, o, &a->st, err);
+    tl_buf_release(&sql);
+    if (st != TL_OK) {
+        tl_articles_free(a);
+        return st;
+    }
+    *out = a;
+    return TL_OK;
+}
+
+enum tl_status
+tl_articles_next(struct tl_articles *a, struct tl_article_row *row,
+                 int *done_out, struct tl_error *err)
+{
+    int rc = sqlite3_step(a->st);
+
+    *done_out = 0;
+    if (rc == SQLITE_DONE) {
+        *done_out = 1;
+        return TL_OK;
+    }
+    if (rc != SQLITE_ROW)
+        return step_error(a->db, "listing articles", err);
+    memset(row, 0, sizeof *row);
+    row->rank = ++a->rank;
+    row->score = sqlite3_column_double(a->st, 0);
+    row->passages = (long)sqlite3_column_int64(a->st, 1);
+    row->id = sqlite3_column_int64(a->st, 2);
+    row->path = col_text(a->st, 3);
+    row->title = col_text(a->st, 4);
+    row->author = col_text(a->st, 5);
+    row->date = col_text(a->st, 6);
+    row->date_precision = col_text(a->st, 7);
+    row->topics = col_text(a->st, 8);
+    return TL_OK;
+}
+
+void
+tl_articles_free(struct tl_articles *a)
+{
+    if (a == NULL)
+        return;
+    sqlite3_finalize(a->st);
+    free(a);
+}
+
+/* ---- facets ---------------------------------------------------------- */
+
+enum tl_status
+tl_search_facet(sqlite3 *db, const struct tl_search_opts *o,
+                const char *facet, tl_facet_fn fn, void *ctx,
+                struct tl_error *err)
+{
+    static const struct {
+        const char *name, *sql;
+    } facets[] = {
+        { "topic", "SELECT coalesce(t.name, ''), count(*), "
+                   "count(DISTINCT h.aid) FROM hits AS h LEFT JOIN "
+                   "article_topics AS at ON at.article_id = h.aid LEFT JOIN "
+                   "topics AS t ON t.id = at.topic_id GROUP BY t.name "
+                   "ORDER BY count(*) DESC, t.name" },
+        { "author", "SELECT a.author, count(*), count(DISTINCT h.aid) FROM "
+                    "hits AS h JOIN articles AS a ON a.id = h.aid GROUP BY "
+                    "a.author ORDER BY count(*) DESC, a.author" },
+        { "year", "SELECT coalesce(substr(a.pub_date, 1, 4), '') AS v, "
+                  "count(*), count(DISTINCT h.aid) FROM hits AS h JOIN "
+                  "articles AS a ON a.id = h.aid GROUP BY v "
+                  "ORDER BY v = '', v" },
+        { "month", "SELECT CASE WHEN a.date_precision IN ('month', 'day') "
+                   "THEN substr(a.pub_date, 1, 7) WHEN a.pub_date IS NOT "
+                   "NULL THEN substr(a.pub_date, 1, 4) ELSE '' END AS v, "
+                   "count(*), count(DISTINCT h.aid) FROM hits AS h JOIN "
+                   "articles AS a ON a.id = h.aid GROUP BY v "
+                   "ORDER BY v = '', v" },
+    };
+    sqlite3_stmt *st = NULL;
+    struct tl_buf sql;
+    enum tl_status rs = TL_OK;
+    const char *tail = NULL;
+    int rc;
+
+    for (size_t i = 0; i < sizeof facets / sizeof *facets; i++)
+        if (strcmp(facets[i].name, facet) == 0)
+            tail = facets[i].sql;
+    if (tail == NULL)
+        return tl_error_set(err, TL_ERR_USAGE, "unknown facet '%s'", facet);
+    tl_buf_init(&sql, 0);
+    rs = hits_cte(&sql, o);
+    if (rs == TL_OK)
+        rs = append(&sql, tail);
+    if (rs != TL_OK) {
+        tl_buf_release(&sql);
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    }
+    rs = prepare(db, &sql, o, &st, err);
+    tl_buf_release(&sql);
+    if (rs != TL_OK)
+        return rs;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(ctx, col_text(st, 0), (long)sqlite3_column_int64(st, 1),
+               (long)sqlite3_column_int64(st, 2)) != 0)
+            break;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        rs = step_error(db, "counting facets", err);
+    sqlite3_finalize(st);
+    return rs;
 }

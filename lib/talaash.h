@@ -276,52 +276,6 @@ enum tl_status tl_store_begin(struct tl_store *s, struct tl_error *err);
 enum tl_status tl_store_commit(struct tl_store *s, struct tl_error *err);
 void tl_store_rollback(struct tl_store *s);
 
-/* ---- searching (search.c) -------------------------------------------- */
-
-/* Column weights given to bm25(): body, title, author. */
-#define TL_WEIGHT_BODY 1.0
-#define TL_WEIGHT_TITLE 2.0
-#define TL_WEIGHT_AUTHOR 2.0
-
-struct tl_hit {
-    int rank;           /* 1-based */
-    double score;       /* positive, higher is better */
-    int64_t passage_id;
-    int passage;        /* 1-based ordinal within the article */
-    const char *path;   /* borrowed: valid until the next tl_search_next */
-    const char *title;
-    const char *author;
-    const char *snippet; /* markers TL_MARK_OPEN/TL_MARK_CLOSE around hits */
-};
-
-/* Control characters that bracket matched words in tl_hit.snippet; the
- * writers turn them into colour or remove them. */
-#define TL_MARK_OPEN "\x02"
-#define TL_MARK_CLOSE "\x03"
-#define TL_ELLIPSIS "\xe2\x80\xa6"
-
-struct tl_search;
-
-/* Builds the FTS5 expression for the user's words: every word must
- * occur; each word is quoted, so no user text is parsed as syntax.
- * Words with no token (punctuation) are dropped; TL_ERR_QUERY when none
- * is left.  Appends to out. */
-enum tl_status
-tl_query_build(sqlite3 *db, const char *const *words, int n_words, struct tl_buf *out,
-               struct tl_error *err);
-
-/* Starts a search for the FTS5 expression match, best first. */
-enum tl_status
-tl_search_new(sqlite3 *db, const char *match, int limit,
-              struct tl_search **out, struct tl_error *err);
-
-/* Fills hit with the next result; *done_out is 1 when there is none. */
-enum tl_status
-tl_search_next(struct tl_search *s, struct tl_hit *hit, int *done_out,
-               struct tl_error *err);
-
-void tl_search_free(struct tl_search *s);
-
 /* ---- command-line helpers (cli.c): the only code that writes stderr -- */
 
 enum tl_color { TL_COLOR_AUTO, TL_COLOR_ALWAYS, TL_COLOR_NEVER };
@@ -357,6 +311,8 @@ int tl_cli_finish(int status);
 
 /* The default topic rules (data/topics.txt). */
 extern const char tl_default_topics[];
+/* The default synonym groups (data/synonyms.txt). */
+extern const char tl_default_synonyms[];
 
 /* ---- utilities ------------------------------------------------------- */
 
@@ -370,5 +326,9 @@ enum tl_status tl_mkdir_parents(const char *path, struct tl_error *err);
 #include "metadata.h"   /* title, author, date with provenance */
 #include "topic.h"      /* topic rules */
 #include "ingest.h"     /* one article from bytes to passages */
+#include "search.h"     /* BM25 search, filters, articles, facets */
+#include "synonyms.h"   /* the query-time thesaurus */
+#include "query.h"      /* the query language */
+#include "snippet.h"    /* snippet windows */
 
 #endif /* TALAASH_H */

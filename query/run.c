@@ -1,48 +1,466 @@
 /*
- * run.c - talaash's run: open the database, build the query, print the
- * best passages.
+ * run.c - talaash's run: open the database, parse the query, run the
+ * mode the options chose, and help when nothing matched.
  */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "query.h"
+#include "run.h"
 
-int
-run_search(const struct query_options *opt, char *const *words, int n_words)
+/* Passages read for --kwic at most. */
+#define KWIC_PASSAGES 10000
+
+struct run {
+    const struct query_options *opt;
+    sqlite3 *db;
+    struct tl_synonyms *syn;
+    struct tl_query q;
+    struct tl_search_opts so;
+    const char *authors[2 * MAX_FILTERS];
+    const char *topics[2 * MAX_FILTERS];
+    struct writer w;
+    FILE *out;
+};
+
+static int
+terminal_width(int fd)
 {
-    struct tl_error err = { 0 };
-    struct tl_buf db_path, match;
-    struct text_writer w;
+    struct winsize ws;
+    const char *cols = getenv("COLUMNS");
+    long n;
+
+    if (!isatty(fd))
+        return 0;
+    if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    if (tl_cli_parse_long(cols, 20, 1000, &n))
+        return (int)n;
+    return 80;
+}
+
+/* The built-in synonym groups, plus --synonyms FILE's (its errors name
+ * its own lines). */
+static enum tl_status
+load_synonyms(struct run *r, struct tl_error *err)
+{
+    enum tl_status st;
+
+    if (r->opt->no_synonyms)
+        return TL_OK;
+    st = tl_synonyms_parse(r->db, tl_default_synonyms,
+                           strlen(tl_default_synonyms), NULL, &r->syn, err);
+    if (st == TL_OK && r->opt->synonyms_path != NULL)
+        st = tl_synonyms_add_file(r->db, r->syn, r->opt->synonyms_path, err);
+    return st;
+}
+
+/* The later of two lower bounds (the earlier of two upper bounds). */
+static struct tl_date
+narrower(struct tl_date a, struct tl_date b, int upper)
+{
+    struct tl_date fa, la, fb, lb;
+
+    if (a.precision == TL_DATE_NONE)
+        return b;
+    if (b.precision == TL_DATE_NONE)
+        return a;
+    tl_date_bounds(&a, &fa, &la);
+    tl_date_bounds(&b, &fb, &lb);
+    if (upper) {
+        int a_first = la.year * 10000 + la.month * 100 + la.day
+                      < lb.year * 10000 + lb.month * 100 + lb.day;
+        return a_first ? a : b;
+    }
+    return fa.year * 10000 + fa.month * 100 + fa.day
+                   > fb.year * 10000 + fb.month * 100 + fb.day
+               ? a : b;
+}
+
+/* Query text and options together make the search. */
+static enum tl_status
+build(struct run *r, char *const *words, int n_words, struct tl_error *err)
+{
+    const struct query_options *o = r->opt;
+    struct tl_buf text;
+    enum tl_status st = TL_OK;
+    size_t na = 0, nt = 0;
+
+    tl_buf_init(&text, 0);
+    for (int i = 0; i < n_words && st == TL_OK; i++) {
+        const char *w = words[i];
+        if (w[0] == QUERY_WORD_MARK)
+            w++;
+        if (i > 0)
+            st = tl_buf_append(&text, " ", 1);
+        if (st == TL_OK)
+            st = tl_buf_append(&text, w, strlen(w));
+    }
+    if (st != TL_OK) {
+        tl_buf_release(&text);
+        return tl_error_set(err, TL_ERR_NOMEM, "query too long");
+    }
+    if (text.len > 0)
+        st = tl_query_parse(r->db, text.data, o->any ? TL_QUERY_ANY : 0,
+                            r->syn, &r->q, err);
+    tl_buf_release(&text);
+    if (st != TL_OK)
+        return st;
+    for (size_t i = 0; i < r->q.n_notes; i++)
+        tl_cli_info("note: %s", r->q.notes[i]);
+    for (size_t i = 0; i < o->n_authors; i++)
+        r->authors[na++] = o->authors[i];
+    for (size_t i = 0; i < r->q.n_authors && na < 2 * MAX_FILTERS; i++)
+        r->authors[na++] = r->q.authors[i];
+    for (size_t i = 0; i < o->n_topics; i++)
+        r->topics[nt++] = o->topics[i];
+    for (size_t i = 0; i < r->q.n_topics && nt < 2 * MAX_FILTERS; i++)
+        r->topics[nt++] = r->q.topics[i];
+    tl_search_opts_init(&r->so);
+    r->so.match = o->any && r->q.any_match != NULL ? r->q.any_match
+                                                    : r->q.match;
+    r->so.authors = r->authors;
+    r->so.n_authors = na;
+    r->so.topics = r->topics;
+    r->so.n_topics = nt;
+    r->so.since = narrower(o->since, r->q.since, 0);
+    r->so.until = narrower(o->until, r->q.until, 1);
+    r->so.undated = o->undated;
+    r->so.per_article = o->per_article;
+    r->so.sort = o->sort;
+    r->so.limit = o->limit;
+    r->so.offset = o->offset;
+    if (o->undated && (r->so.since.precision != TL_DATE_NONE
+                       || r->so.until.precision != TL_DATE_NONE))
+        return tl_error_set(err, TL_ERR_USAGE, "--undated cannot be "
+                            "combined with a date filter (undated articles "
+                            "have no date to compare)");
+    return TL_OK;
+}
+
+/* The topics a filter names must exist: else list the known ones. */
+static enum tl_status
+check_topics(struct run *r, struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    struct tl_buf known;
+    enum tl_status rs = TL_OK;
+
+    for (size_t i = 0; i < r->so.n_topics && rs == TL_OK; i++) {
+        int found = 0;
+        if (sqlite3_prepare_v2(r->db, "SELECT 1 FROM topics WHERE name = ?1 "
+                               "COLLATE NOCASE", -1, &st, NULL) != SQLITE_OK)
+            return tl_error_db(err, r->db, "reading topics");
+        sqlite3_bind_text(st, 1, r->so.topics[i], -1, SQLITE_STATIC);
+        found = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_finalize(st);
+        if (found)
+            continue;
+        tl_buf_init(&known, 0);
+        if (sqlite3_prepare_v2(r->db, "SELECT name FROM topics ORDER BY name",
+                               -1, &st, NULL) == SQLITE_OK) {
+            while (sqlite3_step(st) == SQLITE_ROW)
+                tl_buf_appendf(&known, "%s%s", known.len > 0 ? ", " : "",
+                               (const char *)sqlite3_column_text(st, 0));
+            sqlite3_finalize(st);
+        }
+        rs = tl_error_set(err, TL_ERR_USAGE, "unknown topic '%s' (known: "
+                          "%s)", r->so.topics[i],
+                          known.len > 0 ? known.data : "none yet");
+        tl_buf_release(&known);
+    }
+    return rs;
+}
+
+static enum tl_status
+run_passages(struct run *r, long *rows, struct tl_error *err)
+{
     struct tl_search *s = NULL;
     struct tl_hit hit;
-    sqlite3 *db = NULL;
-    int status = 2, done = 0, hits = 0;
+    enum tl_status st;
+    int done = 0;
 
-    tl_buf_init(&db_path, 0);
-    tl_buf_init(&match, 0);
-    text_writer_init(&w, stdout, tl_cli_use_color(opt->color, STDOUT_FILENO));
-    if (tl_db_default_path(opt->db_path, &db_path, &err) != TL_OK
-        || tl_db_open(db_path.data, TL_DB_READONLY, &db, &err) != TL_OK
-        || tl_query_build(db, (const char *const *)words, n_words, &match,
-                          &err) != TL_OK
-        || tl_search_new(db, match.data, (int)opt->limit, &s, &err) != TL_OK)
-        goto fail;
-    for (;;) {
-        if (tl_search_next(s, &hit, &done, &err) != TL_OK)
-            goto fail;
-        if (done)
+    st = tl_search_new(r->db, &r->so, &s, err);
+    if (st != TL_OK)
+        return st;
+    write_hits_header(&r->w);
+    while ((st = tl_search_next(s, &hit, &done, err)) == TL_OK && !done) {
+        st = write_hit(&r->w, &hit, err);
+        if (st != TL_OK)
             break;
-        text_write_hit(&w, &hit);
-        hits++;
+        (*rows)++;
     }
-    status = hits > 0 ? 0 : 1;
+    tl_search_free(s);
+    return st;
+}
+
+static enum tl_status
+run_articles(struct run *r, long *rows, struct tl_error *err)
+{
+    struct tl_articles *a = NULL;
+    struct tl_article_row row;
+    enum tl_status st;
+    int done = 0;
+
+    st = tl_articles_new(r->db, &r->so, &a, err);
+    if (st != TL_OK)
+        return st;
+    write_articles_header(&r->w);
+    while ((st = tl_articles_next(a, &row, &done, err)) == TL_OK && !done) {
+        write_article(&r->w, &row);
+        (*rows)++;
+    }
+    tl_articles_free(a);
+    return st;
+}
+
+struct facet_ctx {
+    struct run *r;
+    const char *facet;
+    long *rows;
+    /* --timeline */
+    char **labels;
+    long *counts;
+    size_t n, cap;
+};
+
+static int
+on_facet(void *ctx, const char *value, long passages, long articles)
+{
+    struct facet_ctx *f = ctx;
+
+    write_facet(&f->r->w, f->facet, value, passages, articles);
+    (*f->rows)++;
+    return 0;
+}
+
+static int
+on_timeline(void *ctx, const char *value, long passages, long articles)
+{
+    struct facet_ctx *f = ctx;
+
+    (void)articles;
+    if (value[0] == '\0')
+        return 0;   /* undated hits have no place on a time line */
+    if (f->n == f->cap) {
+        size_t cap = f->cap != 0 ? f->cap * 2 : 32;
+        char **l = realloc(f->labels, cap * sizeof *l);
+        long *c = l != NULL ? realloc(f->counts, cap * sizeof *c) : NULL;
+        if (l != NULL)
+            f->labels = l;
+        if (c == NULL)
+            return 1;
+        f->counts = c;
+        f->cap = cap;
+    }
+    f->labels[f->n] = strdup(value);
+    f->counts[f->n++] = passages;
+    (*f->rows) += passages;
+    return 0;
+}
+
+static enum tl_status
+run_facets(struct run *r, long *rows, struct tl_error *err)
+{
+    static const char *const facets[] = { "topic", "author", "year" };
+    struct facet_ctx f = { r, NULL, rows, NULL, NULL, 0, 0 };
+    enum tl_status st = TL_OK;
+
+    if (r->opt->mode == MODE_TIMELINE) {
+        long total = 0;
+        f.rows = &total;
+        st = tl_search_facet(r->db, &r->so, r->opt->by_month ? "month"
+                                                             : "year",
+                             on_timeline, &f, err);
+        if (st == TL_OK)
+            write_timeline(&r->w, f.labels, f.counts, f.n);
+        *rows = total;
+        for (size_t i = 0; i < f.n; i++)
+            free(f.labels[i]);
+        free(f.labels);
+        free(f.counts);
+        return st;
+    }
+    for (size_t i = 0; i < 3 && st == TL_OK; i++) {
+        f.facet = facets[i];
+        write_facet_header(&r->w, facets[i]);
+        st = tl_search_facet(r->db, &r->so, facets[i], on_facet, &f, err);
+    }
+    return st;
+}
+
+static enum tl_status
+run_count(struct run *r, long *rows, struct tl_error *err)
+{
+    long passages, articles;
+    enum tl_status st = tl_search_count(r->db, &r->so, &passages, &articles,
+                                        err);
+
+    if (st == TL_OK) {
+        write_count(&r->w, passages, articles);
+        *rows = passages;
+    }
+    return st;
+}
+
+static enum tl_status
+run_kwic(struct run *r, long *rows, struct tl_error *err)
+{
+    struct tl_search_opts so = r->so;
+
+    so.limit = KWIC_PASSAGES;
+    so.offset = 0;
+    so.per_article = 0;
+    return kwic_run(r->db, &so, &r->w, r->opt->kwic_sort, r->opt->limit,
+                    r->opt->offset, rows, err);
+}
+
+/* Nothing matched: say why, and offer what would. */
+static void
+help_when_empty(struct run *r)
+{
+    struct tl_error err = { 0 };
+    long passages = 0, articles = 0;
+
+    if (r->so.match == NULL || r->opt->mode == MODE_COUNT)
+        return;
+    if (!r->opt->any && r->q.any_match != NULL
+        && strcmp(r->q.any_match, r->q.match) != 0) {
+        struct tl_search_opts any = r->so;
+        any.match = r->q.any_match;
+        if (tl_search_count(r->db, &any, &passages, &articles, &err) == TL_OK
+            && passages > 0) {
+            tl_cli_info("no passage has all the words; %ld passage%s in %ld "
+                        "article%s have some of them: try again with --any",
+                        passages, passages == 1 ? "" : "s", articles,
+                        articles == 1 ? "" : "s");
+            return;
+        }
+    }
+    for (size_t i = 0; i < r->q.n_words; i++) {
+        char *sugg[3];
+        size_t n, wl = strlen(r->q.words[i]);
+        struct tl_search_opts one;
+        struct tl_buf m;
+
+        if (wl == 0 || r->q.words[i][wl - 1] == '*'
+            || strchr(r->q.words[i], ' ') != NULL)
+            continue;   /* prefixes and phrases: no single word to fix */
+        tl_buf_init(&m, 0);
+        tl_buf_appendf(&m, "\"");
+        for (const char *p = r->q.words[i]; *p != '\0'; p++)
+            tl_buf_appendf(&m, *p == '"' ? "\"\"" : "%c", *p);
+        tl_buf_appendf(&m, "\"");
+        tl_search_opts_init(&one);
+        one.match = m.data;
+        if (tl_search_count(r->db, &one, &passages, &articles, &err) != TL_OK
+            || passages > 0) {
+            tl_buf_release(&m);
+            continue;
+        }
+        tl_buf_release(&m);
+        n = tl_search_suggest(r->db, r->q.words[i], sugg, 3);
+        if (n == 0) {
+            tl_cli_info("no matches: '%s' is not in the index",
+                        r->q.words[i]);
+            continue;
+        }
+        tl_cli_info("no matches; did you mean: %s%s%s%s%s?", sugg[0],
+                    n > 1 ? ", " : "", n > 1 ? sugg[1] : "",
+                    n > 2 ? ", " : "", n > 2 ? sugg[2] : "");
+        for (size_t k = 0; k < n; k++)
+            free(sugg[k]);
+    }
+}
+
+int
+run_query(const struct query_options *opt, char *const *words, int n_words)
+{
+    struct tl_error err = { 0 };
+    struct tl_buf db_path;
+    struct run r;
+    enum tl_status st;
+    long rows = 0;
+    int status = 2, color;
+
+    memset(&r, 0, sizeof r);
+    r.opt = opt;
+    tl_query_init(&r.q);
+    tl_buf_init(&db_path, 0);
+    if (tl_db_default_path(opt->db_path, &db_path, &err) != TL_OK
+        || tl_db_open(db_path.data, TL_DB_READONLY, &r.db, &err) != TL_OK
+        || load_synonyms(&r, &err) != TL_OK
+        || build(&r, words, n_words, &err) != TL_OK
+        || check_topics(&r, &err) != TL_OK)
+        goto fail;
+    r.out = stdout;
+    if (opt->output != NULL) {
+        r.out = fopen(opt->output, "w");
+        if (r.out == NULL) {
+            tl_error_set(&err, TL_ERR_IO, "cannot write '%s': %s",
+                         opt->output, strerror(errno));
+            goto fail;
+        }
+    }
+    color = opt->format == FORMAT_TEXT && opt->output == NULL
+            && tl_cli_use_color(opt->color, STDOUT_FILENO);
+    if (opt->format == FORMAT_TEXT && opt->output != NULL
+        && opt->color == TL_COLOR_ALWAYS)
+        color = 1;
+    writer_init(&r.w, r.out, opt, color,
+                opt->output == NULL ? terminal_width(STDOUT_FILENO) : 0);
+    switch (opt->mode) {
+    case MODE_COUNT:
+        st = run_count(&r, &rows, &err);
+        break;
+    case MODE_ARTICLES:
+        st = run_articles(&r, &rows, &err);
+        break;
+    case MODE_FACETS:
+    case MODE_TIMELINE:
+        st = run_facets(&r, &rows, &err);
+        break;
+    case MODE_KWIC:
+        st = run_kwic(&r, &rows, &err);
+        break;
+    default:
+        if (r.so.match == NULL && r.so.n_authors == 0 && r.so.n_topics == 0
+            && !r.so.undated && r.so.since.precision == TL_DATE_NONE
+            && r.so.until.precision == TL_DATE_NONE) {
+            st = tl_error_set(&err, TL_ERR_QUERY, "the query has no word to "
+                              "search for (only punctuation or spaces)");
+            break;
+        }
+        st = run_passages(&r, &rows, &err);
+        break;
+    }
+    writer_release(&r.w);
+    if (st != TL_OK)
+        goto fail;
+    if (r.out != stdout) {
+        int bad = ferror(r.out);
+        if (fclose(r.out) != 0 || bad) {
+            r.out = stdout;
+            tl_error_set(&err, TL_ERR_IO, "cannot write '%s': %s",
+                         opt->output, strerror(errno));
+            goto fail;
+        }
+        r.out = stdout;
+    }
+    if (rows == 0)
+        help_when_empty(&r);
+    status = rows > 0 ? 0 : 1;
     goto out;
 fail:
     tl_cli_error("%s", err.msg);
+    if (r.out != NULL && r.out != stdout)
+        fclose(r.out);
 out:
-    tl_search_free(s);
-    tl_db_close(db);
-    text_writer_release(&w);
-    tl_buf_release(&match);
+    tl_query_release(&r.q);
+    tl_synonyms_free(r.syn);
+    tl_db_close(r.db);
     tl_buf_release(&db_path);
     return status;
 }

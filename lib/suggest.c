@@ -1,0 +1,171 @@
+/*
+ * suggest.c - "did you mean": index words close to a word that found
+ * nothing.  The index holds stems, so the query word is stemmed, the
+ * vocabulary (fts5vocab) is scanned for stems within edit distance 2
+ * (Damerau: a swap of two letters counts 1), the most frequent win, and
+ * each is shown as a word it was written as (the first occurrence in a
+ * passage, from highlight()).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "search.h"
+
+#define MAX_DISTANCE 2
+#define MAX_STEM 64
+
+/* Optimal string alignment distance, or MAX_DISTANCE + 1 when it is
+ * larger. */
+static int
+distance(const char *a, size_t na, const char *b, size_t nb)
+{
+    int d[MAX_STEM + 1][MAX_STEM + 1];
+
+    if (na > MAX_STEM || nb > MAX_STEM
+        || (na > nb ? na - nb : nb - na) > MAX_DISTANCE)
+        return MAX_DISTANCE + 1;
+    for (size_t i = 0; i <= na; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= nb; j++)
+        d[0][j] = (int)j;
+    for (size_t i = 1; i <= na; i++) {
+        int row_min = MAX_DISTANCE + 1;
+        for (size_t j = 1; j <= nb; j++) {
+            int cost = a[i - 1] != b[j - 1];
+            int v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (d[i - 1][j - 1] + cost < v)
+                v = d[i - 1][j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]
+                && d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+            if (v < row_min)
+                row_min = v;
+        }
+        if (row_min > MAX_DISTANCE)
+            return MAX_DISTANCE + 1;
+    }
+    return d[na][nb];
+}
+
+struct first_token {
+    char stem[MAX_STEM + 1];
+    size_t len;
+};
+
+static int
+on_token(void *ctx, const char *tok, int len, int start, int end)
+{
+    struct first_token *f = ctx;
+
+    (void)start;
+    (void)end;
+    if (f->len == 0 && len > 0 && len <= MAX_STEM) {
+        memcpy(f->stem, tok, (size_t)len);
+        f->stem[len] = '\0';
+        f->len = (size_t)len;
+    }
+    return 1;   /* one token is enough */
+}
+
+/* The first word of the index written with this stem, or NULL. */
+static char *
+surface_form(sqlite3 *db, const char *stem)
+{
+    sqlite3_stmt *st = NULL;
+    char *word = NULL, quoted[2 * MAX_STEM + 3];
+    size_t n = 0;
+
+    quoted[n++] = '"';
+    for (const char *p = stem; *p != '\0' && n + 3 < sizeof quoted; p++) {
+        if (*p == '"')
+            quoted[n++] = '"';
+        quoted[n++] = *p;
+    }
+    quoted[n++] = '"';
+    quoted[n] = '\0';
+    if (sqlite3_prepare_v2(db, "SELECT highlight(passages_fts, 0, char(2), "
+                           "char(3)) FROM passages_fts WHERE passages_fts "
+                           "MATCH ?1 LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_bind_text(st, 1, quoted, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        const char *open = t != NULL ? strchr(t, '\x02') : NULL;
+        const char *close = open != NULL ? strchr(open, '\x03') : NULL;
+        if (close != NULL) {
+            word = strndup(open + 1, (size_t)(close - open - 1));
+            for (char *p = word; p != NULL && *p != '\0'; p++)
+                if (*p >= 'A' && *p <= 'Z')
+                    *p = (char)(*p + 32);
+        }
+    }
+    sqlite3_finalize(st);
+    return word;
+}
+
+size_t
+tl_search_suggest(sqlite3 *db, const char *word, char **out, size_t max)
+{
+    struct first_token f = { { 0 }, 0 };
+    sqlite3_stmt *st = NULL;
+    struct { char *stem; long count; int dist; } best[8];
+    size_t n_best = 0, n_out = 0;
+
+    if (max > 8)
+        max = 8;
+    if (tl_tokenizer_each(db, word, (int)strlen(word), FTS5_TOKENIZE_QUERY,
+                          on_token, &f, NULL) != TL_OK || f.len == 0)
+        return 0;
+    if (sqlite3_exec(db, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.tl_vocab "
+                     "USING fts5vocab(main, passages_fts, 'row')", NULL,
+                     NULL, NULL) != SQLITE_OK
+        || sqlite3_prepare_v2(db, "SELECT term, doc FROM temp.tl_vocab", -1,
+                              &st, NULL) != SQLITE_OK)
+        return 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *term = (const char *)sqlite3_column_text(st, 0);
+        size_t tn = (size_t)sqlite3_column_bytes(st, 0);
+        long count = (long)sqlite3_column_int64(st, 1);
+        int dist;
+        size_t k;
+
+        if (term == NULL)
+            continue;
+        dist = distance(f.stem, f.len, term, tn);
+        if (dist == 0 || dist > MAX_DISTANCE)
+            continue;
+        /* keep the closest, then most frequent */
+        for (k = n_best; k > 0; k--) {
+            if (best[k - 1].dist < dist
+                || (best[k - 1].dist == dist && best[k - 1].count >= count))
+                break;
+        }
+        if (k >= max)
+            continue;
+        if (n_best == max) {
+            free(best[max - 1].stem);
+            n_best--;
+        }
+        memmove(&best[k + 1], &best[k], (n_best - k) * sizeof *best);
+        best[k].stem = strndup(term, tn);
+        best[k].count = count;
+        best[k].dist = dist;
+        n_best++;
+    }
+    sqlite3_finalize(st);
+    for (size_t i = 0; i < n_best; i++) {
+        char *w = best[i].stem != NULL ? surface_form(db, best[i].stem) : NULL;
+        int dup = 0;
+        for (size_t k = 0; w != NULL && k < n_out; k++)
+            dup |= strcmp(out[k], w) == 0;
+        if (w != NULL && !dup)
+            out[n_out++] = w;
+        else
+            free(w);
+        free(best[i].stem);
+    }
+    return n_out;
+}

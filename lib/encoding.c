@@ -8,6 +8,7 @@
  * something, the five undefined ones become U+FFFD).
  */
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "encoding.h"
@@ -378,4 +379,55 @@ tl_text_decode(const char *p, size_t n, struct tl_buf *out,
                             "out of memory decoding %zu bytes of text", n);
     }
     return TL_OK;
+}
+
+/* The character at p[0, n) (n > 0): sets *cp and returns its length.
+ * Invalid UTF-8 gives TL_UTF8_INVALID and the length of the maximal subpart (the
+ * longest prefix of a well-formed sequence, at least one byte), as the
+ * Unicode standard recommends, so that one broken character becomes one
+ * U+FFFD. */
+size_t
+tl_utf8_next(const unsigned char *p, size_t n, uint32_t *cp)
+{
+    unsigned char c = p[0], lo = 0x80, hi = 0xbf;
+    uint32_t v;
+    size_t k, i;
+
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c < 0xc2 || c > 0xf4) {
+        *cp = TL_UTF8_INVALID;
+        return 1;
+    }
+    if (c < 0xe0) {
+        k = 2;
+        v = c & 0x1f;
+    } else if (c < 0xf0) {
+        k = 3;
+        v = c & 0x0f;
+        if (c == 0xe0)
+            lo = 0xa0;          /* overlong */
+        else if (c == 0xed)
+            hi = 0x9f;          /* surrogates */
+    } else {
+        k = 4;
+        v = c & 0x07;
+        if (c == 0xf0)
+            lo = 0x90;          /* overlong */
+        else if (c == 0xf4)
+            hi = 0x8f;          /* above U+10FFFF */
+    }
+    for (i = 1; i < k; i++) {
+        if (i >= n || p[i] < lo || p[i] > hi) {
+            *cp = TL_UTF8_INVALID;
+            return i;
+        }
+        v = (v << 6) | (p[i] & 0x3f);
+        lo = 0x80;
+        hi = 0xbf;
+    }
+    *cp = v;
+    return k;
 }

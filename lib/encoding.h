@@ -27,6 +27,15 @@ enum tl_encoding {
  * are valid.  Returns 1 or 0; n == 0 is valid. */
 int tl_utf8_valid(const char *p, size_t n);
 
+/* Not a code point: what tl_utf8_next() gives for invalid UTF-8. */
+#define TL_UTF8_INVALID 0x110000u
+
+/* The character at p[0, n) (n > 0): sets *cp and returns its length.
+ * Invalid UTF-8 gives TL_UTF8_INVALID and the length of the maximal
+ * subpart (at least one byte), as the Unicode standard recommends, so one
+ * broken character becomes one U+FFFD. */
+size_t tl_utf8_next(const unsigned char *p, size_t n, uint32_t *cp);
+
 /* Only the first TL_TEXT_SNIFF_BYTES bytes are searched for NUL bytes. */
 #define TL_TEXT_SNIFF_BYTES 8192
 

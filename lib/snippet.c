@@ -20,58 +20,6 @@
 #define MARK_OPEN ((unsigned char)TL_MARK_OPEN[0])
 #define MARK_CLOSE ((unsigned char)TL_MARK_CLOSE[0])
 #define REPLACEMENT "\xef\xbf\xbd"
-#define INVALID 0x110000u       /* not a code point */
-
-/* The character at p[0, n) (n > 0): sets *cp and returns its length.
- * Invalid UTF-8 gives INVALID and the length of the maximal subpart (the
- * longest prefix of a well-formed sequence, at least one byte), as the
- * Unicode standard recommends, so that one broken character becomes one
- * U+FFFD. */
-static size_t
-utf8_next(const unsigned char *p, size_t n, uint32_t *cp)
-{
-    unsigned char c = p[0], lo = 0x80, hi = 0xbf;
-    uint32_t v;
-    size_t k, i;
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c < 0xc2 || c > 0xf4) {
-        *cp = INVALID;
-        return 1;
-    }
-    if (c < 0xe0) {
-        k = 2;
-        v = c & 0x1f;
-    } else if (c < 0xf0) {
-        k = 3;
-        v = c & 0x0f;
-        if (c == 0xe0)
-            lo = 0xa0;          /* overlong */
-        else if (c == 0xed)
-            hi = 0x9f;          /* surrogates */
-    } else {
-        k = 4;
-        v = c & 0x07;
-        if (c == 0xf0)
-            lo = 0x90;          /* overlong */
-        else if (c == 0xf4)
-            hi = 0x8f;          /* above U+10FFFF */
-    }
-    for (i = 1; i < k; i++) {
-        if (i >= n || p[i] < lo || p[i] > hi) {
-            *cp = INVALID;
-            return i;
-        }
-        v = (v << 6) | (p[i] & 0x3f);
-        lo = 0x80;
-        hi = 0xbf;
-    }
-    *cp = v;
-    return k;
-}
 
 static int
 is_space(uint32_t c)
@@ -127,7 +75,7 @@ scan_next(struct scan *s)
     while (s->pos < s->len) {
         const unsigned char *c = s->p + s->pos;
         uint32_t cp;
-        size_t n = utf8_next(c, s->len - s->pos, &cp);
+        size_t n = tl_utf8_next(c, s->len - s->pos, &cp);
 
         if (*c == MARK_OPEN) {
             if (s->pair == 0 && opens_pair(s, s->pos))
@@ -139,8 +87,8 @@ scan_next(struct scan *s)
         } else if (!is_control(cp)) {
             if (space)
                 return EV_SPACE;    /* the character is read next time */
-            s->ch = cp == INVALID ? REPLACEMENT : (const char *)c;
-            s->ch_len = cp == INVALID ? 3 : n;
+            s->ch = cp == TL_UTF8_INVALID ? REPLACEMENT : (const char *)c;
+            s->ch_len = cp == TL_UTF8_INVALID ? 3 : n;
             s->pos += n;
             return EV_CHAR;
         }

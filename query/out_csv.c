@@ -13,55 +13,6 @@
 #include "out_csv.h"
 
 #define REPLACEMENT "\xef\xbf\xbd"
-#define INVALID 0x110000u       /* not a code point */
-
-/* The character at p[0, n) (n > 0): sets *cp and returns its length;
- * invalid UTF-8 gives INVALID and the length of its maximal subpart. */
-static size_t
-utf8_next(const unsigned char *p, size_t n, uint32_t *cp)
-{
-    unsigned char c = p[0], lo = 0x80, hi = 0xbf;
-    uint32_t v;
-    size_t k, i;
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c < 0xc2 || c > 0xf4) {
-        *cp = INVALID;
-        return 1;
-    }
-    if (c < 0xe0) {
-        k = 2;
-        v = c & 0x1f;
-    } else if (c < 0xf0) {
-        k = 3;
-        v = c & 0x0f;
-        if (c == 0xe0)
-            lo = 0xa0;          /* overlong */
-        else if (c == 0xed)
-            hi = 0x9f;          /* surrogates */
-    } else {
-        k = 4;
-        v = c & 0x07;
-        if (c == 0xf0)
-            lo = 0x90;          /* overlong */
-        else if (c == 0xf4)
-            hi = 0x8f;          /* above U+10FFFF */
-    }
-    for (i = 1; i < k; i++) {
-        if (i >= n || p[i] < lo || p[i] > hi) {
-            *cp = INVALID;
-            return i;
-        }
-        v = (v << 6) | (p[i] & 0x3f);
-        lo = 0x80;
-        hi = 0xbf;
-    }
-    *cp = v;
-    return k;
-}
 
 /* Removed from text fields: controls but TAB, CR and LF (the marks are
  * C0 controls too), and U+FEFF, which at the start of the file would be
@@ -111,11 +62,11 @@ write_clean(FILE *f, const unsigned char *s, size_t len)
 
     while (i < len) {
         uint32_t cp;
-        size_t n = utf8_next(s + i, len - i, &cp);
+        size_t n = tl_utf8_next(s + i, len - i, &cp);
 
-        if (cp == INVALID || cp == '"' || is_removed(cp)) {
+        if (cp == TL_UTF8_INVALID || cp == '"' || is_removed(cp)) {
             fwrite(s + run, 1, i - run, f);
-            if (cp == INVALID)
+            if (cp == TL_UTF8_INVALID)
                 fputs(REPLACEMENT, f);
             else if (cp == '"')
                 fputs("\"\"", f);
@@ -135,8 +86,8 @@ csv_field(struct csv_writer *w, const char *s, size_t len)
     size_t i, n;
 
     for (i = 0; i < len; i += n) {
-        n = utf8_next(u + i, len - i, &cp);
-        if (cp != INVALID && is_removed(cp))
+        n = tl_utf8_next(u + i, len - i, &cp);
+        if (cp != TL_UTF8_INVALID && is_removed(cp))
             continue;
         if (!kept)
             first = cp;

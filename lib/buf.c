@@ -86,3 +86,15 @@ tl_buf_appendf(struct tl_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
     return TL_OK;
 }
+
+uint64_t
+tl_hash_bytes(const char *p, size_t n)
+{
+    uint64_t h = 14695981039346656037ULL;     /* FNV-1a */
+
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 1099511628211ULL;
+    }
+    return h ^ (h >> 29);
+}

@@ -431,3 +431,19 @@ tl_utf8_next(const unsigned char *p, size_t n, uint32_t *cp)
     *cp = v;
     return k;
 }
+
+int
+tl_text_is_clean(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+
+    while (i < n) {
+        uint32_t cp;
+        size_t k = tl_utf8_next(p + i, n - i, &cp);
+        if (cp == TL_UTF8_INVALID || (cp < 0x20 && cp != '\t') || cp == 0x7F)
+            return 0;
+        i += k;
+    }
+    return 1;
+}

@@ -36,6 +36,10 @@ int tl_utf8_valid(const char *p, size_t n);
  * broken character becomes one U+FFFD. */
 size_t tl_utf8_next(const unsigned char *p, size_t n, uint32_t *cp);
 
+/* Is s[0..n) valid UTF-8 with no control character but tab?  (A line of
+ * a rules file.) */
+int tl_text_is_clean(const char *s, size_t n);
+
 /* Only the first TL_TEXT_SNIFF_BYTES bytes are searched for NUL bytes. */
 #define TL_TEXT_SNIFF_BYTES 8192
 

@@ -1282,18 +1282,6 @@ emit(struct parser *p, size_t n, int any, struct tl_buf *b)
 
 /* ---- the words searched for --------------------------------------------- */
 
-static uint64_t
-hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 14695981039346656037ULL;     /* FNV-1a */
-
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h ^ (h >> 29);
-}
-
 /* Adds (s, n) to q->words unless it is there already. */
 static enum tl_status
 add_word(struct parser *p, const char *s, size_t n)
@@ -1307,7 +1295,7 @@ add_word(struct parser *p, const char *s, size_t n)
         if (slots == NULL)
             return no_memory(p);
         for (size_t w = 0; w < q->n_words; w++) {
-            i = (size_t)hash_bytes(q->words[w], strlen(q->words[w]))
+            i = (size_t)tl_hash_bytes(q->words[w], strlen(q->words[w]))
                 & (cap - 1);
             while (slots[i] != 0)
                 i = (i + 1) & (cap - 1);
@@ -1318,7 +1306,7 @@ add_word(struct parser *p, const char *s, size_t n)
         p->n_word_slots = cap;
     }
     mask = p->n_word_slots - 1;
-    for (i = (size_t)hash_bytes(s, n) & mask; p->word_slots[i] != 0;
+    for (i = (size_t)tl_hash_bytes(s, n) & mask; p->word_slots[i] != 0;
          i = (i + 1) & mask) {
         const char *w = q->words[p->word_slots[i] - 1];
         if (strlen(w) == n && memcmp(w, s, n) == 0)

@@ -54,24 +54,12 @@ struct tl_synonyms {
 
 /* ---- the key hash ------------------------------------------------------- */
 
-static uint64_t
-hash_bytes(const char *p, size_t n)
-{
-    uint64_t h = 14695981039346656037ULL;     /* FNV-1a */
-
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211ULL;
-    }
-    return h ^ (h >> 29);
-}
-
 /* The slot holding key (p, n), or the empty slot where it would go. */
 static size_t
 find_slot(const struct tl_synonyms *s, const char *p, size_t n)
 {
     size_t mask = s->n_slots - 1;
-    size_t i = (size_t)hash_bytes(p, n) & mask;
+    size_t i = (size_t)tl_hash_bytes(p, n) & mask;
 
     for (;;) {
         uint32_t v = s->slots[i];
@@ -184,50 +172,6 @@ trim(const char **s, const char **e)
         (*s)++;
     while (*e > *s && is_space((*e)[-1]))
         (*e)--;
-}
-
-/* Is (s, n) well-formed UTF-8 without control characters (tab aside)? */
-static int
-is_clean_utf8(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s, *e = p + n;
-
-    while (p < e) {
-        unsigned c = *p;
-        size_t k;
-        uint32_t cp;
-
-        if (c < 0x80) {
-            if ((c < 0x20 && c != '\t') || c == 0x7F)
-                return 0;
-            p++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) {
-            k = 1;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3;
-            cp = c & 0x07;
-        } else {
-            return 0;
-        }
-        if ((size_t)(e - p) <= k)
-            return 0;
-        for (size_t i = 1; i <= k; i++) {
-            if ((p[i] & 0xC0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (p[i] & 0x3F);
-        }
-        if ((k == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)))
-            || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-            return 0;
-        p += k + 1;
-    }
-    return 1;
 }
 
 static int
@@ -360,7 +304,7 @@ parse_line(struct parser *p, const char *s, const char *e)
     trim(&s, &e);
     if (s == e)
         return TL_OK;
-    if (!is_clean_utf8(s, (size_t)(e - s)))
+    if (!tl_text_is_clean(s, (size_t)(e - s)))
         return parse_error(p, "not UTF-8 text, or a control character");
     if (memchr(s, '=', (size_t)(e - s)) == NULL)
         return parse_error(p, "'%.*s' is alone: a group needs two or more "

@@ -64,6 +64,9 @@ enum tl_status tl_buf_append(struct tl_buf *b, const char *p, size_t n);
 enum tl_status tl_buf_appendf(struct tl_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* FNV-1a of p[0..n), with its high bits folded down: for hash tables. */
+uint64_t tl_hash_bytes(const char *p, size_t n);
+
 /* ---- the Snowball tokenizer (tokenizer.c) ---------------------------- */
 
 #define TL_TOKENIZER_NAME "snowball"

@@ -16,6 +16,10 @@
 #define TALAASH_HTML_H
 
 
+/* Pages nested deeper than this many elements are refused (gumbo's tree
+ * building is quadratic in the depth). */
+#define TL_HTML_DEPTH_MAX 10000
+
 struct tl_html_block {
     size_t start;       /* the block's text is doc->text.data[start, end) */
     size_t end;

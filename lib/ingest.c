@@ -217,14 +217,19 @@ title_without_site(const char *t)
 }
 
 static enum tl_status
-ingest_html(struct tl_ingest *in, const char *text, size_t len,
-            const struct tl_offset_map *map, struct tl_error *err)
+ingest_html(struct tl_ingest *in, const char *path, const char *text,
+            size_t len, const struct tl_offset_map *map, struct tl_error *err)
 {
     struct tl_html_doc h;
     enum tl_status st;
 
     tl_html_doc_init(&h);
     st = tl_html_extract(text, len, &h, err);
+    if (st == TL_ERR_INPUT) {   /* name the file */
+        char why[TL_ERROR_MAX];
+        snprintf(why, sizeof why, "%s", err->msg);
+        tl_error_set(err, st, "skipped '%s': %s", path, why);
+    }
     if (st == TL_OK && in->meta.title == NULL) {
         /* <h1> is the article's own heading; <title> often adds the site */
         if (h.h1 != NULL && h.h1[0] != '\0')
@@ -361,7 +366,7 @@ tl_ingest_article(sqlite3 *db, const struct tl_topics *topics,
         st = ingest_markdown(in, text.data, text.len, &map, err);
         break;
     case TL_FORMAT_HTML:
-        st = ingest_html(in, text.data, text.len, &map, err);
+        st = ingest_html(in, a->path, text.data, text.len, &map, err);
         break;
     default:
         st = add_paragraphs(in, text.data, text.len, 0, &map, err);

@@ -672,10 +672,15 @@ take_title(struct tl_doc *d, struct tl_meta *m, size_t i, struct span t,
            struct tl_error *err)
 {
     enum tl_status st = tl_meta_set(&m->title, t.p, t.len, err);
+    int others = 0;
 
+    for (size_t k = 0; k < d->n_blocks && !others; k++)
+        others = k != i && d->blocks[k].drop == NULL;
     if (st == TL_OK) {
         m->title_src = TL_SRC_HEADING;
-        d->blocks[i].drop = "title";
+        /* the title is not a passage too, unless it is all there is */
+        if (others)
+            d->blocks[i].drop = "title";
     }
     return st;
 }

@@ -129,6 +129,12 @@ run "$TALAASH_INDEX" --db "$WORK/t.db" --topics "$WORK/bad-topics.txt" "$TESTDAT
 expect_rc "a rules file with a term before any topic" 2
 expect_match "names the file and line" "$err" "^talaash-index: topics file '.*bad-topics\.txt' line 1: "
 
+# a page nested absurdly deep is refused quickly, not parsed for minutes
+python3 -c "print('<div>' * 300000)" > "$WORK/deep.html"
+run "$TALAASH_INDEX" --db "$WORK/deep.db" "$WORK/deep.html"
+expect_rc "a 300,000-deep HTML page is skipped" 1
+expect_match "and says why" "$err" "skipped '.*deep\.html': HTML nested more than 10000 levels deep"
+
 # threads: the same database whatever --jobs says
 dump() { sqlite3 "$1" "SELECT a.id, a.path, a.title, a.author, a.pub_date, p.ordinal, p.byte_start, p.text FROM articles a JOIN passages p ON p.article_id = a.id ORDER BY p.id" | cksum; }
 mkdir -p "$WORK/many"

@@ -205,6 +205,15 @@ START_TEST(test_explicit_values_win)
 }
 END_TEST
 
+START_TEST(test_a_lone_line_is_title_and_passage)
+{
+    const char *b[] = { "Only One Short Line", NULL };
+    extract(b);
+    ck_field(m.title, "Only One Short Line");
+    ck_assert_str_eq(drop_of(&d, 0), "");   /* still searchable */
+}
+END_TEST
+
 START_TEST(test_source_names)
 {
     ck_assert_str_eq(tl_meta_source_name(TL_SRC_BIOGRAPHY), "biography");
@@ -233,6 +242,7 @@ metadata_suite(void)
     tcase_add_test(tc, test_caption_date_is_not_the_date);
     tcase_add_test(tc, test_bare_year_in_body_is_not_a_date);
     tcase_add_test(tc, test_explicit_values_win);
+    tcase_add_test(tc, test_a_lone_line_is_title_and_passage);
     tcase_add_test(tc, test_source_names);
     suite_add_tcase(s, tc);
     return s;

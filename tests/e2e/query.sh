@@ -144,6 +144,35 @@ T haqqani --context 8 --limit 1
 snip=$(printf '%s\n' "$out" | sed -n 4p)
 [ "$(printf '%s' "$snip" | wc -w)" -le 12 ] && ok "--context 8 gives a short snippet" || fail "--context 8 snippet too long" "$snip"
 
+# wrapping to the terminal's width (script(1) gives talaash a terminal)
+if command -v script >/dev/null; then
+    wrapped=$(TALAASH_DB="$DB" COLUMNS=60 script -qec "stty cols 60; '$TALAASH' --color=never haqqani --limit 2" /dev/null | tr -d '\r')
+    widest=$(printf '%s\n' "$wrapped" | python3 -c 'import sys; print(max(len(l.rstrip("\n")) for l in sys.stdin if l.startswith("   ") and "·" not in l))')
+    [ "$widest" -le 60 ] && ok "snippets wrap to a 60-column terminal (widest $widest)" || fail "snippet lines wider than 60" "$wrapped"
+    expect_eq "a snippet continues on indented lines" "$(printf '%s\n' "$wrapped" | sed -n '4,5p' | grep -c '^   [^ ]')" 2
+fi
+
+# --synonyms FILE adds groups; --kwic-sort left
+T parley
+expect_rc "parley is not in the index" 1
+printf 'parley = negotiations\n' > "$WORK/syn.txt"
+T parley --synonyms "$WORK/syn.txt"
+expect_rc "--synonyms FILE adds a group" 0
+expect_match "matches through the synonym are highlighted" "$(run "$TALAASH" --color=always parley --synonyms "$WORK/syn.txt" --limit 1; printf '%s' "$out")" $'\033\\[1;31mnegotiat'
+printf 'broken line without equals\n' > "$WORK/badsyn.txt"
+T parley --synonyms "$WORK/badsyn.txt"
+expect_rc "a bad synonyms file" 2
+expect_match "names the file and line" "$err" "synonyms file '.*badsyn\.txt' line 1"
+T --kwic haqqani --kwic-sort left --limit 50
+keys=$(printf '%s\n' "$out" | python3 -c '
+import sys
+keys = []
+for l in sys.stdin:
+    left = l.split("Haqqani")[0].split()
+    keys.append(left[-1].lower() if left else "")
+print("sorted" if keys == sorted(keys) else "unsorted: %r" % keys)')
+expect_eq "--kwic-sort left sorts by the word before" "$keys" "sorted"
+
 # --- help when there is nothing
 T haqani
 expect_rc "a misspelled word" 1

@@ -14,7 +14,8 @@
  *   join dotted acronyms: single letters joined by single dots
  *       U.S. -> us, U.S.-Pakistan -> us, pakistan.
  *   Snowball English stemming (libstemmer_c), one sb_stemmer per
- *       tokenizer instance: negotiations, negotiating -> negoti.
+ *       tokenizer instance: negotiations, negotiating -> negoti; a small
+ *       word -> stem cache per instance saves most of the stemming.
  *
  * Hyphens and other punctuation separate tokens (unicode61), so
  * China-Pakistan -> china, pakistan, and F-16 -> f, 16.
@@ -48,11 +49,26 @@ static const char *const parent_args[] = {
     "separators", "\xca\xbc",    /* ʼ U+02BC is a letter (Lm) otherwise */
 };
 
+/* Stemming is most of the tokenizer's work, and most words recur (Zipf):
+ * a direct-mapped cache of word -> stem saves it.  Words up to
+ * CACHE_WORD bytes are cached; a slot holds the last word that hashed to
+ * it. */
+#define CACHE_SLOTS 8192                /* a power of two */
+#define CACHE_WORD 23
+
+struct cache_slot {
+    unsigned char word_len;             /* 0: empty */
+    unsigned char stem_len;
+    char word[CACHE_WORD];
+    char stem[CACHE_WORD];
+};
+
 struct snowball {
     fts5_tokenizer parent;          /* the parent's methods */
     Fts5Tokenizer *parent_tok;
     struct sb_stemmer *stemmer;
     char *scratch;                  /* the pending token; TL_TOKEN_MAX */
+    struct cache_slot *cache;       /* CACHE_SLOTS, or NULL */
 };
 
 /* State of one xTokenize() call: the token being built. */
@@ -126,6 +142,46 @@ has_letter(const char *tok, int n)
     return 0;
 }
 
+static unsigned
+word_hash(const char *p, int n)
+{
+    unsigned h = 2166136261u;               /* FNV-1a, 32 bits */
+
+    for (int i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 16777619u;
+    return h ^ (h >> 15);
+}
+
+/* The stem of word (n bytes): from the cache, or from Snowball (and then
+ * remembered).  NULL when Snowball runs out of memory. */
+static const char *
+stem(struct snowball *sb, const char *word, int n, int *len_out)
+{
+    struct cache_slot *slot = NULL;
+    const sb_symbol *s;
+    int len;
+
+    if (sb->cache != NULL && n <= CACHE_WORD) {
+        slot = &sb->cache[word_hash(word, n) & (CACHE_SLOTS - 1)];
+        if (slot->word_len == n && memcmp(slot->word, word, (size_t)n) == 0) {
+            *len_out = slot->stem_len;
+            return slot->stem;
+        }
+    }
+    s = sb_stemmer_stem(sb->stemmer, (const sb_symbol *)word, n);
+    if (s == NULL)
+        return NULL;
+    len = sb_stemmer_length(sb->stemmer);
+    if (slot != NULL && len <= CACHE_WORD) {
+        slot->word_len = (unsigned char)n;
+        memcpy(slot->word, word, (size_t)n);
+        slot->stem_len = (unsigned char)len;
+        memcpy(slot->stem, s, (size_t)len);
+    }
+    *len_out = len;
+    return (const char *)s;
+}
+
 /* Stems the pending token and hands it to FTS5. */
 static int
 flush(struct call *c)
@@ -137,12 +193,9 @@ flush(struct call *c)
     if (n <= 0)
         return SQLITE_OK;
     if (n <= TL_STEM_MAX && has_letter(out, n)) {
-        const sb_symbol *s = sb_stemmer_stem(c->sb->stemmer,
-                                             (const sb_symbol *)out, n);
-        if (s == NULL)
+        out = stem(c->sb, out, n, &n);
+        if (out == NULL)
             return SQLITE_NOMEM;
-        out = (const char *)s;
-        n = sb_stemmer_length(c->sb->stemmer);
     }
     return c->x_token(c->ctx, 0, out, n, c->start, c->end);
 }
@@ -231,15 +284,25 @@ sb_delete(Fts5Tokenizer *tok)
         sb->parent.xDelete(sb->parent_tok);
     sb_stemmer_delete(sb->stemmer);
     free(sb->scratch);
+    free(sb->cache);
     free(sb);
 }
+
+/* What the tokenizer keeps per connection (the context given to
+ * xCreateTokenizer, freed by its destructor when the connection closes):
+ * the fts5_api, and the instance tl_tokenizer_each() reuses. */
+struct reg {
+    fts5_api *api;
+    fts5_tokenizer methods;
+    Fts5Tokenizer *each_tok;
+};
 
 /* Arguments: optional "language NAME" (a Snowball algorithm, default
  * english). */
 static int
-sb_create(void *api_ptr, const char **argv, int argc, Fts5Tokenizer **out)
+sb_create(void *reg_ptr, const char **argv, int argc, Fts5Tokenizer **out)
 {
-    fts5_api *api = api_ptr;
+    fts5_api *api = ((struct reg *)reg_ptr)->api;
     struct snowball *sb;
     const char *language = "english";
     void *parent_ctx = NULL;
@@ -256,6 +319,7 @@ sb_create(void *api_ptr, const char **argv, int argc, Fts5Tokenizer **out)
     if (sb == NULL)
         return SQLITE_NOMEM;
     sb->scratch = malloc(TL_TOKEN_MAX);
+    sb->cache = calloc(CACHE_SLOTS, sizeof *sb->cache);  /* optional */
     sb->stemmer = sb_stemmer_new(language, "UTF_8");
     if (sb->scratch == NULL || sb->stemmer == NULL) {
         rc = sb->scratch == NULL ? SQLITE_NOMEM : SQLITE_ERROR;
@@ -293,15 +357,55 @@ fts5_api_of(sqlite3 *db)
     return api;
 }
 
+#ifndef TL_SQLITE_EXTENSION
+/* The last connection tl_tokenizer_each() ran on, in this thread, and its
+ * registration: looking the fts5_api up costs a statement, and a
+ * tokenizer instance a Snowball stemmer and a cache.  Cleared when that
+ * connection closes (a connection is used by one thread at a time). */
+static __thread struct {
+    sqlite3 *db;
+    struct reg *reg;
+} each_cache;
+#endif
+
+static void
+reg_destroy(void *p)
+{
+    struct reg *reg = p;
+
+#ifndef TL_SQLITE_EXTENSION
+    if (each_cache.reg == reg) {
+        each_cache.db = NULL;
+        each_cache.reg = NULL;
+    }
+#endif
+    if (reg->each_tok != NULL)
+        sb_delete(reg->each_tok);
+    free(reg);
+}
+
 int
 tl_tokenizer_register(sqlite3 *db)
 {
     fts5_tokenizer methods = { sb_create, sb_delete, sb_tokenize };
     fts5_api *api = fts5_api_of(db);
+    struct reg *reg;
+    int rc;
 
     if (api == NULL)
         return SQLITE_ERROR;
-    return api->xCreateTokenizer(api, TL_TOKENIZER_NAME, api, &methods, NULL);
+    reg = calloc(1, sizeof *reg);
+    if (reg == NULL)
+        return SQLITE_NOMEM;
+    reg->api = api;
+    reg->methods = methods;
+    /* FTS5 calls reg_destroy when the connection closes; not when the
+     * registration itself fails */
+    rc = api->xCreateTokenizer(api, TL_TOKENIZER_NAME, reg, &methods,
+                               reg_destroy);
+    if (rc != SQLITE_OK)
+        free(reg);
+    return rc;
 }
 
 #ifndef TL_SQLITE_EXTENSION
@@ -324,24 +428,33 @@ enum tl_status
 tl_tokenizer_each(sqlite3 *db, const char *text, int len, int flags,
                   tl_token_fn fn, void *ctx, struct tl_error *err)
 {
-    fts5_api *api = fts5_api_of(db);
-    fts5_tokenizer methods;
-    Fts5Tokenizer *tok = NULL;
-    void *user = NULL;
     struct each e = { fn, ctx };
-    int rc;
+    struct reg *reg = each_cache.db == db ? each_cache.reg : NULL;
+    int rc = SQLITE_OK;
 
-    if (api == NULL)
-        return tl_error_set(err, TL_ERR_DB, "this SQLite has no FTS5");
-    rc = api->xFindTokenizer(api, TL_TOKENIZER_NAME, &user, &methods);
-    if (rc == SQLITE_OK)
-        rc = methods.xCreate(user, NULL, 0, &tok);
+    if (reg == NULL) {
+        fts5_api *api = fts5_api_of(db);
+        fts5_tokenizer methods;
+        void *user = NULL;
+
+        if (api == NULL)
+            return tl_error_set(err, TL_ERR_DB, "this SQLite has no FTS5");
+        rc = api->xFindTokenizer(api, TL_TOKENIZER_NAME, &user, &methods);
+        if (rc != SQLITE_OK || methods.xCreate != sb_create)
+            return tl_error_set(err, TL_ERR_DB, "the '%s' tokenizer is not "
+                                "registered on this connection",
+                                TL_TOKENIZER_NAME);
+        reg = user;
+        each_cache.db = db;
+        each_cache.reg = reg;
+    }
+    if (reg->each_tok == NULL)
+        rc = sb_create(reg, NULL, 0, &reg->each_tok);
     if (rc != SQLITE_OK)
         return tl_error_set(err, TL_ERR_DB, "cannot create the '%s' "
                             "tokenizer: %s", TL_TOKENIZER_NAME,
                             sqlite3_errstr(rc));
-    rc = methods.xTokenize(tok, &e, flags, text, len, on_token);
-    methods.xDelete(tok);
+    rc = sb_tokenize(reg->each_tok, &e, flags, text, len, on_token);
     if (rc != SQLITE_OK && rc != SQLITE_DONE)
         return tl_error_set(err, TL_ERR_DB, "tokenizing: %s",
                             sqlite3_errstr(rc));

@@ -42,7 +42,6 @@ on_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
     enum tl_format fmt;
     struct stat target;
 
-    (void)sb;
     if (ftw->level > 0 && base[0] == '.')   /* .git, .cache, ... */
         return type == FTW_D ? FTW_SKIP_SUBTREE : FTW_CONTINUE;
     switch (type) {
@@ -61,6 +60,11 @@ on_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
     }
     if (!tl_format_of_path(path, &fmt))
         return FTW_CONTINUE;
+    if (type == FTW_F && !S_ISREG(sb->st_mode)) {  /* FIFO, device, socket */
+        tl_cli_warn("skipped '%s': not a regular file", path);
+        walk_list->skipped++;
+        return FTW_CONTINUE;
+    }
     if (push(walk_list, path) != 0) {
         walk_failed = ENOMEM;
         return FTW_STOP;
@@ -100,9 +104,12 @@ walk_paths(char *const *paths, int n_paths, struct file_list *out,
                 free(abs);
                 return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
             }
-        } else if (!S_ISREG(sb.st_mode) || !tl_format_of_path(abs, &fmt)) {
+        } else if (!tl_format_of_path(abs, &fmt)) {
             tl_cli_warn("skipped '%s': not a .txt, .md or .html file",
                         paths[i]);
+            out->skipped++;
+        } else if (!S_ISREG(sb.st_mode)) {
+            tl_cli_warn("skipped '%s': not a regular file", paths[i]);
             out->skipped++;
         } else if (push(out, abs) != 0) {
             free(abs);

@@ -111,7 +111,9 @@ tl_article_load(const char *path, struct tl_article *a, struct tl_error *err)
         st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
         goto out;
     }
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer (it is then
+     * refused as not a regular file); reads of a regular file ignore it */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         st = tl_error_set(err, TL_ERR_IO, "cannot open '%s': %s", path,
                           strerror(errno));

@@ -77,6 +77,61 @@ exec(sqlite3 *db, const char *sql, const char *path, struct tl_error *err)
     return TL_OK;
 }
 
+/* Can a read-only connection to path not work the usual way?  Reading a
+ * WAL database takes a -shm file beside it; when there is none and the
+ * folder cannot be written (a database of another user, a read-only
+ * disk), SQLite refuses with SQLITE_READONLY_CANTINIT.  When there is no
+ * WAL content either, the database file holds everything and can be
+ * read as immutable, which needs no -shm. */
+static int
+needs_immutable(const char *path)
+{
+    struct tl_buf b;
+    struct stat sb;
+    char *slash;
+    int r = 0;
+
+    tl_buf_init(&b, 0);
+    if (tl_buf_appendf(&b, "%s-shm", path) != TL_OK
+        || stat(b.data, &sb) == 0 || errno != ENOENT)
+        goto out;
+    tl_buf_reset(&b);
+    if (tl_buf_appendf(&b, "%s-wal", path) != TL_OK
+        || (stat(b.data, &sb) == 0 && sb.st_size > 0))
+        goto out;
+    tl_buf_reset(&b);
+    if (tl_buf_appendf(&b, "%s", path) != TL_OK)
+        goto out;
+    slash = strrchr(b.data, '/');
+    if (slash == b.data)
+        slash[1] = '\0';
+    else if (slash != NULL)
+        *slash = '\0';
+    r = access(slash != NULL ? b.data : ".", W_OK) != 0;
+out:
+    tl_buf_release(&b);
+    return r;
+}
+
+/* Sets uri to "file:PATH?immutable=1", PATH percent-encoded. */
+static enum tl_status
+immutable_uri(const char *path, struct tl_buf *uri)
+{
+    enum tl_status st = tl_buf_appendf(uri, "file:");
+
+    for (const unsigned char *p = (const unsigned char *)path;
+         *p != '\0' && st == TL_OK; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+            || (*p >= '0' && *p <= '9') || strchr("/._~-", *p) != NULL)
+            st = tl_buf_append(uri, (const char *)p, 1);
+        else
+            st = tl_buf_appendf(uri, "%%%02X", *p);
+    }
+    if (st == TL_OK)
+        st = tl_buf_appendf(uri, "?immutable=1");
+    return st;
+}
+
 enum tl_status
 tl_db_open(const char *path, enum tl_db_mode mode, sqlite3 **db_out,
            struct tl_error *err)
@@ -85,21 +140,31 @@ tl_db_open(const char *path, enum tl_db_mode mode, sqlite3 **db_out,
     enum tl_status st;
     int flags, rc;
     struct stat sb;
+    struct tl_buf uri;
+    const char *name = path;
 
     *db_out = NULL;
+    tl_buf_init(&uri, 0);
     if (mode == TL_DB_READONLY) {
         if (stat(path, &sb) != 0)
             return tl_error_set(err, TL_ERR_IO, "no database at '%s'; build "
                                 "one with: talaash-index --db '%s' FOLDER",
                                 path, path);
         flags = SQLITE_OPEN_READONLY;
+        if (needs_immutable(path)) {
+            if (immutable_uri(path, &uri) != TL_OK)
+                return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+            name = uri.data;
+            flags |= SQLITE_OPEN_URI;
+        }
     } else {
         st = tl_mkdir_parents(path, err);
         if (st != TL_OK)
             return st;
         flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     }
-    rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    rc = sqlite3_open_v2(name, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    tl_buf_release(&uri);
     if (rc != SQLITE_OK) {
         st = tl_error_set(err, TL_ERR_DB, "cannot open database '%s': %s",
                           path, db != NULL ? sqlite3_errmsg(db)
@@ -108,7 +173,8 @@ tl_db_open(const char *path, enum tl_db_mode mode, sqlite3 **db_out,
     }
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
-    if (tl_tokenizer_register(db) != SQLITE_OK) {
+    if (tl_tokenizer_register(db) != SQLITE_OK
+        || tl_rank_register(db) != SQLITE_OK) {
         st = tl_error_set(err, TL_ERR_DB, "this SQLite (%s) was built "
                           "without FTS5; install a libsqlite3 with FTS5 "
                           "(Debian's libsqlite3-0 has it)",

@@ -342,6 +342,19 @@ copy_cp1252(struct decoder *d, const char *s, size_t n, size_t start)
     return TL_OK;
 }
 
+/* Turns each NUL byte of p[0..n) into a space. */
+static void
+blank_nuls(char *p, size_t n)
+{
+    char *z;
+
+    while ((z = memchr(p, '\0', n)) != NULL) {
+        *z = ' ';
+        n -= (size_t)(z - p) + 1;
+        p = z + 1;
+    }
+}
+
 enum tl_status
 tl_text_decode(const char *p, size_t n, struct tl_buf *out,
                struct tl_offset_map *map, enum tl_encoding *enc_out,
@@ -370,6 +383,8 @@ tl_text_decode(const char *p, size_t n, struct tl_buf *out,
             st = copy_cp1252(&d, p, n, start);
         }
     }
+    if (st == TL_OK)
+        blank_nuls(out->data + d.base, out->len - d.base);
     if (enc_out != NULL)
         *enc_out = enc;
     if (st != TL_OK) {

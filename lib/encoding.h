@@ -109,8 +109,11 @@ size_t tl_offset_map_orig(const struct tl_offset_map *m, size_t off);
  *     is UTF-8 but for one bad byte is thus decoded entirely as cp1252:
  *     mixed files are rare and cp1252 decoding never fails;
  *   - CRLF and lone CR become LF.
- * Other bytes (NUL and control characters included) are copied as they
- * are; call tl_text_refusal() first to keep binaries out.
+ * A NUL byte becomes a space (same length, so offsets do not move): a
+ * NUL past the TL_TEXT_SNIFF_BYTES that tl_text_refusal() looks at would
+ * otherwise cut the text short wherever it is read as a C string.  Other
+ * control characters are copied as they are; call tl_text_refusal()
+ * first to keep binaries out.
  *
  * *enc_out (may be NULL) is TL_ENC_CP1252 when the cp1252 path was taken
  * (with or without a BOM), else TL_ENC_UTF8_BOM or TL_ENC_UTF8.

@@ -226,16 +226,39 @@ trim(const char **s, size_t *n)
         (*n)--;
 }
 
+/* gumbo 0.10.1 turns a numeric character reference too large for an
+ * int (&#xdcccccccccc;) into bytes that are not UTF-8: its code point
+ * overflows (google/gumbo-parser#356, found by fuzz/fuzz-html.c).  So
+ * text and values taken from its tree pass through dup_n() or
+ * sink_text(), which put U+FFFD for any invalid UTF-8. */
+#define REPLACEMENT "\xef\xbf\xbd"
+
+/* A NUL-terminated copy of s[0, n), invalid UTF-8 replaced by U+FFFD;
+ * malloc'd, NULL when out of memory. */
 static char *
 dup_n(const char *s, size_t n)
 {
-    char *p = malloc(n + 1);
+    struct tl_buf b;
+    size_t i = 0, run = 0;
 
-    if (p != NULL) {
-        memcpy(p, s, n);
-        p[n] = '\0';
+    tl_buf_init(&b, 0);
+    while (i < n) {
+        uint32_t cp;
+        size_t k = tl_utf8_next((const unsigned char *)s + i, n - i, &cp);
+
+        if (cp == TL_UTF8_INVALID) {
+            if (tl_buf_append(&b, s + run, i - run) != TL_OK
+                || tl_buf_append(&b, REPLACEMENT, 3) != TL_OK)
+                goto fail;
+            run = i + k;
+        }
+        i += k;
     }
-    return p;
+    if (tl_buf_append(&b, s + run, i - run) == TL_OK)
+        return b.data;
+fail:
+    tl_buf_release(&b);
+    return NULL;
 }
 
 static const char *
@@ -746,7 +769,7 @@ sink_text(struct sink *s, const char *t)
     for (;;) {
         unsigned char c = p[i];
         size_t skip = 0;
-        int space = 0;
+        int space = 0, bad = 0;
 
         if (c == '\0')
             break;
@@ -760,6 +783,17 @@ sink_text(struct sink *s, const char *t)
             skip = 2;
         } else if (c == 0xEF && p[i + 1] == 0xBB && p[i + 2] == 0xBF) {
             skip = 3;                                     /* U+FEFF */
+        } else if (c >= 0x80) {
+            uint32_t cp;
+            /* 4 is a safe bound: a NUL is never a continuation byte */
+            size_t k = tl_utf8_next(p + i, 4, &cp);
+
+            if (cp != TL_UTF8_INVALID) {
+                i += k;
+                continue;
+            }
+            skip = k;       /* see dup_n(): U+FFFD instead */
+            bad = 1;
         }
         if (skip == 0) {
             i++;
@@ -770,10 +804,12 @@ sink_text(struct sink *s, const char *t)
 
             if (tl_buf_append(s->buf, (const char *)p + run, i - run)
                 != TL_OK ||
-                (space != 0 && tl_buf_append(s->buf, &ch, 1) != TL_OK))
+                (space != 0 && tl_buf_append(s->buf, &ch, 1) != TL_OK) ||
+                (bad && tl_buf_append(s->buf, REPLACEMENT, 3) != TL_OK))
                 return TL_ERR_NOMEM;
         } else {
-            if (sink_word(s, (const char *)p + run, i - run) != TL_OK)
+            if (sink_word(s, (const char *)p + run, i - run) != TL_OK ||
+                (bad && sink_word(s, REPLACEMENT, 3) != TL_OK))
                 return TL_ERR_NOMEM;
             if (space != 0)
                 sink_space(s, PENDING_SPACE);

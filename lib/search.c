@@ -94,11 +94,13 @@ hits_cte(struct tl_buf *b, const struct tl_search_opts *o)
     if (o->match != NULL)
         st = tl_buf_appendf(b,
             "WITH hits AS MATERIALIZED (SELECT passages_fts.rowid AS pid, "
-            "p.article_id AS aid, -bm25(passages_fts, %.3f, %.3f, %.3f) "
+            "p.article_id AS aid, -" TL_RANK_FUNCTION "(passages_fts, "
+            "%.6g, %.6g, %.6g, %.6g, %.6g) "
             "AS score FROM passages_fts "
             "JOIN passages AS p ON p.id = passages_fts.rowid "
             "JOIN articles AS a ON a.id = p.article_id WHERE ",
-            TL_WEIGHT_BODY, TL_WEIGHT_TITLE, TL_WEIGHT_AUTHOR);
+            TL_RANK_K1, TL_RANK_B, TL_RANK_W_BODY, TL_RANK_W_TITLE,
+            TL_RANK_W_AUTHOR);
     else
         st = append(b, "WITH hits AS MATERIALIZED (SELECT p.id AS pid, "
                        "p.article_id AS "

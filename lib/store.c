@@ -446,9 +446,16 @@ tl_store_prune(struct tl_store *s, size_t *removed_out, struct tl_error *err)
 enum tl_status
 tl_store_begin(struct tl_store *s, struct tl_error *err)
 {
-    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return tl_error_db(err, s->db, "starting a transaction");
-    return TL_OK;
+    int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+    if (rc == SQLITE_OK)
+        return TL_OK;
+    /* the busy timeout ran out: say who is in the way, not "locked" */
+    if ((rc & 0xff) == SQLITE_BUSY)
+        return tl_error_set(err, TL_ERR_DB, "database '%s' is busy: another "
+                            "program is writing to it; try again when it "
+                            "has finished", sqlite3_db_filename(s->db, "main"));
+    return tl_error_db(err, s->db, "starting a transaction");
 }
 
 enum tl_status

@@ -333,5 +333,6 @@ enum tl_status tl_mkdir_parents(const char *path, struct tl_error *err);
 #include "synonyms.h"   /* the query-time thesaurus */
 #include "query.h"      /* the query language */
 #include "snippet.h"    /* snippet windows */
+#include "rank.h"       /* tl_bm25(), the ranking function */
 
 #endif /* TALAASH_H */

@@ -38,6 +38,8 @@ usage(void)
 "                         counts when its month or year overlaps)\n"
 "      --undated          only articles with no date\n"
 "      --any              passages with any of the words (questions)\n"
+"      --explain          show the query as searched and, for each passage,\n"
+"                         each word's stems and share of its score\n"
 "      --synonyms FILE    add these synonym groups to the built-in ones\n"
 "      --no-synonyms      search the words only as written\n"
 "\n"
@@ -141,7 +143,7 @@ main(int argc, char **argv)
         OPT_COLOR = 256, OPT_OFFSET, OPT_PER_ARTICLE, OPT_SORT, OPT_SINCE,
         OPT_UNTIL, OPT_UNDATED, OPT_ANY, OPT_COUNT, OPT_ARTICLES, OPT_FACETS,
         OPT_TIMELINE, OPT_BY, OPT_KWIC, OPT_KWIC_SORT, OPT_SYNONYMS,
-        OPT_NO_SYNONYMS,
+        OPT_NO_SYNONYMS, OPT_EXPLAIN,
     };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, 'd' },
@@ -155,6 +157,7 @@ main(int argc, char **argv)
         { "until", required_argument, NULL, OPT_UNTIL },
         { "undated", no_argument, NULL, OPT_UNDATED },
         { "any", no_argument, NULL, OPT_ANY },
+        { "explain", no_argument, NULL, OPT_EXPLAIN },
         { "context", required_argument, NULL, 'C' },
         { "format", required_argument, NULL, 'f' },
         { "output", required_argument, NULL, 'o' },
@@ -244,6 +247,9 @@ main(int argc, char **argv)
         case OPT_ANY:
             opt.any = 1;
             break;
+        case OPT_EXPLAIN:
+            opt.explain = 1;
+            break;
         case 'f':
             if (strcmp(optarg, "text") == 0)
                 opt.format = FORMAT_TEXT;
@@ -323,6 +329,11 @@ main(int argc, char **argv)
     if (modes > 1)
         return tl_cli_usage("choose one of --count, --articles, --facets, "
                             "--timeline and --kwic");
+    if (opt.explain && (opt.mode != MODE_PASSAGES
+                        || opt.format != FORMAT_TEXT))
+        return tl_cli_usage("--explain explains passages in text: it does "
+                            "not go with --format csv or json, --count, "
+                            "--articles, --facets, --timeline or --kwic");
     if (by != NULL && opt.mode != MODE_TIMELINE)
         return tl_cli_usage("--by goes with --timeline");
     if (opt.kwic_sort != KWIC_SORT_RANK && opt.mode != MODE_KWIC)

@@ -12,6 +12,9 @@
 
 /* Passages read for --kwic at most. */
 #define KWIC_PASSAGES 10000
+/* Words of a query that found nothing that are looked at for help: each
+ * costs a count and, when missing, a scan of the whole vocabulary. */
+#define HELP_WORDS_MAX 8
 
 struct run {
     const struct query_options *opt;
@@ -174,6 +177,47 @@ check_topics(struct run *r, struct tl_error *err)
     return rs;
 }
 
+/* --explain: why hit scored what it did, after it (text only). */
+static enum tl_status
+write_explanation(struct run *r, const struct tl_hit *hit,
+                  struct tl_error *err)
+{
+    static const char *const cols[] = { "body", "title", "author" };
+    struct tl_rank_explanation e;
+    FILE *out = r->w.out;
+    enum tl_status st;
+
+    tl_rank_explanation_init(&e);
+    st = tl_rank_explain(r->db, r->so.match, hit->passage_id, &e, err);
+    if (st != TL_OK)
+        return st;
+    fprintf(out, "   explain: score %.2f =", e.score);
+    for (size_t i = 0, shown = 0; i < e.n_terms; i++)
+        if (e.terms[i].score > 0)
+            fprintf(out, "%s %.2f", shown++ > 0 ? " +" : "",
+                    e.terms[i].score);
+    fputc('\n', out);
+    for (size_t i = 0; i < e.n_terms; i++) {
+        const struct tl_rank_term *t = &e.terms[i];
+        fprintf(out, "     %-20s %6.2f", t->stems[0] != '\0' ? t->stems
+                                                           : "(in no passage)",
+                t->score);
+        if (t->stopword)
+            fputs("  stopword, not counted", out);
+        else
+            fprintf(out, "  idf %.2f", t->idf);
+        if (t->weight != 1.0 && !t->stopword)
+            fprintf(out, ", weight %.2f", t->weight);
+        for (int c = 0; c < TL_RANK_COLUMNS; c++)
+            if (t->tf[c] > 0)
+                fprintf(out, ", %s %d", cols[c], t->tf[c]);
+        fputc('\n', out);
+    }
+    fputc('\n', out);
+    tl_rank_explanation_release(&e);
+    return TL_OK;
+}
+
 static enum tl_status
 run_passages(struct run *r, long *rows, struct tl_error *err)
 {
@@ -186,8 +230,14 @@ run_passages(struct run *r, long *rows, struct tl_error *err)
     if (st != TL_OK)
         return st;
     write_hits_header(&r->w);
+    if (r->opt->explain)
+        fprintf(r->w.out, "explain: searched %s\n\n",
+                r->so.match != NULL ? r->so.match
+                                    : "no words (passages in article order)");
     while ((st = tl_search_next(s, &hit, &done, err)) == TL_OK && !done) {
         st = write_hit(&r->w, &hit, err);
+        if (st == TL_OK && r->opt->explain && r->so.match != NULL)
+            st = write_explanation(r, &hit, err);
         if (st != TL_OK)
             break;
         (*rows)++;
@@ -339,7 +389,7 @@ help_when_empty(struct run *r)
             return;
         }
     }
-    for (size_t i = 0; i < r->q.n_words; i++) {
+    for (size_t i = 0; i < r->q.n_words && i < HELP_WORDS_MAX; i++) {
         char *sugg[3];
         size_t n, wl = strlen(r->q.words[i]);
         struct tl_search_opts one;
@@ -373,6 +423,9 @@ help_when_empty(struct run *r)
         for (size_t k = 0; k < n; k++)
             free(sugg[k]);
     }
+    if (r->q.n_words > HELP_WORDS_MAX)
+        tl_cli_info("only the first %d words of the query were looked up",
+                    HELP_WORDS_MAX);
 }
 
 int

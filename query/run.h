@@ -35,6 +35,7 @@ struct query_options {
     struct tl_date since, until;
     int undated;
     int any;                    /* --any: any of the words */
+    int explain;                /* --explain: why each passage scored */
     int by_month;               /* --timeline --by month */
     enum kwic_sort kwic_sort;
     const char *synonyms_path;  /* --synonyms FILE */

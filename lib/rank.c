@@ -1,0 +1,674 @@
+/*
+ * rank.c - tl_bm25(), the FTS5 auxiliary function that ranks passages
+ * (the formula is in rank.h).
+ *
+ * Per query (FTS5 auxdata, made at the first row and freed with the
+ * statement): the number of passages, each column's mean length, and for
+ * each phrase its IDF, counted with xQueryPhrase as FTS5's bm25() does,
+ * and its stem, read from the first passage holding it (so a one-word
+ * phrase can be recognised as a stopword: FTS5 3.40 cannot tell an
+ * auxiliary function a phrase's text).  Per row: one pass over the row's
+ * phrase instances (xInst, in position order) gives the frequencies per
+ * phrase and column and the proximity accumulators, and xColumnSize the
+ * column lengths.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libstemmer.h>
+
+#include "rank.h"
+
+/* sqlite3_bind_pointer type of tl_rank_override()'s argument. */
+#define OVERRIDE_POINTER "tl_rank_params"
+/* The longest stem kept for a phrase. */
+#define STEM_MAX 64
+
+/* One per connection: tl_bm25()'s user data. */
+struct rank_conn {
+    int overridden;
+    struct tl_rank_params p;
+    double *tail;           /* p.tail's copy */
+};
+
+/* One per query. */
+struct rank_query {
+    int n_phrase, n_col;
+    double n_rows;
+    double avg_all;         /* mean passage length, all columns */
+    double *avglen;         /* per column */
+    double *idf;            /* per phrase, Lucene's */
+    double *idf_classic;    /* per phrase, FTS5 bm25()'s */
+    int *stop;              /* per phrase: a stopword */
+    char (*stems)[TL_RANK_STEMS_MAX];   /* per phrase, "" when unknown */
+    double *contrib;        /* per phrase: its share, per row (scratch) */
+    double *freq;           /* n_phrase x n_col, per row (scratch) */
+    double *acc;            /* per phrase: proximity, per row (scratch) */
+    double *qw;             /* per phrase: q(t), per row (scratch) */
+    double *norm;           /* per column, per row (scratch) */
+};
+
+void
+tl_rank_params_init(struct tl_rank_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->k1 = TL_RANK_K1;
+    p->b = TL_RANK_B;
+    p->w[0] = TL_RANK_W_BODY;
+    p->w[1] = TL_RANK_W_TITLE;
+    p->w[2] = TL_RANK_W_AUTHOR;
+    p->stopword_weight = TL_RANK_STOPWORD_WEIGHT;
+    p->proximity = TL_RANK_PROXIMITY;
+    p->head_weight = 1.0;
+}
+
+/* ---- stopwords ------------------------------------------------------- */
+
+/* Snowball's English stop list (snowballstem.org, english/stop.txt),
+ * apostrophes removed as the tokenizer joins them. */
+static const char *const stopwords[] = {
+    "i", "me", "my", "myself", "we", "our", "ours", "ourselves", "you",
+    "your", "yours", "yourself", "yourselves", "he", "him", "his",
+    "himself", "she", "her", "hers", "herself", "it", "its", "itself",
+    "they", "them", "their", "theirs", "themselves", "what", "which", "who",
+    "whom", "this", "that", "these", "those", "am", "is", "are", "was",
+    "were", "be", "been", "being", "have", "has", "had", "having", "do",
+    "does", "did", "doing", "would", "should", "could", "ought", "im",
+    "youre", "hes", "shes", "its", "were", "theyre", "ive", "youve", "weve",
+    "theyve", "id", "youd", "hed", "shed", "wed", "theyd", "ill", "youll",
+    "hell", "shell", "well", "theyll", "isnt", "arent", "wasnt", "werent",
+    "hasnt", "havent", "hadnt", "doesnt", "dont", "didnt", "wont",
+    "wouldnt", "shant", "shouldnt", "cant", "cannot", "couldnt", "mustnt",
+    "lets", "thats", "whos", "whats", "heres", "theres", "whens", "wheres",
+    "whys", "hows", "a", "an", "the", "and", "but", "if", "or", "because",
+    "as", "until", "while", "of", "at", "by", "for", "with", "about",
+    "against", "between", "into", "through", "during", "before", "after",
+    "above", "below", "to", "from", "up", "down", "in", "out", "on", "off",
+    "over", "under", "again", "further", "then", "once", "here", "there",
+    "when", "where", "why", "how", "all", "any", "both", "each", "few",
+    "more", "most", "other", "some", "such", "no", "nor", "not", "only",
+    "own", "same", "so", "than", "too", "very",
+};
+
+#define N_STOPWORDS (sizeof stopwords / sizeof *stopwords)
+
+/* Their stems, sorted; made once per process. */
+static char stop_stems[N_STOPWORDS][STEM_MAX];
+static size_t n_stop_stems;
+static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
+
+static int
+cmp_stem(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+static void
+make_stop_stems(void)
+{
+    struct sb_stemmer *sb = sb_stemmer_new("english", "UTF_8");
+
+    if (sb == NULL)
+        return;
+    for (size_t i = 0; i < N_STOPWORDS; i++) {
+        const sb_symbol *s = sb_stemmer_stem(sb, (const sb_symbol *)
+                                             stopwords[i],
+                                             (int)strlen(stopwords[i]));
+        int len = sb_stemmer_length(sb);
+        if (s == NULL || len <= 0 || len >= STEM_MAX)
+            continue;
+        memcpy(stop_stems[n_stop_stems], s, (size_t)len);
+        stop_stems[n_stop_stems++][len] = '\0';
+    }
+    sb_stemmer_delete(sb);
+    qsort(stop_stems, n_stop_stems, sizeof *stop_stems, cmp_stem);
+}
+
+int
+tl_rank_is_stopword(const char *stem, size_t len)
+{
+    char key[STEM_MAX];
+
+    if (len == 0 || len >= STEM_MAX)
+        return 0;
+    pthread_once(&stop_once, make_stop_stems);
+    memcpy(key, stem, len);
+    key[len] = '\0';
+    return bsearch(key, stop_stems, n_stop_stems, sizeof *stop_stems,
+                   cmp_stem) != NULL;
+}
+
+/* ---- per query ------------------------------------------------------- */
+
+static void
+free_query(void *p)
+{
+    struct rank_query *q = p;
+
+    if (q == NULL)
+        return;
+    free(q->avglen);
+    free(q->idf);
+    free(q->idf_classic);
+    free(q->stop);
+    free(q->stems);
+    free(q->contrib);
+    free(q->freq);
+    free(q->acc);
+    free(q->qw);
+    free(q->norm);
+    free(q);
+}
+
+/* Collecting the tokens at positions [from, to) of a column's text. */
+struct tokens_at {
+    int from, to, pos;
+    char *out;              /* TL_RANK_STEMS_MAX bytes */
+    size_t len;
+};
+
+static int
+on_token(void *ctx, int tflags, const char *tok, int n, int start, int end)
+{
+    struct tokens_at *t = ctx;
+
+    (void)start;
+    (void)end;
+    if (tflags & FTS5_TOKEN_COLOCATED)
+        return SQLITE_OK;
+    if (t->pos++ < t->from)
+        return SQLITE_OK;
+    if (n > 0 && t->len + (t->len > 0) + (size_t)n < TL_RANK_STEMS_MAX) {
+        if (t->len > 0)
+            t->out[t->len++] = ' ';
+        memcpy(t->out + t->len, tok, (size_t)n);
+        t->len += (size_t)n;
+        t->out[t->len] = '\0';
+    }
+    return t->pos < t->to ? SQLITE_OK : SQLITE_DONE;
+}
+
+/* What xQueryPhrase's callback gathers for one phrase. */
+struct phrase_scan {
+    sqlite3_int64 rows;
+    int size;               /* tokens in the phrase */
+    char *stems;            /* read from the first row holding it */
+};
+
+static int
+scan_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
+{
+    struct phrase_scan *s = ctx;
+    Fts5PhraseIter it;
+    struct tokens_at t;
+    const char *text;
+    int col = -1, off = -1, n = 0, rc;
+
+    if (s->rows++ > 0)
+        return SQLITE_OK;
+    rc = api->xPhraseFirst(fts, 0, &it, &col, &off);
+    if (rc != SQLITE_OK || col < 0)
+        return rc;
+    rc = api->xColumnText(fts, col, &text, &n);
+    if (rc != SQLITE_OK || text == NULL)
+        return rc;
+    memset(&t, 0, sizeof t);
+    t.from = off;
+    t.to = off + s->size;
+    t.out = s->stems;
+    rc = api->xTokenize(fts, text, n, &t, on_token);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* The per-query statistics, made on the first row. */
+static int
+make_query(const Fts5ExtensionApi *api, Fts5Context *fts,
+           struct rank_query **out)
+{
+    struct rank_query *q = calloc(1, sizeof *q);
+    sqlite3_int64 n_rows = 0, total = 0;
+    size_t np, nc;
+    int rc;
+
+    *out = NULL;
+    if (q == NULL)
+        return SQLITE_NOMEM;
+    q->n_phrase = api->xPhraseCount(fts);
+    q->n_col = api->xColumnCount(fts);
+    np = (size_t)q->n_phrase + 1;
+    nc = (size_t)q->n_col + 1;
+    q->avglen = calloc(nc, sizeof *q->avglen);
+    q->norm = calloc(nc, sizeof *q->norm);
+    q->idf = calloc(np, sizeof *q->idf);
+    q->idf_classic = calloc(np, sizeof *q->idf_classic);
+    q->stop = calloc(np, sizeof *q->stop);
+    q->acc = calloc(np, sizeof *q->acc);
+    q->qw = calloc(np, sizeof *q->qw);
+    q->stems = calloc(np, sizeof *q->stems);
+    q->contrib = calloc(np, sizeof *q->contrib);
+    q->freq = calloc(np * nc, sizeof *q->freq);
+    if (q->avglen == NULL || q->norm == NULL || q->idf == NULL
+        || q->idf_classic == NULL || q->stop == NULL || q->acc == NULL
+        || q->qw == NULL || q->freq == NULL || q->stems == NULL
+        || q->contrib == NULL) {
+        rc = SQLITE_NOMEM;
+        goto fail;
+    }
+    rc = api->xRowCount(fts, &n_rows);
+    if (rc != SQLITE_OK)
+        goto fail;
+    q->n_rows = n_rows > 0 ? (double)n_rows : 1.0;
+    for (int c = 0; c < q->n_col; c++) {
+        sqlite3_int64 n = 0;
+        rc = api->xColumnTotalSize(fts, c, &n);
+        if (rc != SQLITE_OK)
+            goto fail;
+        q->avglen[c] = (double)n / q->n_rows;
+        total += n;
+    }
+    q->avg_all = (double)total / q->n_rows;
+    for (int i = 0; i < q->n_phrase; i++) {
+        struct phrase_scan s = { 0, api->xPhraseSize(fts, i), q->stems[i] };
+        double n, classic;
+        rc = api->xQueryPhrase(fts, i, &s, scan_row);
+        if (rc != SQLITE_OK)
+            goto fail;
+        n = (double)s.rows;
+        q->idf[i] = log(1.0 + (q->n_rows - n + 0.5) / (n + 0.5));
+        classic = log((q->n_rows - n + 0.5) / (n + 0.5));
+        q->idf_classic[i] = classic > 0 ? classic : 1e-6;
+        q->stop[i] = s.size == 1
+                     && tl_rank_is_stopword(q->stems[i], strlen(q->stems[i]));
+    }
+    *out = q;
+    return SQLITE_OK;
+fail:
+    free_query(q);
+    return rc;
+}
+
+/* ---- per row --------------------------------------------------------- */
+
+/* The parameters of this call: the override, else the SQL arguments
+ * (k1, b, then one weight per column), else the defaults. */
+static void
+call_params(const struct rank_conn *conn, int n_val, sqlite3_value **val,
+            struct tl_rank_params *p)
+{
+    if (conn != NULL && conn->overridden) {
+        *p = conn->p;
+        return;
+    }
+    tl_rank_params_init(p);
+    if (n_val > 0)
+        p->k1 = sqlite3_value_double(val[0]);
+    if (n_val > 1)
+        p->b = sqlite3_value_double(val[1]);
+    for (int c = 0; c < TL_RANK_COLUMNS && c + 2 < n_val; c++)
+        p->w[c] = sqlite3_value_double(val[c + 2]);
+}
+
+static double
+col_weight(const struct tl_rank_params *p, int col)
+{
+    return col < TL_RANK_COLUMNS ? p->w[col] : 1.0;
+}
+
+/* q(t) for each phrase, into qw. */
+static void
+query_weights(const struct rank_query *q, const struct tl_rank_params *p,
+              double *qw)
+{
+    int all_stop = 1;
+    size_t head = (size_t)q->n_phrase;
+
+    if (p->tail != NULL && p->n_tail <= head)
+        head -= p->n_tail;
+    for (int t = 0; t < q->n_phrase; t++)
+        all_stop &= q->stop[t];
+    for (int t = 0; t < q->n_phrase; t++) {
+        if (p->classic)
+            qw[t] = 1.0;
+        else if ((size_t)t >= head)
+            qw[t] = p->tail[(size_t)t - head];
+        else
+            qw[t] = p->tail != NULL ? p->head_weight : 1.0;
+        if (!p->classic && q->stop[t] && !all_stop)
+            qw[t] *= p->stopword_weight;
+    }
+}
+
+/* FTS5's bm25(): weighted frequency, one length for the row. */
+static int
+score_classic(const Fts5ExtensionApi *api, Fts5Context *fts,
+              const struct rank_query *q, const struct tl_rank_params *p,
+              double *score_out)
+{
+    int len = 0, rc;
+    double norm, score = 0;
+
+    rc = api->xColumnSize(fts, -1, &len);
+    if (rc != SQLITE_OK)
+        return rc;
+    norm = 1.0 - p->b + p->b * (double)len / q->avg_all;
+    for (int t = 0; t < q->n_phrase; t++) {
+        double f = 0;
+        for (int c = 0; c < q->n_col; c++)
+            f += col_weight(p, c) * q->freq[t * q->n_col + c];
+        q->contrib[t] = q->idf_classic[t] * f * (p->k1 + 1.0)
+                        / (f + p->k1 * norm);
+        score += q->contrib[t];
+    }
+    *score_out = score;
+    return SQLITE_OK;
+}
+
+/* The score of the current row (positive, higher is better). */
+static int
+score_row(const Fts5ExtensionApi *api, Fts5Context *fts,
+          struct rank_query *q, const struct tl_rank_params *p,
+          double *score_out)
+{
+    double *qw = q->qw;
+    int n_inst = 0, rc, last_phrase = -1, last_col = -1, last_off = 0;
+    double score = 0;
+
+    *score_out = 0;
+    memset(q->freq, 0, (size_t)q->n_phrase * (size_t)q->n_col
+                       * sizeof *q->freq);
+    memset(q->acc, 0, (size_t)q->n_phrase * sizeof *q->acc);
+    query_weights(q, p, qw);
+    rc = api->xInstCount(fts, &n_inst);
+    for (int i = 0; rc == SQLITE_OK && i < n_inst; i++) {
+        int phrase, col, off;
+        rc = api->xInst(fts, i, &phrase, &col, &off);
+        if (rc != SQLITE_OK || phrase < 0 || phrase >= q->n_phrase
+            || col < 0 || col >= q->n_col)
+            continue;
+        q->freq[phrase * q->n_col + col] += 1.0;
+        /* proximity: each occurrence and the one before it, when they
+         * are different terms in the same column (instances come in
+         * position order) */
+        if (p->proximity > 0 && col == last_col && phrase != last_phrase
+            && off > last_off && qw[phrase] > 0 && qw[last_phrase] > 0) {
+            double d = (double)(off - last_off);
+            q->acc[phrase] += q->idf[last_phrase] / (d * d);
+            q->acc[last_phrase] += q->idf[phrase] / (d * d);
+        }
+        if (qw[phrase] > 0) {
+            last_phrase = phrase;
+            last_col = col;
+            last_off = off;
+        }
+    }
+    if (rc != SQLITE_OK)
+        return rc;
+    if (p->classic)
+        return score_classic(api, fts, q, p, score_out);
+    for (int c = 0; c < q->n_col; c++) {
+        int len = 0;
+        rc = api->xColumnSize(fts, c, &len);
+        if (rc != SQLITE_OK)
+            return rc;
+        /* a column empty in every passage has nothing to normalise */
+        q->norm[c] = q->avglen[c] > 0
+                         ? 1.0 - p->b + p->b * (double)len / q->avglen[c]
+                         : 1.0;
+    }
+    for (int t = 0; t < q->n_phrase; t++) {
+        double f = 0, c_t = 0;
+        q->contrib[t] = 0;
+        if (qw[t] == 0)
+            continue;
+        for (int c = 0; c < q->n_col; c++)
+            if (q->freq[t * q->n_col + c] > 0 && q->norm[c] > 0)
+                f += col_weight(p, c) * q->freq[t * q->n_col + c]
+                     / q->norm[c];
+        if (f > 0)
+            c_t += qw[t] * q->idf[t] * f * (p->k1 + 1.0) / (p->k1 + f);
+        if (q->acc[t] > 0)      /* normalised as the body */
+            c_t += p->proximity * qw[t] * (q->idf[t] < 1 ? q->idf[t] : 1)
+                   * q->acc[t] * (p->k1 + 1.0)
+                   / (q->acc[t] + p->k1 * q->norm[0]);
+        q->contrib[t] = c_t;
+        score += c_t;
+    }
+    *score_out = score;
+    return SQLITE_OK;
+}
+
+static void
+bm25_function(const Fts5ExtensionApi *api, Fts5Context *fts,
+              sqlite3_context *ctx, int n_val, sqlite3_value **val)
+{
+    struct rank_query *q = api->xGetAuxdata(fts, 0);
+    struct tl_rank_params p;
+    double score;
+    int rc;
+
+    if (q == NULL) {
+        rc = make_query(api, fts, &q);
+        if (rc == SQLITE_OK)
+            rc = api->xSetAuxdata(fts, q, free_query);
+        if (rc != SQLITE_OK) {
+            sqlite3_result_error_code(ctx, rc);
+            return;
+        }
+    }
+    call_params(api->xUserData(fts), n_val, val, &p);
+    rc = score_row(api, fts, q, &p, &score);
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
+    sqlite3_result_double(ctx, -score);
+}
+
+/* ---- explanations ---------------------------------------------------- */
+
+/* sqlite3_bind_pointer type of tl_bm25_explain()'s first argument. */
+#define EXPLAIN_POINTER "tl_rank_explanation"
+
+void
+tl_rank_explanation_init(struct tl_rank_explanation *e)
+{
+    memset(e, 0, sizeof *e);
+}
+
+void
+tl_rank_explanation_release(struct tl_rank_explanation *e)
+{
+    if (e == NULL)
+        return;
+    free(e->terms);
+    tl_rank_explanation_init(e);
+}
+
+/* tl_bm25_explain(passages_fts, pointer, k1, b, weights...): scores the
+ * row as tl_bm25() and fills the struct tl_rank_explanation given. */
+static void
+explain_function(const Fts5ExtensionApi *api, Fts5Context *fts,
+                 sqlite3_context *ctx, int n_val, sqlite3_value **val)
+{
+    struct tl_rank_explanation *e;
+    struct rank_query *q = NULL;
+    struct tl_rank_params p;
+    double score;
+    int rc;
+
+    if (n_val < 1
+        || (e = sqlite3_value_pointer(val[0], EXPLAIN_POINTER)) == NULL) {
+        sqlite3_result_error(ctx, "tl_bm25_explain: no explanation to fill",
+                             -1);
+        return;
+    }
+    rc = make_query(api, fts, &q);
+    if (rc == SQLITE_OK) {
+        call_params(api->xUserData(fts), n_val - 1, val + 1, &p);
+        rc = score_row(api, fts, q, &p, &score);
+    }
+    if (rc == SQLITE_OK) {
+        free(e->terms);
+        e->terms = calloc((size_t)q->n_phrase + 1, sizeof *e->terms);
+        rc = e->terms != NULL ? SQLITE_OK : SQLITE_NOMEM;
+    }
+    if (rc != SQLITE_OK) {
+        free_query(q);
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
+    e->n_terms = (size_t)q->n_phrase;
+    e->score = score;
+    for (int t = 0; t < q->n_phrase; t++) {
+        struct tl_rank_term *term = &e->terms[t];
+        memcpy(term->stems, q->stems[t], sizeof term->stems);
+        term->idf = p.classic ? q->idf_classic[t] : q->idf[t];
+        term->weight = q->qw[t];
+        term->stopword = q->stop[t];
+        for (int c = 0; c < q->n_col && c < TL_RANK_COLUMNS; c++)
+            term->tf[c] = (int)q->freq[t * q->n_col + c];
+        term->score = q->contrib[t];
+    }
+    free_query(q);
+    sqlite3_result_null(ctx);
+}
+
+enum tl_status
+tl_rank_explain(sqlite3 *db, const char *match, int64_t passage_id,
+                struct tl_rank_explanation *e, struct tl_error *err)
+{
+    char sql[256];
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    tl_rank_explanation_release(e);
+    snprintf(sql, sizeof sql, "SELECT tl_bm25_explain(passages_fts, ?1, "
+             "%.17g, %.17g, %.17g, %.17g, %.17g) FROM passages_fts WHERE "
+             "passages_fts MATCH ?2 AND rowid = ?3", TL_RANK_K1, TL_RANK_B,
+             TL_RANK_W_BODY, TL_RANK_W_TITLE, TL_RANK_W_AUTHOR);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "explaining a score");
+    sqlite3_bind_pointer(st, 1, e, EXPLAIN_POINTER, NULL);
+    sqlite3_bind_text(st, 2, match, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, passage_id);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW && e->terms != NULL)
+        return TL_OK;
+    tl_rank_explanation_release(e);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        return tl_error_set(err, TL_ERR_QUERY, "passage %lld does not match "
+                            "the query", (long long)passage_id);
+    return tl_error_db(err, db, "explaining a score");
+}
+
+/* ---- registration and overrides -------------------------------------- */
+
+static void
+free_conn(void *p)
+{
+    struct rank_conn *conn = p;
+
+    if (conn == NULL)
+        return;
+    free(conn->tail);
+    free(conn);
+}
+
+/* tl_rank_override(pointer): the scalar SQL function behind
+ * tl_rank_override(). */
+static void
+override_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
+{
+    struct rank_conn *conn = sqlite3_user_data(ctx);
+    const struct tl_rank_params *p;
+    double *tail = NULL;
+
+    (void)n_val;
+    p = sqlite3_value_pointer(val[0], OVERRIDE_POINTER);
+    if (p != NULL && p->tail != NULL && p->n_tail > 0) {
+        tail = malloc(p->n_tail * sizeof *tail);
+        if (tail == NULL) {
+            sqlite3_result_error_nomem(ctx);
+            return;
+        }
+        memcpy(tail, p->tail, p->n_tail * sizeof *tail);
+    }
+    free(conn->tail);
+    conn->tail = tail;
+    conn->overridden = p != NULL;
+    if (p != NULL) {
+        conn->p = *p;
+        conn->p.tail = tail;
+        conn->p.n_tail = tail != NULL ? p->n_tail : 0;
+    }
+    sqlite3_result_null(ctx);
+}
+
+/* The fts5_api of db, or NULL when this SQLite has no FTS5. */
+static fts5_api *
+fts5_api_of(sqlite3 *db)
+{
+    fts5_api *api = NULL;
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    return api;
+}
+
+int
+tl_rank_register(sqlite3 *db)
+{
+    fts5_api *api = fts5_api_of(db);
+    struct rank_conn *conn;
+    int rc;
+
+    if (api == NULL)
+        return SQLITE_ERROR;
+    conn = calloc(1, sizeof *conn);
+    if (conn == NULL)
+        return SQLITE_NOMEM;
+    /* the scalar function first: FTS5 owns conn once it has it */
+    rc = sqlite3_create_function_v2(db, "tl_rank_override", 1,
+                                    SQLITE_UTF8 | SQLITE_DIRECTONLY, conn,
+                                    override_function, NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        free(conn);
+        return rc;
+    }
+    rc = api->xCreateFunction(api, TL_RANK_FUNCTION, conn, bm25_function,
+                              free_conn);
+    if (rc == SQLITE_OK)
+        return api->xCreateFunction(api, "tl_bm25_explain", conn,
+                                    explain_function, NULL);
+    if (rc != SQLITE_OK) {
+        sqlite3_create_function_v2(db, "tl_rank_override", 1, SQLITE_UTF8,
+                                   NULL, NULL, NULL, NULL, NULL);
+        free(conn);
+    }
+    return rc;
+}
+
+enum tl_status
+tl_rank_override(sqlite3 *db, const struct tl_rank_params *p,
+                 struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(db, "SELECT tl_rank_override(?1)", -1, &st, NULL)
+        != SQLITE_OK)
+        return tl_error_db(err, db, "setting ranking parameters");
+    sqlite3_bind_pointer(st, 1, (void *)p, OVERRIDE_POINTER, NULL);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return tl_error_db(err, db, "setting ranking parameters");
+    return TL_OK;
+}

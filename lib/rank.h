@@ -1,0 +1,133 @@
+/*
+ * rank.h - tl_bm25(), Talaash's ranking function: an FTS5 auxiliary
+ * function computing BM25F over passages_fts(body, title, author), with
+ * tunable k1, b and column weights, registered on every connection by
+ * tl_db_open().
+ *
+ * In SQL, like FTS5's bm25(), it returns minus the score (lower is
+ * better, so ORDER BY works as with bm25()):
+ *
+ *   tl_bm25(passages_fts [, k1 [, b [, w_body [, w_title [, w_author]]]]])
+ *
+ * Missing arguments take the defaults below.  For each phrase (each
+ * quoted string of the MATCH expression) t:
+ *
+ *   tf'(t) = sum over columns c of
+ *              w_c * tf(t, c) / (1 - b + b * len_c / avglen_c)
+ *   score  = sum over t of  q(t) * idf(t) * tf'(t) * (k1 + 1) / (k1 + tf'(t))
+ *   idf(t) = log(1 + (N - n(t) + 0.5) / (n(t) + 0.5))
+ *
+ * where N is the number of passages, n(t) the number holding t (in any
+ * column), len_c the passage's length in tokens in column c and avglen_c
+ * its mean over all passages (a column empty everywhere is not
+ * normalised).  This is BM25F as in Robertson and Zaragoza (2009): each
+ * column is normalised by its own length, so the title and author, which
+ * every passage of an article repeats, neither lengthen the body nor
+ * count as body text, and the IDF is Lucene's, never negative (FTS5's
+ * bm25() gives a term in over half the passages a weight of 1e-6).
+ *
+ * q(t), the phrase's weight in the query, is 1, except for a stopword
+ * (a one-word phrase whose stem is one of a common English function
+ * word's, tl_rank_is_stopword()): TL_RANK_STOPWORD_WEIGHT, unless every
+ * phrase of the query is a stopword.
+ *
+ * See docs/relevance.md for how the defaults were chosen.
+ */
+/* talaash.h comes first, outside the guard: it includes this header at
+ * its end, after everything this header needs. */
+#include "talaash.h"
+
+#ifndef TALAASH_RANK_H
+#define TALAASH_RANK_H
+
+#define TL_RANK_FUNCTION "tl_bm25"
+
+/* The defaults (docs/relevance.md: tuned on scifact and vaswani). */
+#define TL_RANK_K1 1.2
+#define TL_RANK_B 0.75
+#define TL_RANK_W_BODY 1.0
+#define TL_RANK_W_TITLE 1.0
+#define TL_RANK_W_AUTHOR 1.0
+#define TL_RANK_STOPWORD_WEIGHT 0.0
+#define TL_RANK_PROXIMITY 0.0
+
+/* Columns of passages_fts the parameters cover. */
+#define TL_RANK_COLUMNS 3
+/* Room for a phrase's stems in an explanation (longer ones are cut). */
+#define TL_RANK_STEMS_MAX 128
+
+struct tl_rank_params {
+    double k1;
+    double b;
+    double w[TL_RANK_COLUMNS];  /* body, title, author */
+    double stopword_weight;     /* q(t) of a stopword */
+    /* weight of the term proximity score (Büttcher, Clarke and Lushman
+     * 2006) added to BM25; 0 is off */
+    double proximity;
+    /* FTS5's bm25() instead: one length over all columns, IDF
+     * log((N - n + 0.5) / (n + 0.5)) clamped to 1e-6, every q(t) 1 (for
+     * comparison) */
+    int classic;
+    /* q(t) of the last n_tail phrases of the query (the terms
+     * pseudo-relevance feedback added), borrowed; the phrases before
+     * them get head_weight.  NULL: none. */
+    const double *tail;
+    size_t n_tail;
+    double head_weight;
+};
+
+/* Sets p to the defaults above. */
+void tl_rank_params_init(struct tl_rank_params *p);
+
+/* Registers tl_bm25() on db; returns an SQLite result code (SQLITE_ERROR
+ * when this SQLite has no FTS5). */
+int tl_rank_register(sqlite3 *db);
+
+/* Makes every later tl_bm25() call on db use p (copied, tail included)
+ * instead of its SQL arguments, until called with p NULL.  For
+ * experiments (the relevance benchmark); the programs use the SQL
+ * arguments. */
+enum tl_status
+tl_rank_override(sqlite3 *db, const struct tl_rank_params *p,
+                 struct tl_error *err);
+
+/* Is stem (len bytes, a token as the tokenizer makes it) the stem of one
+ * of Snowball's English stopwords ("the", "of", "why", "doing", ...)?
+ * The list is stemmed once per process; thread-safe. */
+int tl_rank_is_stopword(const char *stem, size_t len);
+
+/* One phrase of the query, for one passage. */
+struct tl_rank_term {
+    /* its stems, joined by spaces, as read from the first passage holding
+     * it (for a prefix, that passage's word); "" when no passage does */
+    char stems[TL_RANK_STEMS_MAX];
+    double idf;
+    double weight;              /* q(t); 0 for a stopword */
+    int stopword;
+    int tf[TL_RANK_COLUMNS];    /* occurrences in this passage: body,
+                                   title, author */
+    double score;               /* its share of the passage's score
+                                   (BM25 and proximity) */
+};
+
+/* Why a passage scored what it did. */
+struct tl_rank_explanation {
+    struct tl_rank_term *terms; /* one per phrase of the MATCH expression,
+                                   in its order; owned */
+    size_t n_terms;
+    double score;               /* the passage's score, as searched */
+};
+
+void tl_rank_explanation_init(struct tl_rank_explanation *e);
+/* Frees what e owns and re-initialises it; accepts NULL. */
+void tl_rank_explanation_release(struct tl_rank_explanation *e);
+
+/* Explains the score of passage passage_id for the MATCH expression
+ * match, with the ranking tl_search_new() uses.  TL_ERR_QUERY when the
+ * passage does not match.  e must be initialised; its old contents are
+ * released. */
+enum tl_status
+tl_rank_explain(sqlite3 *db, const char *match, int64_t passage_id,
+                struct tl_rank_explanation *e, struct tl_error *err);
+
+#endif /* TALAASH_RANK_H */

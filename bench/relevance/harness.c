@@ -6,8 +6,11 @@
  * id), the title given as --metadata would give it, then
  * tl_ingest_article() and tl_store_put() in batches.  Each query goes
  * through tl_query_parse(TL_QUERY_ANY) with the built-in synonyms, as
- * `talaash --any` does, and tl_search_new() with one passage per article:
- * the articles in the order of their best passages are the ranking.
+ * `talaash --any` does, and tl_articles_new(): the articles in the order
+ * of their best passages (`talaash --any --articles`) are the ranking.
+ * (--passages takes the hits of tl_search_new() with one passage per
+ * article instead: the same order, but each hit is highlighted, which
+ * costs ~0.8 ms a hit.)
  */
 #include <errno.h>
 #include <stdlib.h>

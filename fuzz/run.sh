@@ -94,7 +94,7 @@ for t in "${targets[@]}"; do
         if [ -n "$artifact" ]; then
             echo "    input: $artifact"
             echo "    replay: $exe $artifact"
-            echo "    keep it: cp $artifact $src/regressions/$t/ (then fix the bug)"
+            echo "    keep it: mkdir -p $src/regressions/$t && cp $artifact $src/regressions/$t/NAME (then fix the bug)"
         else
             echo "    log: $work/log"
         fi

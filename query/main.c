@@ -93,6 +93,22 @@ parse_date_option(const char *name, const char *value, struct tl_date *out)
     return 1;
 }
 
+/* Is arg a long option whose value is the next argument ("--sort")? */
+static int
+takes_value(const char *arg)
+{
+    static const char *const with_value[] = {
+        "--db", "--limit", "--offset", "--per-article", "--sort", "--author",
+        "--topic", "--since", "--until", "--context", "--format", "--output",
+        "--by", "--kwic-sort", "--synonyms", NULL,
+    };
+
+    for (const char *const *o = with_value; *o != NULL; o++)
+        if (strcmp(arg, *o) == 0)
+            return 1;
+    return 0;
+}
+
 /* "-network" is a word to exclude, not "-n etwork": a single-dash
  * argument longer than two characters is a query word unless it is -n or
  * -C with digits attached ("-n5").  Such words get a leading ASCII unit
@@ -114,6 +130,8 @@ protect_exclusions(int argc, char **argv)
         if (i > 1 && argv[i - 1][0] == '-' && strlen(argv[i - 1]) == 2
             && strchr("ndatCfo", argv[i - 1][1]) != NULL)
             continue;   /* the value of "-a" etc. */
+        if (i > 1 && takes_value(argv[i - 1]))
+            continue;   /* the value of "--sort" etc.: "--sort -date" */
         {
             char *w = malloc(n + 2);    /* never freed: lives as argv does */
             if (w == NULL)

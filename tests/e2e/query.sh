@@ -77,6 +77,9 @@ T pakistan --limit 3
 second=$(printf '%s\n' "$out" | sed -n '/^2\. /,/^$/p' | sed 1d)
 T pakistan --limit 3 --offset 1
 expect_eq "--offset skips" "$(printf '%s\n' "$out" | sed -n '/^2\. /,/^$/p' | sed 1d)" "$second"
+T pakistan --sort -date --per-article 1 --limit 3
+expect_rc "--sort -date (a value that starts with a dash)" 0
+expect_match "--sort -date: newest first" "$(printf '%s\n' "$out" | sed -n 2p)" '2023'
 T pakistan --sort date --per-article 1 --limit 3
 expect_match "--sort date: oldest first" "$(printf '%s\n' "$out" | sed -n 2p)" '2017|2018'
 expect_match "scores are positive" "$out" 'score [0-9]+\.[0-9]+'

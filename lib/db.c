@@ -10,6 +10,7 @@
 #include "talaash.h"
 
 #define BUSY_TIMEOUT_MS 5000
+#define RETRY_MS 20
 
 enum tl_status
 tl_db_default_path(const char *explicit_path, struct tl_buf *buf,
@@ -68,10 +69,27 @@ out:
     return st;
 }
 
+/* Runs sql, retrying for up to BUSY_TIMEOUT_MS while another connection
+ * holds a lock.  The busy handler alone is not enough: SQLite returns
+ * SQLITE_BUSY at once, without waiting, where waiting could deadlock,
+ * as when two processes open a new database together and both switch it
+ * to WAL (each holds a shared lock and wants the exclusive one). */
 static enum tl_status
 exec(sqlite3 *db, const char *sql, const char *path, struct tl_error *err)
 {
-    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    int rc;
+
+    for (int waited = 0; ; waited += RETRY_MS) {
+        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+        if ((rc & 0xff) != SQLITE_BUSY || waited >= BUSY_TIMEOUT_MS)
+            break;
+        sqlite3_sleep(RETRY_MS);
+    }
+    if ((rc & 0xff) == SQLITE_BUSY)
+        return tl_error_set(err, TL_ERR_DB, "database '%s' is busy: another "
+                            "program is writing to it; try again when it "
+                            "has finished", path);
+    if (rc != SQLITE_OK)
         return tl_error_set(err, TL_ERR_DB, "database '%s': %s", path,
                             sqlite3_errmsg(db));
     return TL_OK;

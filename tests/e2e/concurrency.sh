@@ -67,13 +67,19 @@ sound "after searching while indexing" "$DB"
 expect_eq "the database holds what a clean run stores" "$(digest "$DB")" "$(digest "$WORK/clean.db")"
 
 # --- a long read transaction does not stop the indexer (WAL)
+# The reader takes its snapshot, then holds it until the indexer is done
+# (60 s at most).
 python3 "$GEN" --seed 9 --count 300 --start 2400 --folders 24 "$ART"
-printf 'BEGIN;\nSELECT count(*) FROM passages;\n.shell sleep 3\nSELECT count(*) FROM passages;\nCOMMIT;\n' \
-    | sqlite3 "$DB" > "$WORK/reader.out" 2>&1 &
+rm -f "$WORK/reading" "$WORK/release"
+printf '%s\n' 'BEGIN;' 'SELECT count(*) FROM passages;' \
+    ".shell touch '$WORK/reading'; i=0; while [ ! -e '$WORK/release' ] && [ \$i -lt 600 ]; do sleep 0.1; i=\$((i + 1)); done" \
+    'SELECT count(*) FROM passages;' 'COMMIT;' | sqlite3 "$DB" > "$WORK/reader.out" 2>&1 &
 rpid=$!
-sleep 0.3
+for i in $(seq 1 300); do [ -e "$WORK/reading" ] && break; sleep 0.1; done
 run "$TALAASH_INDEX" --db "$DB" "$ART"
 expect_rc "the indexer writes while a reader holds a snapshot" 0
+expect_match "it wrote 300 articles meanwhile" "$err" "indexed 300 articles"
+touch "$WORK/release"
 wait "$rpid"
 expect_eq "the reader's snapshot did not change under it" \
     "$(sed -n 1p "$WORK/reader.out")" "$(sed -n 2p "$WORK/reader.out")"
@@ -81,13 +87,16 @@ run "$TALAASH_INDEX" --db "$WORK/clean.db" "$ART"
 expect_eq "and the indexer stored everything" "$(digest "$DB")" "$(digest "$WORK/clean.db")"
 
 # --- a writer that holds the lock too long: the indexer stops, clearly
-# (the busy timeout is 5 s; this writer keeps the lock for 8 s)
+# (the busy timeout is 5 s; this writer keeps the lock until the indexer
+# has given up, 60 s at most)
 python3 "$GEN" --seed 9 --count 50 --start 2700 --folders 24 "$ART"
 before=$(digest "$DB")
-printf 'BEGIN IMMEDIATE;\nUPDATE meta SET value = value WHERE key = %s;\n.shell sleep 8\nROLLBACK;\n' "'tokenizer'" \
-    | sqlite3 "$DB" > /dev/null 2>&1 &
+rm -f "$WORK/locked" "$WORK/release"
+printf '%s\n' 'BEGIN IMMEDIATE;' "UPDATE meta SET value = value WHERE key = 'tokenizer';" \
+    ".shell touch '$WORK/locked'; i=0; while [ ! -e '$WORK/release' ] && [ \$i -lt 600 ]; do sleep 0.1; i=\$((i + 1)); done" \
+    'ROLLBACK;' | sqlite3 "$DB" > /dev/null 2>&1 &
 lpid=$!
-sleep 0.5
+for i in $(seq 1 300); do [ -e "$WORK/locked" ] && break; sleep 0.1; done
 t0=$(date +%s)
 run "$TALAASH_INDEX" --db "$DB" "$ART"
 waited=$(( $(date +%s) - t0 ))
@@ -98,6 +107,7 @@ expect_one_line "the busy-database error" "$err"
 [ "$waited" -ge 4 ] && ok "it waited for the lock first (${waited} s)" || fail "it did not wait for the lock (${waited} s)"
 run "$TALAASH" --db "$DB" --count harbour
 expect_rc "queries still work while the lock is held" 0
+touch "$WORK/release"
 wait "$lpid"
 expect_eq "the stopped indexer changed nothing" "$(digest "$DB")" "$before"
 sound "after a stopped indexer" "$DB"

@@ -352,7 +352,8 @@ score_classic(const Fts5ExtensionApi *api, Fts5Context *fts,
     rc = api->xColumnSize(fts, -1, &len);
     if (rc != SQLITE_OK)
         return rc;
-    norm = 1.0 - p->b + p->b * (double)len / q->avg_all;
+    norm = q->avg_all > 0 ? 1.0 - p->b + p->b * (double)len / q->avg_all
+                          : 1.0;
     for (int t = 0; t < q->n_phrase; t++) {
         double f = 0;
         for (int c = 0; c < q->n_col; c++)

@@ -29,7 +29,17 @@
  * q(t), the phrase's weight in the query, is 1, except for a stopword
  * (a one-word phrase whose stem is one of a common English function
  * word's, tl_rank_is_stopword()): TL_RANK_STOPWORD_WEIGHT, unless every
- * phrase of the query is a stopword.
+ * phrase of the query is a stopword.  (FTS5 does not tell an auxiliary
+ * function a phrase's text: its stem is read from the first passage
+ * holding it, so a prefix like "th*" whose first match is "the" counts
+ * as a stopword.)
+ *
+ * Added to it, with weight TL_RANK_PROXIMITY, a term proximity score
+ * (Büttcher, Clarke and Lushman 2006): each match and the match before
+ * it, when they are different phrases in the same column at distance
+ * d, add idf(other) / d^2 to each other's accumulator acc(t), and each
+ * phrase adds q(t) min(1, idf(t)) acc(t) (k1 + 1) / (acc(t) + k1 norm),
+ * norm being the body's length normalisation.
  *
  * See docs/relevance.md for how the defaults were chosen.
  */
@@ -42,14 +52,15 @@
 
 #define TL_RANK_FUNCTION "tl_bm25"
 
-/* The defaults (docs/relevance.md: tuned on scifact and vaswani). */
+/* The defaults (docs/relevance.md: chosen on scifact and vaswani; the
+ * author weight, which neither has, follows the title's). */
 #define TL_RANK_K1 1.2
-#define TL_RANK_B 0.75
+#define TL_RANK_B 0.6
 #define TL_RANK_W_BODY 1.0
-#define TL_RANK_W_TITLE 1.0
-#define TL_RANK_W_AUTHOR 1.0
+#define TL_RANK_W_TITLE 1.5
+#define TL_RANK_W_AUTHOR 1.5
 #define TL_RANK_STOPWORD_WEIGHT 0.0
-#define TL_RANK_PROXIMITY 0.0
+#define TL_RANK_PROXIMITY 0.2
 
 /* Columns of passages_fts the parameters cover. */
 #define TL_RANK_COLUMNS 3

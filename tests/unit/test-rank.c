@@ -242,6 +242,9 @@ START_TEST(test_classic_mode_is_fts5_bm25)
 
     tl_rank_params_init(&p);
     p.classic = 1;
+    p.k1 = 1.2;                 /* bm25()'s fixed parameters */
+    p.b = 0.75;
+    p.w[0] = 1.0;
     p.w[1] = 2.0;
     p.w[2] = 2.0;
     override(&p);
@@ -370,6 +373,7 @@ START_TEST(test_tail_weights_apply_to_the_last_phrases)
     double flooded = score("", "flooded", "the river bank flooded today");
 
     tl_rank_params_init(&p);
+    p.proximity = 0;            /* river and flooded are 2 apart */
     p.tail = tail;
     p.n_tail = 1;
     p.head_weight = 2.0;

@@ -49,8 +49,8 @@ feedback_opts_init(struct feedback_opts *fo)
 {
     fo->method = FEEDBACK_NONE;
     fo->docs = 10;
-    fo->terms = 10;
-    fo->orig_weight = 0.5;
+    fo->terms = 40;
+    fo->orig_weight = 0.7;
     fo->max_df = 0.1;
 }
 

@@ -48,7 +48,7 @@ def main():
     if not all_samples:
         sys.exit("perf-summary: no samples")
     total = len(all_samples)
-    main_tid = min(t for t, _ in all_samples)  # the process' first thread
+    main_tid = min((t for t, _ in all_samples), key=int)  # tid == pid
     roles = collections.OrderedDict(
         [("main thread", [f for t, f in all_samples if t == main_tid]),
          ("other threads", [f for t, f in all_samples if t != main_tid])])

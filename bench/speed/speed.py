@@ -532,14 +532,15 @@ def render(results):
     for r in rs:
         for name in ("talaash", "fts5"):
             x = r["indexing"][name]
-            out.append("| %s | %s | %s | %s (%s-%s) | %s | %s | %s | %s | "
+            spread = ("(%s-%s)" % (fmt(x["full"]["wall_min_s"], 1),
+                                   fmt(x["full"]["wall_max_s"], 1))
+                      if x["full"]["runs"] > 1 else "(1 run)")
+            out.append("| %s | %s | %s | %s %s | %s | %s | %s | %s | "
                        "%.2fx | %s | %s |" % (
                            fmt(r["articles"], 0), fmt(r["bytes"] / 1e6),
                            "talaash-index" if name == "talaash"
                            else "bare FTS5",
-                           fmt(x["full"]["wall_s"], 2),
-                           fmt(x["full"]["wall_min_s"], 1),
-                           fmt(x["full"]["wall_max_s"], 1),
+                           fmt(x["full"]["wall_s"], 2), spread,
                            fmt(x["full"]["mb_per_s"], 2),
                            fmt(x["full"]["cpu_s"], 1),
                            fmt(x["full"]["peak_kb"] / 1024),

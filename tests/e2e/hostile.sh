@@ -364,7 +364,7 @@ limit_mb=$(( (ASAN ? 30 : 15) * BIG_MB + 100 ))
     || fail "indexing a $BIG_MB MB article took $peak_mb MB (limit $limit_mb)"
 [ "$ASAN" -eq 1 ] || { [ "${secs%.*}" -lt "$BIG_MB" ] && ok "it takes less than 1 s per MB" || fail "indexing a $BIG_MB MB article took $secs s"; }
 measured "$TALAASH" --db "$WORK/big.db" --color=never farewellquay
-expect_rc "the end of the 100 MB article is found (${secs} s)" 0
+expect_rc "the end of the $BIG_MB MB article is found (${secs} s)" 0
 measured "$TALAASH" --db "$WORK/big.db" --count harbour
 expect_rc "a word in every passage is counted (${secs} s, ${peak_mb} MB)" 0
 expect_match "in one article" "$out" ' passages in 1 article$'

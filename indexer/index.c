@@ -233,6 +233,23 @@ summary(const struct run *r, double seconds)
                 c->warnings, c->warnings == 1 ? "" : "s", seconds);
 }
 
+/* Rebuilds the impact lists (lib/impact.c) when the index has changed
+ * since they were made; queries fall back to exhaustive scoring while
+ * they are stale, so a run stopped here loses nothing. */
+static enum tl_status
+refresh_impacts(struct run *r, struct tl_error *err)
+{
+    struct tl_impact_stats stats;
+    double ref[TL_RANK_COLUMNS];
+    enum tl_status st;
+    int fresh = 0;
+
+    st = tl_impact_fresh(r->db, &fresh, ref, err);
+    if (st != TL_OK || fresh)
+        return st;
+    return tl_impact_refresh(r->db, TL_IMPACT_MIN_DF, &stats, err);
+}
+
 /* Loads --topics FILE, or the built-in rules. */
 static enum tl_status
 load_topics(struct run *r, sqlite3 *db, struct tl_error *err)
@@ -336,6 +353,8 @@ run_index(const struct index_options *opt, char *const *paths, int n_paths)
     if (commit(&r, &err) != TL_OK)
         goto fail;
     if (opt->prune && tl_store_prune(r.store, &r.c.removed, &err) != TL_OK)
+        goto fail;
+    if (refresh_impacts(&r, &err) != TL_OK)
         goto fail;
     show_progress(&r, 1);
     if (!opt->quiet)

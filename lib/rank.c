@@ -259,13 +259,13 @@ make_query(const Fts5ExtensionApi *api, Fts5Context *fts,
     rc = api->xRowCount(fts, &n_rows);
     if (rc != SQLITE_OK)
         goto fail;
-    q->n_rows = n_rows > 0 ? (double)n_rows : 1.0;
+    q->n_rows = tl_rank_rows(n_rows);
     for (int c = 0; c < q->n_col; c++) {
         sqlite3_int64 n = 0;
         rc = api->xColumnTotalSize(fts, c, &n);
         if (rc != SQLITE_OK)
             goto fail;
-        q->avglen[c] = (double)n / q->n_rows;
+        q->avglen[c] = tl_rank_avglen(n, n_rows);
         total += n;
     }
     q->avg_all = (double)total / q->n_rows;
@@ -276,7 +276,7 @@ make_query(const Fts5ExtensionApi *api, Fts5Context *fts,
         if (rc != SQLITE_OK)
             goto fail;
         n = (double)s.rows;
-        q->idf[i] = log(1.0 + (q->n_rows - n + 0.5) / (n + 0.5));
+        q->idf[i] = tl_rank_idf(q->n_rows, n);
         classic = log((q->n_rows - n + 0.5) / (n + 0.5));
         q->idf_classic[i] = classic > 0 ? classic : 1e-6;
         q->stop[i] = s.size == 1
@@ -287,6 +287,51 @@ make_query(const Fts5ExtensionApi *api, Fts5Context *fts,
 fail:
     free_query(q);
     return rc;
+}
+
+/* ---- the formula, shared with the top-k path (lib/topk.c) ----------- */
+
+double
+tl_rank_rows(int64_t n_rows)
+{
+    return n_rows > 0 ? (double)n_rows : 1.0;
+}
+
+double
+tl_rank_avglen(int64_t total, int64_t n_rows)
+{
+    return (double)total / tl_rank_rows(n_rows);
+}
+
+double
+tl_rank_idf(double n_rows, double n)
+{
+    return log(1.0 + (n_rows - n + 0.5) / (n + 0.5));
+}
+
+double
+tl_rank_norm(const struct tl_rank_params *p, int len, double avglen)
+{
+    /* a column empty in every passage has nothing to normalise */
+    return avglen > 0 ? 1.0 - p->b + p->b * (double)len / avglen : 1.0;
+}
+
+static double
+col_weight(const struct tl_rank_params *p, int col)
+{
+    return col < TL_RANK_COLUMNS ? p->w[col] : 1.0;
+}
+
+double
+tl_rank_share(const struct tl_rank_params *p, double qw, double idf,
+              const double *freq, const double *norm, int n_col)
+{
+    double f = 0;
+
+    for (int c = 0; c < n_col; c++)
+        if (freq[c] > 0 && norm[c] > 0)
+            f += col_weight(p, c) * freq[c] / norm[c];
+    return f > 0 ? qw * idf * f * (p->k1 + 1.0) / (p->k1 + f) : 0.0;
 }
 
 /* ---- per row --------------------------------------------------------- */
@@ -308,12 +353,6 @@ call_params(const struct rank_conn *conn, int n_val, sqlite3_value **val,
         p->b = sqlite3_value_double(val[1]);
     for (int c = 0; c < TL_RANK_COLUMNS && c + 2 < n_val; c++)
         p->w[c] = sqlite3_value_double(val[c + 2]);
-}
-
-static double
-col_weight(const struct tl_rank_params *p, int col)
-{
-    return col < TL_RANK_COLUMNS ? p->w[col] : 1.0;
 }
 
 /* q(t) for each phrase, into qw. */
@@ -413,22 +452,15 @@ score_row(const Fts5ExtensionApi *api, Fts5Context *fts,
         rc = api->xColumnSize(fts, c, &len);
         if (rc != SQLITE_OK)
             return rc;
-        /* a column empty in every passage has nothing to normalise */
-        q->norm[c] = q->avglen[c] > 0
-                         ? 1.0 - p->b + p->b * (double)len / q->avglen[c]
-                         : 1.0;
+        q->norm[c] = tl_rank_norm(p, len, q->avglen[c]);
     }
     for (int t = 0; t < q->n_phrase; t++) {
-        double f = 0, c_t = 0;
+        double c_t;
         q->contrib[t] = 0;
         if (qw[t] == 0)
             continue;
-        for (int c = 0; c < q->n_col; c++)
-            if (q->freq[t * q->n_col + c] > 0 && q->norm[c] > 0)
-                f += col_weight(p, c) * q->freq[t * q->n_col + c]
-                     / q->norm[c];
-        if (f > 0)
-            c_t += qw[t] * q->idf[t] * f * (p->k1 + 1.0) / (p->k1 + f);
+        c_t = tl_rank_share(p, qw[t], q->idf[t], q->freq + t * q->n_col,
+                            q->norm, q->n_col);
         if (q->acc[t] > 0)      /* normalised as the body */
             c_t += p->proximity * qw[t] * (q->idf[t] < 1 ? q->idf[t] : 1)
                    * q->acc[t] * (p->k1 + 1.0)
@@ -608,6 +640,30 @@ override_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
     sqlite3_result_null(ctx);
 }
 
+/* tl_rank_overridden(): 1 while tl_rank_override() is in force. */
+static void
+overridden_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
+{
+    const struct rank_conn *conn = sqlite3_user_data(ctx);
+
+    (void)n_val;
+    (void)val;
+    sqlite3_result_int(ctx, conn->overridden);
+}
+
+int
+tl_rank_overridden(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int r = 1;              /* when in doubt, not the defaults */
+
+    if (sqlite3_prepare_v2(db, "SELECT tl_rank_overridden()", -1, &st, NULL)
+        == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        r = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return r;
+}
+
 /* The fts5_api of db, or NULL when this SQLite has no FTS5. */
 static fts5_api *
 fts5_api_of(sqlite3 *db)
@@ -639,6 +695,11 @@ tl_rank_register(sqlite3 *db)
     rc = sqlite3_create_function_v2(db, "tl_rank_override", 1,
                                     SQLITE_UTF8 | SQLITE_DIRECTONLY, conn,
                                     override_function, NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "tl_rank_overridden", 0,
+                                        SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                        conn, overridden_function, NULL,
+                                        NULL, NULL);
     if (rc != SQLITE_OK) {
         free(conn);
         return rc;

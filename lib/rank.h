@@ -102,6 +102,23 @@ enum tl_status
 tl_rank_override(sqlite3 *db, const struct tl_rank_params *p,
                  struct tl_error *err);
 
+/* Is tl_rank_override() in force on db (1), or are the SQL arguments
+ * used (0)? */
+int tl_rank_overridden(sqlite3 *db);
+
+/* The pieces of the formula above, for computing a score outside FTS5
+ * (lib/topk.c) with exactly the arithmetic tl_bm25() uses: N as a double
+ * (at least 1), a column's mean length, idf(t) for n(t) = n, a column's
+ * length normalisation (1 for a column empty everywhere), and one
+ * phrase's BM25 share q * idf * tf' (k1 + 1) / (k1 + tf') from its
+ * frequencies and the normalisations of n_col columns. */
+double tl_rank_rows(int64_t n_rows);
+double tl_rank_avglen(int64_t total, int64_t n_rows);
+double tl_rank_idf(double n_rows, double n);
+double tl_rank_norm(const struct tl_rank_params *p, int len, double avglen);
+double tl_rank_share(const struct tl_rank_params *p, double qw, double idf,
+                     const double *freq, const double *norm, int n_col);
+
 /* Is stem (len bytes, a token as the tokenizer makes it) the stem of one
  * of Snowball's English stopwords ("the", "of", "why", "doing", ...)?
  * The list is stemmed once per process; thread-safe. */

@@ -9,10 +9,12 @@
  * known only to the month is inside --since 2019-02-10 when its month
  * ends on or after that day.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "search.h"
+#include "topk.h"
 
 /* The first and last day an article's date covers, in SQL. */
 #define DATE_FIRST \
@@ -214,7 +216,81 @@ struct tl_search {
     sqlite3_stmt *marked;   /* one passage's text with marks */
     long rank;
     int has_match;
+    /* answered from the impact lists (lib/topk.c): top->ids[next..] are
+     * the hits left, and top reads one passage's columns by id */
+    struct tl_topk fast;
+    size_t next;
 };
+
+/* Do the filters accept an article?  (tl_topk_filter_fn) */
+struct filter {
+    sqlite3 *db;
+    sqlite3_stmt *st;       /* SELECT 1 FROM articles ... ?1 = its id */
+};
+
+static enum tl_status
+filter_article(void *ctx, int64_t article_id, int *ok_out,
+               struct tl_error *err)
+{
+    struct filter *f = ctx;
+    int rc;
+
+    sqlite3_reset(f->st);
+    sqlite3_bind_int64(f->st, 1, article_id);
+    rc = sqlite3_step(f->st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return tl_error_db(err, f->db, "filtering the hits");
+    *ok_out = rc == SQLITE_ROW;
+    return TL_OK;
+}
+
+static int
+has_filters(const struct tl_search_opts *o)
+{
+    return o->undated || o->since.precision != TL_DATE_NONE
+           || o->until.precision != TL_DATE_NONE || o->n_authors > 0
+           || o->n_topics > 0;
+}
+
+/* Tries the impact lists for a search by score (lib/topk.c); s->fast
+ * says whether they answered. */
+static enum tl_status
+try_fast(sqlite3 *db, const struct tl_search_opts *o, struct tl_search *s,
+         struct tl_error *err)
+{
+    struct tl_search_opts plain = *o;
+    struct filter f = { db, NULL };
+    struct tl_buf sql;
+    enum tl_status st = TL_OK;
+
+    if (o->exhaustive || o->match == NULL || o->sort != TL_SORT_RANK
+        || o->limit <= 0
+        || o->offset < 0 || o->limit > LONG_MAX / 2 - o->offset)
+        return TL_OK;
+    tl_buf_init(&sql, 0);
+    if (has_filters(o)) {
+        plain.match = NULL;
+        st = append(&sql, "SELECT 1 FROM articles AS a WHERE a.id = ?1 AND ");
+        if (st == TL_OK)
+            st = conditions(&sql, &plain);
+        if (st != TL_OK) {
+            st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        st = prepare(db, &sql, &plain, &f.st, err);
+        if (st != TL_OK)
+            goto out;
+    }
+    st = tl_topk_search(db, o->match, o->per_article, o->offset + o->limit,
+                        f.st != NULL ? filter_article : NULL, &f, &s->fast,
+                        err);
+    if (st == TL_OK && s->fast.exact)
+        s->next = (size_t)o->offset;
+out:
+    sqlite3_finalize(f.st);
+    tl_buf_release(&sql);
+    return st;
+}
 
 enum tl_status
 tl_search_new(sqlite3 *db, const struct tl_search_opts *o,
@@ -231,25 +307,40 @@ tl_search_new(sqlite3 *db, const struct tl_search_opts *o,
     s->db = db;
     s->rank = o->offset;
     s->has_match = o->match != NULL;
+    tl_topk_init(&s->fast);
     tl_buf_init(&sql, 0);
-    st = hits_cte(&sql, o);
-    if (st == TL_OK)
-        st = append(&sql, "SELECT c.pid, c.score, p.ordinal, " ARTICLE_COLS
-                          " FROM capped AS c JOIN passages AS p ON p.id = "
-                          "c.pid JOIN articles AS a ON a.id = c.aid WHERE "
-                          "(?4 <= 0 OR c.nth <= ?4)");
-    if (st == TL_OK)
-        st = append(&sql, o->match != NULL ? order_by(o->sort, 0)
-                          : o->sort == TL_SORT_RANK
-                              ? " ORDER BY a.path, p.ordinal"
-                              : order_by(o->sort, 0));
-    if (st == TL_OK)
-        st = append(&sql, " LIMIT ?5 OFFSET ?6");
+    st = try_fast(db, o, s, err);
+    if (st != TL_OK)
+        goto fail;
+    if (s->fast.exact) {
+        st = append(&sql, "SELECT p.id, 0.0, p.ordinal, " ARTICLE_COLS
+                          " FROM passages AS p JOIN articles AS a ON a.id = "
+                          "p.article_id WHERE p.id = ?1");
+    } else {
+        st = hits_cte(&sql, o);
+        if (st == TL_OK)
+            st = append(&sql, "SELECT c.pid, c.score, p.ordinal, "
+                              ARTICLE_COLS " FROM capped AS c JOIN passages "
+                              "AS p ON p.id = c.pid JOIN articles AS a ON "
+                              "a.id = c.aid WHERE (?4 <= 0 OR c.nth <= ?4)");
+        if (st == TL_OK)
+            st = append(&sql, o->match != NULL ? order_by(o->sort, 0)
+                              : o->sort == TL_SORT_RANK
+                                  ? " ORDER BY a.path, p.ordinal"
+                                  : order_by(o->sort, 0));
+        if (st == TL_OK)
+            st = append(&sql, " LIMIT ?5 OFFSET ?6");
+    }
     if (st != TL_OK) {
         st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
         goto fail;
     }
-    st = prepare(db, &sql, o, &s->top, err);
+    if (s->fast.exact) {
+        if (sqlite3_prepare_v2(db, sql.data, -1, &s->top, NULL) != SQLITE_OK)
+            st = tl_error_db(err, db, "preparing the search");
+    } else {
+        st = prepare(db, &sql, o, &s->top, err);
+    }
     if (st != TL_OK)
         goto fail;
     if (sqlite3_prepare_v2(db, o->match != NULL
@@ -282,6 +373,14 @@ tl_search_next(struct tl_search *s, struct tl_hit *hit, int *done_out,
 
     *done_out = 0;
     sqlite3_reset(s->marked);
+    if (s->fast.exact) {
+        if (s->next >= s->fast.n) {
+            *done_out = 1;
+            return TL_OK;
+        }
+        sqlite3_reset(s->top);
+        sqlite3_bind_int64(s->top, 1, s->fast.ids[s->next]);
+    }
     rc = sqlite3_step(s->top);
     if (rc == SQLITE_DONE) {
         *done_out = 1;
@@ -292,7 +391,8 @@ tl_search_next(struct tl_search *s, struct tl_hit *hit, int *done_out,
     memset(hit, 0, sizeof *hit);
     hit->rank = ++s->rank;
     hit->passage_id = sqlite3_column_int64(s->top, 0);
-    hit->score = sqlite3_column_double(s->top, 1);
+    hit->score = s->fast.exact ? s->fast.scores[s->next++]
+                               : sqlite3_column_double(s->top, 1);
     hit->passage = sqlite3_column_int(s->top, 2);
     hit->article_id = sqlite3_column_int64(s->top, 3);
     hit->path = col_text(s->top, 4);
@@ -310,6 +410,12 @@ tl_search_next(struct tl_search *s, struct tl_hit *hit, int *done_out,
     return TL_OK;
 }
 
+int
+tl_search_fast(const struct tl_search *s)
+{
+    return s->fast.exact;
+}
+
 void
 tl_search_free(struct tl_search *s)
 {
@@ -317,6 +423,7 @@ tl_search_free(struct tl_search *s)
         return;
     sqlite3_finalize(s->top);
     sqlite3_finalize(s->marked);
+    tl_topk_release(&s->fast);
     free(s);
 }
 

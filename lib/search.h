@@ -10,10 +10,6 @@
 #define TALAASH_SEARCH_H
 
 /* Column weights given to bm25(): body, title, author. */
-#define TL_WEIGHT_BODY 1.0
-#define TL_WEIGHT_TITLE 2.0
-#define TL_WEIGHT_AUTHOR 2.0
-
 /* Control characters that bracket matched words in tl_hit.marked; the
  * writers turn them into colour or remove them. */
 #define TL_MARK_OPEN "\x02"
@@ -37,6 +33,9 @@ struct tl_search_opts {
     enum tl_sort sort;
     long limit;                 /* 0: no limit */
     long offset;
+    int exhaustive;             /* 1: never answer from the impact lists
+                                   (lib/topk.c), score every match; the
+                                   same hits, slower (for checking) */
 };
 
 void tl_search_opts_init(struct tl_search_opts *o);
@@ -75,6 +74,10 @@ tl_search_next(struct tl_search *s, struct tl_hit *hit, int *done_out,
                struct tl_error *err);
 
 void tl_search_free(struct tl_search *s);
+
+/* 1 when s was answered from the impact lists (lib/topk.c) rather than
+ * by scoring every match. */
+int tl_search_fast(const struct tl_search *s);
 
 /* The number of matching passages and articles (limit, offset and the
  * per-article cap aside). */

@@ -334,5 +334,7 @@ enum tl_status tl_mkdir_parents(const char *path, struct tl_error *err);
 #include "query.h"      /* the query language */
 #include "snippet.h"    /* snippet windows */
 #include "rank.h"       /* tl_bm25(), the ranking function */
+#include "impact.h"     /* impact lists for top-k retrieval */
+#include "topk.h"       /* top-k from the impact lists */
 
 #endif /* TALAASH_H */

@@ -40,6 +40,9 @@ usage(void)
 "      --any              passages with any of the words (questions)\n"
 "      --explain          show the query as searched and, for each passage,\n"
 "                         each word's stems and share of its score\n"
+"      --exhaustive       score every matching passage instead of answering\n"
+"                         from the impact lists (the same hits, slower; for\n"
+"                         checking)\n"
 "      --synonyms FILE    add these synonym groups to the built-in ones\n"
 "      --no-synonyms      search the words only as written\n"
 "\n"
@@ -161,7 +164,7 @@ main(int argc, char **argv)
         OPT_COLOR = 256, OPT_OFFSET, OPT_PER_ARTICLE, OPT_SORT, OPT_SINCE,
         OPT_UNTIL, OPT_UNDATED, OPT_ANY, OPT_COUNT, OPT_ARTICLES, OPT_FACETS,
         OPT_TIMELINE, OPT_BY, OPT_KWIC, OPT_KWIC_SORT, OPT_SYNONYMS,
-        OPT_NO_SYNONYMS, OPT_EXPLAIN,
+        OPT_NO_SYNONYMS, OPT_EXPLAIN, OPT_EXHAUSTIVE,
     };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, 'd' },
@@ -176,6 +179,7 @@ main(int argc, char **argv)
         { "undated", no_argument, NULL, OPT_UNDATED },
         { "any", no_argument, NULL, OPT_ANY },
         { "explain", no_argument, NULL, OPT_EXPLAIN },
+        { "exhaustive", no_argument, NULL, OPT_EXHAUSTIVE },
         { "context", required_argument, NULL, 'C' },
         { "format", required_argument, NULL, 'f' },
         { "output", required_argument, NULL, 'o' },
@@ -267,6 +271,9 @@ main(int argc, char **argv)
             break;
         case OPT_EXPLAIN:
             opt.explain = 1;
+            break;
+        case OPT_EXHAUSTIVE:
+            opt.exhaustive = 1;
             break;
         case 'f':
             if (strcmp(optarg, "text") == 0)

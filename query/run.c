@@ -134,6 +134,7 @@ build(struct run *r, char *const *words, int n_words, struct tl_error *err)
     r->so.per_article = o->per_article;
     r->so.sort = o->sort;
     r->so.limit = o->limit;
+    r->so.exhaustive = o->exhaustive;
     r->so.offset = o->offset;
     if (o->undated && (r->so.since.precision != TL_DATE_NONE
                        || r->so.until.precision != TL_DATE_NONE))
@@ -231,9 +232,12 @@ run_passages(struct run *r, long *rows, struct tl_error *err)
         return st;
     write_hits_header(&r->w);
     if (r->opt->explain)
-        fprintf(r->w.out, "explain: searched %s\n\n",
+        fprintf(r->w.out, "explain: searched %s\nexplain: %s\n\n",
                 r->so.match != NULL ? r->so.match
-                                    : "no words (passages in article order)");
+                                    : "no words (passages in article order)",
+                tl_search_fast(s) ? "ranked from the impact lists (exact; "
+                                    "not every match scored)"
+                                  : "every matching passage scored");
     while ((st = tl_search_next(s, &hit, &done, err)) == TL_OK && !done) {
         st = write_hit(&r->w, &hit, err);
         if (st == TL_OK && r->opt->explain && r->so.match != NULL)

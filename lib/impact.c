@@ -1,0 +1,584 @@
+/*
+ * impact.c - making and reading impact lists (impact.h, docs/topk.md).
+ *
+ * A refresh reads the index through FTS5's own tables: the vocabulary
+ * (fts5vocab "row": passages per term) chooses the terms, fts5vocab
+ * "instance" gives each term's occurrences (passage, column) in passage
+ * order, and passages_fts_docsize the column lengths (FTS5's on-disk
+ * format: one varint per column).  FTS5's averages record (row 1 of
+ * passages_fts_data: a varint row count, then one varint token total per
+ * column) gives the totals.  Both formats are part of FTS5's stable file
+ * format.
+ *
+ * A list is a blob of unsigned LEB128 varints, per entry: the passage id
+ * less the previous entry's (entries by id), the article id, then tf and
+ * length for body, title and author.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "impact.h"
+
+/* ---- varints --------------------------------------------------------- */
+
+/* SQLite's varint (big-endian groups of 7 bits, the 9th byte whole), as
+ * FTS5 writes it.  Returns the bytes read, 0 when p runs out. */
+static size_t
+sqlite_varint(const unsigned char *p, size_t n, uint64_t *v)
+{
+    uint64_t x = 0;
+
+    for (size_t i = 0; i < n && i < 9; i++) {
+        if (i == 8) {
+            *v = (x << 8) | p[i];
+            return 9;
+        }
+        x = (x << 7) | (p[i] & 0x7f);
+        if ((p[i] & 0x80) == 0) {
+            *v = x;
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+static enum tl_status
+put_leb(struct tl_buf *b, uint64_t v)
+{
+    unsigned char tmp[10];
+    size_t n = 0;
+
+    do {
+        tmp[n] = (unsigned char)(v & 0x7f);
+        v >>= 7;
+        if (v != 0)
+            tmp[n] |= 0x80;
+        n++;
+    } while (v != 0);
+    return tl_buf_append(b, (const char *)tmp, n);
+}
+
+static size_t
+get_leb(const unsigned char *p, size_t n, uint64_t *v)
+{
+    uint64_t x = 0;
+
+    for (size_t i = 0; i < n && i < 10; i++) {
+        x |= (uint64_t)(p[i] & 0x7f) << (7 * i);
+        if ((p[i] & 0x80) == 0) {
+            *v = x;
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- totals and freshness -------------------------------------------- */
+
+enum tl_status
+tl_impact_totals(sqlite3 *db, struct tl_impact_totals *t,
+                 struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum tl_status rs = TL_OK;
+    int rc;
+
+    memset(t, 0, sizeof *t);
+    if (sqlite3_prepare_v2(db, "SELECT block FROM passages_fts_data "
+                           "WHERE id = 1", -1, &st, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "reading the index totals");
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *p = sqlite3_column_blob(st, 0);
+        size_t n = (size_t)sqlite3_column_bytes(st, 0), k;
+        uint64_t v;
+
+        if (p != NULL && (k = sqlite_varint(p, n, &v)) > 0) {
+            t->rows = (int64_t)v;
+            p += k;
+            n -= k;
+            for (int c = 0; c < TL_RANK_COLUMNS; c++) {
+                if ((k = sqlite_varint(p, n, &v)) == 0)
+                    break;
+                t->tokens[c] = (int64_t)v;
+                p += k;
+                n -= k;
+            }
+        }
+    } else if (rc != SQLITE_DONE) {
+        rs = tl_error_db(err, db, "reading the index totals");
+    }
+    sqlite3_finalize(st);
+    return rs;
+}
+
+/* Are p the parameters the lists were made with (the defaults)? */
+static int
+default_params(const struct tl_rank_params *p, double k1, double b,
+               const double *w)
+{
+    if (p->k1 != k1 || p->b != b)
+        return 0;
+    for (int c = 0; c < TL_RANK_COLUMNS; c++)
+        if (p->w[c] != w[c])
+            return 0;
+    return 1;
+}
+
+enum tl_status
+tl_impact_fresh(sqlite3 *db, int *fresh_out,
+                double ref_out[TL_RANK_COLUMNS], struct tl_error *err)
+{
+    struct tl_impact_totals live, made;
+    struct tl_rank_params p;
+    sqlite3_stmt *st = NULL;
+    enum tl_status rs;
+    double k1 = 0, b = 0, w[TL_RANK_COLUMNS] = { 0 };
+    int rc;
+
+    *fresh_out = 0;
+    if (sqlite3_prepare_v2(db, "SELECT rows, tokens_body, tokens_title, "
+                           "tokens_author, k1, b, w_body, w_title, w_author "
+                           "FROM impact_state WHERE id = 1", -1, &st, NULL)
+        != SQLITE_OK)
+        return tl_error_db(err, db, "reading the impact lists' state");
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        made.rows = sqlite3_column_int64(st, 0);
+        for (int c = 0; c < TL_RANK_COLUMNS; c++) {
+            made.tokens[c] = sqlite3_column_int64(st, 1 + c);
+            w[c] = sqlite3_column_double(st, 6 + c);
+        }
+        k1 = sqlite3_column_double(st, 4);
+        b = sqlite3_column_double(st, 5);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return TL_OK;
+    if (rc != SQLITE_ROW)
+        return tl_error_db(err, db, "reading the impact lists' state");
+    rs = tl_impact_totals(db, &live, err);
+    if (rs != TL_OK)
+        return rs;
+    tl_rank_params_init(&p);
+    if (live.rows != made.rows || !default_params(&p, k1, b, w))
+        return TL_OK;
+    for (int c = 0; c < TL_RANK_COLUMNS; c++) {
+        if (live.tokens[c] != made.tokens[c])
+            return TL_OK;
+        ref_out[c] = tl_rank_avglen(made.tokens[c], made.rows);
+    }
+    *fresh_out = 1;
+    return TL_OK;
+}
+
+/* ---- tf' -------------------------------------------------------------- */
+
+double
+tl_impact_tfp(const struct tl_rank_params *p,
+              const struct tl_impact_entry *e, const double *avg)
+{
+    double f = 0;
+
+    for (int c = 0; c < TL_RANK_COLUMNS; c++) {
+        double norm = tl_rank_norm(p, e->len[c], avg[c]);
+        if (e->tf[c] > 0 && norm > 0)
+            f += p->w[c] * (double)e->tf[c] / norm;
+    }
+    return f;
+}
+
+/* ---- refresh ----------------------------------------------------------- */
+
+/* The column lengths of every passage, by id. */
+struct lengths {
+    int (*len)[TL_RANK_COLUMNS];
+    int64_t max_id;
+};
+
+static enum tl_status
+load_lengths(sqlite3 *db, struct lengths *l, struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum tl_status rs = TL_OK;
+    int rc;
+
+    memset(l, 0, sizeof *l);
+    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM "
+                           "passages_fts_docsize", -1, &st, NULL) != SQLITE_OK
+        || sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return tl_error_db(err, db, "reading passage lengths");
+    }
+    l->max_id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    l->len = calloc((size_t)l->max_id + 1, sizeof *l->len);
+    if (l->len == NULL)
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    if (sqlite3_prepare_v2(db, "SELECT id, sz FROM passages_fts_docsize",
+                           -1, &st, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "reading passage lengths");
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        const unsigned char *p = sqlite3_column_blob(st, 1);
+        size_t n = (size_t)sqlite3_column_bytes(st, 1), k;
+        uint64_t v;
+
+        if (id < 0 || id > l->max_id || p == NULL)
+            continue;
+        for (int c = 0; c < TL_RANK_COLUMNS; c++) {
+            if ((k = sqlite_varint(p, n, &v)) == 0)
+                break;
+            l->len[id][c] = (int)v;
+            p += k;
+            n -= k;
+        }
+    }
+    if (rc != SQLITE_DONE)
+        rs = tl_error_db(err, db, "reading passage lengths");
+    sqlite3_finalize(st);
+    return rs;
+}
+
+/* The best TL_IMPACT_LIST passages of one term: a min-heap by tf'. */
+struct scored {
+    double tfp;
+    struct tl_impact_entry e;
+};
+
+struct heap {
+    struct scored a[TL_IMPACT_LIST];
+    size_t n;
+    double cutoff;          /* the best tf' left out */
+};
+
+static void
+heap_down(struct heap *h, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < h->n && h->a[l].tfp < h->a[m].tfp)
+            m = l;
+        if (r < h->n && h->a[r].tfp < h->a[m].tfp)
+            m = r;
+        if (m == i)
+            return;
+        struct scored t = h->a[i];
+        h->a[i] = h->a[m];
+        h->a[m] = t;
+        i = m;
+    }
+}
+
+static void
+heap_offer(struct heap *h, const struct scored *s)
+{
+    if (h->n < TL_IMPACT_LIST) {
+        size_t i = h->n++;
+        h->a[i] = *s;
+        while (i > 0 && h->a[(i - 1) / 2].tfp > h->a[i].tfp) {
+            struct scored t = h->a[i];
+            h->a[i] = h->a[(i - 1) / 2];
+            h->a[(i - 1) / 2] = t;
+            i = (i - 1) / 2;
+        }
+        return;
+    }
+    if (s->tfp <= h->a[0].tfp) {
+        if (s->tfp > h->cutoff)
+            h->cutoff = s->tfp;
+        return;
+    }
+    if (h->a[0].tfp > h->cutoff)
+        h->cutoff = h->a[0].tfp;
+    h->a[0] = *s;
+    heap_down(h, 0);
+}
+
+static int
+cmp_entry_id(const void *a, const void *b)
+{
+    const struct scored *x = a, *y = b;
+
+    return (x->e.passage_id > y->e.passage_id)
+           - (x->e.passage_id < y->e.passage_id);
+}
+
+static int
+column_index(const char *name)
+{
+    static const char *const names[TL_RANK_COLUMNS] = { "body", "title",
+                                                        "author" };
+
+    for (int c = 0; c < TL_RANK_COLUMNS; c++)
+        if (name != NULL && strcmp(name, names[c]) == 0)
+            return c;
+    return -1;
+}
+
+/* The statements of a refresh. */
+struct refresh {
+    sqlite3 *db;
+    sqlite3_stmt *occurrences, *article, *insert;
+    struct lengths lens;
+    struct tl_rank_params p;
+    double ref[TL_RANK_COLUMNS];
+    struct heap heap;
+    struct tl_buf blob;
+};
+
+/* One passage's occurrences of the term are complete. */
+static void
+close_passage(struct refresh *r, int64_t id, const int *tf)
+{
+    struct scored s;
+
+    memset(&s, 0, sizeof s);
+    s.e.passage_id = id;
+    for (int c = 0; c < TL_RANK_COLUMNS; c++) {
+        s.e.tf[c] = tf[c];
+        s.e.len[c] = id >= 0 && id <= r->lens.max_id ? r->lens.len[id][c] : 0;
+    }
+    s.tfp = tl_impact_tfp(&r->p, &s.e, r->ref);
+    heap_offer(&r->heap, &s);
+}
+
+static enum tl_status
+refresh_term(struct refresh *r, const char *term, int n_term,
+             struct tl_impact_stats *stats, struct tl_error *err)
+{
+    int64_t cur = -1, df = 0;
+    int tf[TL_RANK_COLUMNS] = { 0 }, rc;
+    enum tl_status rs = TL_OK;
+
+    r->heap.n = 0;
+    r->heap.cutoff = 0;
+    sqlite3_reset(r->occurrences);
+    sqlite3_bind_text(r->occurrences, 1, term, n_term, SQLITE_STATIC);
+    while ((rc = sqlite3_step(r->occurrences)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(r->occurrences, 0);
+        int c = column_index((const char *)
+                             sqlite3_column_text(r->occurrences, 1));
+        if (id != cur) {
+            if (cur >= 0)
+                close_passage(r, cur, tf);
+            memset(tf, 0, sizeof tf);
+            cur = id;
+            df++;
+        }
+        if (c >= 0)
+            tf[c]++;
+        stats->postings++;
+    }
+    if (rc != SQLITE_DONE)
+        return tl_error_db(err, r->db, "reading a term's occurrences");
+    if (cur >= 0)
+        close_passage(r, cur, tf);
+    qsort(r->heap.a, r->heap.n, sizeof r->heap.a[0], cmp_entry_id);
+    tl_buf_reset(&r->blob);
+    for (size_t i = 0; rs == TL_OK && i < r->heap.n; i++) {
+        struct tl_impact_entry *e = &r->heap.a[i].e;
+        int64_t prev = i > 0 ? r->heap.a[i - 1].e.passage_id : 0;
+
+        sqlite3_reset(r->article);
+        sqlite3_bind_int64(r->article, 1, e->passage_id);
+        if (sqlite3_step(r->article) == SQLITE_ROW)
+            e->article_id = sqlite3_column_int64(r->article, 0);
+        rs = put_leb(&r->blob, (uint64_t)(e->passage_id - prev));
+        if (rs == TL_OK)
+            rs = put_leb(&r->blob, (uint64_t)e->article_id);
+        for (int c = 0; rs == TL_OK && c < TL_RANK_COLUMNS; c++)
+            rs = put_leb(&r->blob, (uint64_t)e->tf[c]);
+        for (int c = 0; rs == TL_OK && c < TL_RANK_COLUMNS; c++)
+            rs = put_leb(&r->blob, (uint64_t)e->len[c]);
+    }
+    if (rs != TL_OK)
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    sqlite3_reset(r->insert);
+    sqlite3_bind_text(r->insert, 1, term, n_term, SQLITE_STATIC);
+    sqlite3_bind_int64(r->insert, 2, df);
+    sqlite3_bind_double(r->insert, 3, r->heap.cutoff);
+    sqlite3_bind_blob(r->insert, 4, r->blob.data, (int)r->blob.len,
+                      SQLITE_STATIC);
+    if (sqlite3_step(r->insert) != SQLITE_DONE)
+        return tl_error_db(err, r->db, "writing an impact list");
+    stats->terms++;
+    stats->entries += r->heap.n;
+    return TL_OK;
+}
+
+static enum tl_status
+exec(sqlite3 *db, const char *sql, struct tl_error *err)
+{
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "refreshing the impact lists");
+    return TL_OK;
+}
+
+enum tl_status
+tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
+                  struct tl_error *err)
+{
+    struct tl_impact_totals tot;
+    struct refresh *r;
+    sqlite3_stmt *terms = NULL, *state = NULL;
+    enum tl_status rs;
+    int rc;
+
+    memset(stats, 0, sizeof *stats);
+    r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    r->db = db;
+    tl_buf_init(&r->blob, 0);
+    tl_rank_params_init(&r->p);
+    rs = exec(db, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.tl_vocab_row "
+                  "USING fts5vocab(main, passages_fts, row); "
+                  "CREATE VIRTUAL TABLE IF NOT EXISTS temp.tl_vocab_inst "
+                  "USING fts5vocab(main, passages_fts, instance); "
+                  "BEGIN IMMEDIATE", err);
+    if (rs != TL_OK)
+        goto out;
+    rs = tl_impact_totals(db, &tot, err);
+    if (rs != TL_OK)
+        goto rollback;
+    for (int c = 0; c < TL_RANK_COLUMNS; c++)
+        r->ref[c] = tl_rank_avglen(tot.tokens[c], tot.rows);
+    rs = load_lengths(db, &r->lens, err);
+    if (rs != TL_OK)
+        goto rollback;
+    if (sqlite3_prepare_v2(db, "SELECT doc, col FROM temp.tl_vocab_inst "
+                           "WHERE term = ?1", -1, &r->occurrences, NULL)
+            != SQLITE_OK
+        || sqlite3_prepare_v2(db, "SELECT article_id FROM passages WHERE "
+                              "id = ?1", -1, &r->article, NULL) != SQLITE_OK
+        || sqlite3_prepare_v2(db, "INSERT INTO impacts (term, df, cutoff, "
+                              "list) VALUES (?1, ?2, ?3, ?4)", -1, &r->insert,
+                              NULL) != SQLITE_OK
+        || sqlite3_prepare_v2(db, "SELECT term FROM temp.tl_vocab_row WHERE "
+                              "doc >= ?1", -1, &terms, NULL) != SQLITE_OK) {
+        rs = tl_error_db(err, db, "refreshing the impact lists");
+        goto rollback;
+    }
+    rs = exec(db, "DELETE FROM impacts; DELETE FROM impact_state", err);
+    if (rs != TL_OK)
+        goto rollback;
+    sqlite3_bind_int64(terms, 1, min_df > 1 ? min_df : 1);
+    while (rs == TL_OK && (rc = sqlite3_step(terms)) == SQLITE_ROW)
+        rs = refresh_term(r, (const char *)sqlite3_column_text(terms, 0),
+                          sqlite3_column_bytes(terms, 0), stats, err);
+    if (rs == TL_OK && rc != SQLITE_DONE)
+        rs = tl_error_db(err, db, "reading the vocabulary");
+    if (rs != TL_OK)
+        goto rollback;
+    if (sqlite3_prepare_v2(db, "INSERT INTO impact_state (id, rows, "
+                           "tokens_body, tokens_title, tokens_author, k1, b, "
+                           "w_body, w_title, w_author) VALUES (1, ?1, ?2, "
+                           "?3, ?4, ?5, ?6, ?7, ?8, ?9)", -1, &state, NULL)
+        != SQLITE_OK) {
+        rs = tl_error_db(err, db, "refreshing the impact lists");
+        goto rollback;
+    }
+    sqlite3_bind_int64(state, 1, tot.rows);
+    for (int c = 0; c < TL_RANK_COLUMNS; c++) {
+        sqlite3_bind_int64(state, 2 + c, tot.tokens[c]);
+        sqlite3_bind_double(state, 7 + c, r->p.w[c]);
+    }
+    sqlite3_bind_double(state, 5, r->p.k1);
+    sqlite3_bind_double(state, 6, r->p.b);
+    if (sqlite3_step(state) != SQLITE_DONE) {
+        rs = tl_error_db(err, db, "refreshing the impact lists");
+        goto rollback;
+    }
+    rs = exec(db, "COMMIT", err);
+    if (rs == TL_OK)
+        goto out;
+rollback:
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+out:
+    sqlite3_finalize(terms);
+    sqlite3_finalize(state);
+    sqlite3_finalize(r->occurrences);
+    sqlite3_finalize(r->article);
+    sqlite3_finalize(r->insert);
+    free(r->lens.len);
+    tl_buf_release(&r->blob);
+    free(r);
+    return rs;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+void
+tl_impact_list_release(struct tl_impact_list *l)
+{
+    if (l == NULL)
+        return;
+    free(l->entries);
+    memset(l, 0, sizeof *l);
+}
+
+enum tl_status
+tl_impact_load(sqlite3 *db, const char *term, size_t len,
+               struct tl_impact_list *l, int *found_out,
+               struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum tl_status rs = TL_OK;
+    int rc;
+
+    memset(l, 0, sizeof *l);
+    *found_out = 0;
+    if (sqlite3_prepare_v2(db, "SELECT df, cutoff, list FROM impacts WHERE "
+                           "term = ?1", -1, &st, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "reading an impact list");
+    sqlite3_bind_text(st, 1, term, (int)len, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *p = sqlite3_column_blob(st, 2);
+        size_t n = (size_t)sqlite3_column_bytes(st, 2), cap = n / 8 + 1;
+        int64_t prev = 0;
+
+        l->df = sqlite3_column_int64(st, 0);
+        l->cutoff = sqlite3_column_double(st, 1);
+        l->entries = calloc(cap, sizeof *l->entries);
+        if (l->entries == NULL) {
+            rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        while (n > 0 && l->n < cap) {
+            struct tl_impact_entry *e = &l->entries[l->n];
+            uint64_t v[2 + 2 * TL_RANK_COLUMNS];
+            size_t k = 0;
+
+            for (size_t f = 0; f < sizeof v / sizeof v[0]; f++) {
+                size_t m = get_leb(p + k, n - k, &v[f]);
+                if (m == 0) {
+                    rs = tl_error_set(err, TL_ERR_DB, "an impact list is "
+                                      "damaged; run talaash-index to "
+                                      "rebuild it");
+                    goto out;
+                }
+                k += m;
+            }
+            p += k;
+            n -= k;
+            e->passage_id = prev + (int64_t)v[0];
+            prev = e->passage_id;
+            e->article_id = (int64_t)v[1];
+            for (int c = 0; c < TL_RANK_COLUMNS; c++) {
+                e->tf[c] = (int)v[2 + c];
+                e->len[c] = (int)v[2 + TL_RANK_COLUMNS + c];
+            }
+            l->n++;
+        }
+        *found_out = 1;
+    } else if (rc != SQLITE_DONE) {
+        rs = tl_error_db(err, db, "reading an impact list");
+    }
+out:
+    sqlite3_finalize(st);
+    if (rs != TL_OK)
+        tl_impact_list_release(l);
+    return rs;
+}

@@ -1,0 +1,47 @@
+/*
+ * topk.h - the top k passages of a search from the impact lists, without
+ * scoring every match, or a refusal when that cannot be proved exact
+ * (docs/topk.md).  lib/search.c tries it first and falls back to its
+ * exhaustive SQL.
+ */
+#include "talaash.h"
+
+#ifndef TALAASH_TOPK_H
+#define TALAASH_TOPK_H
+
+/* The answer: the best passages in rank order (score descending, passage
+ * id ascending), at most k of them. */
+struct tl_topk {
+    int exact;          /* 1: these are exactly the exhaustive search's
+                           first n hits; 0: not answered, fall back */
+    size_t n;
+    int64_t *ids;       /* owned */
+    double *scores;     /* owned; as tl_bm25() scores them */
+};
+
+void tl_topk_init(struct tl_topk *t);
+void tl_topk_release(struct tl_topk *t);
+
+/* May article article_id be shown (the search's filters)?  Sets *ok_out;
+ * returns TL_OK or an error. */
+typedef enum tl_status (*tl_topk_filter_fn)(void *ctx, int64_t article_id,
+                                            int *ok_out,
+                                            struct tl_error *err);
+
+/* The k best passages for the MATCH expression match, at most
+ * per_article (0: any number) from one article, among the articles
+ * filter accepts (NULL: all), ranked as tl_search_new() ranks with the
+ * default parameters.  Answers (t->exact 1) only a single word whose
+ * term has a fresh impact list, and only when the bound proves that no
+ * other passage can be among the k; otherwise t->exact is 0 and the
+ * caller searches exhaustively.  t must be initialised. */
+enum tl_status
+tl_topk_search(sqlite3 *db, const char *match, long per_article, long k,
+               tl_topk_filter_fn filter, void *filter_ctx,
+               struct tl_topk *t, struct tl_error *err);
+
+/* How many searches tl_topk_search() answered and refused in this
+ * process (for tests and benchmarks). */
+void tl_topk_counts(long *answered, long *refused);
+
+#endif /* TALAASH_TOPK_H */

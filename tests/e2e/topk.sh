@@ -1,0 +1,74 @@
+#!/bin/bash
+# topk.sh - answers from the impact lists (docs/topk.md) equal the
+# exhaustive search's, byte for byte (JSON prints scores to 17 digits),
+# and the lists are used where they apply: on 2,500 generated articles,
+# every listed word under several option sets, then after an update.
+. "$E2E_LIB"
+GEN="$(dirname "$E2E_LIB")/gen-articles.py"
+ART="$WORK/art"
+DB="$WORK/t.db"
+
+python3 "$GEN" --seed 3 --count 2500 "$ART" >/dev/null
+run "$TALAASH_INDEX" -q --db "$DB" "$ART"
+expect_rc "index 2,500 articles" 0
+n_lists=$(sqlite3 "$DB" "SELECT count(*) FROM impacts")
+[ "$n_lists" -gt 20 ] && ok "the index run made impact lists ($n_lists words)" \
+    || fail "only $n_lists impact lists"
+expect_eq "the lists fit the index as it is" \
+    "$(sqlite3 "$DB" "SELECT rows FROM impact_state")" "$(sqlite3 "$DB" "SELECT count(*) FROM passages")"
+
+# words: every listed one but the stopwords (30 at most: time)
+words=$(sqlite3 "$DB" "SELECT term FROM impacts WHERE term NOT IN ('the', 'a', 'an', 'in', 'of', 'to', 'and', 'for', 'that', 'from', 'after', 'befor', 'still') ORDER BY df DESC LIMIT 30")
+
+# compare OPTIONS...: every word, both ways; sets $same, $fast, $total
+compare() {
+    same=0; fast=0; total=0; diffs=""
+    for w in $words; do
+        total=$((total + 1))
+        a=$("$TALAASH" --db "$DB" --format json "$@" -- "$w" 2>&1); ra=$?
+        b=$("$TALAASH" --db "$DB" --format json --exhaustive "$@" -- "$w" 2>&1); rb=$?
+        if [ "$a" = "$b" ] && [ "$ra" = "$rb" ]; then same=$((same + 1)); else diffs="$diffs $w"; fi
+        "$TALAASH" --db "$DB" --color=never --explain "$@" -- "$w" 2>/dev/null \
+            | grep -q '^explain: ranked from the impact lists' && fast=$((fast + 1))
+    done
+}
+
+for opts in "-n 10" "-n 100" "--per-article 1 -n 20" "--per-article 0 -n 30" "--offset 15 -n 5"; do
+    compare $opts
+    expect_eq "$opts: every word ranks the same from the lists as exhaustively" "$same of $total" "$total of $total"
+    [ -z "$diffs" ] || fail "$opts: differs for" "$diffs"
+    [ "$fast" -ge $((total * 9 / 10)) ] && ok "$opts: the lists answered $fast of $total" \
+        || fail "$opts: the lists answered only $fast of $total"
+done
+
+# the exact match for a query the lists cannot answer: still the same
+for q in 'flood OR audit' '"flood audit"' 'harb*'; do
+    a=$("$TALAASH" --db "$DB" --format json -- "$q" 2>&1)
+    b=$("$TALAASH" --db "$DB" --format json --exhaustive -- "$q" 2>&1)
+    expect_eq "'$q': the same both ways" "$a" "$b"
+    run "$TALAASH" --db "$DB" --color=never --explain -- "$q"
+    expect_match "'$q': every match scored" "$out" '^explain: every matching passage scored'
+done
+
+# an update makes the lists stale; the run refreshes them
+for f in "$ART"/d0*/*.txt; do
+    printf '\nThe harbour audit was repeated later in the year.\n' >> "$f"
+done
+run "$TALAASH_INDEX" -q --db "$DB" "$ART"
+expect_rc "an update run" 0
+expect_eq "the lists fit the updated index" \
+    "$(sqlite3 "$DB" "SELECT rows FROM impact_state")" "$(sqlite3 "$DB" "SELECT count(*) FROM passages")"
+compare -n 10
+expect_eq "after the update: the same from the lists as exhaustively" "$same of $total" "$total of $total"
+[ "$fast" -ge $((total * 9 / 10)) ] && ok "after the update the lists answered $fast of $total" \
+    || fail "after the update the lists answered only $fast of $total"
+
+# stale lists (a write that did not refresh them) are never used
+sqlite3 "$DB" "UPDATE impact_state SET rows = rows + 1"
+run "$TALAASH" --db "$DB" --color=never --explain harbour
+expect_match "stale lists are not used" "$out" '^explain: every matching passage scored'
+run "$TALAASH_INDEX" -q --db "$DB" "$ART"
+run "$TALAASH" --db "$DB" --color=never --explain harbour
+expect_match "a run with nothing to index refreshes stale lists" "$out" '^explain: ranked from the impact lists'
+
+finish

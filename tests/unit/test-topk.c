@@ -1,0 +1,367 @@
+/* test-topk.c - impact lists and exact top-k (lib/impact.c, lib/topk.c):
+ * every answer from the lists equals the exhaustive search's, bit for
+ * bit, and the lists are used where they can prove it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+
+#define ARTICLES 500
+#define PER_ARTICLE 3
+#define MIN_DF 40
+
+/* A deterministic generator (xorshift). */
+static uint64_t rng_state;
+
+static uint64_t
+rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+/* A word of a skewed vocabulary: w0 is the most common. */
+static void
+word(char *out, size_t size)
+{
+    uint64_t r = rng() % 1000;
+    unsigned w = r < 300 ? 0 : r < 450 ? 1 : r < 550 ? 2 : r < 620 ? 3
+                 : (unsigned)(4 + rng() % 60);
+
+    snprintf(out, size, "w%u", w);
+}
+
+static void
+add_passage(int article, int ordinal, const char *text)
+{
+    char sql[4096];
+
+    snprintf(sql, sizeof sql, "INSERT INTO passages (article_id, ordinal, "
+             "byte_start, byte_end, text) VALUES (%d, %d, 0, 1, '%s')",
+             article, ordinal, text);
+    unit_exec(sql);
+    /* index it when no trigger does (the store writes passages_fts
+     * itself when the schema has no passages_ai trigger) */
+    if (strcmp(unit_text("SELECT count(*) FROM sqlite_schema WHERE name = "
+                         "'passages_ai'"), "0") == 0) {
+        snprintf(sql, sizeof sql, "INSERT INTO passages_fts (rowid, body, "
+                 "title, author) SELECT p.id, p.text, a.title, a.author FROM "
+                 "passages AS p JOIN articles AS a ON a.id = p.article_id "
+                 "WHERE p.id = last_insert_rowid()");
+        unit_exec(sql);
+    }
+}
+
+static void
+add_article(int id)
+{
+    char sql[1024], title[64], w[16];
+
+    word(w, sizeof w);
+    snprintf(title, sizeof title, "title %s", w);
+    snprintf(sql, sizeof sql, "INSERT INTO articles (id, path, hash, size, "
+             "mtime_ns, format, title, author, pub_date, date_precision) "
+             "VALUES (%d, '/a/%d.txt', 'h%d', 1, 1, 'text', '%s', '', "
+             "'%d', 'year'); INSERT OR IGNORE INTO topics (name) VALUES "
+             "('t%d'); INSERT INTO article_topics (article_id, topic_id) "
+             "SELECT %d, id FROM topics WHERE name = 't%d'", id, id, id,
+             title, 2000 + id % 10, id % 5, id, id % 5);
+    unit_exec(sql);
+}
+
+static void
+corpus(void)
+{
+    char text[2048], w[16];
+
+    unit_db_setup();
+    rng_state = 88172645463325252u;
+    unit_exec("BEGIN");
+    for (int a = 1; a <= ARTICLES; a++) {
+        add_article(a);
+        for (int p = 1; p <= PER_ARTICLE; p++) {
+            int n = 3 + (int)(rng() % 40);
+            size_t len = 0;
+            text[0] = '\0';
+            for (int i = 0; i < n; i++) {
+                word(w, sizeof w);
+                len += (size_t)snprintf(text + len, sizeof text - len, "%s%s",
+                                        i > 0 ? " " : "", w);
+            }
+            add_passage(a, p, text);
+        }
+    }
+    unit_exec("COMMIT");
+}
+
+static void
+refresh(void)
+{
+    struct tl_impact_stats stats;
+    struct tl_error err = { 0 };
+
+    ck_assert_msg(tl_impact_refresh(unit_db, MIN_DF, &stats, &err) == TL_OK,
+                  "%s", err.msg);
+    ck_assert_uint_gt(stats.terms, 0);
+}
+
+/* The hits of o: ids and scores; *fast_out whether the lists answered. */
+struct run {
+    int64_t id[400];
+    double score[400];
+    size_t n;
+    int fast;
+};
+
+static void
+search(const struct tl_search_opts *o, struct run *r)
+{
+    struct tl_error err = { 0 };
+    struct tl_search *s = NULL;
+    struct tl_hit hit;
+    int done = 0;
+
+    memset(r, 0, sizeof *r);
+    ck_assert_msg(tl_search_new(unit_db, o, &s, &err) == TL_OK, "%s",
+                  err.msg);
+    r->fast = tl_search_fast(s);
+    for (;;) {
+        ck_assert_msg(tl_search_next(s, &hit, &done, &err) == TL_OK, "%s",
+                      err.msg);
+        if (done)
+            break;
+        ck_assert_uint_lt(r->n, 400);
+        r->id[r->n] = hit.passage_id;
+        r->score[r->n] = hit.score;
+        r->n++;
+    }
+    tl_search_free(s);
+}
+
+/* Searches o both ways; they must agree exactly.  Returns whether the
+ * lists answered. */
+static int
+same_both_ways(struct tl_search_opts o)
+{
+    struct run fast, slow;
+
+    search(&o, &fast);
+    o.exhaustive = 1;
+    search(&o, &slow);
+    ck_assert_int_eq(slow.fast, 0);
+    ck_assert_uint_eq(fast.n, slow.n);
+    for (size_t i = 0; i < fast.n; i++) {
+        ck_assert_msg(fast.id[i] == slow.id[i], "%s: hit %zu is passage "
+                      "%lld, exhaustively %lld", o.match, i,
+                      (long long)fast.id[i], (long long)slow.id[i]);
+        ck_assert_msg(fast.score[i] == slow.score[i], "%s: hit %zu scores "
+                      "%.17g, exhaustively %.17g", o.match, i, fast.score[i],
+                      slow.score[i]);
+    }
+    return fast.fast;
+}
+
+static struct tl_search_opts
+opts(const char *match, long limit)
+{
+    struct tl_search_opts o;
+
+    tl_search_opts_init(&o);
+    o.match = match;
+    o.limit = limit;
+    o.per_article = 2;
+    return o;
+}
+
+START_TEST(test_frequent_words_are_answered_exactly)
+{
+    int fast = 0;
+
+    corpus();
+    refresh();
+    fast += same_both_ways(opts("\"w0\"", 10));
+    fast += same_both_ways(opts("\"w1\"", 10));
+    fast += same_both_ways(opts("\"w2\"", 25));
+    fast += same_both_ways(opts("\"w3\"", 10));
+    /* the commonest words have more passages than a list holds */
+    ck_assert_int_gt(atoi(unit_text("SELECT df FROM impacts WHERE term = "
+                                    "'w0'")), TL_IMPACT_LIST);
+    ck_assert_int_eq(fast, 4);
+    unit_db_teardown();
+}
+END_TEST
+
+START_TEST(test_rare_words_listed_completely)
+{
+    struct tl_search_opts o;
+    char match[16];
+    int fast = 0;
+
+    corpus();
+    refresh();
+    /* words in fewer passages than a list holds: complete lists */
+    for (int w = 4; w < 64; w += 7) {
+        snprintf(match, sizeof match, "\"w%d\"", w);
+        o = opts(match, 10);
+        fast += same_both_ways(o);
+    }
+    ck_assert_int_gt(fast, 0);
+    unit_db_teardown();
+}
+END_TEST
+
+START_TEST(test_cap_offset_and_limits)
+{
+    struct tl_search_opts o;
+
+    corpus();
+    refresh();
+    for (long cap = 0; cap <= 3; cap++) {
+        for (long limit = 1; limit <= 60; limit += 19) {
+            o = opts("\"w0\"", limit);
+            o.per_article = cap;
+            same_both_ways(o);
+            o.offset = 7;
+            same_both_ways(o);
+        }
+    }
+    /* more than a list holds: refused, still right */
+    o = opts("\"w0\"", TL_IMPACT_LIST + 1);
+    ck_assert_int_eq(same_both_ways(o), 0);
+    unit_db_teardown();
+}
+END_TEST
+
+START_TEST(test_filters)
+{
+    const char *topics[] = { "t1" };
+    struct tl_search_opts o;
+
+    corpus();
+    refresh();
+    o = opts("\"w0\"", 10);
+    o.topics = topics;
+    o.n_topics = 1;
+    ck_assert_int_eq(same_both_ways(o), 1);
+    o = opts("\"w1\"", 10);
+    o.since.year = 2003;
+    o.since.precision = TL_DATE_YEAR;
+    o.until.year = 2004;
+    o.until.precision = TL_DATE_YEAR;
+    same_both_ways(o);
+    o.undated = 1;              /* nothing passes: refused, still right */
+    same_both_ways(o);
+    unit_db_teardown();
+}
+END_TEST
+
+START_TEST(test_stale_lists_are_not_used)
+{
+    corpus();
+    refresh();
+    ck_assert_int_eq(same_both_ways(opts("\"w0\"", 10)), 1);
+    add_passage(1, 99, "w0 w0 w0 w0");
+    ck_assert_int_eq(same_both_ways(opts("\"w0\"", 10)), 0);
+    refresh();
+    ck_assert_int_eq(same_both_ways(opts("\"w0\"", 10)), 1);
+    unit_db_teardown();
+}
+END_TEST
+
+START_TEST(test_other_queries_are_not_answered)
+{
+    struct tl_rank_params p;
+    struct tl_error err = { 0 };
+    struct tl_search_opts o;
+
+    corpus();
+    refresh();
+    ck_assert_int_eq(same_both_ways(opts("\"w0\" OR \"w1\"", 10)), 0);
+    ck_assert_int_eq(same_both_ways(opts("\"w0 w1\"", 10)), 0);
+    ck_assert_int_eq(same_both_ways(opts("\"w1\"*", 10)), 0);
+    o = opts("\"w0\"", 10);
+    o.sort = TL_SORT_DATE;
+    ck_assert_int_eq(same_both_ways(o), 0);
+    /* other ranking parameters: the lists do not apply */
+    tl_rank_params_init(&p);
+    p.b = 0.3;
+    ck_assert(tl_rank_override(unit_db, &p, &err) == TL_OK);
+    ck_assert_int_eq(same_both_ways(opts("\"w0\"", 10)), 0);
+    unit_db_teardown();
+}
+END_TEST
+
+START_TEST(test_lists_hold_the_best_passages)
+{
+    struct tl_impact_list l;
+    struct tl_rank_params p;
+    struct tl_error err = { 0 };
+    double ref[TL_RANK_COLUMNS], least = 1e300;
+    int found = 0, fresh = 0;
+
+    corpus();
+    refresh();
+    ck_assert(tl_impact_fresh(unit_db, &fresh, ref, &err) == TL_OK);
+    ck_assert_int_eq(fresh, 1);
+    ck_assert(tl_impact_load(unit_db, "w0", 2, &l, &found, &err) == TL_OK);
+    ck_assert_int_eq(found, 1);
+    ck_assert_uint_eq(l.n, TL_IMPACT_LIST);
+    ck_assert_int_eq(l.df, atoi(unit_text("SELECT count(*) FROM passages_fts "
+                                          "WHERE passages_fts MATCH 'w0'")));
+    tl_rank_params_init(&p);
+    for (size_t i = 0; i < l.n; i++) {
+        double f = tl_impact_tfp(&p, &l.entries[i], ref);
+        if (f < least)
+            least = f;
+        if (i > 0)
+            ck_assert(l.entries[i].passage_id > l.entries[i - 1].passage_id);
+        /* passages were added PER_ARTICLE to an article, in order */
+        ck_assert_int_eq(l.entries[i].article_id,
+                         (l.entries[i].passage_id - 1) / PER_ARTICLE + 1);
+    }
+    /* everything left out weighs at most what the list's least does */
+    ck_assert(l.cutoff <= least);
+    ck_assert(l.cutoff > 0);
+    tl_impact_list_release(&l);
+    ck_assert(tl_impact_load(unit_db, "nothing", 7, &l, &found, &err)
+              == TL_OK);
+    ck_assert_int_eq(found, 0);
+    unit_db_teardown();
+}
+END_TEST
+
+START_TEST(test_totals_are_fts5s)
+{
+    struct tl_impact_totals t;
+    struct tl_error err = { 0 };
+
+    corpus();
+    ck_assert(tl_impact_totals(unit_db, &t, &err) == TL_OK);
+    ck_assert_int_eq(t.rows, ARTICLES * PER_ARTICLE);
+    /* each title is "title wN": two tokens in every passage */
+    ck_assert_int_eq(t.tokens[1], 2 * ARTICLES * PER_ARTICLE);
+    ck_assert_int_eq(t.tokens[2], 0);
+    unit_db_teardown();
+}
+END_TEST
+
+Suite *
+topk_suite(void)
+{
+    Suite *s = suite_create("topk");
+    TCase *tc = tcase_create("topk");
+
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_frequent_words_are_answered_exactly);
+    tcase_add_test(tc, test_rare_words_listed_completely);
+    tcase_add_test(tc, test_cap_offset_and_limits);
+    tcase_add_test(tc, test_filters);
+    tcase_add_test(tc, test_stale_lists_are_not_used);
+    tcase_add_test(tc, test_other_queries_are_not_answered);
+    tcase_add_test(tc, test_lists_hold_the_best_passages);
+    tcase_add_test(tc, test_totals_are_fts5s);
+    suite_add_tcase(s, tc);
+    return s;
+}

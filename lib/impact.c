@@ -319,7 +319,7 @@ column_index(const char *name)
 /* The statements of a refresh. */
 struct refresh {
     sqlite3 *db;
-    sqlite3_stmt *occurrences, *article, *insert;
+    sqlite3_stmt *occurrences, *article, *insert, *term;
     struct lengths lens;
     struct tl_rank_params p;
     double ref[TL_RANK_COLUMNS];
@@ -423,7 +423,7 @@ tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
     struct refresh *r;
     sqlite3_stmt *terms = NULL, *state = NULL;
     enum tl_status rs;
-    int rc;
+    int rc = SQLITE_DONE;
 
     memset(stats, 0, sizeof *stats);
     r = calloc(1, sizeof *r);
@@ -455,18 +455,30 @@ tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
         || sqlite3_prepare_v2(db, "INSERT INTO impacts (term, df, cutoff, "
                               "list) VALUES (?1, ?2, ?3, ?4)", -1, &r->insert,
                               NULL) != SQLITE_OK
-        || sqlite3_prepare_v2(db, "SELECT term FROM temp.tl_vocab_row WHERE "
-                              "doc >= ?1", -1, &terms, NULL) != SQLITE_OK) {
+        || sqlite3_prepare_v2(db, "INSERT INTO terms (term, df) VALUES "
+                              "(?1, ?2)", -1, &r->term, NULL) != SQLITE_OK
+        || sqlite3_prepare_v2(db, "SELECT term, doc FROM temp.tl_vocab_row",
+                              -1, &terms, NULL) != SQLITE_OK) {
         rs = tl_error_db(err, db, "refreshing the impact lists");
         goto rollback;
     }
-    rs = exec(db, "DELETE FROM impacts; DELETE FROM impact_state", err);
+    rs = exec(db, "DELETE FROM impacts; DELETE FROM impact_state; "
+                  "DELETE FROM terms", err);
     if (rs != TL_OK)
         goto rollback;
-    sqlite3_bind_int64(terms, 1, min_df > 1 ? min_df : 1);
-    while (rs == TL_OK && (rc = sqlite3_step(terms)) == SQLITE_ROW)
-        rs = refresh_term(r, (const char *)sqlite3_column_text(terms, 0),
-                          sqlite3_column_bytes(terms, 0), stats, err);
+    while (rs == TL_OK && (rc = sqlite3_step(terms)) == SQLITE_ROW) {
+        const char *term = (const char *)sqlite3_column_text(terms, 0);
+        int n_term = sqlite3_column_bytes(terms, 0);
+        int64_t df = sqlite3_column_int64(terms, 1);
+
+        sqlite3_reset(r->term);
+        sqlite3_bind_text(r->term, 1, term, n_term, SQLITE_STATIC);
+        sqlite3_bind_int64(r->term, 2, df);
+        if (sqlite3_step(r->term) != SQLITE_DONE)
+            rs = tl_error_db(err, db, "writing the vocabulary");
+        else if (df >= (min_df > 1 ? min_df : 1))
+            rs = refresh_term(r, term, n_term, stats, err);
+    }
     if (rs == TL_OK && rc != SQLITE_DONE)
         rs = tl_error_db(err, db, "reading the vocabulary");
     if (rs != TL_OK)
@@ -501,6 +513,7 @@ out:
     sqlite3_finalize(r->occurrences);
     sqlite3_finalize(r->article);
     sqlite3_finalize(r->insert);
+    sqlite3_finalize(r->term);
     free(r->lens.len);
     tl_buf_release(&r->blob);
     free(r);

@@ -1,7 +1,8 @@
 /*
  * suggest.c - "did you mean": index words close to a word that found
  * nothing.  The index holds stems, so the query word is stemmed, the
- * vocabulary (fts5vocab) is scanned for stems within edit distance 2
+ * vocabulary (the terms table talaash-index saves, else fts5vocab) is
+ * scanned for stems within edit distance 2
  * (Damerau: a swap of two letters counts 1), the most frequent win, and
  * each is shown as a word it was written as (the first occurrence in a
  * passage, from highlight()).
@@ -106,25 +107,22 @@ surface_form(sqlite3 *db, const char *stem)
     return word;
 }
 
-size_t
-tl_search_suggest(sqlite3 *db, const char *word, char **out, size_t max)
-{
-    struct first_token f = { { 0 }, 0 };
-    sqlite3_stmt *st = NULL;
-    struct { char *stem; long count; int dist; } best[8];
-    size_t n_best = 0, n_out = 0;
+/* One candidate stem. */
+struct best {
+    char *stem;
+    long count;
+    int dist;
+};
 
-    if (max > 8)
-        max = 8;
-    if (tl_tokenizer_each(db, word, (int)strlen(word), FTS5_TOKENIZE_QUERY,
-                          on_token, &f, NULL) != TL_OK || f.len == 0)
-        return 0;
-    if (sqlite3_exec(db, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.tl_vocab "
-                     "USING fts5vocab(main, passages_fts, 'row')", NULL,
-                     NULL, NULL) != SQLITE_OK
-        || sqlite3_prepare_v2(db, "SELECT term, doc FROM temp.tl_vocab", -1,
-                              &st, NULL) != SQLITE_OK)
-        return 0;
+/* Keeps in best (at most max, closest first, then most frequent) the
+ * stems among st's rows (term, passage count) near f.  Returns the rows
+ * read. */
+static size_t
+closest(sqlite3_stmt *st, const struct first_token *f, struct best *best,
+        size_t *n_best, size_t max)
+{
+    size_t rows = 0;
+
     while (sqlite3_step(st) == SQLITE_ROW) {
         const char *term = (const char *)sqlite3_column_text(st, 0);
         size_t tn = (size_t)sqlite3_column_bytes(st, 0);
@@ -132,30 +130,62 @@ tl_search_suggest(sqlite3 *db, const char *word, char **out, size_t max)
         int dist;
         size_t k;
 
+        rows++;
         if (term == NULL)
             continue;
-        dist = distance(f.stem, f.len, term, tn);
+        dist = distance(f->stem, f->len, term, tn);
         if (dist == 0 || dist > MAX_DISTANCE)
             continue;
-        /* keep the closest, then most frequent */
-        for (k = n_best; k > 0; k--) {
+        for (k = *n_best; k > 0; k--) {
             if (best[k - 1].dist < dist
                 || (best[k - 1].dist == dist && best[k - 1].count >= count))
                 break;
         }
         if (k >= max)
             continue;
-        if (n_best == max) {
+        if (*n_best == max) {
             free(best[max - 1].stem);
-            n_best--;
+            (*n_best)--;
         }
-        memmove(&best[k + 1], &best[k], (n_best - k) * sizeof *best);
+        memmove(&best[k + 1], &best[k], (*n_best - k) * sizeof *best);
         best[k].stem = strndup(term, tn);
         best[k].count = count;
         best[k].dist = dist;
-        n_best++;
+        (*n_best)++;
     }
+    return rows;
+}
+
+size_t
+tl_search_suggest(sqlite3 *db, const char *word, char **out, size_t max)
+{
+    struct first_token f = { { 0 }, 0 };
+    sqlite3_stmt *st = NULL;
+    struct best best[8];
+    size_t n_best = 0, n_out = 0, rows = 0;
+
+    if (max > 8)
+        max = 8;
+    if (tl_tokenizer_each(db, word, (int)strlen(word), FTS5_TOKENIZE_QUERY,
+                          on_token, &f, NULL) != TL_OK || f.len == 0)
+        return 0;
+    /* the vocabulary talaash-index saved (lib/impact.c), else FTS5's own
+     * (a pass over every doclist: slow on a large index) */
+    if (sqlite3_prepare_v2(db, "SELECT term, df FROM terms", -1, &st, NULL)
+        == SQLITE_OK)
+        rows = closest(st, &f, best, &n_best, max);
     sqlite3_finalize(st);
+    st = NULL;
+    if (rows == 0) {
+        if (sqlite3_exec(db, "CREATE VIRTUAL TABLE IF NOT EXISTS "
+                         "temp.tl_vocab USING fts5vocab(main, passages_fts, "
+                         "'row')", NULL, NULL, NULL) != SQLITE_OK
+            || sqlite3_prepare_v2(db, "SELECT term, doc FROM temp.tl_vocab",
+                                  -1, &st, NULL) != SQLITE_OK)
+            return 0;
+        closest(st, &f, best, &n_best, max);
+        sqlite3_finalize(st);
+    }
     for (size_t i = 0; i < n_best; i++) {
         char *w = best[i].stem != NULL ? surface_form(db, best[i].stem) : NULL;
         int dup = 0;

@@ -19,3 +19,11 @@ CREATE TABLE impact_state (
     k1 REAL NOT NULL, b REAL NOT NULL,
     w_body REAL NOT NULL, w_title REAL NOT NULL, w_author REAL NOT NULL
 );
+
+-- Every term of the index and its passage count as of the last refresh,
+-- for "did you mean" (lib/suggest.c): reading fts5vocab instead costs a
+-- pass over every doclist.
+CREATE TABLE terms (
+    term TEXT PRIMARY KEY,
+    df   INTEGER NOT NULL
+) WITHOUT ROWID;

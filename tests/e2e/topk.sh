@@ -17,6 +17,13 @@ n_lists=$(sqlite3 "$DB" "SELECT count(*) FROM impacts")
 expect_eq "the lists fit the index as it is" \
     "$(sqlite3 "$DB" "SELECT rows FROM impact_state")" "$(sqlite3 "$DB" "SELECT count(*) FROM passages")"
 
+# the vocabulary saved for "did you mean" is FTS5's
+expect_eq "the saved vocabulary is the index's" \
+    "$(sqlite_shell "$DB" "SELECT count(*) FROM terms")" \
+    "$(sqlite_shell "$DB" ".load $TALAASH_EXT" "CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, passages_fts, row); SELECT count(*) FROM temp.v")"
+run "$TALAASH" --db "$DB" harbuor
+expect_match "did you mean, from the saved vocabulary" "$err" "did you mean: harbour"
+
 # words: every listed one but the stopwords (30 at most: time)
 words=$(sqlite3 "$DB" "SELECT term FROM impacts WHERE term NOT IN ('the', 'a', 'an', 'in', 'of', 'to', 'and', 'for', 'that', 'from', 'after', 'befor', 'still') ORDER BY df DESC LIMIT 30")
 

@@ -87,13 +87,21 @@ conditions(struct tl_buf *b, const struct tl_search_opts *o)
     return st;
 }
 
-/* The hits: passage id, article id, score, rank within the article. */
+/* The hits: passage id, article id, score, rank within the article.
+ * Unscored (counts, facets), the score is 0: ranking every match is
+ * much of a search's cost. */
 static enum tl_status
-hits_cte(struct tl_buf *b, const struct tl_search_opts *o)
+hits_cte(struct tl_buf *b, const struct tl_search_opts *o, int scored)
 {
     enum tl_status st;
 
-    if (o->match != NULL)
+    if (o->match != NULL && !scored)
+        st = append(b, "WITH hits AS MATERIALIZED (SELECT passages_fts.rowid "
+                       "AS pid, p.article_id AS aid, 0.0 AS score FROM "
+                       "passages_fts JOIN passages AS p ON p.id = "
+                       "passages_fts.rowid JOIN articles AS a ON a.id = "
+                       "p.article_id WHERE ");
+    else if (o->match != NULL)
         st = tl_buf_appendf(b,
             "WITH hits AS MATERIALIZED (SELECT passages_fts.rowid AS pid, "
             "p.article_id AS aid, -" TL_RANK_FUNCTION "(passages_fts, "
@@ -317,7 +325,7 @@ tl_search_new(sqlite3 *db, const struct tl_search_opts *o,
                           " FROM passages AS p JOIN articles AS a ON a.id = "
                           "p.article_id WHERE p.id = ?1");
     } else {
-        st = hits_cte(&sql, o);
+        st = hits_cte(&sql, o, 1);
         if (st == TL_OK)
             st = append(&sql, "SELECT c.pid, c.score, p.ordinal, "
                               ARTICLE_COLS " FROM capped AS c JOIN passages "
@@ -438,7 +446,7 @@ tl_search_count(sqlite3 *db, const struct tl_search_opts *o,
 
     *passages_out = *articles_out = 0;
     tl_buf_init(&sql, 0);
-    rs = hits_cte(&sql, o);
+    rs = hits_cte(&sql, o, 0);
     if (rs == TL_OK)
         rs = append(&sql, "SELECT count(*), count(DISTINCT aid), ?4, ?5, ?6 "
                           "FROM hits");
@@ -484,7 +492,7 @@ tl_articles_new(sqlite3 *db, const struct tl_search_opts *o,
     a->db = db;
     a->rank = o->offset;
     tl_buf_init(&sql, 0);
-    st = hits_cte(&sql, o);
+    st = hits_cte(&sql, o, 1);
     if (st == TL_OK)
         st = append(&sql, ", per AS (SELECT aid, max(score) AS best, "
                           "count(*) AS n FROM hits GROUP BY aid) "
@@ -586,7 +594,7 @@ tl_search_facet(sqlite3 *db, const struct tl_search_opts *o,
     if (tail == NULL)
         return tl_error_set(err, TL_ERR_USAGE, "unknown facet '%s'", facet);
     tl_buf_init(&sql, 0);
-    rs = hits_cte(&sql, o);
+    rs = hits_cte(&sql, o, 0);
     if (rs == TL_OK)
         rs = append(&sql, tail);
     if (rs != TL_OK) {

@@ -39,6 +39,9 @@ static const char fixture[] =
     "by 9/11 standards; F-16 parts waited.'), "
     "(4, 3, 1, 0, 1, 'Caf\xc3\xa9 owners in Pesh\xc4\x81war spoke of "
     "Inter-Services Intelligence officials.'); "
+    "INSERT INTO passages_fts (rowid, body, title, author) "
+    "SELECT p.id, p.text, a.title, a.author FROM passages AS p "
+    "JOIN articles AS a ON a.id = p.article_id; "
     "INSERT INTO topics (id, name) VALUES (1, 'cpec'), (2, 'kashmir'); "
     "INSERT INTO article_topics (article_id, topic_id) VALUES (2, 1), "
     "(1, 2)";

@@ -1,11 +1,17 @@
 /*
  * store.c - writing articles and their passages into the database.
  *
- * The FTS5 index follows the passages table through the triggers in
- * schema/001-init.sql, so this file only writes plain tables.  Callers
- * wrap a batch of tl_store_put() calls in tl_store_begin() and
+ * A new passage is indexed here: each INSERT INTO passages is followed by
+ * a single-row INSERT INTO passages_fts with the same text and the
+ * article's title and author exactly as stored in articles (no trigger
+ * does it since schema/003-direct-index.sql).  Neither statement opens a
+ * statement savepoint, so FTS5 keeps the batch's terms in memory and
+ * writes them once, at COMMIT, instead of a segment per passage.  The
+ * index forgets passages through the triggers of schema/001-init.sql:
+ * deleting passages or articles, and changing a title or author.
+ * Callers wrap a batch of tl_store_put() calls in tl_store_begin() and
  * tl_store_commit(): a kill between them loses the batch, never half an
- * article.
+ * article, and never a passage without its index entry.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -22,6 +28,7 @@ enum {
     Q_UPDATE_ARTICLE,
     Q_DELETE_PASSAGES,
     Q_INSERT_PASSAGE,
+    Q_INDEX_PASSAGE,
     Q_TOPIC_ADD,
     Q_TOPIC_ID,
     Q_DELETE_TOPICS,
@@ -53,6 +60,12 @@ static const char *const sql[Q_COUNT] = {
     [Q_INSERT_PASSAGE] =
         "INSERT INTO passages (article_id, ordinal, byte_start, byte_end, "
         "text) VALUES (?1, ?2, ?3, ?4, ?5)",
+    /* one row, VALUES: a statement that may write several rows (a
+     * trigger, INSERT ... SELECT) would open a savepoint, and FTS5
+     * flushes its pending terms at every savepoint */
+    [Q_INDEX_PASSAGE] =
+        "INSERT INTO passages_fts (rowid, body, title, author) "
+        "VALUES (?1, ?2, ?3, ?4)",
     [Q_TOPIC_ADD] = "INSERT OR IGNORE INTO topics (name) VALUES (?1)",
     [Q_TOPIC_ID] = "SELECT id FROM topics WHERE name = ?1",
     [Q_DELETE_TOPICS] = "DELETE FROM article_topics WHERE article_id = ?1",
@@ -196,6 +209,14 @@ source_or_null(const char *field, enum tl_meta_source src)
                                                 : NULL;
 }
 
+/* What articles.title and .author hold for a missing value; the index
+ * entries of the article's passages must hold exactly the same. */
+static const char *
+or_empty(const char *field)
+{
+    return field != NULL ? field : "";
+}
+
 static void
 bind_article(sqlite3_stmt *st, const struct tl_article *a,
              const struct tl_ingest *in, char *date_buf, size_t date_size)
@@ -207,10 +228,8 @@ bind_article(sqlite3_stmt *st, const struct tl_article *a,
     sqlite3_bind_int64(st, 3, a->size);
     sqlite3_bind_int64(st, 4, a->mtime_ns);
     sqlite3_bind_text(st, 5, tl_format_name(a->format), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, m->title != NULL ? m->title : "", -1,
-                      SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, m->author != NULL ? m->author : "", -1,
-                      SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, or_empty(m->title), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, or_empty(m->author), -1, SQLITE_STATIC);
     if (dated) {
         sqlite3_bind_text(st, 8, tl_date_format(&m->date, date_buf, date_size),
                           -1, SQLITE_STATIC);
@@ -299,6 +318,40 @@ put_topics(struct tl_store *s, int64_t article, const struct tl_ingest *in,
     return rs;
 }
 
+/* Inserts the passages of article and indexes each right after it;
+ * their ids go to ids_out. */
+static enum tl_status
+put_passages(struct tl_store *s, int64_t article, const struct tl_ingest *in,
+             int64_t *ids_out, struct tl_error *err)
+{
+    const char *title = or_empty(in->meta.title);
+    const char *author = or_empty(in->meta.author);
+    sqlite3_stmt *ins = s->q[Q_INSERT_PASSAGE], *idx = s->q[Q_INDEX_PASSAGE];
+    enum tl_status rs = TL_OK;
+
+    for (size_t i = 0; rs == TL_OK && i < in->n_passages; i++) {
+        const struct tl_passage *p = &in->passages[i];
+        const char *text = in->text.data + p->start;
+        int n = (int)(p->end - p->start);
+
+        sqlite3_bind_int64(ins, 1, article);
+        sqlite3_bind_int64(ins, 2, (int64_t)i + 1);
+        sqlite3_bind_int64(ins, 3, (int64_t)p->src_start);
+        sqlite3_bind_int64(ins, 4, (int64_t)p->src_end);
+        sqlite3_bind_text(ins, 5, text, n, SQLITE_STATIC);
+        rs = run(s, ins, "adding a passage", err);
+        if (rs != TL_OK)
+            break;
+        ids_out[i] = sqlite3_last_insert_rowid(s->db);
+        sqlite3_bind_int64(idx, 1, ids_out[i]);
+        sqlite3_bind_text(idx, 2, text, n, SQLITE_STATIC);
+        sqlite3_bind_text(idx, 3, title, -1, SQLITE_STATIC);
+        sqlite3_bind_text(idx, 4, author, -1, SQLITE_STATIC);
+        rs = run(s, idx, "indexing a passage", err);
+    }
+    return rs;
+}
+
 enum tl_status
 tl_store_put(struct tl_store *s, const struct tl_article *a,
              const struct tl_ingest *in, const struct tl_topics *topics,
@@ -338,22 +391,9 @@ tl_store_put(struct tl_store *s, const struct tl_article *a,
     passage_ids = malloc((in->n_passages + 1) * sizeof *passage_ids);
     if (passage_ids == NULL)
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    st = s->q[Q_INSERT_PASSAGE];
-    for (size_t i = 0; i < in->n_passages; i++) {
-        const struct tl_passage *p = &in->passages[i];
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_int64(st, 2, (int64_t)i + 1);
-        sqlite3_bind_int64(st, 3, (int64_t)p->src_start);
-        sqlite3_bind_int64(st, 4, (int64_t)p->src_end);
-        sqlite3_bind_text(st, 5, in->text.data + p->start,
-                          (int)(p->end - p->start), SQLITE_STATIC);
-        rs = run(s, st, "adding a passage", err);
-        if (rs != TL_OK)
-            goto out;
-        passage_ids[i] = sqlite3_last_insert_rowid(s->db);
-    }
-    rs = put_topics(s, id, in, topics, passage_ids, err);
-out:
+    rs = put_passages(s, id, in, passage_ids, err);
+    if (rs == TL_OK)
+        rs = put_topics(s, id, in, topics, passage_ids, err);
     free(passage_ids);
     return rs;
 }

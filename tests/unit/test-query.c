@@ -26,8 +26,10 @@ add(int id, const char *title, const char *author, const char *text)
              "mtime_ns, format, title, author) VALUES (%d, '/a/%d.txt', "
              "'h%d', 1, 1, 'text', '%s', '%s'); INSERT INTO passages "
              "(id, article_id, ordinal, byte_start, byte_end, text) VALUES "
-             "(%d, %d, 1, 0, 1, '%s')", id, id, id, title, author, id, id,
-             text);
+             "(%d, %d, 1, 0, 1, '%s'); INSERT INTO passages_fts (rowid, "
+             "body, title, author) SELECT p.id, p.text, a.title, a.author "
+             "FROM passages AS p JOIN articles AS a ON a.id = p.article_id "
+             "WHERE p.id = %d", id, id, id, title, author, id, id, text, id);
     unit_exec(sql);
 }
 

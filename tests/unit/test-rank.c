@@ -21,7 +21,10 @@ add_article(int id, const char *title, const char *const *texts)
     for (int i = 0; texts[i] != NULL; i++) {
         snprintf(sql, sizeof sql, "INSERT INTO passages (article_id, "
                  "ordinal, byte_start, byte_end, text) VALUES (%d, %d, 0, "
-                 "0, '%s')", id, i + 1, texts[i]);
+                 "0, '%s'); INSERT INTO passages_fts (rowid, body, title, "
+                 "author) SELECT p.id, p.text, a.title, a.author FROM "
+                 "passages AS p JOIN articles AS a ON a.id = p.article_id "
+                 "WHERE p.id = last_insert_rowid()", id, i + 1, texts[i]);
         unit_exec(sql);
     }
 }

@@ -171,12 +171,43 @@ integrity_ok(void)
               "VALUES ('integrity-check', 1)");
 }
 
+/* What a writer of passages does since schema version 3: index the new
+ * passages itself (lib/store.c does it one row at a time).  The indexed
+ * ones are those with a row in passages_fts_docsize (a scan of
+ * passages_fts itself would read the passages table). */
+static void
+index_new_passages(void)
+{
+    unit_exec("INSERT INTO passages_fts (rowid, body, title, author) "
+              "SELECT p.id, p.text, a.title, a.author FROM passages AS p "
+              "JOIN articles AS a ON a.id = p.article_id "
+              "WHERE p.id NOT IN (SELECT id FROM passages_fts_docsize)");
+}
+
+START_TEST(test_inserted_passage_is_not_indexed_by_a_trigger)
+{
+    add_article(1, "Kabul talks", "Ayesha Khan");
+    unit_exec("INSERT INTO passages (article_id, ordinal, byte_start, "
+              "byte_end, text) VALUES (1, 1, 0, 10, 'negotiations resumed')");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM sqlite_schema WHERE "
+                               "type = 'trigger' AND name = 'passages_ai'"),
+                     "0");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "
+                               "passages_fts MATCH 'negotiate'"), "0");
+    index_new_passages();
+    integrity_ok();
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "
+                               "passages_fts MATCH 'negotiate'"), "1");
+}
+END_TEST
+
 START_TEST(test_index_follows_passages_and_articles)
 {
     add_article(1, "Kabul talks", "Ayesha Khan");
     unit_exec("INSERT INTO passages (article_id, ordinal, byte_start, "
               "byte_end, text) VALUES (1, 1, 0, 10, 'negotiations resumed'),"
               " (1, 2, 11, 20, 'the corridor opened')");
+    index_new_passages();
     integrity_ok();
     ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "
                                "passages_fts MATCH 'negotiate'"), "1");
@@ -200,6 +231,89 @@ START_TEST(test_index_follows_passages_and_articles)
 }
 END_TEST
 
+/* The migrations, compiled in by schema/embed.py. */
+extern const char *const tl_schema_sql[];
+
+/* A database at schema version 1, as Talaash made them before the
+ * indexer wrote the index itself: two articles whose three passages the
+ * passages_ai trigger indexed. */
+static void
+make_version_1(const char *path)
+{
+    struct tl_error err = { 0 };
+    sqlite3 *db;
+
+    ck_assert_int_eq(tl_mkdir_parents(path, &err), TL_OK);
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(tl_tokenizer_register(db), SQLITE_OK);
+    unit_db = db;
+    unit_exec("PRAGMA journal_mode = WAL");
+    unit_exec("BEGIN");
+    unit_exec(tl_schema_sql[0]);
+    unit_exec("PRAGMA user_version = 1");
+    unit_exec("COMMIT");
+    add_article(1, "Kabul talks", "Ayesha Khan");
+    add_article(2, "Harbour budget", "Lena Okafor");
+    unit_exec("INSERT INTO passages (article_id, ordinal, byte_start, "
+              "byte_end, text) VALUES (1, 1, 0, 10, 'negotiations resumed'),"
+              " (1, 2, 11, 20, 'the corridor opened'),"
+              " (2, 1, 0, 10, 'the harbour budget grew')");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "
+                               "passages_fts MATCH 'corridor OR harbour'"),
+                     "2");
+    unit_db = NULL;
+    ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+}
+
+START_TEST(test_version_1_database_is_upgraded_with_its_index)
+{
+    struct tl_error err = { 0 };
+    sqlite3 *db = NULL;
+    char want[16];
+
+    make_version_1(dbpath);
+    /* the query tool, which never writes, asks for an indexer run */
+    ck_assert_int_eq(tl_db_open(dbpath, TL_DB_READONLY, &db, &err),
+                     TL_ERR_SCHEMA);
+    ck_assert_ptr_nonnull(strstr(err.msg, "talaash-index"));
+    ck_assert_msg(tl_db_open(dbpath, TL_DB_READWRITE, &db, &err) == TL_OK,
+                  "%s", err.msg);
+    unit_db = db;
+    snprintf(want, sizeof want, "%d", tl_schema_latest());
+    ck_assert_str_eq(unit_text("PRAGMA user_version"), want);
+    ck_assert_str_eq(unit_text("SELECT group_concat(name, ' ') FROM (SELECT "
+                               "name FROM sqlite_schema WHERE type = "
+                               "'trigger' ORDER BY name)"),
+                     "articles_au_text articles_bd articles_bu_text "
+                     "passages_bd passages_bu");
+    /* the old entries are all there, and exactly right */
+    integrity_ok();
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "
+                               "passages_fts MATCH 'kabul'"), "2");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "
+                               "passages_fts MATCH 'budget'"), "1");
+    /* new passages are indexed by their writer; renames and deletions
+     * still reach the index through the triggers */
+    unit_exec("INSERT INTO passages (article_id, ordinal, byte_start, "
+              "byte_end, text) VALUES (2, 2, 11, 20, 'the port widened')");
+    index_new_passages();
+    unit_exec("UPDATE articles SET title = 'Islamabad talks' WHERE id = 1");
+    unit_exec("DELETE FROM articles WHERE id = 2");
+    integrity_ok();
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "
+                               "passages_fts MATCH 'kabul OR budget OR "
+                               "port'"), "0");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "
+                               "passages_fts MATCH 'title:islamabad'"), "2");
+    unit_db = NULL;
+    tl_db_close(db);
+    /* and the query tool takes it now */
+    ck_assert_msg(tl_db_open(dbpath, TL_DB_READONLY, &db, &err) == TL_OK,
+                  "%s", err.msg);
+    tl_db_close(db);
+}
+END_TEST
+
 START_TEST(test_passages_cannot_be_updated)
 {
     add_article(1, "t", "a");
@@ -220,6 +334,7 @@ schema_suite(void)
     tcase_add_checked_fixture(mem, unit_db_setup, unit_db_teardown);
     tcase_add_test(mem, test_new_database_has_latest_schema);
     tcase_add_test(mem, test_migrate_twice_changes_nothing);
+    tcase_add_test(mem, test_inserted_passage_is_not_indexed_by_a_trigger);
     tcase_add_test(mem, test_index_follows_passages_and_articles);
     tcase_add_test(mem, test_passages_cannot_be_updated);
     suite_add_tcase(s, mem);
@@ -230,6 +345,7 @@ schema_suite(void)
     tcase_add_test(file, test_empty_database_is_upgraded_in_place);
     tcase_add_test(file, test_missing_database_says_how_to_build);
     tcase_add_test(file, test_not_a_database_is_refused);
+    tcase_add_test(file, test_version_1_database_is_upgraded_with_its_index);
     suite_add_tcase(s, file);
     return s;
 }

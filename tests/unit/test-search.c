@@ -25,9 +25,13 @@ passage(int article_id, int ordinal, const char *text)
 {
     char sql[1024];
 
+    /* the passage and its index entry, as lib/store.c writes them */
     snprintf(sql, sizeof sql, "INSERT INTO passages (article_id, ordinal, "
-             "byte_start, byte_end, text) VALUES (%d, %d, 0, 1, '%s')",
-             article_id, ordinal, text);
+             "byte_start, byte_end, text) VALUES (%d, %d, 0, 1, '%s'); "
+             "INSERT INTO passages_fts (rowid, body, title, author) SELECT "
+             "p.id, p.text, a.title, a.author FROM passages AS p JOIN "
+             "articles AS a ON a.id = p.article_id WHERE p.id = "
+             "last_insert_rowid()", article_id, ordinal, text);
     unit_exec(sql);
 }
 

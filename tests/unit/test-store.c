@@ -64,6 +64,34 @@ state(const char *path, int64_t size, int64_t mtime)
     return s;
 }
 
+/* FTS5's own check of the index against the passages and articles. */
+static void
+index_is_exact(void)
+{
+    unit_exec("INSERT INTO passages_fts (passages_fts, rank) "
+              "VALUES ('integrity-check', 1)");
+}
+
+/* How many passages the FTS5 query q matches. */
+static int
+matches(const char *q)
+{
+    char sql[256];
+
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM passages_fts WHERE "
+             "passages_fts MATCH '%s'", q);
+    return atoi(unit_text(sql));
+}
+
+/* The number of segments in the index (a segment's pages have rowids
+ * segment id << 37 + ...; rowids below that are FTS5's own records). */
+static int
+segments(void)
+{
+    return atoi(unit_text("SELECT count(DISTINCT id >> 37) FROM "
+                          "passages_fts_data WHERE id >> 37 > 0"));
+}
+
 START_TEST(test_put_stores_article_and_passages)
 {
     struct tl_article a;
@@ -219,7 +247,124 @@ START_TEST(test_renamed_file_keeps_its_article)
     ck_assert_int_eq(moved, 1);
     ck_assert_str_eq(unit_text("SELECT id || path FROM articles"),
                      strcat(id, "/nonexistent/new.txt"));
+    ck_assert_int_eq(matches("hello"), 1);
+    index_is_exact();
     tl_article_release(&a);
+}
+END_TEST
+
+START_TEST(test_index_holds_title_and_author_of_each_passage)
+{
+    struct tl_article a;
+
+    make(&a, "/x/a.txt", "Orchard Water Rights\n\nBy Tamsin Quayle\n\n"
+         "The valley growers met to share the river water fairly.\n\n"
+         "A second meeting is planned for the dry months ahead.", "h1", 100);
+    put(&a);
+    ck_assert_str_eq(unit_text("SELECT title || '|' || author FROM "
+                               "articles"), "Orchard Water Rights|Tamsin "
+                     "Quayle");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM passages"), "2");
+    ck_assert_int_eq(matches("title:orchard"), 2);
+    ck_assert_int_eq(matches("author:quayle"), 2);
+    ck_assert_int_eq(matches("body:orchard"), 0);
+    ck_assert_int_eq(matches("body:meeting"), 1);
+    index_is_exact();
+    tl_article_release(&a);
+}
+END_TEST
+
+START_TEST(test_article_without_title_or_author_is_indexed)
+{
+    struct tl_article a;
+
+    make(&a, "/x/a.txt", "just a few plain words about apricots, which "
+         "the growers along the river picked early this year, and then "
+         "some more words about the weather.\n\nand a second paragraph "
+         "of the same plain kind, with no heading and no byline.", "h1",
+         100);
+    put(&a);
+    ck_assert_str_eq(unit_text("SELECT quote(title) || quote(author) FROM "
+                               "articles"), "''''");
+    ck_assert_int_eq(matches("apricot"), 1);
+    index_is_exact();
+    tl_article_release(&a);
+}
+END_TEST
+
+START_TEST(test_changed_title_and_author_are_reindexed)
+{
+    struct tl_article a;
+
+    make(&a, "/x/a.txt", "Orchard Water Rights\n\nBy Tamsin Quayle\n\n"
+         "The valley growers met to share the river water fairly.", "h1",
+         100);
+    put(&a);
+    tl_article_release(&a);
+    make(&a, "/x/a.txt", "Canal Repairs Begin\n\nBy Odile Marchetti\n\n"
+         "The valley growers met to share the river water fairly.\n\n"
+         "Work on the canal starts once the harvest is in.", "h2", 200);
+    put(&a);
+    ck_assert_int_eq(matches("title:orchard OR author:quayle"), 0);
+    ck_assert_int_eq(matches("title:canal"), 2);
+    ck_assert_int_eq(matches("author:marchetti"), 2);
+    ck_assert_int_eq(matches("valley"), 1);
+    index_is_exact();
+    tl_article_release(&a);
+}
+END_TEST
+
+/* FTS5 writes the terms of a transaction once, at COMMIT, as one segment:
+ * nothing in tl_store_put() opens a statement savepoint, at which FTS5
+ * would write them early (a segment per passage, the indexer's main cost
+ * when a trigger indexed each passage). */
+START_TEST(test_batch_of_new_articles_is_one_segment)
+{
+    struct tl_error err = { 0 };
+    struct tl_topics *topics = NULL;
+    static const char rules[] = "min_matches = 1\n[Rivers]\nriver\n";
+    static const char *const texts[] = {
+        "Ferry Timetables\n\nBy Imre Vasko\n\nThe river ferry now runs "
+        "every hour in summer.\n\nWinter crossings stay at two a day until "
+        "the ice melts.",
+        "Bridge Survey\n\nBy Noor Baig\n\nSurveyors found the old river "
+        "bridge sound and safe.\n\nRepainting of the railings starts "
+        "early next spring, weather permitting.",
+        "Market Day\n\nStalls along the river sold plums and pears to the "
+        "early crowds.\n\n"
+        "Prices for the fruit were lower than they were last year.",
+    };
+    int before;
+
+    ck_assert_int_eq(tl_topics_parse(unit_db, rules, strlen(rules), NULL,
+                                     &topics, &err), TL_OK);
+    unit_exec("INSERT INTO passages_fts (passages_fts, rank) "
+              "VALUES ('automerge', 0)");
+    before = segments();
+    ck_assert_int_eq(tl_store_begin(store, &err), TL_OK);
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        struct tl_article a;
+        struct tl_ingest in;
+        char path[32], hash[8];
+
+        snprintf(path, sizeof path, "/x/%zu.txt", i);
+        snprintf(hash, sizeof hash, "h%zu", i);
+        make(&a, path, texts[i], hash, 100);
+        tl_ingest_init(&in);
+        ck_assert_int_eq(tl_ingest_article(unit_db, topics, NULL, &a, &in,
+                                           &err), TL_OK);
+        ck_assert_msg(tl_store_put(store, &a, &in, topics, &err) == TL_OK,
+                      "%s", err.msg);
+        tl_ingest_release(&in);
+        tl_article_release(&a);
+    }
+    ck_assert_int_eq(tl_store_commit(store, &err), TL_OK);
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM passages"), "6");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM passage_topics"), "3");
+    ck_assert_int_eq(segments() - before, 1);
+    ck_assert_int_eq(matches("river"), 3);
+    index_is_exact();
+    tl_topics_free(topics);
 }
 END_TEST
 
@@ -237,6 +382,7 @@ START_TEST(test_prune_forgets_missing_files)
     ck_assert_str_eq(unit_text("SELECT count(*) FROM articles"), "0");
     ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "
                                "passages_fts MATCH 'hello'"), "0");
+    index_is_exact();
     tl_article_release(&a);
 }
 END_TEST
@@ -255,6 +401,10 @@ store_suite(void)
     tcase_add_test(tc, test_rollback_leaves_nothing);
     tcase_add_test(tc, test_metadata_and_topics_are_stored);
     tcase_add_test(tc, test_renamed_file_keeps_its_article);
+    tcase_add_test(tc, test_index_holds_title_and_author_of_each_passage);
+    tcase_add_test(tc, test_article_without_title_or_author_is_indexed);
+    tcase_add_test(tc, test_changed_title_and_author_are_reindexed);
+    tcase_add_test(tc, test_batch_of_new_articles_is_one_segment);
     tcase_add_test(tc, test_prune_forgets_missing_files);
     suite_add_tcase(s, tc);
     return s;

@@ -1,0 +1,24 @@
+-- 003-direct-index.sql: the indexer writes a new passage's index entry
+-- itself, in the statement after the one inserting the passage, instead
+-- of through the passages_ai trigger.
+--
+-- Why: a statement whose trigger writes a virtual table runs inside a
+-- statement savepoint, and FTS5 writes its pending terms to disk at every
+-- savepoint, so each passage became a tiny segment of its own (55 % of
+-- the indexer's time; docs/performance.md).  A plain single-row INSERT
+-- into passages_fts opens no savepoint, and FTS5 writes a whole batch
+-- once, at COMMIT.
+--
+-- So from this version on, whoever inserts into passages must also
+-- insert the passage into passages_fts, with the article's title and
+-- author as they are in articles:
+--     INSERT INTO passages_fts (rowid, body, title, author)
+--         SELECT p.id, p.text, a.title, a.author FROM passages AS p
+--         JOIN articles AS a ON a.id = p.article_id WHERE p.id = ...;
+-- (lib/store.c binds the same values to a VALUES row).  Deleting
+-- passages or articles and changing an article's title or author still
+-- go through the triggers of 001-init.sql.  Older Talaash versions relied
+-- on the dropped trigger; they refuse this database, whose user_version
+-- is newer than any they know.
+
+DROP TRIGGER IF EXISTS passages_ai;

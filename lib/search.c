@@ -228,6 +228,8 @@ struct tl_search {
      * the hits left, and top reads one passage's columns by id */
     struct tl_topk fast;
     size_t next;
+    int from_lists;         /* fast came from the impact lists, not from
+                               scoring every match (tl_topk_scan()) */
 };
 
 /* Do the filters accept an article?  (tl_topk_filter_fn) */
@@ -260,8 +262,9 @@ has_filters(const struct tl_search_opts *o)
            || o->n_topics > 0;
 }
 
-/* Tries the impact lists for a search by score (lib/topk.c); s->fast
- * says whether they answered. */
+/* Answers a search by score without the SQL below when it can: from
+ * the impact lists, else by scoring every match in C (lib/topk.c,
+ * lib/topk_scan.c); s->fast says whether either answered. */
 static enum tl_status
 try_fast(sqlite3 *db, const struct tl_search_opts *o, struct tl_search *s,
          struct tl_error *err)
@@ -292,6 +295,12 @@ try_fast(sqlite3 *db, const struct tl_search_opts *o, struct tl_search *s,
     st = tl_topk_search(db, o->match, o->per_article, o->offset + o->limit,
                         f.st != NULL ? filter_article : NULL, &f, &s->fast,
                         err);
+    s->from_lists = st == TL_OK && s->fast.exact;
+    if (st == TL_OK && !s->fast.exact)
+        st = tl_topk_scan(db, o->match, o->per_article,
+                          o->offset + o->limit,
+                          f.st != NULL ? filter_article : NULL, &f,
+                          &s->fast, err);
     if (st == TL_OK && s->fast.exact)
         s->next = (size_t)o->offset;
 out:
@@ -421,7 +430,7 @@ tl_search_next(struct tl_search *s, struct tl_hit *hit, int *done_out,
 int
 tl_search_fast(const struct tl_search *s)
 {
-    return s->fast.exact;
+    return s->from_lists;
 }
 
 void

@@ -40,6 +40,20 @@ tl_topk_search(sqlite3 *db, const char *match, long per_article, long k,
                tl_topk_filter_fn filter, void *filter_ctx,
                struct tl_topk *t, struct tl_error *err);
 
+/* The largest k tl_topk_scan() takes. */
+#define TL_TOPK_SCAN_MAX 10000
+
+/* The same answer by scoring every match of match with tl_bm25() (no
+ * lists), keeping the best 4k + 256 in a heap, and joining only those to
+ * their articles for filter and the cap.  t->exact is 0 (fall back to
+ * the SQL) when k is over TL_TOPK_SCAN_MAX, when the filters and the
+ * cap pass over so many that the heap runs dry, or when FTS5 refuses the
+ * expression (the SQL path then reports it). */
+enum tl_status
+tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
+             tl_topk_filter_fn filter, void *filter_ctx, struct tl_topk *t,
+             struct tl_error *err);
+
 /* How many searches tl_topk_search() answered and refused in this
  * process (for tests and benchmarks). */
 void tl_topk_counts(long *answered, long *refused);

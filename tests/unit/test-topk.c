@@ -293,6 +293,42 @@ START_TEST(test_other_queries_are_not_answered)
 }
 END_TEST
 
+/* Other shapes are ranked by scoring every match in C (topk_scan.c):
+ * the same as the SQL, under every cap, limit, offset and filter. */
+START_TEST(test_scan_equals_the_sql)
+{
+    static const char *const matches[] = {
+        "\"w0\" OR \"w1\"", "\"w1\" AND \"w2\"", "\"w0 w1\"",
+        "\"w1\"*", "\"w5\" OR \"w9\" OR \"w3\"", "NEAR(\"w2\" \"w3\", 2)",
+        "\"w0\" NOT \"w1\"", "{title} : \"w4\"",
+    };
+    const char *topics[] = { "t2", "t3" };
+    struct tl_search_opts o;
+
+    corpus();
+    for (size_t i = 0; i < sizeof matches / sizeof *matches; i++) {
+        for (long cap = 0; cap <= 2; cap++) {
+            o = opts(matches[i], 10);
+            o.per_article = cap;
+            same_both_ways(o);
+            o.limit = 37;
+            o.offset = 5;
+            same_both_ways(o);
+            o.topics = topics;
+            o.n_topics = 2;
+            same_both_ways(o);
+        }
+        /* a filter that passes almost nothing: the heap runs dry, and
+         * the SQL answers */
+        o = opts(matches[i], 300);
+        o.since.year = 2009;
+        o.since.precision = TL_DATE_YEAR;
+        same_both_ways(o);
+    }
+    unit_db_teardown();
+}
+END_TEST
+
 START_TEST(test_lists_hold_the_best_passages)
 {
     struct tl_impact_list l;
@@ -360,6 +396,7 @@ topk_suite(void)
     tcase_add_test(tc, test_filters);
     tcase_add_test(tc, test_stale_lists_are_not_used);
     tcase_add_test(tc, test_other_queries_are_not_answered);
+    tcase_add_test(tc, test_scan_equals_the_sql);
     tcase_add_test(tc, test_lists_hold_the_best_passages);
     tcase_add_test(tc, test_totals_are_fts5s);
     suite_add_tcase(s, tc);

@@ -233,21 +233,15 @@ summary(const struct run *r, double seconds)
                 c->warnings, c->warnings == 1 ? "" : "s", seconds);
 }
 
-/* Rebuilds the impact lists (lib/impact.c) when the index has changed
- * since they were made; queries fall back to exhaustive scoring while
- * they are stale, so a run stopped here loses nothing. */
+/* Brings the impact lists (lib/impact.c) up to date with the index;
+ * queries do without them while they are stale, so a run stopped here
+ * loses nothing. */
 static enum tl_status
 refresh_impacts(struct run *r, struct tl_error *err)
 {
     struct tl_impact_stats stats;
-    double ref[TL_RANK_COLUMNS];
-    enum tl_status st;
-    int fresh = 0;
 
-    st = tl_impact_fresh(r->db, &fresh, ref, err);
-    if (st != TL_OK || fresh)
-        return st;
-    return tl_impact_refresh(r->db, TL_IMPACT_MIN_DF, &stats, err);
+    return tl_impact_update(r->db, TL_IMPACT_MIN_DF, &stats, err);
 }
 
 /* Loads --topics FILE, or the built-in rules. */

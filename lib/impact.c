@@ -73,6 +73,43 @@ get_leb(const unsigned char *p, size_t n, uint64_t *v)
     return 0;
 }
 
+enum tl_status
+tl_impact_encode(const struct tl_impact_entry *e, size_t n, struct tl_buf *out)
+{
+    enum tl_status rs = TL_OK;
+
+    for (size_t i = 0; rs == TL_OK && i < n; i++) {
+        int64_t prev = i > 0 ? e[i - 1].passage_id : 0;
+
+        rs = put_leb(out, (uint64_t)(e[i].passage_id - prev));
+        if (rs == TL_OK)
+            rs = put_leb(out, (uint64_t)e[i].article_id);
+        for (int c = 0; rs == TL_OK && c < TL_RANK_COLUMNS; c++)
+            rs = put_leb(out, (uint64_t)e[i].tf[c]);
+        for (int c = 0; rs == TL_OK && c < TL_RANK_COLUMNS; c++)
+            rs = put_leb(out, (uint64_t)e[i].len[c]);
+    }
+    return rs;
+}
+
+void
+tl_impact_decode_sizes(const void *blob, size_t n,
+                       int64_t len[TL_RANK_COLUMNS])
+{
+    const unsigned char *p = blob;
+    uint64_t v;
+    size_t k;
+
+    for (int c = 0; c < TL_RANK_COLUMNS; c++) {
+        len[c] = 0;
+        if (p != NULL && (k = sqlite_varint(p, n, &v)) > 0) {
+            len[c] = (int64_t)v;
+            p += k;
+            n -= k;
+        }
+    }
+}
+
 /* ---- totals and freshness -------------------------------------------- */
 
 enum tl_status
@@ -126,48 +163,106 @@ default_params(const struct tl_rank_params *p, double k1, double b,
 }
 
 enum tl_status
-tl_impact_fresh(sqlite3 *db, int *fresh_out,
-                double ref_out[TL_RANK_COLUMNS], struct tl_error *err)
+tl_impact_state_read(sqlite3 *db, struct tl_impact_state *state,
+                     int *found_out, struct tl_error *err)
 {
-    struct tl_impact_totals live, made;
-    struct tl_rank_params p;
     sqlite3_stmt *st = NULL;
-    enum tl_status rs;
-    double k1 = 0, b = 0, w[TL_RANK_COLUMNS] = { 0 };
     int rc;
 
-    *fresh_out = 0;
+    memset(state, 0, sizeof *state);
+    *found_out = 0;
     if (sqlite3_prepare_v2(db, "SELECT rows, tokens_body, tokens_title, "
-                           "tokens_author, k1, b, w_body, w_title, w_author "
-                           "FROM impact_state WHERE id = 1", -1, &st, NULL)
-        != SQLITE_OK)
+                           "tokens_author, max_passage, ref_rows, "
+                           "ref_tokens_body, ref_tokens_title, "
+                           "ref_tokens_author, k1, b, w_body, w_title, "
+                           "w_author FROM impact_state WHERE id = 1", -1, &st,
+                           NULL) != SQLITE_OK)
         return tl_error_db(err, db, "reading the impact lists' state");
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        made.rows = sqlite3_column_int64(st, 0);
+        state->covered.rows = sqlite3_column_int64(st, 0);
+        state->max_passage = sqlite3_column_int64(st, 4);
+        state->ref.rows = sqlite3_column_int64(st, 5);
         for (int c = 0; c < TL_RANK_COLUMNS; c++) {
-            made.tokens[c] = sqlite3_column_int64(st, 1 + c);
-            w[c] = sqlite3_column_double(st, 6 + c);
+            state->covered.tokens[c] = sqlite3_column_int64(st, 1 + c);
+            state->ref.tokens[c] = sqlite3_column_int64(st, 6 + c);
+            state->w[c] = sqlite3_column_double(st, 11 + c);
         }
-        k1 = sqlite3_column_double(st, 4);
-        b = sqlite3_column_double(st, 5);
+        state->k1 = sqlite3_column_double(st, 9);
+        state->b = sqlite3_column_double(st, 10);
+        *found_out = 1;
     }
     sqlite3_finalize(st);
-    if (rc == SQLITE_DONE)
-        return TL_OK;
-    if (rc != SQLITE_ROW)
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return tl_error_db(err, db, "reading the impact lists' state");
+    return TL_OK;
+}
+
+enum tl_status
+tl_impact_state_write(sqlite3 *db, const struct tl_impact_state *state,
+                      struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO impact_state (id, "
+                           "rows, tokens_body, tokens_title, tokens_author, "
+                           "max_passage, ref_rows, ref_tokens_body, "
+                           "ref_tokens_title, ref_tokens_author, k1, b, "
+                           "w_body, w_title, w_author) VALUES (1, ?1, ?2, ?3, "
+                           "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "writing the impact lists' state");
+    sqlite3_bind_int64(st, 1, state->covered.rows);
+    sqlite3_bind_int64(st, 5, state->max_passage);
+    sqlite3_bind_int64(st, 6, state->ref.rows);
+    for (int c = 0; c < TL_RANK_COLUMNS; c++) {
+        sqlite3_bind_int64(st, 2 + c, state->covered.tokens[c]);
+        sqlite3_bind_int64(st, 7 + c, state->ref.tokens[c]);
+        sqlite3_bind_double(st, 12 + c, state->w[c]);
+    }
+    sqlite3_bind_double(st, 10, state->k1);
+    sqlite3_bind_double(st, 11, state->b);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return tl_error_db(err, db, "writing the impact lists' state");
+    return TL_OK;
+}
+
+void
+tl_impact_ref_lengths(const struct tl_impact_state *state,
+                      double ref_out[TL_RANK_COLUMNS])
+{
+    for (int c = 0; c < TL_RANK_COLUMNS; c++)
+        ref_out[c] = tl_rank_avglen(state->ref.tokens[c], state->ref.rows);
+}
+
+enum tl_status
+tl_impact_fresh(sqlite3 *db, int *fresh_out,
+                double ref_out[TL_RANK_COLUMNS], struct tl_error *err)
+{
+    struct tl_impact_totals live;
+    struct tl_impact_state state;
+    struct tl_rank_params p;
+    enum tl_status rs;
+    int found = 0;
+
+    *fresh_out = 0;
+    rs = tl_impact_state_read(db, &state, &found, err);
+    if (rs != TL_OK || !found)
+        return rs;
     rs = tl_impact_totals(db, &live, err);
     if (rs != TL_OK)
         return rs;
     tl_rank_params_init(&p);
-    if (live.rows != made.rows || !default_params(&p, k1, b, w))
+    if (live.rows != state.covered.rows
+        || !default_params(&p, state.k1, state.b, state.w))
         return TL_OK;
-    for (int c = 0; c < TL_RANK_COLUMNS; c++) {
-        if (live.tokens[c] != made.tokens[c])
+    for (int c = 0; c < TL_RANK_COLUMNS; c++)
+        if (live.tokens[c] != state.covered.tokens[c])
             return TL_OK;
-        ref_out[c] = tl_rank_avglen(made.tokens[c], made.rows);
-    }
+    tl_impact_ref_lengths(&state, ref_out);
     *fresh_out = 1;
     return TL_OK;
 }
@@ -221,18 +316,14 @@ load_lengths(sqlite3 *db, struct lengths *l, struct tl_error *err)
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);
         const unsigned char *p = sqlite3_column_blob(st, 1);
-        size_t n = (size_t)sqlite3_column_bytes(st, 1), k;
-        uint64_t v;
+        size_t n = (size_t)sqlite3_column_bytes(st, 1);
+        int64_t len[TL_RANK_COLUMNS];
 
         if (id < 0 || id > l->max_id || p == NULL)
             continue;
-        for (int c = 0; c < TL_RANK_COLUMNS; c++) {
-            if ((k = sqlite_varint(p, n, &v)) == 0)
-                break;
-            l->len[id][c] = (int)v;
-            p += k;
-            n -= k;
-        }
+        tl_impact_decode_sizes(p, n, len);
+        for (int c = 0; c < TL_RANK_COLUMNS; c++)
+            l->len[id][c] = (int)len[c];
     }
     if (rc != SQLITE_DONE)
         rs = tl_error_db(err, db, "reading passage lengths");
@@ -304,14 +395,14 @@ cmp_entry_id(const void *a, const void *b)
            - (x->e.passage_id < y->e.passage_id);
 }
 
+const char *const tl_impact_columns[TL_RANK_COLUMNS] = { "body", "title",
+                                                         "author" };
+
 static int
 column_index(const char *name)
 {
-    static const char *const names[TL_RANK_COLUMNS] = { "body", "title",
-                                                        "author" };
-
     for (int c = 0; c < TL_RANK_COLUMNS; c++)
-        if (name != NULL && strcmp(name, names[c]) == 0)
+        if (name != NULL && strcmp(name, tl_impact_columns[c]) == 0)
             return c;
     return -1;
 }
@@ -325,6 +416,8 @@ struct refresh {
     double ref[TL_RANK_COLUMNS];
     struct heap heap;
     struct tl_buf blob;
+    struct tl_impact_state state;
+    struct tl_impact_entry entries[TL_IMPACT_LIST];
 };
 
 /* One passage's occurrences of the term are complete. */
@@ -375,23 +468,17 @@ refresh_term(struct refresh *r, const char *term, int n_term,
     if (cur >= 0)
         close_passage(r, cur, tf);
     qsort(r->heap.a, r->heap.n, sizeof r->heap.a[0], cmp_entry_id);
-    tl_buf_reset(&r->blob);
-    for (size_t i = 0; rs == TL_OK && i < r->heap.n; i++) {
+    for (size_t i = 0; i < r->heap.n; i++) {
         struct tl_impact_entry *e = &r->heap.a[i].e;
-        int64_t prev = i > 0 ? r->heap.a[i - 1].e.passage_id : 0;
 
         sqlite3_reset(r->article);
         sqlite3_bind_int64(r->article, 1, e->passage_id);
         if (sqlite3_step(r->article) == SQLITE_ROW)
             e->article_id = sqlite3_column_int64(r->article, 0);
-        rs = put_leb(&r->blob, (uint64_t)(e->passage_id - prev));
-        if (rs == TL_OK)
-            rs = put_leb(&r->blob, (uint64_t)e->article_id);
-        for (int c = 0; rs == TL_OK && c < TL_RANK_COLUMNS; c++)
-            rs = put_leb(&r->blob, (uint64_t)e->tf[c]);
-        for (int c = 0; rs == TL_OK && c < TL_RANK_COLUMNS; c++)
-            rs = put_leb(&r->blob, (uint64_t)e->len[c]);
+        r->entries[i] = *e;
     }
+    tl_buf_reset(&r->blob);
+    rs = tl_impact_encode(r->entries, r->heap.n, &r->blob);
     if (rs != TL_OK)
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     sqlite3_reset(r->insert);
@@ -421,7 +508,7 @@ tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
 {
     struct tl_impact_totals tot;
     struct refresh *r;
-    sqlite3_stmt *terms = NULL, *state = NULL;
+    sqlite3_stmt *terms = NULL;
     enum tl_status rs;
     int rc = SQLITE_DONE;
 
@@ -483,25 +570,16 @@ tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
         rs = tl_error_db(err, db, "reading the vocabulary");
     if (rs != TL_OK)
         goto rollback;
-    if (sqlite3_prepare_v2(db, "INSERT INTO impact_state (id, rows, "
-                           "tokens_body, tokens_title, tokens_author, k1, b, "
-                           "w_body, w_title, w_author) VALUES (1, ?1, ?2, "
-                           "?3, ?4, ?5, ?6, ?7, ?8, ?9)", -1, &state, NULL)
-        != SQLITE_OK) {
-        rs = tl_error_db(err, db, "refreshing the impact lists");
+    memset(&r->state, 0, sizeof r->state);
+    r->state.covered = tot;
+    r->state.ref = tot;
+    r->state.max_passage = r->lens.max_id;
+    r->state.k1 = r->p.k1;
+    r->state.b = r->p.b;
+    memcpy(r->state.w, r->p.w, sizeof r->state.w);
+    rs = tl_impact_state_write(db, &r->state, err);
+    if (rs != TL_OK)
         goto rollback;
-    }
-    sqlite3_bind_int64(state, 1, tot.rows);
-    for (int c = 0; c < TL_RANK_COLUMNS; c++) {
-        sqlite3_bind_int64(state, 2 + c, tot.tokens[c]);
-        sqlite3_bind_double(state, 7 + c, r->p.w[c]);
-    }
-    sqlite3_bind_double(state, 5, r->p.k1);
-    sqlite3_bind_double(state, 6, r->p.b);
-    if (sqlite3_step(state) != SQLITE_DONE) {
-        rs = tl_error_db(err, db, "refreshing the impact lists");
-        goto rollback;
-    }
     rs = exec(db, "COMMIT", err);
     if (rs == TL_OK)
         goto out;
@@ -509,7 +587,6 @@ rollback:
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 out:
     sqlite3_finalize(terms);
-    sqlite3_finalize(state);
     sqlite3_finalize(r->occurrences);
     sqlite3_finalize(r->article);
     sqlite3_finalize(r->insert);

@@ -17,6 +17,9 @@
 /* Passages kept in a list. */
 #define TL_IMPACT_LIST 256
 
+/* The columns of passages_fts, in order, as fts5vocab names them. */
+extern const char *const tl_impact_columns[TL_RANK_COLUMNS];
+
 /* FTS5's totals: passages, and tokens per column (body, title, author). */
 struct tl_impact_totals {
     int64_t rows;
@@ -46,16 +49,42 @@ struct tl_impact_stats {
     size_t terms;               /* lists written */
     size_t entries;
     int64_t postings;           /* term occurrences read */
+    int rebuilt;                /* tl_impact_update() rebuilt them all */
 };
+
+/* impact_state: what the lists describe (covered: FTS5's totals, and
+ * the last passage id, when they were last brought up to date), the
+ * totals of the last full rebuild (ref: every tf' in the lists uses its
+ * mean lengths), and the ranking parameters. */
+struct tl_impact_state {
+    struct tl_impact_totals covered, ref;
+    int64_t max_passage;
+    double k1, b, w[TL_RANK_COLUMNS];
+};
+
+enum tl_status
+tl_impact_state_read(sqlite3 *db, struct tl_impact_state *state,
+                     int *found_out, struct tl_error *err);
+enum tl_status
+tl_impact_state_write(sqlite3 *db, const struct tl_impact_state *state,
+                      struct tl_error *err);
+/* The reference mean column lengths of state. */
+void tl_impact_ref_lengths(const struct tl_impact_state *state,
+                           double ref_out[TL_RANK_COLUMNS]);
+
+/* Appends the encoding of n entries (sorted by passage id) to out. */
+enum tl_status
+tl_impact_encode(const struct tl_impact_entry *e, size_t n,
+                 struct tl_buf *out);
 
 /* FTS5's live totals, read from its averages record. */
 enum tl_status
 tl_impact_totals(sqlite3 *db, struct tl_impact_totals *t,
                  struct tl_error *err);
 
-/* Do the lists fit the index as it is now (same totals as when they were
- * made)?  *fresh_out 1 or 0 (no lists, stale lists).  When fresh,
- * *ref_out gets the reference mean lengths the lists were made with. */
+/* Do the lists fit the index as it is now (the totals they cover are
+ * FTS5's)?  *fresh_out 1 or 0 (no lists, stale lists).  When fresh,
+ * *ref_out gets the reference mean lengths of their tf' values. */
 enum tl_status
 tl_impact_fresh(sqlite3 *db, int *fresh_out,
                 double ref_out[TL_RANK_COLUMNS], struct tl_error *err);
@@ -67,6 +96,19 @@ tl_impact_fresh(sqlite3 *db, int *fresh_out,
 enum tl_status
 tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
                   struct tl_error *err);
+
+/* Brings the lists up to date after a run: nothing when they are,
+ * extended with the new passages when the run only added some (and
+ * fewer than a quarter of those there were), else rebuilt whole by
+ * tl_impact_refresh().  Its own transaction; call it outside any. */
+enum tl_status
+tl_impact_update(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
+                 struct tl_error *err);
+
+/* The column lengths in a passages_fts_docsize blob (FTS5's varints);
+ * missing ones are 0. */
+void tl_impact_decode_sizes(const void *blob, size_t n,
+                            int64_t len[TL_RANK_COLUMNS]);
 
 /* Reads term's list (term: len bytes, a token as the tokenizer makes
  * it).  *found_out 0 when the term has none; l is then empty.  Release

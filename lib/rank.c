@@ -597,6 +597,39 @@ tl_rank_explain(sqlite3 *db, const char *match, int64_t passage_id,
     return tl_error_db(err, db, "explaining a score");
 }
 
+/* ---- tl_tf() ------------------------------------------------------------ */
+
+/* tl_tf(passages_fts): the row's occurrences of the query's phrases per
+ * column, then its length per column: a blob of 2 * TL_RANK_COLUMNS
+ * native int32 (lib/impact_update.c reads it). */
+static void
+tf_function(const Fts5ExtensionApi *api, Fts5Context *fts,
+            sqlite3_context *ctx, int n_val, sqlite3_value **val)
+{
+    int32_t out[2 * TL_RANK_COLUMNS] = { 0 };
+    int n_inst = 0, rc;
+
+    (void)n_val;
+    (void)val;
+    rc = api->xInstCount(fts, &n_inst);
+    for (int i = 0; rc == SQLITE_OK && i < n_inst; i++) {
+        int phrase, col, off;
+        rc = api->xInst(fts, i, &phrase, &col, &off);
+        if (rc == SQLITE_OK && col >= 0 && col < TL_RANK_COLUMNS)
+            out[col]++;
+    }
+    for (int c = 0; rc == SQLITE_OK && c < TL_RANK_COLUMNS
+                    && c < api->xColumnCount(fts); c++) {
+        int len = 0;
+        rc = api->xColumnSize(fts, c, &len);
+        out[TL_RANK_COLUMNS + c] = len;
+    }
+    if (rc != SQLITE_OK)
+        sqlite3_result_error_code(ctx, rc);
+    else
+        sqlite3_result_blob(ctx, out, sizeof out, SQLITE_TRANSIENT);
+}
+
 /* ---- registration and overrides -------------------------------------- */
 
 static void
@@ -706,14 +739,19 @@ tl_rank_register(sqlite3 *db)
     }
     rc = api->xCreateFunction(api, TL_RANK_FUNCTION, conn, bm25_function,
                               free_conn);
-    if (rc == SQLITE_OK)
-        return api->xCreateFunction(api, "tl_bm25_explain", conn,
-                                    explain_function, NULL);
     if (rc != SQLITE_OK) {
         sqlite3_create_function_v2(db, "tl_rank_override", 1, SQLITE_UTF8,
                                    NULL, NULL, NULL, NULL, NULL);
+        sqlite3_create_function_v2(db, "tl_rank_overridden", 0, SQLITE_UTF8,
+                                   NULL, NULL, NULL, NULL, NULL);
         free(conn);
+        return rc;
     }
+    /* FTS5 owns conn from here */
+    rc = api->xCreateFunction(api, "tl_tf", NULL, tf_function, NULL);
+    if (rc == SQLITE_OK)
+        rc = api->xCreateFunction(api, "tl_bm25_explain", conn,
+                                  explain_function, NULL);
     return rc;
 }
 

@@ -9,8 +9,9 @@
  *
  *   U = idf * g(cutoff * s),   g(x) = x (k1 + 1) / (k1 + x)
  *
- * s being 1 while the mean lengths are those the lists were made with
- * (tl_impact_fresh() refuses other states for now).
+ * s bounding how much a passage's tf' can have grown since the lists'
+ * reference mean lengths (docs/topk.md): max over columns of
+ * max(1, mean now / mean then).
  */
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -130,7 +131,8 @@ tl_topk_search(sqlite3 *db, const char *match, long per_article, long k,
     struct one_token term;
     struct counts *counts = NULL;
     struct cand *cand = NULL;
-    double ref[TL_RANK_COLUMNS], idf, bound, g_cut;
+    double ref[TL_RANK_COLUMNS], avg[TL_RANK_COLUMNS], idf, bound, g_cut;
+    double scale = 1.0, cut;
     enum tl_status rs = TL_OK;
     int fresh = 0, found = 0;
     size_t accepted = 0;
@@ -151,6 +153,17 @@ tl_topk_search(sqlite3 *db, const char *match, long per_article, long k,
         goto refuse;
     tl_rank_params_init(&p);
     idf = tl_rank_idf(tl_rank_rows(tot.rows), (double)list.df);
+    /* scores with the live mean lengths, as tl_bm25(); the cutoff is a
+     * tf' under the reference ones, and grows by at most `scale` */
+    for (int c = 0; c < TL_RANK_COLUMNS; c++) {
+        avg[c] = tl_rank_avglen(tot.tokens[c], tot.rows);
+        if (avg[c] > 0 && ref[c] > 0 && avg[c] > ref[c]
+            && avg[c] / ref[c] > scale)
+            scale = avg[c] / ref[c];
+        else if (avg[c] > 0 && ref[c] <= 0)
+            scale = p.b < 1 && 1.0 / (1.0 - p.b) > scale
+                    ? 1.0 / (1.0 - p.b) : p.b < 1 ? scale : 1e300;
+    }
     cand = malloc(list.n * sizeof *cand);
     counts = calloc(1, sizeof *counts);
     t->ids = malloc((size_t)k * sizeof *t->ids);
@@ -166,7 +179,7 @@ tl_topk_search(sqlite3 *db, const char *match, long per_article, long k,
 
         for (int c = 0; c < TL_RANK_COLUMNS; c++) {
             freq[c] = (double)e->tf[c];
-            norm[c] = tl_rank_norm(&p, e->len[c], ref[c]);
+            norm[c] = tl_rank_norm(&p, e->len[c], avg[c]);
         }
         /* as tl_bm25(): one phrase, so no proximity; 0 + share */
         cand[i].score = 0.0 + tl_rank_share(&p, 1.0, idf, freq, norm,
@@ -196,7 +209,8 @@ tl_topk_search(sqlite3 *db, const char *match, long per_article, long k,
     /* every passage holding the term is listed: nothing is unseen */
     if ((int64_t)list.n == list.df)
         goto answer;
-    g_cut = list.cutoff * (p.k1 + 1.0) / (p.k1 + list.cutoff);
+    cut = list.cutoff * scale;
+    g_cut = cut * (p.k1 + 1.0) / (p.k1 + cut);
     bound = idf * g_cut;
     if (accepted < (size_t)k
         || !(t->scores[k - 1] > bound * (1.0 + BOUND_MARGIN)))

@@ -8,17 +8,36 @@ CREATE TABLE impacts (
     list   BLOB NOT NULL        -- the listed passages (lib/impact.c)
 ) WITHOUT ROWID;
 
--- What the lists were made for: FTS5's totals then, the mean column
--- lengths derived from them, and the ranking parameters.
+-- What the lists describe: FTS5's totals when they were last brought up
+-- to date (rows, tokens_*) and the last passage id they cover; the
+-- totals of the last full rebuild, whose mean lengths every tf' in the
+-- lists is computed with (ref_*); and the ranking parameters.
 CREATE TABLE impact_state (
-    id            INTEGER PRIMARY KEY CHECK (id = 1),
-    rows          INTEGER NOT NULL,
-    tokens_body   INTEGER NOT NULL,
-    tokens_title  INTEGER NOT NULL,
-    tokens_author INTEGER NOT NULL,
+    id                INTEGER PRIMARY KEY CHECK (id = 1),
+    rows              INTEGER NOT NULL,
+    tokens_body       INTEGER NOT NULL,
+    tokens_title      INTEGER NOT NULL,
+    tokens_author     INTEGER NOT NULL,
+    max_passage       INTEGER NOT NULL,
+    ref_rows          INTEGER NOT NULL,
+    ref_tokens_body   INTEGER NOT NULL,
+    ref_tokens_title  INTEGER NOT NULL,
+    ref_tokens_author INTEGER NOT NULL,
     k1 REAL NOT NULL, b REAL NOT NULL,
     w_body REAL NOT NULL, w_title REAL NOT NULL, w_author REAL NOT NULL
 );
+
+-- A removed passage or a changed title or author marks the lists stale
+-- (rows -1): talaash-index then rebuilds them (lib/impact_update.c only
+-- extends them with added passages).
+CREATE TRIGGER passages_ad_impacts AFTER DELETE ON passages BEGIN
+    UPDATE impact_state SET rows = -1 WHERE rows <> -1;
+END;
+
+CREATE TRIGGER articles_au_impacts AFTER UPDATE OF title, author ON articles
+WHEN old.title IS NOT new.title OR old.author IS NOT new.author BEGIN
+    UPDATE impact_state SET rows = -1 WHERE rows <> -1;
+END;
 
 -- Every term of the index and its passage count as of the last refresh,
 -- for "did you mean" (lib/suggest.c): reading fts5vocab instead costs a

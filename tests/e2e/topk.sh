@@ -74,6 +74,20 @@ expect_eq "after the update: the same from the lists as exhaustively" "$same of 
 [ "$fast" -ge $((total * 9 / 10)) ] && ok "after the update the lists answered $fast of $total" \
     || fail "after the update the lists answered only $fast of $total"
 
+# new articles only: the lists are extended, not rebuilt
+python3 "$GEN" --seed 4 --count 200 --start 2500 "$ART" >/dev/null
+run "$TALAASH_INDEX" -q --db "$DB" "$ART"
+expect_rc "a run that adds 200 articles" 0
+expect_eq "the lists cover the index" \
+    "$(sqlite3 "$DB" "SELECT rows FROM impact_state")" "$(sqlite3 "$DB" "SELECT count(*) FROM passages")"
+[ "$(sqlite3 "$DB" "SELECT ref_rows < rows FROM impact_state")" = 1 ] \
+    && ok "they were extended with the new passages, not rebuilt" \
+    || fail "the lists were rebuilt for an append-only run"
+compare -n 10
+expect_eq "after adding: the same from the lists as exhaustively" "$same of $total" "$total of $total"
+[ "$fast" -ge $((total * 9 / 10)) ] && ok "after adding, the lists answered $fast of $total" \
+    || fail "after adding, the lists answered only $fast of $total"
+
 # stale lists (a write that did not refresh them) are never used
 sqlite3 "$DB" "UPDATE impact_state SET rows = rows + 1"
 run "$TALAASH" --db "$DB" --color=never --explain harbour

@@ -270,6 +270,100 @@ START_TEST(test_stale_lists_are_not_used)
 }
 END_TEST
 
+static void
+update(int want_rebuilt)
+{
+    struct tl_impact_stats stats;
+    struct tl_error err = { 0 };
+
+    ck_assert_msg(tl_impact_update(unit_db, MIN_DF, &stats, &err) == TL_OK,
+                  "%s", err.msg);
+    ck_assert_int_eq(stats.rebuilt, want_rebuilt);
+}
+
+START_TEST(test_added_passages_extend_the_lists)
+{
+    char text[512];
+    int before_df;
+
+    corpus();
+    refresh();
+    before_df = atoi(unit_text("SELECT df FROM impacts WHERE term = 'w0'"));
+    unit_exec("BEGIN");
+    for (int i = 0; i < 30; i++) {
+        /* short passages full of w0: they beat everything listed */
+        snprintf(text, sizeof text, "w0 w0 w0 w0 w%d", 10 + i);
+        add_passage(1 + i, 50, text);
+    }
+    add_passage(2, 51, "w1 w2 w3");
+    unit_exec("COMMIT");
+    ck_assert_int_eq(same_both_ways(opts("\"w0\"", 10)), 0);    /* stale */
+    update(0);
+    ck_assert_int_eq(atoi(unit_text("SELECT df FROM impacts WHERE term = "
+                                    "'w0'")), before_df + 30);
+    ck_assert_str_eq(unit_text("SELECT rows FROM impact_state"),
+                     unit_text("SELECT count(*) FROM passages"));
+    /* the lists' reference is still the rebuild's */
+    ck_assert_int_eq(atoi(unit_text("SELECT ref_rows FROM impact_state")),
+                     ARTICLES * PER_ARTICLE);
+    ck_assert_int_eq(same_both_ways(opts("\"w0\"", 10)), 1);
+    ck_assert_int_eq(same_both_ways(opts("\"w0\"", 40)), 1);
+    ck_assert_int_eq(same_both_ways(opts("\"w1\"", 10)), 1);
+    ck_assert_int_eq(same_both_ways(opts("\"w3\"", 10)), 1);
+    /* nothing new: nothing to do */
+    update(0);
+    unit_db_teardown();
+}
+END_TEST
+
+/* "endorse" is indexed as "endors", whose own stem is "endor": its list
+ * cannot be extended by searching for it, and is through the vocabulary */
+START_TEST(test_a_stem_that_is_not_its_own_stem)
+{
+    char text[128];
+
+    corpus();
+    unit_exec("BEGIN");
+    for (int i = 0; i < MIN_DF + 5; i++) {
+        snprintf(text, sizeof text, "they endorse w%d", i % 7);
+        add_passage(1 + i, 60, text);
+    }
+    unit_exec("COMMIT");
+    refresh();
+    ck_assert_str_eq(unit_text("SELECT df FROM impacts WHERE term = "
+                               "'endors'"), "45");
+    unit_exec("BEGIN");
+    add_passage(100, 61, "endorse endorse endorse");
+    add_passage(101, 61, "endorsed w1");
+    unit_exec("COMMIT");
+    update(0);
+    ck_assert_str_eq(unit_text("SELECT df FROM impacts WHERE term = "
+                               "'endors'"), "47");
+    ck_assert_int_eq(same_both_ways(opts("\"endorse\"", 10)), 1);
+    unit_db_teardown();
+}
+END_TEST
+
+START_TEST(test_removals_and_title_changes_rebuild)
+{
+    corpus();
+    refresh();
+    unit_exec("DELETE FROM passages WHERE id = 7");
+    ck_assert_int_eq(same_both_ways(opts("\"w0\"", 10)), 0);
+    update(1);
+    ck_assert_int_eq(same_both_ways(opts("\"w0\"", 10)), 1);
+    unit_exec("UPDATE articles SET title = 'title w9' WHERE id = 3 AND "
+              "title <> 'title w9'");
+    unit_exec("UPDATE articles SET title = 'title w8' WHERE id = 4 AND "
+              "title <> 'title w8'");
+    ck_assert_str_eq(unit_text("SELECT rows FROM impact_state"), "-1");
+    ck_assert_int_eq(same_both_ways(opts("\"w0\"", 10)), 0);
+    update(1);
+    ck_assert_int_eq(same_both_ways(opts("\"w0\"", 10)), 1);
+    unit_db_teardown();
+}
+END_TEST
+
 START_TEST(test_other_queries_are_not_answered)
 {
     struct tl_rank_params p;
@@ -395,6 +489,9 @@ topk_suite(void)
     tcase_add_test(tc, test_cap_offset_and_limits);
     tcase_add_test(tc, test_filters);
     tcase_add_test(tc, test_stale_lists_are_not_used);
+    tcase_add_test(tc, test_added_passages_extend_the_lists);
+    tcase_add_test(tc, test_a_stem_that_is_not_its_own_stem);
+    tcase_add_test(tc, test_removals_and_title_changes_rebuild);
     tcase_add_test(tc, test_other_queries_are_not_answered);
     tcase_add_test(tc, test_scan_equals_the_sql);
     tcase_add_test(tc, test_lists_hold_the_best_passages);

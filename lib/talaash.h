@@ -82,6 +82,13 @@ uint64_t tl_hash_bytes(const char *p, size_t n);
  * result code (SQLITE_ERROR when this SQLite has no FTS5). */
 int tl_tokenizer_register(sqlite3 *db);
 
+/* Sets the slots of the word -> stem cache of each tokenizer made from
+ * now on (rounded up to a power of two; 0: no cache; default 8192,
+ * ~390 KB).  A short-lived process that tokenizes little (a query) is
+ * faster with a small one: every page of the cache it touches is a page
+ * fault.  Call before opening connections; not thread-safe. */
+void tl_tokenizer_cache_slots(int slots);
+
 /* Called once per token: tok/len is the folded, stemmed token (valid only
  * during the call), start/end its byte range in the original text. Return
  * non-zero to stop. */

@@ -53,8 +53,11 @@ static const char *const parent_args[] = {
  * a direct-mapped cache of word -> stem saves it.  Words up to
  * CACHE_WORD bytes are cached; a slot holds the last word that hashed to
  * it. */
-#define CACHE_SLOTS 8192                /* a power of two */
+#define CACHE_SLOTS 8192                /* default; a power of two */
 #define CACHE_WORD 23
+
+/* Slots of the caches made from now on (tl_tokenizer_cache_slots()). */
+static int cache_slots = CACHE_SLOTS;
 
 struct cache_slot {
     unsigned char word_len;             /* 0: empty */
@@ -68,7 +71,8 @@ struct snowball {
     Fts5Tokenizer *parent_tok;
     struct sb_stemmer *stemmer;
     char *scratch;                  /* the pending token; TL_TOKEN_MAX */
-    struct cache_slot *cache;       /* CACHE_SLOTS, or NULL */
+    struct cache_slot *cache;       /* cache_mask + 1 slots, or NULL */
+    unsigned cache_mask;
 };
 
 /* State of one xTokenize() call: the token being built. */
@@ -162,7 +166,7 @@ stem(struct snowball *sb, const char *word, int n, int *len_out)
     int len;
 
     if (sb->cache != NULL && n <= CACHE_WORD) {
-        slot = &sb->cache[word_hash(word, n) & (CACHE_SLOTS - 1)];
+        slot = &sb->cache[word_hash(word, n) & sb->cache_mask];
         if (slot->word_len == n && memcmp(slot->word, word, (size_t)n) == 0) {
             *len_out = slot->stem_len;
             return slot->stem;
@@ -319,7 +323,9 @@ sb_create(void *reg_ptr, const char **argv, int argc, Fts5Tokenizer **out)
     if (sb == NULL)
         return SQLITE_NOMEM;
     sb->scratch = malloc(TL_TOKEN_MAX);
-    sb->cache = calloc(CACHE_SLOTS, sizeof *sb->cache);  /* optional */
+    sb->cache_mask = (unsigned)cache_slots - 1;
+    sb->cache = cache_slots > 0                            /* optional */
+                ? calloc((size_t)cache_slots, sizeof *sb->cache) : NULL;
     sb->stemmer = sb_stemmer_new(language, "UTF_8");
     if (sb->scratch == NULL || sb->stemmer == NULL) {
         rc = sb->scratch == NULL ? SQLITE_NOMEM : SQLITE_ERROR;
@@ -356,6 +362,18 @@ fts5_api_of(sqlite3 *db)
     sqlite3_finalize(st);
     return api;
 }
+
+#ifndef TL_SQLITE_EXTENSION
+void
+tl_tokenizer_cache_slots(int slots)
+{
+    int n = 1;
+
+    while (n < slots && n < (1 << 20))
+        n *= 2;
+    cache_slots = slots <= 0 ? 0 : n;
+}
+#endif
 
 #ifndef TL_SQLITE_EXTENSION
 /* The last connection tl_tokenizer_each() ran on, in this thread, and its

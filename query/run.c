@@ -446,6 +446,9 @@ run_query(const struct query_options *opt, char *const *words, int n_words)
     r.opt = opt;
     tl_query_init(&r.q);
     tl_buf_init(&db_path, 0);
+    /* a query tokenizes a few passages: a large stem cache would cost
+     * more in page faults than it saves */
+    tl_tokenizer_cache_slots(256);
     if (tl_db_default_path(opt->db_path, &db_path, &err) != TL_OK
         || tl_db_open(db_path.data, TL_DB_READONLY, &r.db, &err) != TL_OK
         || load_synonyms(&r, &err) != TL_OK

@@ -218,6 +218,33 @@ START_TEST(test_unknown_option_is_refused)
 }
 END_TEST
 
+/* The stem cache's size changes nothing but speed: no cache, a tiny one
+ * (every word evicts another) and the default give the same tokens. */
+START_TEST(test_cache_size_changes_nothing)
+{
+    static const char text[] = "Negotiations negotiated; negotiating "
+        "negotiators negotiate.  Pakistan's envoys, Peshāwar and Kabul "
+        "negotiations, again negotiations and envoys and Pakistan.";
+    static char want[8192];
+    int sizes[] = { 0, 1, 2, 256, 8192 };
+
+    unit_db_setup();
+    snprintf(want, sizeof want, "%s", tokens(text));
+    ck_assert_str_eq(want, "negoti negoti negoti negoti negoti pakistan "
+                           "envoy peshawar and kabul negoti again negoti "
+                           "and envoy and pakistan");
+    unit_db_teardown();
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        tl_tokenizer_cache_slots(sizes[i]);
+        unit_db_setup();
+        ck_assert_str_eq(tokens(text), want);
+        ck_assert_str_eq(tokens(text), want);   /* from the cache */
+        unit_db_teardown();
+    }
+    tl_tokenizer_cache_slots(8192);
+}
+END_TEST
+
 Suite *
 tokenizer_suite(void)
 {
@@ -238,6 +265,7 @@ tokenizer_suite(void)
     tcase_add_test(tc, test_huge_token_is_cut);
     tcase_add_test(tc, test_huge_multibyte_token_cut_on_char_boundary);
     tcase_add_test(tc, test_unknown_option_is_refused);
+    tcase_add_test(tc, test_cache_size_changes_nothing);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -550,7 +550,7 @@ tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
         goto rollback;
     }
     rs = exec(db, "DELETE FROM impacts; DELETE FROM impact_state; "
-                  "DELETE FROM terms", err);
+                  "DELETE FROM terms; DELETE FROM impact_removed", err);
     if (rs != TL_OK)
         goto rollback;
     while (rs == TL_OK && (rc = sqlite3_step(terms)) == SQLITE_ROW) {

@@ -105,6 +105,15 @@ enum tl_status
 tl_impact_update(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
                  struct tl_error *err);
 
+/* Call before removing article_id's passages (all of them): takes
+ * their words off the listed terms' df and records them in
+ * impact_removed, so that the lists stay usable (tl_impact_update()
+ * drops them from the lists).  Nothing to do, and nothing done, when
+ * there are no lists or they are already marked stale.  Runs inside the
+ * caller's transaction. */
+enum tl_status
+tl_impact_forget(sqlite3 *db, int64_t article_id, struct tl_error *err);
+
 /* The column lengths in a passages_fts_docsize blob (FTS5's varints);
  * missing ones are 0. */
 void tl_impact_decode_sizes(const void *blob, size_t n,

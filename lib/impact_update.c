@@ -8,9 +8,11 @@
  * frequencies and lengths) enter its list when their tf' under the
  * reference lengths beats the cutoff; the list keeps its best
  * TL_IMPACT_LIST and the cutoff rises to the best it dropped; df grows
- * by the count.  Anything else (passages removed or replaced, a title
- * changed, growth by a quarter or more, a term the tokenizer does not
- * give back as itself) is a full rebuild.  Terms that became frequent
+ * by the count.  Passages the store removed (impact_removed, their df
+ * already taken off by tl_impact_forget()) leave the lists; the cutoff
+ * still bounds what remains.  Anything else (a passage removed another
+ * way, a title changed: the lists are marked stale), or changes of a
+ * quarter of the index or more, is a full rebuild.  Terms that became frequent
  * since the last rebuild get a list at the next one; until then their
  * searches are scanned, correctly.
  */
@@ -50,6 +52,63 @@ new_passages(sqlite3 *db, int64_t after, struct tl_impact_totals *t,
         rs = tl_error_db(err, db, "reading new passages");
     sqlite3_finalize(st);
     return rs;
+}
+
+/* The passages removed since (impact_removed): their ids, sorted, and
+ * their count and tokens. */
+struct removed {
+    int64_t *id;
+    struct tl_impact_totals t;
+};
+
+static enum tl_status
+load_removed(sqlite3 *db, struct removed *r, struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    size_t cap = 0;
+    enum tl_status rs = TL_OK;
+    int rc;
+
+    memset(r, 0, sizeof *r);
+    if (sqlite3_prepare_v2(db, "SELECT id, tokens_body, tokens_title, "
+                           "tokens_author FROM impact_removed ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "reading removed passages");
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((size_t)r->t.rows == cap) {
+            size_t nc = cap ? 2 * cap : 256;
+            int64_t *id = realloc(r->id, nc * sizeof *id);
+            if (id == NULL) {
+                rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+                break;
+            }
+            r->id = id;
+            cap = nc;
+        }
+        r->id[r->t.rows++] = sqlite3_column_int64(st, 0);
+        for (int c = 0; c < TL_RANK_COLUMNS; c++)
+            r->t.tokens[c] += sqlite3_column_int64(st, 1 + c);
+    }
+    if (rs == TL_OK && rc != SQLITE_DONE)
+        rs = tl_error_db(err, db, "reading removed passages");
+    sqlite3_finalize(st);
+    return rs;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+static int
+was_removed(const struct removed *r, int64_t id)
+{
+    return r->t.rows > 0
+           && bsearch(&id, r->id, (size_t)r->t.rows, sizeof *r->id, cmp_i64)
+                  != NULL;
 }
 
 /* Does the tokenizer give term back as itself (so that searching for it
@@ -103,6 +162,7 @@ struct update {
     size_t cap;
     struct tl_impact_entry *out;
     struct tl_buf blob;
+    const struct removed *removed;
 };
 
 /* One new passage holding the term: offers it to the pool. */
@@ -229,7 +289,7 @@ update_term(struct update *u, const char *term, int n_term,
 {
     struct tl_impact_list l;
     struct same same = { term, n_term, 0, 0 };
-    size_t n = 0, keep;
+    size_t n = 0, keep, dropped = 0;
     double cutoff;
     int64_t added = 0;
     enum tl_status rs;
@@ -240,6 +300,10 @@ update_term(struct update *u, const char *term, int n_term,
         return rs;
     cutoff = l.cutoff;
     for (size_t i = 0; i < l.n; i++) {
+        if (was_removed(u->removed, l.entries[i].passage_id)) {
+            dropped++;          /* the cutoff still bounds what is left */
+            continue;
+        }
         u->pool[n].e = l.entries[i];
         u->pool[n].tfp = tl_impact_tfp(&u->p, &l.entries[i], u->ref);
         n++;
@@ -251,7 +315,7 @@ update_term(struct update *u, const char *term, int n_term,
         rs = by_search(u, term, n_term, &cutoff, &n, &added, err);
     else
         rs = by_vocabulary(u, term, n_term, &cutoff, &n, &added, err);
-    if (rs != TL_OK || added == 0)
+    if (rs != TL_OK || (added == 0 && dropped == 0))
         goto out;
     stats->postings += added;
     qsort(u->pool, n, sizeof *u->pool, cmp_tfp_desc);
@@ -332,6 +396,7 @@ tl_impact_update(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
 {
     struct tl_impact_state state;
     struct tl_impact_totals live, add;
+    struct removed removed;
     struct update u;
     char **terms = NULL;
     size_t n_terms = 0;
@@ -341,6 +406,7 @@ tl_impact_update(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
 
     memset(stats, 0, sizeof *stats);
     memset(&u, 0, sizeof u);
+    memset(&removed, 0, sizeof removed);
     tl_buf_init(&u.blob, 0);
     rs = tl_impact_state_read(db, &state, &found, err);
     if (rs != TL_OK)
@@ -354,20 +420,28 @@ tl_impact_update(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
     rs = tl_impact_totals(db, &live, err);
     if (rs == TL_OK)
         rs = new_passages(db, state.max_passage, &add, &max_id, err);
+    if (rs == TL_OK)
+        rs = load_removed(db, &removed, err);
     if (rs != TL_OK)
         goto rollback;
     if (live.rows == state.covered.rows && add.rows == 0
+        && removed.t.rows == 0
         && memcmp(live.tokens, state.covered.tokens, sizeof live.tokens) == 0)
         goto commit;            /* up to date */
-    /* only additions, and not too many of them? */
-    rebuild = live.rows - state.covered.rows != add.rows
-              || add.rows * 4 >= state.covered.rows;
+    /* exactly the passages added and those the store recorded removed
+     * (anything else marks the lists stale: rows -1), and not so many
+     * that the choice of terms should be made again? */
+    rebuild = state.covered.rows < 0
+              || live.rows != state.covered.rows - removed.t.rows + add.rows
+              || (add.rows + removed.t.rows) * 4 >= state.covered.rows;
     for (int c = 0; c < TL_RANK_COLUMNS; c++)
-        rebuild |= live.tokens[c] - state.covered.tokens[c] != add.tokens[c];
+        rebuild |= live.tokens[c] != state.covered.tokens[c]
+                                     - removed.t.tokens[c] + add.tokens[c];
     if (rebuild)
         goto rebuild;
     tl_impact_ref_lengths(&state, u.ref);
     u.db = db;
+    u.removed = &removed;
     u.after = state.max_passage;
     u.cap = 4 * TL_IMPACT_LIST;
     u.pool = malloc(u.cap * sizeof *u.pool);
@@ -409,6 +483,11 @@ tl_impact_update(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
     rs = tl_impact_state_write(db, &state, err);
     if (rs != TL_OK)
         goto rollback;
+    if (sqlite3_exec(db, "DELETE FROM impact_removed", NULL, NULL, NULL)
+        != SQLITE_OK) {
+        rs = tl_error_db(err, db, "updating the impact lists");
+        goto rollback;
+    }
 commit:
     if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         rs = tl_error_db(err, db, "updating the impact lists");
@@ -432,6 +511,7 @@ out:
     sqlite3_finalize(u.write);
     free(u.pool);
     free(u.out);
+    free(removed.id);
     tl_buf_release(&u.blob);
     return rs;
 }

@@ -370,6 +370,9 @@ tl_store_put(struct tl_store *s, const struct tl_article *a,
     if (id != 0) {
         /* passages first, while the old title and author are there for
          * the index to forget them by */
+        rs = tl_impact_forget(s->db, id, err);
+        if (rs != TL_OK)
+            return rs;
         st = s->q[Q_DELETE_PASSAGES];
         sqlite3_bind_int64(st, 1, id);
         rs = run(s, st, "removing old passages", err);
@@ -469,6 +472,9 @@ tl_store_prune(struct tl_store *s, size_t *removed_out, struct tl_error *err)
     if (rs == TL_OK && n > 0)
         rs = tl_store_begin(s, err);
     for (size_t i = 0; rs == TL_OK && i < n; i++) {
+        rs = tl_impact_forget(s->db, gone[i], err);
+        if (rs != TL_OK)
+            break;
         st = s->q[Q_DELETE_ARTICLE];
         sqlite3_bind_int64(st, 1, gone[i]);
         rs = run(s, st, "removing an article", err);

@@ -27,10 +27,21 @@ CREATE TABLE impact_state (
     w_body REAL NOT NULL, w_title REAL NOT NULL, w_author REAL NOT NULL
 );
 
--- A removed passage or a changed title or author marks the lists stale
--- (rows -1): talaash-index then rebuilds them (lib/impact_update.c only
--- extends them with added passages).
-CREATE TRIGGER passages_ad_impacts AFTER DELETE ON passages BEGIN
+-- Passages removed since the lists were last brought up to date, whose
+-- words the store has already taken off the lists' df (lib/store.c, via
+-- tl_impact_forget()), with their lengths; lib/impact_update.c drops
+-- them from the lists.
+CREATE TABLE impact_removed (
+    id            INTEGER PRIMARY KEY,
+    tokens_body   INTEGER NOT NULL,
+    tokens_title  INTEGER NOT NULL,
+    tokens_author INTEGER NOT NULL
+);
+
+-- Any other removed passage, and a changed title or author, marks the
+-- lists stale (rows -1): talaash-index then rebuilds them.
+CREATE TRIGGER passages_ad_impacts AFTER DELETE ON passages
+WHEN NOT EXISTS (SELECT 1 FROM impact_removed WHERE id = old.id) BEGIN
     UPDATE impact_state SET rows = -1 WHERE rows <> -1;
 END;
 

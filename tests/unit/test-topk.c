@@ -344,6 +344,43 @@ START_TEST(test_a_stem_that_is_not_its_own_stem)
 }
 END_TEST
 
+/* What the store removes (tl_impact_forget() first) leaves the lists
+ * usable: df follows, the passages leave the lists, nothing is rebuilt. */
+START_TEST(test_removed_by_the_store_are_dropped)
+{
+    struct tl_error err = { 0 };
+    char sql[256];
+
+    corpus();
+    refresh();
+    for (int a = 5; a <= 60; a += 5) {
+        ck_assert_msg(tl_impact_forget(unit_db, a, &err) == TL_OK, "%s",
+                      err.msg);
+        snprintf(sql, sizeof sql, "DELETE FROM passages WHERE article_id = "
+                 "%d", a);
+        unit_exec(sql);
+    }
+    ck_assert_str_ne(unit_text("SELECT rows FROM impact_state"), "-1");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM impact_removed"), "36");
+    update(0);
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM impact_removed"), "0");
+    for (int w = 0; w < 4; w++) {
+        char want[32], match[16];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM passages_fts WHERE "
+                 "passages_fts MATCH 'w%d'", w);
+        snprintf(want, sizeof want, "%s", unit_text(sql));
+        snprintf(sql, sizeof sql, "SELECT df FROM impacts WHERE term = "
+                 "'w%d'", w);
+        ck_assert_str_eq(unit_text(sql), want);
+        snprintf(match, sizeof match, "\"w%d\"", w);
+        ck_assert_int_eq(same_both_ways(opts(match, 10)), 1);
+    }
+    ck_assert_str_eq(unit_text("SELECT rows FROM impact_state"),
+                     unit_text("SELECT count(*) FROM passages"));
+    unit_db_teardown();
+}
+END_TEST
+
 START_TEST(test_removals_and_title_changes_rebuild)
 {
     corpus();
@@ -491,6 +528,7 @@ topk_suite(void)
     tcase_add_test(tc, test_stale_lists_are_not_used);
     tcase_add_test(tc, test_added_passages_extend_the_lists);
     tcase_add_test(tc, test_a_stem_that_is_not_its_own_stem);
+    tcase_add_test(tc, test_removed_by_the_store_are_dropped);
     tcase_add_test(tc, test_removals_and_title_changes_rebuild);
     tcase_add_test(tc, test_other_queries_are_not_answered);
     tcase_add_test(tc, test_scan_equals_the_sql);

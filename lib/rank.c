@@ -331,7 +331,11 @@ tl_rank_share(const struct tl_rank_params *p, double qw, double idf,
     for (int c = 0; c < n_col; c++)
         if (freq[c] > 0 && norm[c] > 0)
             f += col_weight(p, c) * freq[c] / norm[c];
-    return f > 0 ? qw * idf * f * (p->k1 + 1.0) / (p->k1 + f) : 0.0;
+    if (f <= 0)
+        return 0.0;
+    if (p->delta > 0)
+        return qw * idf * (f * (p->k1 + 1.0) / (p->k1 + f) + p->delta);
+    return qw * idf * f * (p->k1 + 1.0) / (p->k1 + f);
 }
 
 /* ---- per row --------------------------------------------------------- */

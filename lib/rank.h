@@ -75,6 +75,9 @@ struct tl_rank_params {
     /* weight of the term proximity score (Büttcher, Clarke and Lushman
      * 2006) added to BM25; 0 is off */
     double proximity;
+    /* BM25+'s lower bound (Lv and Zhai 2011), added to a matched word's
+     * saturated frequency; 0 is plain BM25 */
+    double delta;
     /* FTS5's bm25() instead: one length over all columns, IDF
      * log((N - n + 0.5) / (n + 0.5)) clamped to 1e-6, every q(t) 1 (for
      * comparison) */

@@ -39,6 +39,8 @@ static const char usage[] =
     "  --weights B,T,A  weights of the body, title and author columns\n"
     "  --stopword-weight X  weight of a stopword in the query\n"
     "  --proximity X    weight of the term proximity score (0: off)\n"
+    "  --delta X        BM25+'s lower bound on a matched word's share (0:\n"
+    "                   plain BM25)\n"
     "  --feedback rm3|bo1  pseudo-relevance feedback: words of the best\n"
     "                   passages of a first search are added\n"
     "  --fb-docs N      passages read (default 10)\n"
@@ -54,6 +56,7 @@ static const char usage[] =
 enum {
     OPT_DOCS = 256, OPT_HITS, OPT_PASSAGES, OPT_DB, OPT_RUNS, OPT_RAW, OPT_PER_QUERY,
     OPT_K1, OPT_B, OPT_WEIGHTS, OPT_CLASSIC, OPT_STOPWORD, OPT_PROXIMITY,
+    OPT_DELTA,
     OPT_FEEDBACK, OPT_FB_DOCS, OPT_FB_TERMS, OPT_FB_WEIGHT, OPT_FB_MAX_DF,
 };
 
@@ -108,6 +111,7 @@ main(int argc, char **argv)
         { "classic", no_argument, NULL, OPT_CLASSIC },
         { "stopword-weight", required_argument, NULL, OPT_STOPWORD },
         { "proximity", required_argument, NULL, OPT_PROXIMITY },
+        { "delta", required_argument, NULL, OPT_DELTA },
         { "feedback", required_argument, NULL, OPT_FEEDBACK },
         { "fb-docs", required_argument, NULL, OPT_FB_DOCS },
         { "fb-terms", required_argument, NULL, OPT_FB_TERMS },
@@ -177,6 +181,11 @@ main(int argc, char **argv)
             if (!parse_double(optarg, 0, 100, &rank.proximity))
                 return tl_cli_usage("bad --proximity '%s' (want 0-100)",
                                     optarg);
+            ranked = 1;
+            break;
+        case OPT_DELTA:
+            if (!parse_double(optarg, 0, 10, &rank.delta))
+                return tl_cli_usage("bad --delta '%s' (want 0-10)", optarg);
             ranked = 1;
             break;
         case OPT_FEEDBACK:

@@ -367,6 +367,29 @@ START_TEST(test_proximity_rewards_terms_close_together)
 }
 END_TEST
 
+/* BM25+: delta times the IDF is added for each matched word, and only
+ * for a matched one. */
+START_TEST(test_delta_adds_a_lower_bound_per_matched_word)
+{
+    struct tl_rank_params p;
+    double plain, cherry_idf;
+
+    fruit();
+    plain = score("", "cherry", "cherry date elderberry fig");
+    /* idf(cherry): 2 of 3 passages */
+    cherry_idf = log(1.0 + (3 - 2 + 0.5) / (2 + 0.5));
+    tl_rank_params_init(&p);
+    p.delta = 0.5;
+    override(&p);
+    ck_assert_double_eq_tol(score("", "cherry", "cherry date elderberry fig"),
+                            plain + 0.5 * cherry_idf, EPS);
+    ck_assert_double_eq_tol(score("", "cherry OR apple",
+                                  "cherry date elderberry fig"),
+                            plain + 0.5 * cherry_idf, EPS);
+    unit_db_teardown();
+}
+END_TEST
+
 START_TEST(test_tail_weights_apply_to_the_last_phrases)
 {
     struct tl_rank_params p;
@@ -527,6 +550,7 @@ rank_suite(void)
     tcase_add_test(tc, test_stopword_stems_are_recognised);
     tcase_add_test(tc, test_proximity_rewards_terms_close_together);
     tcase_add_test(tc, test_tail_weights_apply_to_the_last_phrases);
+    tcase_add_test(tc, test_delta_adds_a_lower_bound_per_matched_word);
     tcase_add_test(tc, test_explain_names_phrases_and_stopwords);
     suite_add_tcase(s, tc);
     return s;

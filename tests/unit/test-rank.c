@@ -374,7 +374,6 @@ START_TEST(test_delta_adds_a_lower_bound_per_matched_word)
     struct tl_rank_params p;
     double plain, cherry_idf;
 
-    fruit();
     plain = score("", "cherry", "cherry date elderberry fig");
     /* idf(cherry): 2 of 3 passages */
     cherry_idf = log(1.0 + (3 - 2 + 0.5) / (2 + 0.5));
@@ -386,7 +385,6 @@ START_TEST(test_delta_adds_a_lower_bound_per_matched_word)
     ck_assert_double_eq_tol(score("", "cherry OR apple",
                                   "cherry date elderberry fig"),
                             plain + 0.5 * cherry_idf, EPS);
-    unit_db_teardown();
 }
 END_TEST
 
@@ -534,6 +532,7 @@ rank_suite(void)
     tcase_add_test(tc, test_override_replaces_arguments_until_cleared);
     tcase_add_test(tc, test_explain_gives_each_phrase_its_share);
     tcase_add_test(tc, test_explain_refuses_a_passage_that_does_not_match);
+    tcase_add_test(tc, test_delta_adds_a_lower_bound_per_matched_word);
     suite_add_tcase(s, tc);
     tc = tcase_create("idf");
     tcase_add_checked_fixture(tc, common, unit_db_teardown);
@@ -550,7 +549,6 @@ rank_suite(void)
     tcase_add_test(tc, test_stopword_stems_are_recognised);
     tcase_add_test(tc, test_proximity_rewards_terms_close_together);
     tcase_add_test(tc, test_tail_weights_apply_to_the_last_phrases);
-    tcase_add_test(tc, test_delta_adds_a_lower_bound_per_matched_word);
     tcase_add_test(tc, test_explain_names_phrases_and_stopwords);
     suite_add_tcase(s, tc);
     return s;

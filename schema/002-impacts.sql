@@ -38,15 +38,18 @@ CREATE TABLE impact_removed (
     tokens_author INTEGER NOT NULL
 );
 
--- Any other removed passage, and a changed title or author, marks the
--- lists stale (rows -1): talaash-index then rebuilds them.
+-- Any other removed passage, and a changed title or author of indexed
+-- passages (the store removes an edited article's passages before it
+-- updates the article), marks the lists stale (rows -1): talaash-index
+-- then rebuilds them.
 CREATE TRIGGER passages_ad_impacts AFTER DELETE ON passages
 WHEN NOT EXISTS (SELECT 1 FROM impact_removed WHERE id = old.id) BEGIN
     UPDATE impact_state SET rows = -1 WHERE rows <> -1;
 END;
 
 CREATE TRIGGER articles_au_impacts AFTER UPDATE OF title, author ON articles
-WHEN old.title IS NOT new.title OR old.author IS NOT new.author BEGIN
+WHEN (old.title IS NOT new.title OR old.author IS NOT new.author)
+     AND EXISTS (SELECT 1 FROM passages WHERE article_id = new.id) BEGIN
     UPDATE impact_state SET rows = -1 WHERE rows <> -1;
 END;
 

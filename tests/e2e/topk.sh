@@ -88,6 +88,26 @@ expect_eq "after adding: the same from the lists as exhaustively" "$same of $tot
 [ "$fast" -ge $((total * 9 / 10)) ] && ok "after adding, the lists answered $fast of $total" \
     || fail "after adding, the lists answered only $fast of $total"
 
+# a few edited articles, one with a new title: the store accounts for
+# what it removes, and the lists are kept, not rebuilt
+ref_before=$(sqlite3 "$DB" "SELECT ref_rows FROM impact_state")
+edited=$(ls "$ART"/d05/*.txt | head -3)
+for f in $edited; do
+    printf '\nA short closing note about the harbour audit.\n' >> "$f"
+done
+first=$(printf '%s\n' $edited | head -1)
+sed -i '1s/.*/A New Title About Grain Audits/' "$first"
+run "$TALAASH_INDEX" -q --db "$DB" "$ART"
+expect_rc "a run that edits three articles" 0
+expect_eq "the lists were kept, not rebuilt" "$(sqlite3 "$DB" "SELECT ref_rows FROM impact_state")" "$ref_before"
+expect_eq "and cover the index" \
+    "$(sqlite3 "$DB" "SELECT rows FROM impact_state")" "$(sqlite3 "$DB" "SELECT count(*) FROM passages")"
+expect_eq "df follows the removals" \
+    "$(sqlite3 "$DB" "SELECT df FROM impacts WHERE term = 'harbour'")" \
+    "$(sqlite_shell "$DB" ".load $TALAASH_EXT" "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH 'harbour'")"
+compare -n 10
+expect_eq "after the edits: the same from the lists as exhaustively" "$same of $total" "$total of $total"
+
 # stale lists (a write that did not refresh them) are never used
 sqlite3 "$DB" "UPDATE impact_state SET rows = rows + 1"
 run "$TALAASH" --db "$DB" --color=never --explain harbour

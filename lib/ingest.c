@@ -154,15 +154,10 @@ set_field(char **field, enum tl_meta_source *src_field, const char *value,
 {
     enum tl_status st;
 
-    if (value == NULL || value[0] == '\0' || *field != NULL)
+    if (value == NULL || *field != NULL)
         return TL_OK;
     st = tl_meta_set(field, value, strlen(value), err);
-    if (st == TL_OK && (*field)[0] == '\0') {
-        free(*field);
-        *field = NULL;
-        return TL_OK;
-    }
-    if (st == TL_OK)
+    if (st == TL_OK && *field != NULL)  /* an empty value sets nothing */
         *src_field = src;
     return st;
 }
@@ -235,10 +230,11 @@ ingest_html(struct tl_ingest *in, const char *path, const char *text,
         if (h.h1 != NULL && h.h1[0] != '\0')
             st = set_field(&in->meta.title, &in->meta.title_src, h.h1,
                            TL_SRC_HTML, err);
-        else if (h.title != NULL && h.title[0] != '\0') {
+        else if (h.title != NULL) {
             st = tl_meta_set(&in->meta.title, h.title,
                              title_without_site(h.title), err);
-            in->meta.title_src = TL_SRC_HTML;
+            if (in->meta.title != NULL)
+                in->meta.title_src = TL_SRC_HTML;
         }
     }
     if (st == TL_OK)

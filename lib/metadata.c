@@ -90,12 +90,16 @@ tl_meta_set(char **field, const char *text, size_t len, struct tl_error *err)
 {
     char *copy;
 
+    /* the value is a C string from here on: it ends at a NUL byte */
+    len = text != NULL ? strnlen(text, len) : 0;
     while (len > 0 && isspace((unsigned char)*text)) {
         text++;
         len--;
     }
     while (len > 0 && isspace((unsigned char)text[len - 1]))
         len--;
+    if (len == 0)
+        return TL_OK;   /* nothing said: the field stays as it was */
     copy = strndup(text, len);
     if (copy == NULL)
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
@@ -560,6 +564,8 @@ find_author(struct tl_doc *d, struct tl_meta *m, const size_t *top,
             st = tl_meta_set(&m->author, name.p, name.len, err);
             if (st != TL_OK)
                 return st;
+            if (m->author == NULL)
+                continue;
             m->author_src = TL_SRC_BYLINE;
             m->byline_block = i + 1;
         }
@@ -576,7 +582,8 @@ find_author(struct tl_doc *d, struct tl_meta *m, const size_t *top,
             st = tl_meta_set(&m->author, name.p, name.len, err);
             if (st != TL_OK)
                 return st;
-            m->author_src = TL_SRC_BIOGRAPHY;
+            if (m->author != NULL)
+                m->author_src = TL_SRC_BIOGRAPHY;
         }
         break;
     }
@@ -676,7 +683,7 @@ take_title(struct tl_doc *d, struct tl_meta *m, size_t i, struct span t,
 
     for (size_t k = 0; k < d->n_blocks && !others; k++)
         others = k != i && d->blocks[k].drop == NULL;
-    if (st == TL_OK) {
+    if (st == TL_OK && m->title != NULL) {  /* else an empty title */
         m->title_src = TL_SRC_HEADING;
         /* the title is not a passage too, unless it is all there is */
         if (others)

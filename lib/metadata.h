@@ -37,7 +37,11 @@ void tl_meta_release(struct tl_meta *m);
 /* "front matter", "byline", ...: a static string. */
 const char *tl_meta_source_name(enum tl_meta_source s);
 
-/* Replaces *field with a trimmed copy of text[0..len). */
+/* Replaces *field (owned: freed, or NULL) with a malloc'd copy of
+ * text[0..len) cut at its first NUL byte and trimmed of white space.  An
+ * empty value (len 0, only white space, or empty at the NUL) leaves
+ * *field as it was: NULL stays "unknown", never "".  Errors:
+ * TL_ERR_NOMEM (*field unchanged). */
 enum tl_status
 tl_meta_set(char **field, const char *text, size_t len, struct tl_error *err);
 

@@ -214,6 +214,110 @@ START_TEST(test_a_lone_line_is_title_and_passage)
 }
 END_TEST
 
+START_TEST(test_set_keeps_a_trimmed_copy)
+{
+    struct tl_error err = { 0 };
+    static const char text[] = " \t Harbour Lights \n";
+
+    ck_assert_int_eq(tl_meta_set(&m.title, text, sizeof text - 1, &err),
+                     TL_OK);
+    ck_field(m.title, "Harbour Lights");
+    ck_assert_int_eq(tl_meta_set(&m.title, "Quay Report", 4, &err), TL_OK);
+    ck_field(m.title, "Quay");      /* only text[0, len) */
+}
+END_TEST
+
+START_TEST(test_set_leaves_an_unknown_field_unknown_for_empty_values)
+{
+    struct tl_error err = { 0 };
+
+    ck_assert_int_eq(tl_meta_set(&m.title, "", 0, &err), TL_OK);
+    ck_assert_ptr_null(m.title);
+    ck_assert_int_eq(tl_meta_set(&m.title, "ignored", 0, &err), TL_OK);
+    ck_assert_ptr_null(m.title);
+    ck_assert_int_eq(tl_meta_set(&m.title, " \t\r\n ", 5, &err), TL_OK);
+    ck_assert_ptr_null(m.title);
+    ck_assert_int_eq(tl_meta_set(&m.author, NULL, 0, &err), TL_OK);
+    ck_assert_ptr_null(m.author);
+}
+END_TEST
+
+START_TEST(test_set_with_a_leading_nul_sets_nothing)
+{
+    struct tl_error err = { 0 };
+
+    /* strndup() would have made "" of these */
+    ck_assert_int_eq(tl_meta_set(&m.title, "\0Harbour Lights", 15, &err),
+                     TL_OK);
+    ck_assert_ptr_null(m.title);
+    ck_assert_int_eq(tl_meta_set(&m.author, "  \0Jane Roe", 11, &err),
+                     TL_OK);
+    ck_assert_ptr_null(m.author);
+}
+END_TEST
+
+START_TEST(test_set_cuts_at_a_nul_and_trims_again)
+{
+    struct tl_error err = { 0 };
+
+    ck_assert_int_eq(tl_meta_set(&m.title, "Harbour \0Lights", 15, &err),
+                     TL_OK);
+    ck_field(m.title, "Harbour");
+}
+END_TEST
+
+START_TEST(test_set_keeps_the_old_value_for_an_empty_one)
+{
+    struct tl_error err = { 0 };
+
+    ck_assert_int_eq(tl_meta_set(&m.author, "Jane Roe", 8, &err), TL_OK);
+    ck_assert_int_eq(tl_meta_set(&m.author, "   ", 3, &err), TL_OK);
+    ck_field(m.author, "Jane Roe");
+    ck_assert_int_eq(tl_meta_set(&m.author, "\0Omar", 5, &err), TL_OK);
+    ck_field(m.author, "Jane Roe");
+    ck_assert_int_eq(tl_meta_set(&m.author, " Omar Farooq", 12, &err),
+                     TL_OK);
+    ck_field(m.author, "Omar Farooq");  /* a real value still replaces */
+}
+END_TEST
+
+START_TEST(test_empty_explicit_title_leaves_the_text_rules_to_find_one)
+{
+    const char *b[] = { "Floods Close the Karakoram Highway",
+                        "By Ayesha Malik", BODY, NULL };
+    struct tl_error err = { 0 };
+
+    ck_assert_int_eq(tl_meta_set(&m.title, "  ", 2, &err), TL_OK);
+    extract(b);
+    ck_field(m.title, "Floods Close the Karakoram Highway");
+    ck_assert_int_eq(m.title_src, TL_SRC_HEADING);
+}
+END_TEST
+
+START_TEST(test_heading_with_a_leading_nul_is_no_title)
+{
+    static const char heading[] = "\0Floods Close the Karakoram Highway";
+    const char *rest[] = { "By Ayesha Malik", BODY, NULL };
+    struct tl_error err = { 0 };
+    size_t src = sizeof heading + 1;
+
+    /* the title block holds a NUL (tl_doc_add takes lengths) */
+    tl_doc_init(&d);
+    ck_assert_int_eq(tl_doc_add(&d, heading, sizeof heading - 1, 0,
+                                sizeof heading - 1, 0, &err), TL_OK);
+    for (const char *const *r = rest; *r != NULL; r++) {
+        ck_assert_int_eq(tl_doc_add(&d, *r, strlen(*r), src,
+                                    src + strlen(*r), 0, &err), TL_OK);
+        src += strlen(*r) + 2;
+    }
+    ck_assert_int_eq(tl_meta_extract(&d, &m, &err), TL_OK);
+    ck_assert_ptr_null(m.title);    /* unknown, not "" */
+    ck_assert_int_eq(m.title_src, TL_SRC_NONE);
+    ck_assert_str_eq(drop_of(&d, 0), "");   /* and still a passage */
+    ck_field(m.author, "Ayesha Malik");
+}
+END_TEST
+
 START_TEST(test_source_names)
 {
     ck_assert_str_eq(tl_meta_source_name(TL_SRC_BIOGRAPHY), "biography");
@@ -244,6 +348,14 @@ metadata_suite(void)
     tcase_add_test(tc, test_explicit_values_win);
     tcase_add_test(tc, test_a_lone_line_is_title_and_passage);
     tcase_add_test(tc, test_source_names);
+    tcase_add_test(tc, test_set_keeps_a_trimmed_copy);
+    tcase_add_test(tc, test_set_leaves_an_unknown_field_unknown_for_empty_values);
+    tcase_add_test(tc, test_set_with_a_leading_nul_sets_nothing);
+    tcase_add_test(tc, test_set_cuts_at_a_nul_and_trims_again);
+    tcase_add_test(tc, test_set_keeps_the_old_value_for_an_empty_one);
+    tcase_add_test(tc,
+                   test_empty_explicit_title_leaves_the_text_rules_to_find_one);
+    tcase_add_test(tc, test_heading_with_a_leading_nul_is_no_title);
     suite_add_tcase(s, tc);
     return s;
 }

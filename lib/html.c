@@ -87,16 +87,20 @@
  *    text), else the datetime of the first <time datetime> in the content
  *    root.  The value is only trimmed, never parsed.
  *
- * Known limits: gumbo's tree builder is quadratic in the nesting depth
- * (10,000 levels take ~0.1 s, 100,000 ~15 s); gumbo does not check
- * malloc's result.
+ * Hostile pages: gumbo's tree builder can take time quadratic in the
+ * page and memory far beyond it; a page nested deeper than
+ * TL_HTML_DEPTH_MAX by a cheap count is refused before it is parsed, and
+ * any other is refused when gumbo outruns its budget of CPU time or
+ * memory (see "gumbo's memory, and its budget").
  */
 #include <limits.h>
+#include <setjmp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <gumbo.h>
 
@@ -109,7 +113,26 @@
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
-/* ---- gumbo's memory ------------------------------------------------- */
+/* ---- gumbo's memory, and its budget ---------------------------------- */
+
+/*
+ * Every block gumbo allocates comes from this arena: it is freed at once
+ * after the text is extracted, and it is where gumbo's cost is bounded.
+ * gumbo's tree builder can take time quadratic in the page (a search
+ * down its stack of open elements for most tags: 40,000 nested <div>s
+ * take 2 s, 100,000 paragraphs in 10,000 divs 4 s, and stray end tags
+ * such as "</b>" hide the nesting from any cheap count), and the
+ * formatting elements it reopens in every paragraph can multiply (2,000
+ * unclosed <b class=N> in 2,000 paragraphs: 4 million nodes, 1.5 GB).
+ * No page worth reading needs either, and gumbo has no way to stop, so
+ * the allocator, which gumbo calls for every token and node, checks the
+ * budget: past TL_HTML_CPU_BASE + TL_HTML_CPU_PER_MB seconds of this
+ * thread's CPU time per MB, or TL_HTML_MEM_BASE + TL_HTML_MEM_FACTOR
+ * times the page in live blocks, it jumps back to tl_html_extract(),
+ * which frees the arena (gumbo keeps nothing else: no file, no lock, no
+ * global state) and refuses the page.  Real pages use a tenth of it:
+ * gumbo reads 18 MB/s of HTML and holds 14 times the page.
+ */
 
 /* Each block gumbo allocates is preceded by this header, linking it into
  * the arena's list of live blocks. */
@@ -117,13 +140,65 @@ union arena_hdr {
     struct {
         union arena_hdr *prev;
         union arena_hdr *next;
+        size_t size;
     } l;
     max_align_t align;
 };
 
+/* How often (in allocations) the CPU clock is read: a clock read costs
+ * ~0.2 us, an allocation ~0.05 us; between two allocations gumbo does
+ * at most one walk down its stack. */
+#define ARENA_CLOCK_EVERY 64
+
+/* What a block costs besides its size: the header and malloc's own. */
+#define ARENA_OVERHEAD (sizeof(union arena_hdr) + 2 * sizeof(size_t))
+
+enum arena_over { ARENA_OK, ARENA_OVER_TIME, ARENA_OVER_MEMORY };
+
 struct arena {
     union arena_hdr *head;
+    size_t live, limit;         /* bytes gumbo holds (with the headers
+                                   and malloc's own), and may hold */
+    unsigned long allocs;
+    struct timespec deadline;   /* of CLOCK_THREAD_CPUTIME_ID */
+    int timed;                  /* the deadline is set */
+    enum arena_over over;
+    jmp_buf jump;               /* back into tl_html_extract() */
 };
+
+static void
+arena_start(struct arena *a, size_t len)
+{
+    double secs = TL_HTML_CPU_BASE + TL_HTML_CPU_PER_MB * (double)len / 1e6;
+    struct timespec now;
+
+    a->head = NULL;
+    a->live = 0;
+    a->allocs = 0;
+    a->over = ARENA_OK;
+    a->limit = len < (SIZE_MAX - TL_HTML_MEM_BASE) / TL_HTML_MEM_FACTOR
+               ? TL_HTML_MEM_BASE + TL_HTML_MEM_FACTOR * len : SIZE_MAX;
+    a->timed = clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now) == 0;
+    if (a->timed) {
+        time_t whole = (time_t)secs;
+        long nsec = now.tv_nsec + (long)((secs - (double)whole) * 1e9);
+
+        a->deadline.tv_sec = now.tv_sec + whole + nsec / 1000000000L;
+        a->deadline.tv_nsec = nsec % 1000000000L;
+    }
+}
+
+static int
+arena_past_deadline(const struct arena *a)
+{
+    struct timespec now;
+
+    if (!a->timed || clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now) != 0)
+        return 0;
+    return now.tv_sec > a->deadline.tv_sec
+           || (now.tv_sec == a->deadline.tv_sec
+               && now.tv_nsec > a->deadline.tv_nsec);
+}
 
 static void *
 arena_alloc(void *userdata, size_t size)
@@ -131,16 +206,26 @@ arena_alloc(void *userdata, size_t size)
     struct arena *a = userdata;
     union arena_hdr *h;
 
-    if (size > SIZE_MAX - sizeof *h)
-        return NULL;
+    if (a->limit - a->live < ARENA_OVERHEAD
+        || size > a->limit - a->live - ARENA_OVERHEAD)
+        a->over = ARENA_OVER_MEMORY;
+    else if (++a->allocs % ARENA_CLOCK_EVERY == 0 && arena_past_deadline(a))
+        a->over = ARENA_OVER_TIME;
+    if (a->over != ARENA_OK)
+        longjmp(a->jump, 1);
     h = malloc(sizeof *h + size);
-    if (h == NULL)
-        return NULL;
+    if (h == NULL) {
+        /* gumbo does not check malloc's result: stop here instead */
+        a->over = ARENA_OVER_MEMORY;
+        longjmp(a->jump, 1);
+    }
     h->l.prev = NULL;
     h->l.next = a->head;
+    h->l.size = size;
     if (a->head != NULL)
         a->head->l.prev = h;
     a->head = h;
+    a->live += size + ARENA_OVERHEAD;
     return h + 1;
 }
 
@@ -159,6 +244,7 @@ arena_free(void *userdata, void *ptr)
         a->head = h->l.next;
     if (h->l.next != NULL)
         h->l.next->l.prev = h->l.prev;
+    a->live -= h->l.size + ARENA_OVERHEAD;
     free(h);
 }
 
@@ -174,6 +260,7 @@ arena_release(struct arena *a)
         h = next;
     }
     a->head = NULL;
+    a->live = 0;
 }
 
 /* ---- small string helpers ------------------------------------------- */
@@ -1600,11 +1687,22 @@ nesting_estimate(const char *h, size_t len)
     return max;
 }
 
+/* gumbo's parse, or NULL with a->over set when it ran out of budget
+ * (arena_alloc() jumps back here; the arena holds all it allocated). */
+static GumboOutput *
+parse_within_budget(struct arena *a, const GumboOptions *opt,
+                    const char *html, size_t len)
+{
+    if (setjmp(a->jump) != 0)
+        return NULL;
+    return gumbo_parse_with_options(opt, html, len);
+}
+
 enum tl_status
 tl_html_extract(const char *html, size_t len, struct tl_html_doc *doc,
                 struct tl_error *err)
 {
-    struct arena arena = { NULL };
+    struct arena *arena = NULL;
     GumboOptions opt = kGumboDefaultOptions;
     GumboOutput *out;
     const GumboNode *body, *root;
@@ -1621,11 +1719,29 @@ tl_html_extract(const char *html, size_t len, struct tl_html_doc *doc,
         return tl_error_set(err, TL_ERR_INPUT, "HTML nested more than %d "
                             "levels deep (not an article)",
                             TL_HTML_DEPTH_MAX);
+    arena = malloc(sizeof *arena);   /* in memory across longjmp() */
+    if (arena == NULL)
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory parsing HTML");
     opt.allocator = arena_alloc;
     opt.deallocator = arena_free;
-    opt.userdata = &arena;
+    opt.userdata = arena;
     opt.max_errors = 0;     /* parse errors are not reported: keep none */
-    out = gumbo_parse_with_options(&opt, html, len);
+    arena_start(arena, len);
+    out = parse_within_budget(arena, &opt, html, len);
+    if (arena->over != ARENA_OK) {
+        if (arena->over == ARENA_OVER_TIME)
+            st = tl_error_set(err, TL_ERR_INPUT, "HTML too costly to "
+                              "parse (over %.1f s of CPU; nested or "
+                              "misnested beyond any article)",
+                              TL_HTML_CPU_BASE + TL_HTML_CPU_PER_MB
+                              * (double)len / 1e6);
+        else
+            st = tl_error_set(err, TL_ERR_INPUT, "HTML too costly to "
+                              "parse (over %zu MB of memory; nested or "
+                              "misnested beyond any article)",
+                              arena->limit >> 20);
+        goto out;
+    }
     if (out == NULL || out->root == NULL) {
         st = tl_error_set(err, TL_ERR_NOMEM, "out of memory parsing HTML");
         goto out;
@@ -1639,7 +1755,8 @@ tl_html_extract(const char *html, size_t len, struct tl_html_doc *doc,
     if (st != TL_OK)
         tl_error_set(err, st, "out of memory extracting HTML text");
 out:
-    arena_release(&arena);     /* instead of gumbo_destroy_output() */
+    arena_release(arena);      /* instead of gumbo_destroy_output() */
+    free(arena);
     if (st != TL_OK)
         tl_html_doc_release(doc);
     return st;

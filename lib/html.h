@@ -20,6 +20,14 @@
  * building is quadratic in the depth). */
 #define TL_HTML_DEPTH_MAX 10000
 
+/* gumbo's budget for one page (see html.c): CPU seconds, as a base plus
+ * so much per MB of HTML, and live bytes, as a base plus a multiple of
+ * the page. */
+#define TL_HTML_CPU_BASE 2.0
+#define TL_HTML_CPU_PER_MB 0.5
+#define TL_HTML_MEM_BASE ((size_t)128 << 20)
+#define TL_HTML_MEM_FACTOR 64
+
 struct tl_html_block {
     size_t start;       /* the block's text is doc->text.data[start, end) */
     size_t end;

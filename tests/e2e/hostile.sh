@@ -141,6 +141,26 @@ expect_rc "a hit next to the 1 MB word is shown" 0
 [ "${#out}" -lt 4000 ] && ok "with a short snippet (${#out} bytes)" || fail "the snippet next to the 1 MB word is ${#out} bytes"
 expect_eq "a file 50 folders deep is found" "$(hits abyssalquay)" "bottom.txt"
 
+# HTML that gumbo's tree builder would take minutes or gigabytes over:
+# 60,000 divs kept open behind stray end tags ("</b>" closes nothing, so
+# no cheap count sees the nesting), and 2,000 different <b>s reopened in
+# each of 2,000 paragraphs (4 million elements from 45 kB)
+mkdir -p "$WORK/costly"
+python3 -c 'import sys; open(sys.argv[1], "w").write("<div></b>" * 60000)' "$WORK/costly/stray-closers.html"
+python3 -c 'import sys
+open(sys.argv[1], "w").write("<p>" + "".join("<b class=c%d>" % i for i in range(2000)) + "</p>" + "<p>x</p>" * 2000)' "$WORK/costly/reopened.html"
+printf '<p>The harbour pilot read the costlyquay tide table at dawn.</p>\n' > "$WORK/costly/fine.html"
+measured timeout 120 "$TALAASH_INDEX" --db "$WORK/costly.db" "$WORK/costly"
+expect_rc "pages too costly to parse are skipped, the rest indexed" 1
+expect_match "the stray-closer page: out of CPU time, named" "$err" \
+    "skipped '$WORK/costly/stray-closers.html': HTML too costly to parse \\(over 2\\.[0-9] s of CPU"
+expect_match "the reopening page: out of memory, named" "$err" \
+    "skipped '$WORK/costly/reopened.html': HTML too costly to parse \\(over 130 MB of memory"
+[ "$peak_mb" -lt $((ASAN ? 1500 : 400)) ] && ok "memory stays bounded ($peak_mb MB)" || fail "indexing the costly pages took $peak_mb MB"
+[ "${secs%.*}" -lt 20 ] && ok "time stays bounded ($secs s: gumbo's budget is CPU time)" || fail "indexing the costly pages took $secs s"
+run "$TALAASH" --db "$WORK/costly.db" --color=never costlyquay
+expect_eq "the good page beside them is found" "$(hit_files "$out")" "fine.html"
+
 # odd file names: exact in CSV and JSON, matched by the --metadata CSV
 want=$(cd "$H/names" && python3 -c 'import os, json; print(json.dumps(sorted(os.path.join(os.getcwd(), n) for n in os.listdir("."))))')
 run "$TALAASH" --db "$DB" --format csv --limit 1000 --per-article 0 'oddname*'

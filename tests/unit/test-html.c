@@ -801,6 +801,68 @@ START_TEST(test_deep_nesting_of_author_elements)
 }
 END_TEST
 
+/* tl_html_extract() on html refuses it: TL_ERR_INPUT, a message that
+ * begins with want, nothing extracted. */
+static void
+check_refused(const char *html, const char *want)
+{
+    struct tl_error err = { 0 };
+
+    ck_assert_int_eq(tl_html_extract(html, strlen(html), &doc, &err),
+                     TL_ERR_INPUT);
+    ck_assert_msg(strncmp(err.msg, want, strlen(want)) == 0, "%s", err.msg);
+    ck_assert_uint_eq(doc.n_blocks, 0);
+    ck_assert_uint_eq(doc.text.len, 0);
+}
+
+START_TEST(test_nesting_past_the_limit_is_refused_unparsed)
+{
+    char *html = repeat("<section>", TL_HTML_DEPTH_MAX + 1, "x");
+
+    check_refused(html, "HTML nested more than 10000 levels deep");
+    free(html);
+}
+END_TEST
+
+START_TEST(test_nesting_hidden_by_stray_end_tags_runs_out_of_time)
+{
+    /* "</b>" closes nothing, so no cheap count sees the 60,000 divs that
+     * gumbo keeps open (and searches at every <div>: minutes) */
+    char *html = repeat("<div></b>", 60000, "x");
+
+    check_refused(html, "HTML too costly to parse (over 2.3 s of CPU");
+    free(html);
+}
+END_TEST
+
+START_TEST(test_reopened_formatting_runs_out_of_memory)
+{
+    /* 2,000 different <b>s closed by </p> and reopened in each of 2,000
+     * paragraphs: 4 million elements (1.5 GB) from 45 kB */
+    struct tl_buf b;
+
+    tl_buf_init(&b, 0);
+    tl_buf_append(&b, "<p>", 3);
+    for (int i = 0; i < 2000; i++)
+        tl_buf_appendf(&b, "<b class=c%d>", i);
+    tl_buf_append(&b, "</p>", 4);
+    for (int i = 0; i < 2000; i++)
+        tl_buf_append(&b, "<p>x</p>", 8);
+    check_refused(b.data, "HTML too costly to parse (over 130 MB of memory");
+    tl_buf_release(&b);
+}
+END_TEST
+
+START_TEST(test_a_page_after_a_refused_one_is_read)
+{
+    char *html = repeat("<div></b>", 60000, "x");
+
+    check_refused(html, "HTML too costly");
+    free(html);
+    ck_assert_str_eq(blocks("<p>after the storm</p>"), "after the storm");
+}
+END_TEST
+
 START_TEST(test_nul_bytes)
 {
     static const char html[] = "<title>a\0b</title><p>one\0two</p>"
@@ -966,6 +1028,11 @@ html_suite(void)
     tcase_add_test(bad, test_deep_nesting_of_divs);
     tcase_add_test(bad, test_deep_nesting_of_mixed_elements);
     tcase_add_test(bad, test_deep_nesting_of_author_elements);
+    tcase_add_test(bad, test_nesting_past_the_limit_is_refused_unparsed);
+    tcase_add_test(bad,
+                   test_nesting_hidden_by_stray_end_tags_runs_out_of_time);
+    tcase_add_test(bad, test_reopened_formatting_runs_out_of_memory);
+    tcase_add_test(bad, test_a_page_after_a_refused_one_is_read);
     tcase_add_test(bad, test_nul_bytes);
     tcase_add_test(bad, test_invalid_utf8_is_replaced);
     tcase_add_test(bad, test_empty_input);

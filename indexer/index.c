@@ -23,6 +23,7 @@
 
 struct counts {
     size_t indexed, passages, unchanged, moved, removed, skipped, warnings;
+    size_t retagged;        /* articles tagged again with changed rules */
     size_t done, total;
     double bytes;
 };
@@ -117,6 +118,8 @@ submit_file(struct run *r, struct pool *pool, const char *path,
                              + sb.st_mtim.tv_nsec, &state, err);
     if (st != TL_OK)
         return st;
+    if (state == TL_STORE_UNCHANGED && r->opt->rehash)
+        state = TL_STORE_CHANGED;   /* read it: the hash decides */
     if (state == TL_STORE_UNCHANGED
         && manifest_find(r->manifest, path) == NULL) {
         r->c.unchanged++;
@@ -220,17 +223,18 @@ summary(const struct run *r, double seconds)
     const struct counts *c = &r->c;
 
     if (c->indexed == 0 && c->skipped == 0 && c->moved == 0
-        && c->removed == 0) {
+        && c->removed == 0 && c->retagged == 0) {
         tl_cli_info("nothing changed: %zu article%s already up to date "
                     "(%.2f s)", c->unchanged, c->unchanged == 1 ? "" : "s",
                     seconds);
         return;
     }
-    tl_cli_info("indexed %zu article%s (%zu passages), %zu unchanged, "
+    tl_cli_info("indexed %zu article%s (%zu passage%s), %zu unchanged, "
                 "%zu renamed, %zu removed, %zu skipped, %zu warning%s "
                 "(%.2f s)", c->indexed, c->indexed == 1 ? "" : "s",
-                c->passages, c->unchanged, c->moved, c->removed, c->skipped,
-                c->warnings, c->warnings == 1 ? "" : "s", seconds);
+                c->passages, c->passages == 1 ? "" : "s", c->unchanged,
+                c->moved, c->removed, c->skipped, c->warnings,
+                c->warnings == 1 ? "" : "s", seconds);
 }
 
 /* Brings the impact lists (lib/impact.c) up to date with the index;
@@ -252,6 +256,28 @@ load_topics(struct run *r, sqlite3 *db, struct tl_error *err)
         return tl_topics_load_file(db, r->opt->topics_path, &r->topics, err);
     return tl_topics_parse(db, tl_default_topics, strlen(tl_default_topics),
                            NULL, &r->topics, err);
+}
+
+/* Tags the stored articles again when the topic rules are not those of
+ * the last run (lib/topic_retag.c), in a transaction of its own. */
+static enum tl_status
+sync_topics(struct run *r, struct tl_error *err)
+{
+    int same = 0;
+    enum tl_status st = tl_topics_recorded(r->db, r->topics, &same, NULL,
+                                           err);
+
+    if (st != TL_OK || same)
+        return st;
+    st = ensure_txn(r, err);
+    if (st == TL_OK)
+        st = tl_topics_sync(r->db, r->topics, &r->c.retagged, err);
+    if (st == TL_OK)
+        st = commit(r, err);
+    if (st == TL_OK && r->c.retagged > 0 && !r->opt->quiet)
+        tl_cli_info("the topic rules changed: tagged %zu stored article%s "
+                    "again", r->c.retagged, r->c.retagged == 1 ? "" : "s");
+    return st;
 }
 
 /* --dry-run: ingest each file and (with --explain) show what would be
@@ -342,7 +368,7 @@ run_index(const struct index_options *opt, char *const *paths, int n_paths)
         status = dry_run(&r, &files);
         goto out;
     }
-    if (index_files(&r, &files, &err) != TL_OK)
+    if (sync_topics(&r, &err) != TL_OK || index_files(&r, &files, &err) != TL_OK)
         goto fail;
     if (commit(&r, &err) != TL_OK)
         goto fail;

@@ -69,6 +69,8 @@ struct index_options {
     const char *metadata_path;  /* --metadata FILE.csv */
     int quiet;
     int prune;
+    int rehash;                 /* --rehash: read files whose size and
+                                   mtime are unchanged too */
     int dry_run;
     int explain;
     int jobs;                   /* worker threads; 0: one per core */

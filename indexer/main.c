@@ -22,7 +22,8 @@ usage(void)
 "is dropped; title, author and date are taken from explicit fields, then\n"
 "bylines, biographies and datelines; topics come from rules; each article\n"
 "is split into passages.  Unchanged files are skipped unread, changed\n"
-"ones replaced, renamed ones recognised by their content.\n"
+"ones replaced, renamed ones recognised by their content.  When the topic\n"
+"rules differ from the last run's, every stored article is tagged again.\n"
 "\n"
 "Options:\n"
 "  -d, --db PATH          the database (default: $TALAASH_DB, else\n"
@@ -34,13 +35,17 @@ usage(void)
 "  -m, --metadata FILE    a CSV file (columns path,title,author,date,topics)\n"
 "                         whose values override what is extracted\n"
 "      --prune            forget articles whose files are gone\n"
+"      --rehash           read every file and compare its contents, even\n"
+"                         when its size and modification time are those\n"
+"                         recorded (finds edits that kept both)\n"
 "  -n, --dry-run          read and process the files, write nothing\n"
 "  -e, --explain          with --dry-run: print, for each file, the metadata\n"
 "                         and where it came from, the topics and the words\n"
 "                         that set them, the passages, and every dropped\n"
 "                         block with the rule that dropped it\n"
-"  -j, --jobs N           read and process files on N threads (default:\n"
-"                         one per core); one more thread writes\n"
+"  -j, --jobs N           read and process files on N threads besides the\n"
+"                         one that writes (default: one per core); with 1,\n"
+"                         one thread does everything\n"
 "  -q, --quiet            print no progress and no summary line, only\n"
 "                         warnings and errors\n"
 "  -h, --help             show this help and exit\n"
@@ -57,12 +62,13 @@ usage(void)
 int
 main(int argc, char **argv)
 {
-    enum { OPT_PRUNE = 256 };
+    enum { OPT_PRUNE = 256, OPT_REHASH };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, 'd' },
         { "topics", required_argument, NULL, 't' },
         { "metadata", required_argument, NULL, 'm' },
         { "prune", no_argument, NULL, OPT_PRUNE },
+        { "rehash", no_argument, NULL, OPT_REHASH },
         { "dry-run", no_argument, NULL, 'n' },
         { "explain", no_argument, NULL, 'e' },
         { "jobs", required_argument, NULL, 'j' },
@@ -90,6 +96,9 @@ main(int argc, char **argv)
             break;
         case OPT_PRUNE:
             opt.prune = 1;
+            break;
+        case OPT_REHASH:
+            opt.rehash = 1;
             break;
         case 'n':
             opt.dry_run = 1;

@@ -160,6 +160,7 @@ tl_db_open(const char *path, enum tl_db_mode mode, sqlite3 **db_out,
     struct stat sb;
     struct tl_buf uri;
     const char *name = path;
+    int created = 0;        /* the file did not exist: we make it */
 
     *db_out = NULL;
     tl_buf_init(&uri, 0);
@@ -180,6 +181,8 @@ tl_db_open(const char *path, enum tl_db_mode mode, sqlite3 **db_out,
         if (st != TL_OK)
             return st;
         flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+        created = strcmp(path, ":memory:") != 0 && stat(path, &sb) != 0
+                  && errno == ENOENT;
     }
     rc = sqlite3_open_v2(name, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
     tl_buf_release(&uri);
@@ -197,6 +200,11 @@ tl_db_open(const char *path, enum tl_db_mode mode, sqlite3 **db_out,
                           "without FTS5; install a libsqlite3 with FTS5 "
                           "(Debian's libsqlite3-0 has it)",
                           sqlite3_libversion());
+        if (created) {      /* leave no empty file behind */
+            tl_db_close(db);
+            db = NULL;
+            unlink(path);
+        }
         goto fail;
     }
     st = exec(db, "PRAGMA foreign_keys = ON", path, err);

@@ -25,6 +25,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <xxhash.h>
+
 #include "topic.h"
 
 #define NO_STEM UINT32_MAX
@@ -526,6 +528,42 @@ tl_topics_free(struct tl_topics *t)
     free(t->slots);
     free(t->first);
     free(t);
+}
+
+void
+tl_topics_digest(const struct tl_topics *t, char out[TL_TOPIC_DIGEST_LEN + 1])
+{
+    XXH3_state_t *h = XXH3_createState();
+    XXH128_hash_t d = { 0, 0 };
+
+    if (h != NULL && XXH3_128bits_reset(h) == XXH_OK) {
+        for (size_t i = 0; i < t->n_topics; i++) {
+            char min[16];
+            int n = snprintf(min, sizeof min, "\n%d\n",
+                             t->topics[i].min_matches);
+
+            XXH3_128bits_update(h, t->topics[i].name,
+                                strlen(t->topics[i].name));
+            XXH3_128bits_update(h, min, (size_t)n);
+        }
+        for (size_t i = 0; i < t->n_terms; i++) {
+            const struct term *term = &t->terms[i];
+            char head[32];
+            int n = snprintf(head, sizeof head, "\n%u:", term->topic);
+
+            XXH3_128bits_update(h, head, (size_t)n);
+            for (uint32_t k = 0; k < term->n; k++) {
+                const struct stem *st = &t->stems[term->stems[k]];
+
+                XXH3_128bits_update(h, t->pool.data + st->off, st->len);
+                XXH3_128bits_update(h, " ", 1);
+            }
+        }
+        d = XXH3_128bits_digest(h);
+    }
+    XXH3_freeState(h);
+    snprintf(out, TL_TOPIC_DIGEST_LEN + 1, "%016llx%016llx",
+             (unsigned long long)d.high64, (unsigned long long)d.low64);
 }
 
 size_t

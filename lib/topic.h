@@ -65,6 +65,37 @@ const char *tl_topics_name(const struct tl_topics *t, size_t i);
 /* How many body matches make topic i an article's topic (>= 1). */
 int tl_topics_min_matches(const struct tl_topics *t, size_t i);
 
+/* Length of tl_topics_digest()'s text, in hex digits. */
+#define TL_TOPIC_DIGEST_LEN 32
+/* Writes to out a digest (hex, NUL-terminated) of what the rules match:
+ * topic names, thresholds and terms as stems, so that rules files that
+ * differ only in layout, comments or inflection give the same digest.
+ * The indexer records it to notice changed rules. */
+void tl_topics_digest(const struct tl_topics *t,
+                      char out[TL_TOPIC_DIGEST_LEN + 1]);
+/* Tags every stored article again with the rules t: the rules' topics of
+ * each article and passage are recomputed from the stored passages
+ * (exactly what indexing the files again would give); topics named by
+ * front matter or a manifest stay.  Runs in the caller's transaction;
+ * *n_articles_out (may be NULL) is the number of articles re-tagged
+ * (topic_retag.c). */
+enum tl_status
+tl_topics_retag(sqlite3 *db, const struct tl_topics *t,
+                size_t *n_articles_out, struct tl_error *err);
+/* Sets *same_out to 1 when t's digest is the one recorded in the
+ * database (meta key 'topic_rules'), else 0; *any_articles_out (may be
+ * NULL) to whether the database holds an article.  Reads only. */
+enum tl_status
+tl_topics_recorded(sqlite3 *db, const struct tl_topics *t, int *same_out,
+                   int *any_articles_out, struct tl_error *err);
+/* Compares t's digest with the one recorded in the database (meta key
+ * 'topic_rules'); when they differ, re-tags every stored article with t
+ * (tl_topics_retag) and records t's digest.  *n_articles_out is the
+ * number re-tagged (0 when the rules are those recorded, or the
+ * database holds no article).  Runs in the caller's transaction. */
+enum tl_status
+tl_topics_sync(sqlite3 *db, const struct tl_topics *t,
+               size_t *n_articles_out, struct tl_error *err);
 /* Finds the topic called name, ignoring ASCII case as the database's
  * topics.name (COLLATE NOCASE) does; returns 1 and sets *index_out, or
  * returns 0. */

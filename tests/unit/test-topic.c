@@ -729,6 +729,139 @@ START_TEST(test_extended_rules_avoid_stem_clashes)
 }
 END_TEST
 
+/* ---- digest and re-tagging ---------------------------------------------- */
+
+static void
+digest_of(const char *rules, char out[TL_TOPIC_DIGEST_LEN + 1])
+{
+    struct tl_topics *t = parse(rules);
+
+    tl_topics_digest(t, out);
+    tl_topics_free(t);
+}
+
+START_TEST(test_digest_ignores_layout_comments_and_inflection)
+{
+    char a[TL_TOPIC_DIGEST_LEN + 1], b[TL_TOPIC_DIGEST_LEN + 1];
+
+    digest_of("[Ports]\nharbour\nquay\n", a);
+    digest_of("# ports\n\n[Ports]\r\n  Harbours  \nQUAYS # docks\n", b);
+    ck_assert_uint_eq(strlen(a), TL_TOPIC_DIGEST_LEN);
+    ck_assert_str_eq(a, b);
+}
+END_TEST
+
+START_TEST(test_digest_changes_with_names_terms_and_thresholds)
+{
+    char a[TL_TOPIC_DIGEST_LEN + 1], b[TL_TOPIC_DIGEST_LEN + 1];
+
+    digest_of("[Ports]\nharbour\n", a);
+    digest_of("[Docks]\nharbour\n", b);
+    ck_assert_str_ne(a, b);
+    digest_of("[Ports]\nharbour\nquay\n", b);
+    ck_assert_str_ne(a, b);
+    digest_of("[Ports]\nmin_matches = 3\nharbour\n", b);
+    ck_assert_str_ne(a, b);
+    digest_of("[Ports]\nharbour master\n", b);
+    ck_assert_str_ne(a, b);
+}
+END_TEST
+
+/* One article (id 1) with two passages, and a topic its front matter
+ * named. */
+static void
+store_article(void)
+{
+    unit_exec("INSERT INTO articles (id, path, hash, size, mtime_ns, format) "
+              "VALUES (1, '/a.txt', 'h', 1, 1, 'text');"
+              "INSERT INTO passages (id, article_id, ordinal, byte_start, "
+              "byte_end, text) VALUES "
+              "(10, 1, 1, 0, 1, 'The harbour at dawn, and a second harbour.'),"
+              "(11, 1, 2, 1, 2, 'Quays and one more harbour.');"
+              "INSERT INTO topics (id, name) VALUES (7, 'Named');"
+              "INSERT INTO article_topics (article_id, topic_id, source) "
+              "VALUES (1, 7, 'front matter')");
+}
+
+/* The article's and passages' topics as "name:source:matches ..." and
+ * "passage:name:matches ...". */
+static const char *
+stored_topics(void)
+{
+    static char out[512];
+    sqlite3_stmt *q;
+    size_t len = 0;
+
+    ck_assert_int_eq(sqlite3_prepare_v2(unit_db,
+        "SELECT t.name || ':' || at.source || ':' || at.matches "
+        "FROM article_topics at JOIN topics t ON t.id = at.topic_id "
+        "UNION ALL SELECT * FROM (SELECT pt.passage_id || ':' || t.name "
+        "|| ':' || pt.matches FROM passage_topics pt JOIN topics t "
+        "ON t.id = pt.topic_id ORDER BY 1)", -1, &q, NULL), SQLITE_OK);
+    out[0] = '\0';
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        int n = snprintf(out + len, sizeof out - len, "%s%s",
+                         len > 0 ? " " : "",
+                         (const char *)sqlite3_column_text(q, 0));
+        ck_assert(n > 0 && (size_t)n < sizeof out - len);
+        len += (size_t)n;
+    }
+    sqlite3_finalize(q);
+    return out;
+}
+
+START_TEST(test_retag_recomputes_rule_topics_from_stored_passages)
+{
+    struct tl_topics *t = parse("[Ports]\nharbour\n[Quays]\nquay\n");
+    struct tl_error err = { 0 };
+    size_t n = 0;
+
+    store_article();
+    ck_assert_int_eq(tl_topics_retag(unit_db, t, &n, &err), TL_OK);
+    ck_assert_uint_eq(n, 1);
+    /* Ports: 3 matches over the article (>= 2); Quays: 1 (< 2), so only
+     * its passage carries it; the named topic stays */
+    ck_assert_str_eq(stored_topics(), "Named:front matter:0 Ports:rules:3 "
+                     "10:Ports:2 11:Ports:1 11:Quays:1");
+    tl_topics_free(t);
+    t = parse("min_matches = 1\n[Quays]\nquay\n");
+    ck_assert_int_eq(tl_topics_retag(unit_db, t, &n, &err), TL_OK);
+    ck_assert_str_eq(stored_topics(), "Named:front matter:0 Quays:rules:1 "
+                     "11:Quays:1");
+    tl_topics_free(t);
+}
+END_TEST
+
+START_TEST(test_sync_retags_only_when_the_rules_change)
+{
+    struct tl_topics *t = parse("[Ports]\nharbour\n");
+    struct tl_topics *u = parse("[Quays]\nquay\n");
+    struct tl_error err = { 0 };
+    size_t n = 99;
+    int same = 1, any = 0;
+
+    ck_assert_int_eq(tl_topics_sync(unit_db, t, &n, &err), TL_OK);
+    ck_assert_uint_eq(n, 0);            /* no article: only recorded */
+    ck_assert_int_eq(tl_topics_recorded(unit_db, t, &same, &any, &err),
+                     TL_OK);
+    ck_assert_int_eq(same, 1);
+    ck_assert_int_eq(any, 0);
+    store_article();
+    ck_assert_int_eq(tl_topics_sync(unit_db, t, &n, &err), TL_OK);
+    ck_assert_uint_eq(n, 0);            /* the same rules: nothing to do */
+    ck_assert_str_eq(stored_topics(), "Named:front matter:0");
+    ck_assert_int_eq(tl_topics_recorded(unit_db, u, &same, &any, &err),
+                     TL_OK);
+    ck_assert_int_eq(same, 0);
+    ck_assert_int_eq(any, 1);
+    ck_assert_int_eq(tl_topics_sync(unit_db, u, &n, &err), TL_OK);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(stored_topics(), "Named:front matter:0 11:Quays:1");
+    tl_topics_free(t);
+    tl_topics_free(u);
+}
+END_TEST
+
 Suite *
 topic_suite(void)
 {
@@ -737,6 +870,10 @@ topic_suite(void)
 
     tcase_add_checked_fixture(tc, unit_db_setup, unit_db_teardown);
     tcase_add_test(tc, test_parses_topics_in_file_order);
+    tcase_add_test(tc, test_digest_ignores_layout_comments_and_inflection);
+    tcase_add_test(tc, test_digest_changes_with_names_terms_and_thresholds);
+    tcase_add_test(tc, test_retag_recomputes_rule_topics_from_stored_passages);
+    tcase_add_test(tc, test_sync_retags_only_when_the_rules_change);
     tcase_add_test(tc, test_min_matches_defaults_to_two);
     tcase_add_test(tc, test_global_min_matches_applies_to_topics_without_their_own);
     tcase_add_test(tc, test_comments_blank_lines_and_crlf_are_ignored);

@@ -1,0 +1,136 @@
+# runs.sh - what talaash-index does across runs: changed topic rules,
+# --rehash, the progress line on a terminal, a SQLite without FTS5, and
+# what `meson install` puts in place.
+. "$E2E_LIB"
+
+DB="$WORK/runs.db"
+topics_of() {   # topics_of DB: every rule and passage topic, by path
+    sqlite3 "$1" "SELECT a.path, t.name, at.source, at.matches FROM article_topics at JOIN topics t ON t.id = at.topic_id JOIN articles a ON a.id = at.article_id ORDER BY 1, 2;
+                  SELECT a.path, p.ordinal, t.name, pt.matches FROM passage_topics pt JOIN topics t ON t.id = pt.topic_id JOIN passages p ON p.id = pt.passage_id JOIN articles a ON a.id = p.article_id ORDER BY 1, 2, 3"
+}
+
+# ---- changed topic rules: the stored articles are tagged again --------
+cat > "$WORK/rules.txt" <<'EOF'
+# our own rules for this test: one topic the defaults have, one they lack
+min_matches = 1
+[Haqqani]
+Haqqani
+[Taliban]
+Taliban
+EOF
+run "$TALAASH_INDEX" --db "$DB" "$SEEDS"
+expect_rc "index the seeds with the built-in rules" 0
+defaults=$(topics_of "$DB")
+run "$TALAASH_INDEX" --db "$WORK/fresh.db" --topics "$WORK/rules.txt" "$SEEDS"
+expect_rc "index them afresh with other rules" 0
+fresh=$(topics_of "$WORK/fresh.db")
+[ "$fresh" != "$defaults" ] && ok "the two rule sets tag differently" || fail "the test rules tag as the defaults do"
+
+run "$TALAASH_INDEX" --db "$DB" --topics "$WORK/rules.txt" "$SEEDS"
+expect_rc "the first database, run with the other rules" 0
+expect_match "says the rules changed and tags the stored articles again" "$err" \
+    "^talaash-index: the topic rules changed: tagged 5 stored articles again$"
+expect_eq "its topics are exactly those of a fresh index with the new rules" "$(topics_of "$DB")" "$fresh"
+run "$TALAASH" --db "$DB" --count --topic taliban
+expect_match "the new topic filters" "$out" "^[1-9][0-9]* passages? in 5 articles"
+sum=$(cksum < "$DB")
+run "$TALAASH_INDEX" --db "$DB" --topics "$WORK/rules.txt" "$SEEDS"
+expect_match "the same rules again: nothing changed" "$err" "nothing changed: 5 articles already up to date"
+expect_eq "and nothing is written" "$(cksum < "$DB")" "$sum"
+{ printf '# the same rules, laid out and inflected otherwise\n\nmin_matches=1\n\n[Haqqani]\nHaqqanis\n\n[Taliban]\nTALIBAN\n'; } > "$WORK/same.txt"
+run "$TALAASH_INDEX" --db "$DB" --topics "$WORK/same.txt" "$SEEDS"
+expect_match "rules that differ only in layout and inflection are the same rules" "$err" "nothing changed"
+run "$TALAASH_INDEX" --db "$DB" "$SEEDS"
+expect_match "back to the built-in rules: tagged again" "$err" "the topic rules changed: tagged 5 stored articles again"
+expect_eq "and the topics are those of the first run" "$(topics_of "$DB")" "$defaults"
+run "$TALAASH_INDEX" --db "$WORK/dry.db" --dry-run --topics "$WORK/rules.txt" "$SEEDS"
+[ ! -e "$WORK/dry.db" ] && ok "--dry-run writes no database" || fail "--dry-run made $WORK/dry.db"
+
+# ---- --rehash: an edit that kept the size and the modification time ---
+mkdir -p "$WORK/notes"
+printf 'Harbour Notes\n\nThe ferry to Gwadar left at dawn with the morning mail.\n' > "$WORK/notes/ferry.txt"
+run "$TALAASH_INDEX" --db "$WORK/notes.db" "$WORK/notes"
+expect_rc "index a note" 0
+sed -i 's/Gwadar/Pasnix/' "$WORK/notes/ferry.txt"
+touch -d '2020-01-02 03:04:05' "$WORK/notes/ferry.txt"
+sqlite3 "$WORK/notes.db" "UPDATE articles SET mtime_ns = $(stat -c %Y "$WORK/notes/ferry.txt")000000000"
+run "$TALAASH_INDEX" --db "$WORK/notes.db" "$WORK/notes"
+expect_match "without --rehash, same size and time: taken as unchanged (documented)" "$err" "nothing changed"
+run "$TALAASH_INDEX" --db "$WORK/notes.db" --rehash "$WORK/notes"
+expect_rc "--rehash" 0
+expect_match "--rehash reads it and finds the edit" "$err" "^talaash-index: indexed 1 article \(1 passage\)"
+run "$TALAASH" --db "$WORK/notes.db" --count pasnix
+expect_match "the new word is found" "$out" "^1 passage in 1 article"
+run "$TALAASH_INDEX" --db "$WORK/notes.db" --rehash "$WORK/notes"
+expect_match "--rehash on unchanged contents changes nothing" "$err" "nothing changed: 1 article already up to date"
+
+# ---- the progress line, on a terminal ---------------------------------
+if command -v script >/dev/null 2>&1; then
+    run script -qec "'$TALAASH_INDEX' --db '$WORK/tty.db' '$SEEDS'" /dev/null
+    expect_match "on a terminal, a progress line: files, MB, rate, ETA" "$out" \
+        "talaash-index: [0-9]+/5 files, [0-9.]+ MB, [0-9.]+ MB/s, ETA [0-9]+ s"
+    expect_match "then the summary" "$out" "indexed 5 articles"
+    run script -qec "'$TALAASH_INDEX' --quiet --db '$WORK/tty2.db' '$SEEDS'" /dev/null
+    expect_eq "--quiet: no progress line, no summary" "$out" ""
+else
+    ok "SKIP: no script(1) for a terminal"
+fi
+
+# ---- a SQLite without FTS5 ---------------------------------------------
+if command -v cc >/dev/null 2>&1; then
+    cat > "$WORK/nofts5.c" <<'EOF'
+/* Makes "SELECT fts5(?1)" fail, as in a SQLite built without FTS5. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <string.h>
+#include <sqlite3.h>
+int
+sqlite3_prepare_v2(sqlite3 *db, const char *sql, int n, sqlite3_stmt **st,
+                   const char **tail)
+{
+    static int (*real)(sqlite3 *, const char *, int, sqlite3_stmt **,
+                       const char **);
+    if (strncmp(sql, "SELECT fts5(", 12) == 0) {
+        *st = NULL;
+        return SQLITE_ERROR;
+    }
+    if (real == NULL)
+        *(void **)&real = dlsym(RTLD_NEXT, "sqlite3_prepare_v2");
+    return real(db, sql, n, st, tail);
+}
+EOF
+    if cc -shared -fPIC -o "$WORK/nofts5.so" "$WORK/nofts5.c" -ldl 2>"$WORK/cc.err"; then
+        pre=$(ldd "$TALAASH_INDEX" 2>/dev/null | awk '/lib(asan|ubsan)\.so/ { print $3 }' | paste -sd: -)
+        shim="${pre:+$pre:}$WORK/nofts5.so"
+        run env LD_PRELOAD="$shim" "$TALAASH_INDEX" --db "$WORK/nofts.db" "$SEEDS"
+        expect_rc "talaash-index with a SQLite without FTS5" 2
+        expect_match "says so in one line, and what to install" "$err" \
+            "^talaash-index: this SQLite \([0-9.]+\) was built without FTS5; install a libsqlite3 with FTS5"
+        expect_eq "and leaves no database file behind" "$(ls "$WORK"/nofts.db* 2>/dev/null)" ""
+        run env LD_PRELOAD="$shim" "$TALAASH" --db "$DB" haqqani
+        expect_rc "talaash with a SQLite without FTS5" 2
+        expect_match "says so too" "$err" "^talaash: this SQLite \([0-9.]+\) was built without FTS5"
+    else
+        fail "could not build the no-FTS5 shim" "$(cat "$WORK/cc.err")"
+    fi
+else
+    ok "SKIP: no C compiler for the no-FTS5 shim"
+fi
+
+# ---- meson install ------------------------------------------------------
+if [ -n "${BUILD_ROOT:-}" ] && command -v meson >/dev/null 2>&1; then
+    run meson install -C "$BUILD_ROOT" --no-rebuild --quiet --destdir "$WORK/inst"
+    expect_rc "meson install into a staging folder" 0
+    for f in bin/talaash bin/talaash-index share/man/man1/talaash.1 share/man/man1/talaash-index.1; do
+        found=$(find "$WORK/inst" -path "*/$f" | head -1)
+        [ -n "$found" ] && ok "installs $f" || fail "meson install did not install $f"
+    done
+    man1=$(find "$WORK/inst" -path '*/man1/talaash.1' | head -1)
+    if [ -n "$man1" ] && command -v groff >/dev/null 2>&1; then
+        expect_eq "talaash(1) renders without groff warnings" "$(groff -man -Tutf8 -ww -z "$man1" 2>&1)" ""
+    fi
+else
+    ok "SKIP: no BUILD_ROOT (run through meson test)"
+fi
+
+finish

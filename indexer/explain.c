@@ -159,6 +159,12 @@ explain_article(FILE *out, sqlite3 *db, const struct tl_topics *topics,
     st = explain_topics(out, db, topics, in, err);
     if (st != TL_OK)
         return st;
+    for (size_t i = 0; i < in->n_markup_drops; i++) {
+        const struct tl_markup_drop *d = &in->markup_drops[i];
+
+        fprintf(out, "dropped [%s] <%s> element, bytes %zu-%zu\n", d->rule,
+                d->tag, d->src_start, d->src_end);
+    }
     for (size_t b = 0; b < in->doc.n_blocks; b++) {
         size_t len;
         const char *p = tl_doc_block(&in->doc, b, &len);

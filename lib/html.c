@@ -681,30 +681,38 @@ enum drop_mode {
     DROP_ROOT,      /* ignore class/id/label: finding the article */
 };
 
-/* Is the element n (not the walk's root) dropped with its subtree? */
-static int
-is_dropped(const GumboNode *n, enum drop_mode mode)
+/* Is the element n (not the walk's root) dropped with its subtree?  The
+ * rule that drops it (struct tl_html_drop's names), or NULL. */
+static const char *
+drop_rule(const GumboNode *n, enum drop_mode mode)
 {
     const GumboElement *e = &n->v.element;
     const char *role;
     size_t i;
 
     if (n->type == GUMBO_NODE_TEMPLATE)
-        return 1;
+        return "markup";
     if (n->type != GUMBO_NODE_ELEMENT)
-        return 0;
+        return NULL;
     if (is_drop_tag(e) && !(mode == DROP_META && e->tag == GUMBO_TAG_HEADER))
-        return 1;
+        return "markup";
     if (is_protected(e))
-        return 0;
+        return NULL;
     if (mode != DROP_META && is_hidden(e))
-        return 1;
+        return "hidden";
     role = attr(e, "role");
     for (i = 0; role != NULL && i < N_ELEMS(dropped_roles); i++)
         if (has_token(role, dropped_roles[i]) &&
             !(mode == DROP_META && strcmp(dropped_roles[i], "banner") == 0))
-            return 1;
-    return mode != DROP_ROOT && is_marked_boilerplate(e);
+            return "role";
+    return mode != DROP_ROOT && is_marked_boilerplate(e) ? "boilerplate-class"
+                                                         : NULL;
+}
+
+static int
+is_dropped(const GumboNode *n, enum drop_mode mode)
+{
+    return drop_rule(n, mode) != NULL;
 }
 
 /* [src_start, src_end) of an element, clamped to the source. */
@@ -1214,6 +1222,7 @@ struct blocks_ctx {
     size_t src_len;
     struct tl_html_doc *doc;
     size_t cap;                 /* of doc->blocks */
+    size_t cap_drops;           /* of doc->drops */
     struct sink sink;
     const GumboNode **owners;   /* the open block elements, innermost last */
     size_t n_owners, cap_owners;
@@ -1256,6 +1265,56 @@ end_block(struct blocks_ctx *c)
     return tl_buf_append(&d->text, "\n\n", 2);
 }
 
+/* Orders drops by where they start in the page. */
+static int
+cmp_drop(const void *a, const void *b)
+{
+    const struct tl_html_drop *x = a, *y = b;
+
+    return (x->src_start > y->src_start) - (x->src_start < y->src_start);
+}
+
+/* Records that the element n (and its subtree) was left out by rule. */
+static enum tl_status
+note_drop(struct blocks_ctx *c, const GumboNode *n, const char *rule)
+{
+    struct tl_html_doc *d = c->doc;
+    struct tl_html_drop *dr;
+    const char *name = "template";
+    size_t name_len = 8;
+
+    if (d->n_drops == c->cap_drops) {
+        size_t cap = c->cap_drops != 0 ? c->cap_drops * 2 : 16;
+        struct tl_html_drop *p = realloc(d->drops, cap * sizeof *p);
+
+        if (p == NULL)
+            return TL_ERR_NOMEM;
+        d->drops = p;
+        c->cap_drops = cap;
+    }
+    dr = &d->drops[d->n_drops++];
+    dr->rule = rule;
+    if (n->type == GUMBO_NODE_ELEMENT) {
+        GumboStringPiece t = n->v.element.original_tag;
+
+        if (n->v.element.tag != GUMBO_TAG_UNKNOWN) {
+            name = gumbo_normalized_tagname(n->v.element.tag);
+            name_len = strlen(name);
+        } else if (t.data != NULL && t.length > 0) {
+            gumbo_tag_from_original_text(&t);
+            name = t.data;
+            name_len = t.length;
+        }
+    }
+    if (name_len >= sizeof dr->tag)
+        name_len = sizeof dr->tag - 1;
+    for (size_t i = 0; i < name_len; i++)
+        dr->tag[i] = (char)lower((unsigned char)name[i]);
+    dr->tag[name_len] = '\0';
+    source_range(n, c->src_len, &dr->src_start, &dr->src_end);
+    return TL_OK;
+}
+
 static int
 blocks_enter(void *ctx, const GumboNode *n)
 {
@@ -1274,8 +1333,10 @@ blocks_enter(void *ctx, const GumboNode *n)
         return WALK_SKIP;
     }
     if (n != c->root) {
-        if (is_dropped(n, DROP_TEXT))
-            return WALK_SKIP;
+        const char *rule = drop_rule(n, DROP_TEXT);
+
+        if (rule != NULL)
+            return note_drop(c, n, rule) == TL_OK ? WALK_SKIP : WALK_ERROR;
         if (e->tag == GUMBO_TAG_BR)
             return sink_break(&c->sink) == TL_OK ? WALK_SKIP : WALK_ERROR;
         if (is_inline_tag(e))
@@ -1315,7 +1376,8 @@ blocks_leave(void *ctx, const GumboNode *n)
 }
 
 static enum tl_status
-extract_blocks(const GumboNode *root, size_t src_len, struct tl_html_doc *doc)
+extract_blocks(const GumboNode *body, const GumboNode *root, size_t src_len,
+               struct tl_html_doc *doc)
 {
     struct blocks_ctx c;
     enum tl_status st;
@@ -1327,6 +1389,22 @@ extract_blocks(const GumboNode *root, size_t src_len, struct tl_html_doc *doc)
     c.sink.buf = &doc->text;
     sink_start(&c.sink, 0);
     st = walk(root, blocks_enter, blocks_leave, &c);
+    /* what lies around the content root, level by level up to <body> */
+    for (const GumboNode *n = root; st == TL_OK && n != body
+         && n->parent != NULL; n = n->parent) {
+        const GumboVector *sib = children_of(n->parent);
+
+        for (unsigned i = 0; st == TL_OK && sib != NULL && i < sib->length;
+             i++) {
+            const GumboNode *s = sib->data[i];
+
+            if (s != n && (s->type == GUMBO_NODE_ELEMENT
+                           || s->type == GUMBO_NODE_TEMPLATE))
+                st = note_drop(&c, s, "outside-root");
+        }
+    }
+    if (st == TL_OK && doc->n_drops > 1)
+        qsort(doc->drops, doc->n_drops, sizeof *doc->drops, cmp_drop);
     free(c.owners);
     return st;
 }
@@ -1593,6 +1671,8 @@ tl_html_doc_init(struct tl_html_doc *d)
     d->h1 = NULL;
     d->author = NULL;
     d->published = NULL;
+    d->drops = NULL;
+    d->n_drops = 0;
 }
 
 void
@@ -1606,6 +1686,7 @@ tl_html_doc_release(struct tl_html_doc *d)
     free(d->h1);
     free(d->author);
     free(d->published);
+    free(d->drops);
     tl_html_doc_init(d);
 }
 
@@ -1749,7 +1830,7 @@ tl_html_extract(const char *html, size_t len, struct tl_html_doc *doc,
     body = find_body(out);
     st = choose_root(body, &root);
     if (st == TL_OK)
-        st = extract_blocks(root, len, doc);
+        st = extract_blocks(body, root, len, doc);
     if (st == TL_OK)
         st = extract_metadata(out, body, root, doc);
     if (st != TL_OK)

@@ -37,6 +37,15 @@ struct tl_html_block {
     int heading;        /* 1..6 for <h1>..<h6>, else 0 */
 };
 
+/* An element left out of the text with its subtree, and why. */
+struct tl_html_drop {
+    const char *rule;       /* static: "markup" (script, nav, form, ...),
+                               "hidden", "role", "boilerplate-class",
+                               "outside-root" (around <article>/<main>) */
+    char tag[16];           /* its tag name, lower case (cut to fit) */
+    size_t src_start, src_end;  /* its bytes in the HTML */
+};
+
 struct tl_html_doc {
     /* UTF-8 text of all blocks, in document order, each followed by
      * "\n\n".  A block's text is never empty, has no white space at either
@@ -53,6 +62,10 @@ struct tl_html_doc {
                            "author" element's text */
     char *published;    /* raw published-date meta, else the datetime of
                            the first <time> in the article */
+    /* Elements left out (not those inside one left out): inside the
+     * content root by the rules, and around it; in page order; owned. */
+    struct tl_html_drop *drops;
+    size_t n_drops;
 };
 
 /* Sets every field of d to empty. */

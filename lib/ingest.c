@@ -50,6 +50,7 @@ tl_ingest_release(struct tl_ingest *in)
     free(in->passages);
     free(in->passage_topics);
     free(in->topics);
+    free(in->markup_drops);
     free_named(in);
     tl_ingest_init(in);
 }
@@ -126,10 +127,19 @@ add_paragraphs(struct tl_ingest *in, const char *text, size_t len,
 
         tl_buf_reset(&plain);
         st = tl_markdown_strip(text + s, e - s, &plain, &heading, err);
-        if (st == TL_OK && plain.len > 0)
+        if (st == TL_OK && plain.len > 0) {
             st = tl_doc_add(&in->doc, plain.data, plain.len,
                             tl_offset_map_orig(map, base + s),
                             tl_offset_map_orig(map, base + e), heading, err);
+        } else if (st == TL_OK && e > s) {
+            /* markup with no text (an image, a rule, a comment): kept as a
+             * dropped block so --explain can show it */
+            st = tl_doc_add(&in->doc, text + s, e - s,
+                            tl_offset_map_orig(map, base + s),
+                            tl_offset_map_orig(map, base + e), 0, err);
+            if (st == TL_OK)
+                in->doc.blocks[in->doc.n_blocks - 1].drop = "markup";
+        }
     }
     free(spans);
     tl_buf_release(&plain);
@@ -248,6 +258,20 @@ ingest_html(struct tl_ingest *in, const char *path, const char *text,
                         tl_offset_map_orig(map, b->src_start),
                         tl_offset_map_orig(map, b->src_end), b->heading,
                         err);
+    }
+    if (st == TL_OK && h.n_drops > 0) {
+        in->markup_drops = malloc(h.n_drops * sizeof *in->markup_drops);
+        if (in->markup_drops == NULL)
+            st = nomem(err);
+    }
+    for (size_t i = 0; st == TL_OK && i < h.n_drops; i++) {
+        struct tl_markup_drop *d = &in->markup_drops[i];
+
+        d->rule = h.drops[i].rule;
+        memcpy(d->tag, h.drops[i].tag, sizeof d->tag);
+        d->src_start = tl_offset_map_orig(map, h.drops[i].src_start);
+        d->src_end = tl_offset_map_orig(map, h.drops[i].src_end);
+        in->n_markup_drops++;
     }
     tl_html_doc_release(&h);
     return st;

@@ -21,6 +21,15 @@ struct tl_article_topic {
     unsigned matches;           /* rule matches in the kept body */
 };
 
+/* An element of an HTML page left out with everything in it (a script,
+ * a navigation bar, a cookie banner): not a block, so listed apart. */
+struct tl_markup_drop {
+    const char *rule;           /* static: "markup", "hidden", "role",
+                                   "boilerplate-class", "outside-root" */
+    char tag[16];               /* its tag name, lower case */
+    size_t src_start, src_end;  /* its bytes in the file */
+};
+
 struct tl_ingest {
     struct tl_doc doc;          /* the blocks, dropped ones marked */
     struct tl_meta meta;
@@ -35,6 +44,8 @@ struct tl_ingest {
     char **named_topics;        /* from front matter / manifest; owned */
     size_t n_named;
     enum tl_meta_source named_src;
+    struct tl_markup_drop *markup_drops;    /* HTML; owned */
+    size_t n_markup_drops;
 };
 
 void tl_ingest_init(struct tl_ingest *in);

@@ -64,6 +64,14 @@ expect_match "the new word is found" "$out" "^1 passage in 1 article"
 run "$TALAASH_INDEX" --db "$WORK/notes.db" --rehash "$WORK/notes"
 expect_match "--rehash on unchanged contents changes nothing" "$err" "nothing changed: 1 article already up to date"
 
+# ---- --dry-run --explain names what HTML parsing left out --------------
+run "$TALAASH_INDEX" --dry-run --explain "$TESTDATA/formats/water-talks.html"
+expect_rc "--dry-run --explain on an HTML page" 0
+expect_match "names the navigation bar around the article" "$out" \
+    "^dropped \[outside-root\] <nav> element, bytes [0-9]+-[0-9]+$"
+expect_match "and the aside inside it, with its rule" "$out" \
+    "^dropped \[markup\] <aside> element, bytes [0-9]+-[0-9]+$"
+
 # ---- the progress line, on a terminal ---------------------------------
 if command -v script >/dev/null 2>&1; then
     run script -qec "'$TALAASH_INDEX' --db '$WORK/tty.db' '$SEEDS'" /dev/null

@@ -863,6 +863,59 @@ START_TEST(test_a_page_after_a_refused_one_is_read)
 }
 END_TEST
 
+/* The drops of the last parse as "rule:tag ..." */
+static const char *
+drops(void)
+{
+    static char out[512];
+    size_t len = 0;
+
+    out[0] = '\0';
+    for (size_t i = 0; i < doc.n_drops; i++) {
+        int n = snprintf(out + len, sizeof out - len, "%s%s:%s",
+                         i > 0 ? " " : "", doc.drops[i].rule,
+                         doc.drops[i].tag);
+
+        ck_assert(n > 0 && (size_t)n < sizeof out - len);
+        len += (size_t)n;
+        ck_assert_uint_le(doc.drops[i].src_start, doc.drops[i].src_end);
+        ck_assert_uint_le(doc.drops[i].src_end, src_len);
+        if (i > 0)
+            ck_assert_uint_le(doc.drops[i - 1].src_start,
+                              doc.drops[i].src_start);
+    }
+    return out;
+}
+
+START_TEST(test_dropped_elements_are_listed_with_their_rule)
+{
+    static const char html[] =
+        "<body><nav>Home</nav><div class=\"cookie-banner\">We use "
+        "cookies</div><article><h1>Ferries</h1><p>The ferry left.</p>"
+        "<script>x()</script><p hidden>secret</p>"
+        "<div role=\"complementary\">more</div><div class=\"share\">"
+        "Share</div><my-widget hidden>w</my-widget></article>"
+        "<footer>(c)</footer></body>";
+
+    parse(html);
+    ck_assert_str_eq(drops(), "outside-root:nav outside-root:div "
+                     "markup:script hidden:p role:div "
+                     "boilerplate-class:div hidden:my-widget "
+                     "outside-root:footer");
+    /* a drop's bytes are the element's own */
+    ck_assert(strncmp(html + doc.drops[2].src_start, "<script>", 8) == 0);
+    ck_assert(strncmp(html + doc.drops[2].src_end - 9, "</script>", 9) == 0);
+}
+END_TEST
+
+START_TEST(test_nothing_dropped_lists_nothing)
+{
+    parse("<p>Only a paragraph.</p>");
+    ck_assert_uint_eq(doc.n_drops, 0);
+    ck_assert_ptr_null(doc.drops);
+}
+END_TEST
+
 START_TEST(test_nul_bytes)
 {
     static const char html[] = "<title>a\0b</title><p>one\0two</p>"
@@ -1034,6 +1087,8 @@ html_suite(void)
     tcase_add_test(bad, test_reopened_formatting_runs_out_of_memory);
     tcase_add_test(bad, test_a_page_after_a_refused_one_is_read);
     tcase_add_test(bad, test_nul_bytes);
+    tcase_add_test(bad, test_dropped_elements_are_listed_with_their_rule);
+    tcase_add_test(bad, test_nothing_dropped_lists_nothing);
     tcase_add_test(bad, test_invalid_utf8_is_replaced);
     tcase_add_test(bad, test_empty_input);
     tcase_add_test(bad, test_plain_text_is_one_block);

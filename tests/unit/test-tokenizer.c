@@ -138,6 +138,23 @@ START_TEST(test_stem_keeps_byte_offsets)
 }
 END_TEST
 
+START_TEST(test_snippet_marks_the_original_words)
+{
+    unit_exec("CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'snowball')");
+    unit_exec("INSERT INTO t VALUES ('Before the meeting the delegates "
+              "spent an hour on coffee. Then the negotiating teams from "
+              "Peshāwar and Kabul sat down, and negotiations began in "
+              "earnest after lunch.')");
+    ck_assert_str_eq(unit_text("SELECT snippet(t, 0, '[', ']', '...', 8) "
+                               "FROM t WHERE t MATCH 'negotiate'"),
+                     "...Then the [negotiating] teams from Peshāwar and "
+                     "Kabul...");
+    ck_assert_str_eq(unit_text("SELECT snippet(t, 0, '[', ']', '...', 6) "
+                               "FROM t WHERE t MATCH 'peshawar'"),
+                     "...Then the negotiating teams from [Peshāwar]...");
+}
+END_TEST
+
 START_TEST(test_phrases_match_across_hyphens)
 {
     unit_exec("CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'snowball')");
@@ -258,6 +275,7 @@ tokenizer_suite(void)
     tcase_add_test(tc, test_dotted_acronyms_fold);
     tcase_add_test(tc, test_stems_with_snowball_english);
     tcase_add_test(tc, test_stem_keeps_byte_offsets);
+    tcase_add_test(tc, test_snippet_marks_the_original_words);
     tcase_add_test(tc, test_phrases_match_across_hyphens);
     tcase_add_test(tc, test_invalid_utf8_never_crashes);
     tcase_add_test(tc, test_nul_bytes_separate_tokens);

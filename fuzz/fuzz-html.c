@@ -68,10 +68,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     tl_html_doc_init(&doc);
     st = tl_html_extract((const char *)data, size, &doc, &err);
-    if (st == TL_ERR_INPUT && strstr(err.msg, "nested") != NULL) {
-        /* refused: deeper than TL_HTML_DEPTH_MAX (gumbo's quadratic) */
+    if (st == TL_ERR_INPUT && (strstr(err.msg, "nested more than") != NULL
+                               || strstr(err.msg, "too costly") != NULL)) {
+        /* refused: deeper than TL_HTML_DEPTH_MAX, or past gumbo's budget
+         * of time or memory (its tree builder is quadratic) */
         FUZZ_CHECK(doc.n_blocks == 0 && doc.text.len == 0
-                   && doc.title == NULL, "a refused page left a doc");
+                   && doc.title == NULL && doc.n_drops == 0,
+                   "a refused page left a doc");
         return 0;
     }
     FUZZ_CHECK(st == TL_OK, "extract: %s", err.msg);
@@ -106,6 +109,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         at = b->end + 2;
     }
     FUZZ_CHECK(at == doc.text.len, "text after the last block");
+    for (size_t i = 0; i < doc.n_drops; i++) {
+        const struct tl_html_drop *d = &doc.drops[i];
+
+        FUZZ_CHECK(d->rule != NULL && d->tag[0] != '\0'
+                   && memchr(d->tag, '\0', sizeof d->tag) != NULL,
+                   "drop %zu has no rule or tag", i);
+        FUZZ_CHECK(d->src_start <= d->src_end && d->src_end <= size
+                   && (i == 0 || doc.drops[i - 1].src_start <= d->src_start),
+                   "drop %zu: source [%zu, %zu) of %zu bytes, out of order",
+                   i, d->src_start, d->src_end, size);
+    }
     check_meta("title", doc.title, 1);
     check_meta("h1", doc.h1, 1);
     check_meta("author", doc.author, 1);

@@ -28,8 +28,12 @@
  *                  "Sign up for our newsletter" blocks;
  *   no-text        blocks with no letter or digit at all, or only one
  *                  character ("X" close buttons);
- *   repeat         a block whose text (case and spacing aside) equals an
- *                  earlier kept block: a pull quote is kept once.
+ *   repeat         a block of 4 or more words whose normalised text
+ *                  (letters and digits only, case folded, any run of other
+ *                  characters one space) equals an earlier kept block's,
+ *                  or a sentence of 8..60 words (not a heading) whose
+ *                  normalised text is a run of words inside a longer kept
+ *                  block: a pull quote is kept once, where it was written.
  *
  * Rules look at one block, or at a block and its neighbours; a rule that
  * could also match real prose (cookie talk in an article about cookies,
@@ -271,62 +275,6 @@ same_text(const char *a, size_t na, const char *b, size_t nb, int prefix)
     }
 }
 
-/* FNV-1a of the text with case folded and white space runs as one. */
-static uint64_t
-text_hash(const char *p, size_t len)
-{
-    uint64_t h = 1469598103934665603ULL;
-    int space = 0;
-
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (isspace(c)) {
-            space = 1;
-            continue;
-        }
-        if (space)
-            h = (h ^ ' ') * 1099511628211ULL;
-        space = 0;
-        h = (h ^ (uint64_t)lower(c)) * 1099511628211ULL;
-    }
-    return h;
-}
-
-/* Marks blocks that repeat an earlier kept block (pull quotes): a hash
- * table of the kept blocks' text, so long articles stay linear. */
-static enum tl_status
-drop_repeats(struct tl_doc *d, struct tl_error *err)
-{
-    size_t cap = 64, mask;
-    size_t *slots;      /* block index + 1, 0 for empty */
-
-    while (cap < 2 * d->n_blocks)
-        cap *= 2;
-    mask = cap - 1;
-    slots = calloc(cap, sizeof *slots);
-    if (slots == NULL)
-        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < d->n_blocks; i++) {
-        size_t len, klen, h;
-        const char *p = tl_doc_block(d, i, &len);
-
-        if (d->blocks[i].drop != NULL || tl_doc_words(d, i) < 4)
-            continue;
-        for (h = (size_t)text_hash(p, len) & mask; slots[h] != 0;
-             h = (h + 1) & mask) {
-            const char *kp = tl_doc_block(d, slots[h] - 1, &klen);
-            if (same_text(kp, klen, p, len, 0)) {
-                d->blocks[i].drop = "repeat";
-                break;
-            }
-        }
-        if (slots[h] == 0)
-            slots[h] = i + 1;
-    }
-    free(slots);
-    return TL_OK;
-}
-
 /* "... is a columnist. Photo credit: Getty Images." : a credit at the end
  * of a paragraph of text is cut off, the paragraph kept. */
 static void
@@ -364,6 +312,7 @@ drop(struct tl_doc *d, size_t i, const char *rule)
     if (d->blocks[i].drop == NULL)
         d->blocks[i].drop = rule;
 }
+
 
 enum tl_status
 tl_clean_boilerplate(struct tl_doc *d, struct tl_error *err)
@@ -437,5 +386,5 @@ tl_clean_boilerplate(struct tl_doc *d, struct tl_error *err)
         }
     }
     tl_buf_release(&low);
-    return drop_repeats(d, err);
+    return tl_clean_repeats(d, err);
 }

@@ -6,22 +6,27 @@
  *
  * Explicit values (front matter, HTML meta, the --metadata manifest) are
  * set by the caller in struct tl_meta before tl_meta_extract(); the text
- * rules fill only what is still missing, in this order:
+ * rules fill only what is still missing, in this order.  Bylines and
+ * datelines are recognised (and dropped, and never taken as the title)
+ * whether or not the author or date was given: an explicit value wins
+ * for the field, but the line in the text is still a byline or dateline.
  *
  *   1. author from a byline in the top blocks: "By Jane Roe", "Author:
  *      Jane Roe", "Written by Jane Roe" (a date in it is noted too);
- *   2. author from a closing biography, the last kept block: "Jane Roe is
- *      a columnist with ...", "Jane Roe, the Deputy Director of ..., is
- *      ...", "– Dr. Jane Roe is a former ...": a name of 2-4 capitalised
- *      words, then "is" (or ", ..., is"), a role word (columnist, analyst,
- *      director, former, ...) in that sentence, and a name the rest of
- *      the article does not mention (else it is someone in the story);
+ *   2. author from a closing biography in the last BIO_BLOCKS kept blocks
+ *      (the one nearest the end): "Jane Roe is a columnist with ...",
+ *      "Jane Roe, the Deputy Director of ..., is ...", "– Dr. Jane Roe is
+ *      a former ...": a name of 2-4 capitalised words, then "is" (or ",
+ *      ..., is"), a role word (columnist, analyst, director, former, ...)
+ *      in that sentence, and a name the rest of the article does not
+ *      mention (else it is someone in the story);
  *   3. a block that is only the author's name (any honorific and dashes
  *      aside) is a byline wherever it stands;
  *   4. date from a labelled line in the top blocks ("Published On: Wed,
  *      Oct 3rd, 2018", "Updated: ..."), else a top block that is only a
  *      date (a dateline: "February 2019"), else a date in the byline;
- *      never from body text, captions or tweets (those were dropped);
+ *      never from body text, captions or tweets (those were dropped).
+ *      Every such labelled line and dateline is dropped;
  *   5. title: the heading-like block just above the byline; else the
  *      only heading-like top block, or the one after a kicker and a
  *      dateline; else the first block's part before a dash when it reads
@@ -51,6 +56,7 @@
 #define NAME_MAX_WORDS 4
 #define ROLE_WINDOW 5
 #define BIO_MAX_WORDS 80
+#define BIO_BLOCKS 3
 
 void
 tl_meta_init(struct tl_meta *m)
@@ -550,42 +556,59 @@ mentioned_elsewhere(const struct tl_doc *d, size_t skip, struct span name)
     return 0;
 }
 
+/* Is block i a closing biography whose name the article does not
+ * otherwise mention (else it is someone in the story: "Smith is a
+ * former director of ...")? */
+static int
+is_biography(const struct tl_doc *d, size_t i, struct span *name_out)
+{
+    return tl_doc_words(d, i) <= BIO_MAX_WORDS
+           && biography_name(block(d, i), name_out)
+           && !mentioned_elsewhere(d, i, *name_out);
+}
+
+/* The byline is found whether or not the author is already known (an
+ * explicit author wins for the value, but the byline is still a byline:
+ * not a passage, and the title stands above it). */
 static enum tl_status
 find_author(struct tl_doc *d, struct tl_meta *m, const size_t *top,
             size_t n_top, struct tl_error *err)
 {
     struct span name;
     enum tl_status st;
+    size_t seen = 0;
 
-    for (size_t k = 0; k < n_top && m->author == NULL; k++) {
+    for (size_t k = 0; k < n_top && m->byline_block == 0; k++) {
         size_t i = top[k];
-        if (tl_doc_words(d, i) <= BYLINE_MAX_WORDS
-            && byline_name(block(d, i), &name)) {
+        if (tl_doc_words(d, i) > BYLINE_MAX_WORDS
+            || !byline_name(block(d, i), &name))
+            continue;
+        if (m->author == NULL) {
             st = tl_meta_set(&m->author, name.p, name.len, err);
             if (st != TL_OK)
                 return st;
             if (m->author == NULL)
                 continue;
             m->author_src = TL_SRC_BYLINE;
-            m->byline_block = i + 1;
         }
+        m->byline_block = i + 1;
     }
-    for (size_t i = d->n_blocks; i-- > 0 && m->author == NULL;) {
+    /* a closing biography in the last BIO_BLOCKS kept blocks, the one
+     * nearest the end first: a biography may be followed by a line or
+     * two ("Follow her on ...", a note on where the piece appeared).
+     * Captions, credits and tweets were dropped, so never count here. */
+    for (size_t i = d->n_blocks; i-- > 0 && m->author == NULL
+                                 && seen < BIO_BLOCKS;) {
         if (d->blocks[i].drop != NULL)
             continue;
-        /* the last kept block only, and a name the article does not
-         * otherwise mention: a closing line about someone in the story
-         * ("Smith is a former director of ...") is not a biography */
-        if (tl_doc_words(d, i) <= BIO_MAX_WORDS
-            && biography_name(block(d, i), &name)
-            && !mentioned_elsewhere(d, i, name)) {
+        seen++;
+        if (is_biography(d, i, &name)) {
             st = tl_meta_set(&m->author, name.p, name.len, err);
             if (st != TL_OK)
                 return st;
             if (m->author != NULL)
                 m->author_src = TL_SRC_BIOGRAPHY;
         }
-        break;
     }
     return TL_OK;
 }
@@ -605,37 +628,55 @@ drop_name_bylines(struct tl_doc *d, struct tl_meta *m)
     }
 }
 
+/* Is top block i a labelled date line ("Published: ...") holding a
+ * date?  Such a line of at most BYLINE_MAX_WORDS words is a dateline. */
+static int
+labelled_date(const struct tl_doc *d, size_t i, struct tl_date *date_out)
+{
+    struct span s = trim(block(d, i));
+    int labelled = 0;
+
+    for (const char *const *l = date_labels; *l != NULL; l++)
+        labelled |= starts_ci(s, *l);
+    return labelled && tl_date_find(s.p, s.len, 0, date_out, NULL, NULL);
+}
+
+/* Every labelled date line and every top block that is only a date is a
+ * dateline, dropped, whether or not the date is already known (an
+ * explicit date wins for the value; the dateline is still no passage and
+ * no title).  The first labelled line gives the date, else the first
+ * dateline, else a date in the byline. */
 static void
 find_date(struct tl_doc *d, struct tl_meta *m, const size_t *top,
           size_t n_top)
 {
     struct tl_date date;
+    int known = m->date.precision != TL_DATE_NONE;
 
-    if (m->date.precision != TL_DATE_NONE)
-        return;
     for (size_t k = 0; k < n_top; k++) {    /* labelled lines */
-        struct span s = trim(block(d, top[k]));
-        int labelled = 0;
-        for (const char *const *l = date_labels; *l != NULL; l++)
-            labelled |= starts_ci(s, *l);
-        if (labelled && tl_date_find(s.p, s.len, 0, &date, NULL, NULL)) {
+        if (!labelled_date(d, top[k], &date))
+            continue;
+        if (!known) {
             m->date = date;
             m->date_src = TL_SRC_LABEL;
-            if (tl_doc_words(d, top[k]) <= BYLINE_MAX_WORDS)
-                d->blocks[top[k]].drop = "dateline";
-            return;
+            known = 1;
         }
+        if (tl_doc_words(d, top[k]) <= BYLINE_MAX_WORDS)
+            d->blocks[top[k]].drop = "dateline";
     }
-    for (size_t k = 0; k < n_top; k++) {    /* a dateline */
+    for (size_t k = 0; k < n_top; k++) {    /* datelines */
         struct span s = trim(block(d, top[k]));
-        if (tl_date_parse(s.p, s.len, &date)) {
+        if (d->blocks[top[k]].drop != NULL
+            || !tl_date_parse(s.p, s.len, &date))
+            continue;
+        if (!known) {
             m->date = date;
             m->date_src = TL_SRC_DATELINE;
-            d->blocks[top[k]].drop = "dateline";
-            return;
+            known = 1;
         }
+        d->blocks[top[k]].drop = "dateline";
     }
-    if (m->byline_block > 0) {              /* "By X | March 5, 2021" */
+    if (!known && m->byline_block > 0) {    /* "By X | March 5, 2021" */
         struct span s = block(d, m->byline_block - 1);
         if (tl_date_find(s.p, s.len, 0, &date, NULL, NULL)) {
             m->date = date;
@@ -745,11 +786,9 @@ tl_meta_extract(struct tl_doc *d, struct tl_meta *m, struct tl_error *err)
     enum tl_status st;
 
     n_top = top_blocks(d, top);
-    if (m->author == NULL) {
-        st = find_author(d, m, top, n_top, err);
-        if (st != TL_OK)
-            return st;
-    }
+    st = find_author(d, m, top, n_top, err);
+    if (st != TL_OK)
+        return st;
     if (m->byline_block > 0)
         d->blocks[m->byline_block - 1].drop = "byline";
     drop_name_bylines(d, m);

@@ -228,17 +228,19 @@ word_starts(const char *p, size_t i)
 }
 
 /* A long block becomes several passages, cut at sentence ends (or, when
- * a sentence runs past twice the limit, at a word boundary). */
+ * a sentence runs past twice the limit, at a word boundary).  The first
+ * piece joins an open passage of fragments (a heading above the block);
+ * the fragments' words are not counted in it. */
 static enum tl_status
 add_long(struct maker *m, size_t b, const char *text, size_t len)
 {
     const struct tl_block *blk = &m->doc->blocks[b];
     int exact = blk->src_end - blk->src_start == len;
     size_t piece = 0;
-    enum tl_status st;
+    enum tl_status st = TL_OK;
 
     while (piece < len) {
-        size_t words = 0, cut = len, last_end = 0;
+        size_t words = 0, cut = len, last_end = 0, src_start, src_end;
 
         for (size_t i = piece; i < len; i++) {
             if (word_starts(text, i) && ++words > PASSAGE_MAX_WORDS) {
@@ -255,11 +257,12 @@ add_long(struct maker *m, size_t b, const char *text, size_t len)
                 && sentence_end(text, len, i))
                 last_end = i + 1;
         }
-        st = new_passage(m, exact ? blk->src_start + piece : blk->src_start,
-                         exact ? blk->src_start + cut : blk->src_end, b);
+        src_start = exact ? blk->src_start + piece : blk->src_start;
+        src_end = exact ? blk->src_start + cut : blk->src_end;
+        if (!m->open)
+            st = new_passage(m, src_start, src_end, b);
         if (st == TL_OK)
-            st = extend(m, text + piece, cut - piece, m->out[m->n - 1].src_start,
-                        m->out[m->n - 1].src_end, b);
+            st = extend(m, text + piece, cut - piece, src_start, src_end, b);
         if (st != TL_OK)
             return st;
         m->open = 0;
@@ -290,7 +293,7 @@ tl_passages_make(const struct tl_doc *d, struct tl_buf *text,
         words = tl_doc_words(d, b);
         if (len == 0)
             continue;
-        if (words > PASSAGE_MAX_WORDS && !(m.open && m.open_words > 0)) {
+        if (words > PASSAGE_MAX_WORDS) {
             st = add_long(&m, b, p, len);
             continue;
         }

@@ -217,6 +217,9 @@ void tl_doc_truncate(struct tl_doc *d, size_t i, size_t len);
  * more" lines, embedded tweets, comment forms, image lines and photo
  * captions, disclaimers, share buttons, repeats) with the rule's name. */
 enum tl_status tl_clean_boilerplate(struct tl_doc *d, struct tl_error *err);
+/* The "repeat" rule alone (clean_repeat.c); tl_clean_boilerplate()
+ * runs it last. */
+enum tl_status tl_clean_repeats(struct tl_doc *d, struct tl_error *err);
 
 /* ---- passages from a document (passage.c) ----------------------------- */
 

@@ -30,8 +30,22 @@ run "$TALAASH" --db "$DB" cookies
 expect_rc "cookies: nothing (the consent wall is gone)" 1
 expect_eq "no passage is a Read more line" \
     "$(sqlite3 "$DB" "SELECT count(*) FROM passages WHERE text LIKE 'Read more%' OR text LIKE '%pic.twitter.com%' OR text LIKE 'NEXT STORY%' OR text LIKE 'Leave a comment%'")" 0
-expect_eq "pull quotes are kept once" \
-    "$(sqlite3 "$DB" "SELECT count(*) FROM (SELECT text FROM passages GROUP BY article_id, text HAVING count(*) > 1)")" 0
+# a passage of up to 60 words inside another passage of its article
+# (letters and digits only, case folded) is a pull quote kept twice
+contained_passages() {   # contained_passages DB: "article:ordinal" of each
+    python3 - "$1" <<'PY'
+import re, sqlite3, sys
+rows = sqlite3.connect(sys.argv[1]).execute(
+    "SELECT article_id, ordinal, text FROM passages ORDER BY article_id, ordinal").fetchall()
+norm = lambda t: " " + " ".join(re.findall(r"[^\W_]+", t.casefold())) + " "
+for a, o, t in rows:
+    n = norm(t)
+    if len(t.split()) <= 60 and n.strip() and any(
+            a2 == a and o2 != o and n in norm(t2) for a2, o2, t2 in rows):
+        print(f"{a}:{o}")
+PY
+}
+expect_eq "pull quotes are kept once (no short passage inside another)" "$(contained_passages "$DB")" ""
 expect_eq "no passage keeps Markdown emphasis" \
     "$(sqlite3 "$DB" "SELECT count(*) FROM passages WHERE text LIKE '%**%'")" 0
 expect_eq "Haqqani is a topic of 001 and 003" \
@@ -148,5 +162,69 @@ for bad in 0 -2 x 65; do
     run "$TALAASH_INDEX" --db "$WORK/j.db" --jobs "$bad" "$WORK/many"
     expect_rc "--jobs '$bad' is refused" 2
 done
+
+# ---- explicit values, long paragraphs, biographies (issue 3 audit) -------
+# An explicit date or author wins for its field, but the dateline or
+# byline in the text is still one: no title, no passage.
+mkdir -p "$WORK/given"
+cp "$SEEDS"/003_*.txt "$WORK/given/b.txt"
+printf 'path,date\nb.txt,2018\n' > "$WORK/given/m.csv"
+run "$TALAASH_INDEX" --db "$WORK/given.db" --metadata "$WORK/given/m.csv" "$WORK/given/b.txt"
+expect_rc "index 003 with a manifest date" 0
+expect_eq "a manifest date leaves 003's title alone" \
+    "$(sqlite3 "$WORK/given.db" "SELECT title || ' | ' || title_source || ' | ' || pub_date || ' ' || date_source FROM articles")" \
+    "US must take account of Pakistan’s security concerns | heading | 2018 manifest"
+expect_eq "and its labelled dateline is no passage" \
+    "$(sqlite3 "$WORK/given.db" "SELECT count(*) FROM passages WHERE text LIKE '%Published On%'")" 0
+cat > "$WORK/given/cranes.html" <<'HTML'
+<html><head><meta name="author" content="Nadia Qasim"></head><body><article>
+<h1>Harbour Cranes Return to Work</h1>
+<p>By Nadia Qasim · <time>April 5, 2022</time></p>
+<p>The cranes at the old harbour were switched back on this week after a long winter of repairs, and the dock workers came back in numbers.</p>
+<p>Shipping agents said the first vessels would be unloaded by Friday, and that the backlog would clear within a month.</p>
+</article></body></html>
+HTML
+printf -- '---\ntitle: Orchard Prices in the Valley\ndate: 2019-02-14\n---\nFebruary 2019\n\nThe apricot growers of the valley met on Monday to agree on prices for the coming season, after a year of short cold storage.\n\nTheir cooperative will build two new stores before the summer, with a provincial grant and a loan from a bank.\n' > "$WORK/given/orchard.md"
+run "$TALAASH_INDEX" --db "$WORK/given2.db" "$WORK/given/cranes.html" "$WORK/given/orchard.md"
+expect_rc "index HTML with a meta author, Markdown with a front matter date" 0
+expect_eq "the HTML byline is in no passage" \
+    "$(sqlite3 "$WORK/given2.db" "SELECT count(*) FROM passages WHERE text LIKE '%By Nadia%'")" 0
+expect_eq "the HTML author is the meta one, the date the byline's" \
+    "$(sqlite3 "$WORK/given2.db" "SELECT author || ' ' || author_source || ' ' || pub_date || ' ' || date_source FROM articles WHERE path LIKE '%.html'")" \
+    "Nadia Qasim HTML meta 2022-04-05 byline"
+expect_eq "the Markdown dateline is in no passage" \
+    "$(sqlite3 "$WORK/given2.db" "SELECT count(*) FROM passages WHERE text LIKE '%February 2019%'")" 0
+expect_eq "the front matter date wins" \
+    "$(sqlite3 "$WORK/given2.db" "SELECT pub_date || ' ' || date_source FROM articles WHERE path LIKE '%.md'")" \
+    "2019-02-14 front matter"
+
+# A paragraph of 720 words is cut at sentences whether or not a heading
+# stands above it (the heading joins the first piece).
+mkdir -p "$WORK/long"
+para=$(python3 -c 'print(" ".join(f"Sentence {i} of the long paragraph has ten words here." for i in range(72)))')
+printf '# Trade Notes\n\n## Background\n\n%s\n' "$para" > "$WORK/long/heading.md"
+printf '%s\n' "$para" > "$WORK/long/plain.txt"
+run "$TALAASH_INDEX" --db "$WORK/long.db" "$WORK/long"
+expect_rc "index long paragraphs" 0
+words_per_passage() {   # words_per_passage FILE: "n/n/..." in order
+    python3 - "$WORK/long.db" "$1" <<'PY'
+import sqlite3, sys
+rows = sqlite3.connect(sys.argv[1]).execute(
+    "SELECT p.text FROM passages p JOIN articles a ON a.id = p.article_id "
+    "WHERE a.path LIKE ? ORDER BY p.ordinal", ("%/" + sys.argv[2],)).fetchall()
+print("/".join(str(len(t.split())) for (t,) in rows))
+PY
+}
+expect_eq "a long paragraph after a heading is split" "$(words_per_passage heading.md)" "301/300/120"
+expect_eq "as it is without one" "$(words_per_passage plain.txt)" "300/300/120"
+
+# A closing biography followed by one more paragraph still names the
+# author: the last three kept blocks are looked at.
+mkdir -p "$WORK/bio"
+printf 'Harbour Cranes Return\n\nThe cranes at the old harbour were switched back on this week after a long winter of repairs and many delays.\n\nShipping agents said the first vessels would be unloaded by Friday, and that the backlog would clear within a month.\n\nNadia Qasim is a journalist covering ports and shipping for a weekly paper.\n\nThis report first appeared in the spring issue of a quarterly review of maritime affairs.\n' > "$WORK/bio/cranes.txt"
+run "$TALAASH_INDEX" --db "$WORK/bio.db" "$WORK/bio"
+expect_rc "index an article with a paragraph after its biography" 0
+expect_eq "the biography before a closing paragraph names the author" \
+    "$(sqlite3 "$WORK/bio.db" "SELECT author || ' ' || author_source FROM articles")" "Nadia Qasim biography"
 
 finish

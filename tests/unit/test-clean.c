@@ -169,6 +169,123 @@ START_TEST(test_short_repeats_are_not_pull_quotes)
 }
 END_TEST
 
+#define QUOTE "Trust between neighbours is built in small steps and lost " \
+              "in large ones."
+#define HOLDER "The envoy put it plainly at the dinner. " QUOTE " Nobody " \
+               "at the table disagreed with him that night."
+
+START_TEST(test_repeat_differing_in_punctuation)
+{
+    const char *b[] = { BODY, "A quiet border is worth more than a loud "
+                        "treaty.", "Something else entirely happened on "
+                        "Tuesday in the capital.", "\xe2\x80\x9c" "A quiet "
+                        "border \xe2\x80\x94 is worth more than a loud "
+                        "treaty\xe2\x80\x9d", NULL };
+    clean(b);
+    ck_assert_str_eq(drop_of(&d, 1), "");
+    ck_assert_str_eq(drop_of(&d, 3), "repeat");
+}
+END_TEST
+
+START_TEST(test_pull_quote_lifted_from_a_later_paragraph)
+{
+    const char *b[] = { BODY, QUOTE, HOLDER, NULL };
+    clean(b);
+    ck_assert_str_eq(drop_of(&d, 1), "repeat");
+    ck_assert_str_eq(drop_of(&d, 2), "");       /* the longer one stays */
+}
+END_TEST
+
+START_TEST(test_pull_quote_lifted_from_an_earlier_paragraph)
+{
+    const char *b[] = { HOLDER, BODY, "\xe2\x80\x9c" "Trust between "
+                        "neighbours is built in small steps, and lost in "
+                        "large ones!\xe2\x80\x9d", NULL };
+    clean(b);
+    ck_assert_str_eq(drop_of(&d, 0), "");
+    ck_assert_str_eq(drop_of(&d, 2), "repeat");
+}
+END_TEST
+
+START_TEST(test_chain_of_pull_quotes_keeps_the_longest)
+{
+    const char *b[] = { "Is built in small steps and lost in large ones.",
+                        QUOTE, HOLDER, "Built in small steps and lost in "
+                        "large ones, the envoy said.", NULL };
+    clean(b);
+    ck_assert_str_eq(drop_of(&d, 0), "repeat");
+    ck_assert_str_eq(drop_of(&d, 1), "repeat");
+    ck_assert_str_eq(drop_of(&d, 2), "");
+    ck_assert_str_eq(drop_of(&d, 3), "");       /* "the envoy said" */
+}
+END_TEST
+
+START_TEST(test_contained_only_at_word_boundaries)
+{
+    /* "rust between ..." is inside "Trust between ..." only mid-word */
+    const char *b[] = { HOLDER, "Rust between neighbours is built in small "
+                        "steps and lost in large ones.", NULL };
+    clean(b);
+    ck_assert_str_eq(drop_of(&d, 1), "");
+}
+END_TEST
+
+START_TEST(test_long_block_inside_another_is_kept)
+{
+    static char inner[1024], outer[1200];
+    const char *b[] = { inner, outer, NULL };
+    size_t len = 0;
+
+    for (int i = 0; i < 61; i++)    /* 61 words: not a pull quote */
+        len += (size_t)snprintf(inner + len, sizeof inner - len, "%sword%d",
+                                i > 0 ? " " : "", i);
+    snprintf(inner + len, sizeof inner - len, ".");
+    snprintf(outer, sizeof outer, "It began like this. %s And so on.", inner);
+    clean(b);
+    ck_assert_str_eq(drop_of(&d, 0), "");
+}
+END_TEST
+
+START_TEST(test_headings_and_short_lines_inside_prose_are_kept)
+{
+    const char *b[] = { "# What Comes Next for the Border Talks Now",
+                        "What comes next for the border talks now was the "
+                        "question; the border talks resume in the capital "
+                        "after a long pause, the ministers said.",
+                        "The Border Talks Resume in the Capital After a "
+                        "Long Pause", "The talks did not resume.",
+                        "In the end the talks did not resume. The ministers "
+                        "went home.", NULL };
+    clean(b);
+    ck_assert_str_eq(drop_of(&d, 0), "");   /* a heading */
+    ck_assert_str_eq(drop_of(&d, 2), "");   /* no sentence: a title */
+    ck_assert_str_eq(drop_of(&d, 3), "");   /* under 8 words */
+}
+END_TEST
+
+START_TEST(test_many_pull_quote_candidates_stay_fast)
+{
+    static char text[160];
+    struct tl_error err = { 0 };
+
+    tl_doc_init(&d);
+    for (int i = 0; i < 100000; i++) {
+        /* every odd block holds the even one before it */
+        int n = i % 2 == 0
+                ? snprintf(text, sizeof text, "Sentence number %d stands "
+                           "alone in a very long file.", i)
+                : snprintf(text, sizeof text, "Then: sentence number %d "
+                           "stands alone in a very long file, it says.",
+                           i - 1);
+        ck_assert_int_eq(tl_doc_add(&d, text, (size_t)n, 0, 0, 0, &err),
+                         TL_OK);
+    }
+    ck_assert_int_eq(tl_clean_boilerplate(&d, &err), TL_OK);
+    ck_assert_str_eq(drop_of(&d, 5000), "repeat");
+    ck_assert_str_eq(drop_of(&d, 5001), "");
+}
+END_TEST
+
 START_TEST(test_no_text_blocks)
 {
     const char *b[] = { "* * *", "X", BODY, NULL };
@@ -215,6 +332,14 @@ clean_suite(void)
     tcase_add_test(tc, test_disclaimer);
     tcase_add_test(tc, test_pull_quote_kept_once);
     tcase_add_test(tc, test_short_repeats_are_not_pull_quotes);
+    tcase_add_test(tc, test_repeat_differing_in_punctuation);
+    tcase_add_test(tc, test_pull_quote_lifted_from_a_later_paragraph);
+    tcase_add_test(tc, test_pull_quote_lifted_from_an_earlier_paragraph);
+    tcase_add_test(tc, test_chain_of_pull_quotes_keeps_the_longest);
+    tcase_add_test(tc, test_contained_only_at_word_boundaries);
+    tcase_add_test(tc, test_long_block_inside_another_is_kept);
+    tcase_add_test(tc, test_headings_and_short_lines_inside_prose_are_kept);
+    tcase_add_test(tc, test_many_pull_quote_candidates_stay_fast);
     tcase_add_test(tc, test_no_text_blocks);
     tcase_add_test(tc, test_many_blocks_stay_fast);
     suite_add_tcase(s, tc);

@@ -1,11 +1,14 @@
 /* test-metadata.c - title, author and date from an article's blocks. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "doc_fixture.h"
 #include "metadata.h"
 
 #define BODY "The talks resumed on Monday after a long pause, and both " \
              "delegations said they expected progress on the border."
+#define BODY2 "Officials from both capitals met again on Tuesday to draft " \
+              "a joint statement on trade, water and the crossings."
 
 static struct tl_doc d;
 static struct tl_meta m;
@@ -84,7 +87,7 @@ END_TEST
 
 START_TEST(test_author_from_closing_biography)
 {
-    const char *b[] = { "A Quiet Border", BODY, BODY " Again.",
+    const char *b[] = { "A Quiet Border", BODY, BODY2,
                         "Ayesha Malik is a columnist with a weekly magazine.",
                         NULL };
     extract(b);
@@ -127,7 +130,7 @@ START_TEST(test_name_only_line_is_a_byline_once_author_known)
 {
     const char *b[] = { "The Pakistan Policy Notes", "February 2019",
                         "The Way Ahead for Trade: A View from Lahore",
-                        "Bilal Ahmed", BODY, BODY " More.",
+                        "Bilal Ahmed", BODY, BODY2,
                         "Bilal Ahmed is a former trade secretary.", NULL };
     extract(b);
     ck_field(m.author, "Bilal Ahmed");
@@ -151,7 +154,7 @@ END_TEST
 
 START_TEST(test_no_title_rather_than_a_sentence)
 {
-    const char *b[] = { BODY, "# A Section Heading", BODY " Again.", NULL };
+    const char *b[] = { BODY, "# A Section Heading", BODY2, NULL };
     extract(b);
     ck_assert_ptr_null(m.title);
 }
@@ -318,6 +321,190 @@ START_TEST(test_heading_with_a_leading_nul_is_no_title)
 }
 END_TEST
 
+/* ---- explicit values and the lines that state them again ---------------- */
+
+/* Sets what a manifest, front matter or HTML meta would have set. */
+static void
+given_author(const char *author, enum tl_meta_source src)
+{
+    struct tl_error err = { 0 };
+
+    ck_assert_int_eq(tl_meta_set(&m.author, author, strlen(author), &err),
+                     TL_OK);
+    m.author_src = src;
+}
+
+static void
+given_date(const char *date, enum tl_meta_source src)
+{
+    ck_assert(tl_date_parse(date, strlen(date), &m.date));
+    m.date_src = src;
+}
+
+START_TEST(test_given_date_still_drops_a_labelled_dateline)
+{
+    const char *b[] = { "Published On: Wed, Oct 3rd, 2018",
+                        "Trade must come first \xe2\x80\x93 Why the two "
+                        "neighbours need each other more than ever, says a "
+                        "#report on #trade", BODY, NULL };
+
+    given_date("2018", TL_SRC_MANIFEST);
+    extract(b);
+    ck_field(m.title, "Trade must come first");     /* not the dateline */
+    ck_assert_str_eq(drop_of(&d, 0), "dateline");
+    ck_assert_str_eq(date_str(), "2018");           /* the given value */
+    ck_assert_int_eq(m.date.precision, TL_DATE_YEAR);
+    ck_assert_int_eq(m.date_src, TL_SRC_MANIFEST);
+}
+END_TEST
+
+START_TEST(test_given_date_still_drops_a_bare_dateline)
+{
+    const char *b[] = { "February 2019", "# Water and Power", BODY, NULL };
+
+    given_date("2019-02-11", TL_SRC_FRONT_MATTER);
+    extract(b);
+    ck_field(m.title, "Water and Power");
+    ck_assert_str_eq(drop_of(&d, 0), "dateline");   /* not in a passage */
+    ck_assert_str_eq(date_str(), "2019-02-11");
+    ck_assert_int_eq(m.date_src, TL_SRC_FRONT_MATTER);
+}
+END_TEST
+
+START_TEST(test_given_title_and_date_drop_the_dateline_too)
+{
+    const char *b[] = { "# Water and Power", "March 2020", BODY, NULL };
+    struct tl_error err = { 0 };
+
+    ck_assert_int_eq(tl_meta_set(&m.title, "Water and Power", 15, &err),
+                     TL_OK);
+    given_date("2020-03", TL_SRC_FRONT_MATTER);
+    extract(b);
+    ck_assert_str_eq(drop_of(&d, 0), "title");
+    ck_assert_str_eq(drop_of(&d, 1), "dateline");
+    ck_assert_str_eq(drop_of(&d, 2), "");
+}
+END_TEST
+
+START_TEST(test_every_top_dateline_is_dropped)
+{
+    const char *b[] = { "Published: 1 May 2020", "Updated: 3 May 2020",
+                        "May 4, 2020", "Markets Reopen", BODY, NULL };
+
+    extract(b);
+    ck_assert_str_eq(date_str(), "2020-05-01");     /* the first label */
+    ck_assert_int_eq(m.date_src, TL_SRC_LABEL);
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_str_eq(drop_of(&d, i), "dateline");
+    ck_field(m.title, "Markets Reopen");
+}
+END_TEST
+
+START_TEST(test_given_author_still_drops_the_byline)
+{
+    const char *b[] = { "# Water Talks Resume",
+                        "By Sana Iqbal \xc2\xb7 April 5, 2022", BODY, NULL };
+
+    given_author("Sana Iqbal", TL_SRC_HTML);
+    extract(b);
+    ck_assert_str_eq(drop_of(&d, 1), "byline");
+    ck_field(m.author, "Sana Iqbal");
+    ck_assert_int_eq(m.author_src, TL_SRC_HTML);
+    ck_assert_str_eq(date_str(), "2022-04-05");     /* the byline's date */
+    ck_assert_int_eq(m.date_src, TL_SRC_BYLINE);
+}
+END_TEST
+
+START_TEST(test_given_author_keeps_the_title_above_the_byline)
+{
+    const char *b[] = { "Policy Notes", "Floods Close the Highway",
+                        "By Ayesha Malik", BODY, NULL };
+
+    given_author("Ayesha Malik", TL_SRC_MANIFEST);
+    extract(b);
+    ck_field(m.title, "Floods Close the Highway");  /* not the kicker */
+    ck_assert_str_eq(drop_of(&d, 0), "");
+    ck_assert_str_eq(drop_of(&d, 2), "byline");
+}
+END_TEST
+
+START_TEST(test_given_author_wins_over_another_byline)
+{
+    const char *b[] = { "# Given Title", "By Someone Else", BODY, NULL };
+
+    given_author("Front Matter", TL_SRC_FRONT_MATTER);
+    extract(b);
+    ck_field(m.author, "Front Matter");
+    ck_assert_int_eq(m.author_src, TL_SRC_FRONT_MATTER);
+    ck_assert_str_eq(drop_of(&d, 1), "byline");     /* still a byline */
+}
+END_TEST
+
+/* ---- the closing biography ---------------------------------------------- */
+
+START_TEST(test_biography_followed_by_a_closing_line)
+{
+    const char *b[] = { "A Quiet Border", BODY, BODY2,
+                        "Ayesha Malik is a columnist with a weekly magazine.",
+                        "This essay first appeared in the spring issue of a "
+                        "quarterly review of regional affairs.", NULL };
+
+    extract(b);
+    ck_field(m.author, "Ayesha Malik");
+    ck_assert_int_eq(m.author_src, TL_SRC_BIOGRAPHY);
+}
+END_TEST
+
+START_TEST(test_biography_nearest_the_end_wins)
+{
+    const char *b[] = { "A Quiet Border", BODY, BODY2,
+                        "Ayesha Malik is a columnist with a weekly magazine.",
+                        "Omar Farooq is a former diplomat and a fellow at a "
+                        "research centre.", NULL };
+
+    extract(b);
+    ck_field(m.author, "Omar Farooq");
+}
+END_TEST
+
+START_TEST(test_biography_is_looked_for_in_the_last_three_kept_blocks)
+{
+    const char *b[] = { "A Quiet Border", BODY,
+                        "Ayesha Malik is a columnist with a weekly magazine.",
+                        BODY2, "The ministry declined to comment on the "
+                        "draft on Wednesday evening.", "Both sides will meet "
+                        "again in the spring, the officials added.", NULL };
+
+    extract(b);
+    ck_assert_ptr_null(m.author);   /* four kept blocks from the end */
+}
+END_TEST
+
+START_TEST(test_dropped_blocks_after_a_biography_do_not_count)
+{
+    const char *b[] = { "A Quiet Border", BODY, BODY2,
+                        "Ayesha Malik is a columnist with a weekly magazine.",
+                        "Read more: Ministers Meet Again in Doha",
+                        "Image: border.jpg", "Share this", NULL };
+
+    extract(b);
+    ck_field(m.author, "Ayesha Malik");
+}
+END_TEST
+
+START_TEST(test_someone_in_the_story_near_the_end_is_not_the_author)
+{
+    const char *b[] = { "A Quiet Border", "Officials said Khan Rahimi would "
+                        "lead the delegation to the talks next week.", BODY,
+                        "Khan Rahimi is a former ambassador to the "
+                        "neighbouring country.", "The talks are expected to "
+                        "last three days, the officials said.", NULL };
+
+    extract(b);
+    ck_assert_ptr_null(m.author);   /* the story names him before */
+}
+END_TEST
+
 START_TEST(test_source_names)
 {
     ck_assert_str_eq(tl_meta_source_name(TL_SRC_BIOGRAPHY), "biography");
@@ -356,6 +543,20 @@ metadata_suite(void)
     tcase_add_test(tc,
                    test_empty_explicit_title_leaves_the_text_rules_to_find_one);
     tcase_add_test(tc, test_heading_with_a_leading_nul_is_no_title);
+    tcase_add_test(tc, test_given_date_still_drops_a_labelled_dateline);
+    tcase_add_test(tc, test_given_date_still_drops_a_bare_dateline);
+    tcase_add_test(tc, test_given_title_and_date_drop_the_dateline_too);
+    tcase_add_test(tc, test_every_top_dateline_is_dropped);
+    tcase_add_test(tc, test_given_author_still_drops_the_byline);
+    tcase_add_test(tc, test_given_author_keeps_the_title_above_the_byline);
+    tcase_add_test(tc, test_given_author_wins_over_another_byline);
+    tcase_add_test(tc, test_biography_followed_by_a_closing_line);
+    tcase_add_test(tc, test_biography_nearest_the_end_wins);
+    tcase_add_test(tc,
+                   test_biography_is_looked_for_in_the_last_three_kept_blocks);
+    tcase_add_test(tc, test_dropped_blocks_after_a_biography_do_not_count);
+    tcase_add_test(tc,
+                   test_someone_in_the_story_near_the_end_is_not_the_author);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -200,6 +200,84 @@ START_TEST(test_a_sentence_with_no_end_is_cut_at_words)
 }
 END_TEST
 
+/* A paragraph of n sentences of ten words each. */
+static const char *
+sentences(char *buf, size_t size, int n)
+{
+    size_t len = 0;
+
+    buf[0] = '\0';
+    for (int i = 0; i < n; i++)
+        len += (size_t)snprintf(buf + len, size - len, "%sLine %d of this "
+                                "paragraph has ten words, no more.",
+                                i > 0 ? " " : "", i);
+    ck_assert_uint_lt(len, size);
+    return buf;
+}
+
+/* The number of passages in make()'s output. */
+static size_t
+count_parts(const char *out)
+{
+    size_t parts = *out != '\0';
+
+    for (const char *p = out; (p = strchr(p, '|')) != NULL; p++)
+        parts++;
+    return parts;
+}
+
+START_TEST(test_long_paragraph_after_a_heading_splits)
+{
+    static char big[20000];
+    const char *b[] = { "# Background", sentences(big, sizeof big, 72),
+                        NULL };
+    const char *out = make(b);
+
+    ck_assert_uint_eq(count_parts(out), 3);     /* 720 words: 300/300/120 */
+    ck_assert(strncmp(out, "Background\nLine 0 ", 18) == 0);
+    ck_assert(strstr(out, ".|Line 30 ") != NULL);
+    ck_assert(strstr(out, ".|Line 60 ") != NULL);
+}
+END_TEST
+
+START_TEST(test_long_paragraph_after_a_short_line_splits)
+{
+    static char big[20000];
+    const char *b[] = { "Short line.", sentences(big, sizeof big, 72), NULL };
+    const char *out = make(b);
+
+    ck_assert_uint_eq(count_parts(out), 3);
+    ck_assert(strncmp(out, "Short line.\nLine 0 ", 19) == 0);
+}
+END_TEST
+
+START_TEST(test_heading_joins_the_first_piece_with_its_bytes)
+{
+    static char big[20000];
+    const char *b[] = { "# Background", sentences(big, sizeof big, 72),
+                        NULL };
+    struct tl_error err = { 0 };
+    struct tl_passage *ps = NULL;
+    struct tl_buf text;
+    struct tl_doc d;
+    size_t n = 0;
+
+    doc_of(&d, b);
+    tl_buf_init(&text, 0);
+    ck_assert_int_eq(tl_passages_make(&d, &text, &ps, &n, &err), TL_OK);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_uint_eq(ps[0].first_block, 0);    /* the heading */
+    ck_assert_uint_eq(ps[0].last_block, 1);
+    ck_assert_uint_eq(ps[0].src_start, d.blocks[0].src_start);
+    ck_assert_uint_lt(ps[0].src_end, d.blocks[1].src_end);
+    ck_assert_uint_eq(ps[1].src_start, ps[0].src_end + 1);  /* the space */
+    ck_assert_uint_eq(ps[2].src_end, d.blocks[1].src_end);
+    free(ps);
+    tl_buf_release(&text);
+    tl_doc_release(&d);
+}
+END_TEST
+
 Suite *
 passage_suite(void)
 {
@@ -221,6 +299,9 @@ passage_suite(void)
     tcase_add_test(tc, test_long_paragraph_splits_at_sentences);
     tcase_add_test(tc, test_abbreviations_do_not_end_sentences);
     tcase_add_test(tc, test_a_sentence_with_no_end_is_cut_at_words);
+    tcase_add_test(tc, test_long_paragraph_after_a_heading_splits);
+    tcase_add_test(tc, test_long_paragraph_after_a_short_line_splits);
+    tcase_add_test(tc, test_heading_joins_the_first_piece_with_its_bytes);
     suite_add_tcase(s, tc);
     return s;
 }

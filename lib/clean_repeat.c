@@ -1,0 +1,384 @@
+/*
+ * clean_repeat.c - the "repeat" boilerplate rule (lib/clean.c runs it
+ * last): a block of REPEAT_MIN_WORDS or more words whose normalised text
+ * equals an earlier kept block's, or a sentence of CONTAINED_MIN_WORDS to
+ * PULL_QUOTE_WORDS words (not a heading) whose normalised text is a run
+ * of words inside a longer kept block, is dropped: a pull quote is kept
+ * once, where it was written.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "talaash.h"
+
+/* Blocks up to this many words can be headings, link lines, buttons. */
+#define SHORT_WORDS 12
+/* A block of fewer words is never a repeat (a short heading may recur). */
+#define REPEAT_MIN_WORDS 4
+/* A pull quote lifted from a paragraph has this many words, at least (a
+ * shorter sentence may well recur inside another one) and at most. */
+#define CONTAINED_MIN_WORDS 8
+#define PULL_QUOTE_WORDS 60
+/* Pull quotes are looked up by this many first (normalised) words. */
+#define ANCHOR_WORDS CONTAINED_MIN_WORDS
+
+static int
+lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* ---- repeats and pull quotes -------------------------------------- */
+
+/* The normalised text of the kept blocks: letters and digits only, ASCII
+ * folded to lower case, every run of other characters one space, none at
+ * either end ("Pakistan’s 'security' concerns." -> "pakistan s security
+ * concerns").  Bytes of non-ASCII letters are kept as they are; Latin-1
+ * punctuation (U+0080..U+00BF: no-break space, guillemets, middle dot)
+ * and General Punctuation (U+2000..U+206F: dashes, curly quotes,
+ * ellipsis, bullets) separate words. */
+struct norm {
+    struct tl_buf text;
+    size_t *start;      /* per block: its normalised text in text */
+    size_t *len;        /* 0 for dropped blocks */
+    size_t *words;      /* normalised words */
+};
+
+/* Bytes of a word separator at p (1..3), or 0 for a letter or digit. */
+static size_t
+separator_len(const unsigned char *p, size_t len)
+{
+    if (p[0] < 0x80)
+        return isalnum(p[0]) ? 0 : 1;
+    if (p[0] == 0xC2 && len >= 2)
+        return 2;
+    if (p[0] == 0xE2 && len >= 3 && (p[1] == 0x80 || p[1] == 0x81))
+        return 3;
+    return 0;
+}
+
+/* Normalises p[0..len) into t (appended); returns its word count. */
+static enum tl_status
+normalise(struct tl_buf *t, const char *p, size_t len, size_t *words_out)
+{
+    size_t from = t->len, w, words = 0;
+    const unsigned char *in;
+    int gap = 0;
+
+    if (tl_buf_append(t, p, len) != TL_OK)
+        return TL_ERR_NOMEM;
+    /* in place: the output never outruns the input */
+    in = (const unsigned char *)t->data + from;
+    w = from;
+    for (size_t i = 0; i < len;) {
+        size_t sep = separator_len(in + i, len - i);
+        if (sep > 0) {
+            gap = 1;
+            i += sep;
+            continue;
+        }
+        if (w == from || gap) {
+            if (w > from)
+                t->data[w++] = ' ';
+            words++;
+        }
+        gap = 0;
+        t->data[w++] = (char)lower(in[i]);
+        i++;
+    }
+    t->len = w;
+    t->data[w] = '\0';
+    *words_out = words;
+    return TL_OK;
+}
+
+static enum tl_status
+norm_init(struct norm *n, const struct tl_doc *d)
+{
+    size_t k = d->n_blocks > 0 ? d->n_blocks : 1;
+
+    tl_buf_init(&n->text, 0);
+    n->start = calloc(k, sizeof *n->start);
+    n->len = calloc(k, sizeof *n->len);
+    n->words = calloc(k, sizeof *n->words);
+    if (n->start == NULL || n->len == NULL || n->words == NULL)
+        return TL_ERR_NOMEM;
+    for (size_t i = 0; i < d->n_blocks; i++) {
+        size_t len;
+        const char *p = tl_doc_block(d, i, &len);
+
+        if (d->blocks[i].drop != NULL)
+            continue;
+        n->start[i] = n->text.len;
+        if (normalise(&n->text, p, len, &n->words[i]) != TL_OK)
+            return TL_ERR_NOMEM;
+        n->len[i] = n->text.len - n->start[i];
+    }
+    return TL_OK;
+}
+
+static void
+norm_release(struct norm *n)
+{
+    tl_buf_release(&n->text);
+    free(n->start);
+    free(n->len);
+    free(n->words);
+}
+
+static const char *
+norm_of(const struct norm *n, size_t i)
+{
+    return n->text.data + n->start[i];
+}
+
+/* FNV-1a of p[0..len). */
+static uint64_t
+fnv(const char *p, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL;
+
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* Marks blocks whose normalised text equals an earlier kept block's:
+ * a hash table of the kept blocks' text, so long articles stay linear. */
+static enum tl_status
+drop_equal(struct tl_doc *d, const struct norm *n)
+{
+    size_t cap = 64, mask;
+    size_t *slots;      /* block index + 1, 0 for empty */
+
+    while (cap < 2 * d->n_blocks)
+        cap *= 2;
+    mask = cap - 1;
+    slots = calloc(cap, sizeof *slots);
+    if (slots == NULL)
+        return TL_ERR_NOMEM;
+    for (size_t i = 0; i < d->n_blocks; i++) {
+        size_t h;
+
+        if (d->blocks[i].drop != NULL || n->len[i] == 0
+            || tl_doc_words(d, i) < REPEAT_MIN_WORDS)
+            continue;
+        for (h = (size_t)fnv(norm_of(n, i), n->len[i]) & mask; slots[h] != 0;
+             h = (h + 1) & mask) {
+            size_t k = slots[h] - 1;
+            if (n->len[k] == n->len[i]
+                && memcmp(norm_of(n, k), norm_of(n, i), n->len[i]) == 0) {
+                d->blocks[i].drop = "repeat";
+                break;
+            }
+        }
+        if (slots[h] == 0)
+            slots[h] = i + 1;
+    }
+    free(slots);
+    return TL_OK;
+}
+
+/* Does the block end like a sentence (". ! ? …", closing quotes and
+ * brackets aside)?  Headings and titles do not. */
+static int
+ends_like_sentence(const char *p, size_t len)
+{
+    for (;;) {
+        while (len > 0 && (isspace((unsigned char)p[len - 1])
+                           || strchr("\"')]", p[len - 1]) != NULL))
+            len--;
+        if (len >= 3 && (unsigned char)p[len - 3] == 0xE2
+            && (unsigned char)p[len - 2] == 0x80
+            && ((unsigned char)p[len - 1] == 0x9D         /* ” */
+                || (unsigned char)p[len - 1] == 0x99)) {  /* ’ */
+            len -= 3;
+            continue;
+        }
+        break;
+    }
+    if (len >= 3 && memcmp(p + len - 3, "\xe2\x80\xa6", 3) == 0)
+        return 1;   /* … */
+    return len > 0 && strchr(".!?", p[len - 1]) != NULL;
+}
+
+/* Is kept block i a possible pull quote: a sentence (not a heading) of
+ * CONTAINED_MIN_WORDS..PULL_QUOTE_WORDS words? */
+static int
+pull_quote_candidate(const struct tl_doc *d, const struct norm *n, size_t i)
+{
+    size_t len, words = tl_doc_words(d, i);
+    const char *p;
+
+    if (d->blocks[i].drop != NULL || d->blocks[i].heading > 0
+        || words < CONTAINED_MIN_WORDS || words > PULL_QUOTE_WORDS
+        || n->words[i] < ANCHOR_WORDS)
+        return 0;
+    p = tl_doc_block(d, i, &len);
+    return ends_like_sentence(p, len);
+}
+
+/* Pull quotes are found by their first ANCHOR_WORDS words: each
+ * candidate goes in a table under the hash of those words, and a window
+ * of as many words slides over every kept block (a rolling hash: the sum
+ * of w[t] * B^(ANCHOR_WORDS-1-t), mod 2^64), so the work is linear in
+ * the words.  At most ANCHOR_TRIES candidates sharing those first words
+ * are compared per window, so a file made of one phrase over and over
+ * costs a bounded time per word (and may keep a few repeats). */
+#define ANCHOR_TRIES 32
+#define ROLL_BASE 0x100000001b3ULL
+
+struct anchors {
+    size_t *slots;      /* first candidate block + 1, 0 for empty */
+    uint64_t *hash;     /* per block: the hash of its first words */
+    size_t *next;       /* per block: the next candidate (+ 1) under the
+                           same hash, 0 at the end */
+    size_t mask;
+};
+
+/* The hash of the word at p (up to a space); its length in *end_out. */
+static uint64_t
+word_hash_at(const char *p, size_t len, size_t *end_out)
+{
+    const char *sp = memchr(p, ' ', len);
+    size_t e = sp != NULL ? (size_t)(sp - p) : len;
+
+    *end_out = e;
+    return fnv(p, e);
+}
+
+static size_t
+anchor_slot(const struct anchors *a, uint64_t h)
+{
+    return (size_t)((h * 0x9E3779B97F4A7C15ULL) >> 20) & a->mask;
+}
+
+/* Is candidate c's text at p[from..) in block j, ending at a word end? */
+static int
+holds_at(const struct norm *n, size_t c, size_t j, size_t from)
+{
+    const char *p = norm_of(n, j);
+    size_t len = n->len[j], clen = n->len[c];
+
+    return clen <= len - from && memcmp(norm_of(n, c), p + from, clen) == 0
+           && (from + clen == len || p[from + clen] == ' ');
+}
+
+/* Drops the candidates that block j holds. */
+static void
+scan_block(struct tl_doc *d, const struct norm *n, const struct anchors *a,
+           size_t j, uint64_t top_power)
+{
+    size_t starts[ANCHOR_WORDS];
+    uint64_t hashes[ANCHOR_WORDS];
+    const char *p = norm_of(n, j);
+    size_t len = n->len[j], i = 0, k = 0, e;
+    uint64_t h = 0;
+
+    while (i < len) {
+        uint64_t w = word_hash_at(p + i, len - i, &e);
+        size_t r = k % ANCHOR_WORDS;
+
+        if (k >= ANCHOR_WORDS)
+            h -= hashes[r] * top_power;
+        h = h * ROLL_BASE + w;
+        hashes[r] = w;
+        starts[r] = i;
+        i += e + 1;     /* the word and the space after it */
+        if (++k < ANCHOR_WORDS)
+            continue;
+        for (size_t s = anchor_slot(a, h); a->slots[s] != 0;
+             s = (s + 1) & a->mask) {
+            size_t c = a->slots[s] - 1, tries = 0;
+            if (a->hash[c] != h)
+                continue;
+            for (; c != SIZE_MAX && tries < ANCHOR_TRIES;
+                 c = a->next[c] - 1, tries++) {
+                if (c != j && d->blocks[c].drop == NULL
+                    && holds_at(n, c, j, starts[k % ANCHOR_WORDS]))
+                    d->blocks[c].drop = "repeat";
+            }
+            break;
+        }
+    }
+}
+
+/* Marks pull quotes: a short sentence block whose normalised text is a
+ * run of words inside a longer kept block.  The longer block is kept; a
+ * block dropped here is held by a longer one, so the longest of a chain
+ * always stays. */
+static enum tl_status
+drop_contained(struct tl_doc *d, const struct norm *n)
+{
+    struct anchors a;
+    size_t cap = 64, n_cand = 0;
+    uint64_t top_power = 1;
+    enum tl_status st = TL_OK;
+
+    memset(&a, 0, sizeof a);
+    for (size_t i = 0; i < d->n_blocks; i++)
+        n_cand += pull_quote_candidate(d, n, i);
+    if (n_cand == 0)
+        return TL_OK;
+    while (cap < 2 * n_cand)
+        cap *= 2;
+    a.mask = cap - 1;
+    a.slots = calloc(cap, sizeof *a.slots);
+    a.hash = calloc(d->n_blocks, sizeof *a.hash);
+    a.next = calloc(d->n_blocks, sizeof *a.next);
+    if (a.slots == NULL || a.hash == NULL || a.next == NULL) {
+        st = TL_ERR_NOMEM;
+        goto out;
+    }
+    for (size_t t = 1; t < ANCHOR_WORDS; t++)
+        top_power *= ROLL_BASE;
+    for (size_t i = 0; i < d->n_blocks; i++) {
+        const char *p = norm_of(n, i);
+        size_t s, at = 0, e;
+
+        if (!pull_quote_candidate(d, n, i))
+            continue;
+        for (size_t t = 0; t < ANCHOR_WORDS; t++) {
+            a.hash[i] = a.hash[i] * ROLL_BASE
+                        + word_hash_at(p + at, n->len[i] - at, &e);
+            at += e + 1;
+        }
+        for (s = anchor_slot(&a, a.hash[i]); a.slots[s] != 0;
+             s = (s + 1) & a.mask)
+            if (a.hash[a.slots[s] - 1] == a.hash[i])
+                break;
+        a.next[i] = a.slots[s];     /* first in its chain */
+        a.slots[s] = i + 1;
+    }
+    for (size_t j = 0; j < d->n_blocks; j++)
+        if (d->blocks[j].drop == NULL && n->words[j] > ANCHOR_WORDS)
+            scan_block(d, n, &a, j, top_power);
+out:
+    free(a.slots);
+    free(a.hash);
+    free(a.next);
+    return st;
+}
+
+/* Repeats: a block of REPEAT_MIN_WORDS words or more whose normalised
+ * text equals an earlier kept block's; a sentence of at most
+ * PULL_QUOTE_WORDS words whose normalised text is inside a longer kept
+ * block (a pull quote lifted from its paragraph).  Either way the block
+ * seen first, or the longer one, is kept. */
+enum tl_status
+tl_clean_repeats(struct tl_doc *d, struct tl_error *err)
+{
+    struct norm n;
+    enum tl_status st = norm_init(&n, d);
+
+    if (st == TL_OK)
+        st = drop_equal(d, &n);
+    if (st == TL_OK)
+        st = drop_contained(d, &n);
+    norm_release(&n);
+    if (st != TL_OK)
+        return tl_error_set(err, st, "out of memory");
+    return TL_OK;
+}

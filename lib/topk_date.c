@@ -1,0 +1,272 @@
+/*
+ * topk_date.c - the first k hits of a search sorted by date (talaash
+ * --sort date|-date) without scoring every match.
+ *
+ * The exhaustive SQL (lib/search.c) scores every matching passage, caps
+ * each article at its best per_article passages, and orders the rest by
+ * date (undated last), then score (descending), then passage id.  For a
+ * common word that is every passage of the archive scored to show ten.
+ * Here the articles are walked in date order (the index of schema 004);
+ * each article's matching passages are found and scored by FTS5 within
+ * the article's range of passage ids (`rowid BETWEEN`: FTS5 seeks in its
+ * doclists), capped as the SQL caps them, and gathered per date; when a
+ * date's group is complete and k hits are in hand, the rest cannot come
+ * before them.  Scores are tl_bm25()'s, as in the SQL.
+ *
+ * It answers only when it pays: when FTS5 finds few matches (fewer
+ * than one in DATE_WALK_DENSITY passages, or than DATE_WALK_MAX),
+ * scoring them all is cheap and the SQL does it; a walk that reads DATE_WALK_BUDGET articles without filling
+ * k, reaches the undated articles, or meets an article whose passages
+ * are not numbered consecutively gives up (t->exact 0), and the caller
+ * falls back to the SQL.  tests/e2e/topk.sh compares both byte for byte.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "talaash.h"
+#include "topk.h"
+
+/* Below this many matching passages the SQL scores them all quickly:
+ * one in DATE_WALK_DENSITY passages of the archive, at least
+ * DATE_WALK_MIN and at most DATE_WALK_MAX. */
+#define DATE_WALK_DENSITY 50
+#define DATE_WALK_MIN 50
+#define DATE_WALK_MAX 2000
+/* Articles read before the walk gives up. */
+#define DATE_WALK_BUDGET 3000
+
+struct hit {
+    double score;
+    int64_t id;
+};
+
+struct hits {
+    struct hit *a;
+    size_t n, cap;
+};
+
+static int
+push(struct hits *h, double score, int64_t id)
+{
+    if (h->n == h->cap) {
+        size_t cap = h->cap != 0 ? h->cap * 2 : 64;
+        struct hit *p = realloc(h->a, cap * sizeof *p);
+
+        if (p == NULL)
+            return -1;
+        h->a = p;
+        h->cap = cap;
+    }
+    h->a[h->n].score = score;
+    h->a[h->n++].id = id;
+    return 0;
+}
+
+/* Score descending, then passage id ascending: the SQL's order within a
+ * date and its per-article cap. */
+static int
+cmp_hit(const void *a, const void *b)
+{
+    const struct hit *x = a, *y = b;
+
+    if (x->score != y->score)
+        return x->score < y->score ? 1 : -1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+struct walk {
+    sqlite3 *db;
+    sqlite3_stmt *count, *articles, *range, *scan;
+    struct hits article, group;
+    struct tl_error *err;
+};
+
+/* Does match find enough passages for the walk to pay (see
+ * DATE_WALK_DENSITY)?  Reads rowids only, no scores.  *refused_out:
+ * FTS5 refused the expression. */
+static enum tl_status
+dense_enough(struct walk *w, const char *match, int *dense_out,
+             int *refused_out)
+{
+    int64_t need = DATE_WALK_MIN;
+    int rc;
+
+    *dense_out = *refused_out = 0;
+    if (sqlite3_prepare_v2(w->db, "SELECT coalesce((SELECT max(id) FROM "
+                           "passages), 0) / ?3, (SELECT count(*) FROM "
+                           "(SELECT rowid FROM passages_fts WHERE "
+                           "passages_fts MATCH ?1 LIMIT ?2))", -1, &w->count,
+                           NULL) != SQLITE_OK)
+        return tl_error_db(w->err, w->db, "preparing the search");
+    sqlite3_bind_text(w->count, 1, match, -1, SQLITE_STATIC);
+    sqlite3_bind_int(w->count, 2, DATE_WALK_MAX);
+    sqlite3_bind_int(w->count, 3, DATE_WALK_DENSITY);
+    rc = sqlite3_step(w->count);
+    if (rc == SQLITE_ROW) {
+        if (sqlite3_column_int64(w->count, 0) > need)
+            need = sqlite3_column_int64(w->count, 0);
+        if (need > DATE_WALK_MAX)
+            need = DATE_WALK_MAX;
+        *dense_out = sqlite3_column_int64(w->count, 1) >= need;
+        return TL_OK;
+    }
+    /* a plain SQLITE_ERROR is FTS5 refusing the expression: the SQL path
+     * reports it as the user's query */
+    if (sqlite3_extended_errcode(w->db) == SQLITE_ERROR) {
+        *refused_out = 1;
+        return TL_OK;
+    }
+    return tl_error_db(w->err, w->db, "search");
+}
+
+/* Adds the best per_article matching passages of article aid to
+ * w->group.  *give_up_out: its passages are not consecutive. */
+static enum tl_status
+one_article(struct walk *w, int64_t aid, long per_article, int *give_up_out)
+{
+    int64_t lo, hi, n;
+    int rc;
+
+    *give_up_out = 0;
+    sqlite3_reset(w->range);
+    sqlite3_bind_int64(w->range, 1, aid);
+    if (sqlite3_step(w->range) != SQLITE_ROW)
+        return tl_error_db(w->err, w->db, "reading an article's passages");
+    n = sqlite3_column_int64(w->range, 2);
+    if (n == 0)
+        return TL_OK;
+    lo = sqlite3_column_int64(w->range, 0);
+    hi = sqlite3_column_int64(w->range, 1);
+    if (hi - lo + 1 != n) {
+        *give_up_out = 1;
+        return TL_OK;
+    }
+    w->article.n = 0;
+    sqlite3_reset(w->scan);
+    sqlite3_bind_int64(w->scan, 2, lo);
+    sqlite3_bind_int64(w->scan, 3, hi);
+    while ((rc = sqlite3_step(w->scan)) == SQLITE_ROW)
+        if (push(&w->article, sqlite3_column_double(w->scan, 1),
+                 sqlite3_column_int64(w->scan, 0)) != 0)
+            return tl_error_set(w->err, TL_ERR_NOMEM, "out of memory");
+    if (rc != SQLITE_DONE)
+        return tl_error_db(w->err, w->db, "search");
+    qsort(w->article.a, w->article.n, sizeof *w->article.a, cmp_hit);
+    for (size_t i = 0; i < w->article.n
+         && (per_article <= 0 || i < (size_t)per_article); i++)
+        if (push(&w->group, w->article.a[i].score, w->article.a[i].id) != 0)
+            return tl_error_set(w->err, TL_ERR_NOMEM, "out of memory");
+    return TL_OK;
+}
+
+/* Appends w->group, in the SQL's order, to t (at most k in all). */
+static void
+end_group(struct walk *w, struct tl_topk *t, long k)
+{
+    qsort(w->group.a, w->group.n, sizeof *w->group.a, cmp_hit);
+    for (size_t i = 0; i < w->group.n && t->n < (size_t)k; i++) {
+        t->ids[t->n] = w->group.a[i].id;
+        t->scores[t->n++] = w->group.a[i].score;
+    }
+    w->group.n = 0;
+}
+
+static enum tl_status
+prepare_walk(struct walk *w, const char *match, int descending)
+{
+    char sql[320];
+
+    snprintf(sql, sizeof sql, "SELECT rowid, -" TL_RANK_FUNCTION
+             "(passages_fts, %.6g, %.6g, %.6g, %.6g, %.6g) FROM passages_fts "
+             "WHERE passages_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3",
+             TL_RANK_K1, TL_RANK_B, TL_RANK_W_BODY, TL_RANK_W_TITLE,
+             TL_RANK_W_AUTHOR);
+    if (sqlite3_prepare_v2(w->db, sql, -1, &w->scan, NULL) != SQLITE_OK
+        || sqlite3_prepare_v2(w->db, descending
+               ? "SELECT id, pub_date FROM articles WHERE pub_date IS NOT "
+                 "NULL ORDER BY pub_date DESC"
+               : "SELECT id, pub_date FROM articles WHERE pub_date IS NOT "
+                 "NULL ORDER BY pub_date", -1, &w->articles, NULL)
+               != SQLITE_OK
+        || sqlite3_prepare_v2(w->db, "SELECT min(id), max(id), count(*) "
+                              "FROM passages WHERE article_id = ?1", -1,
+                              &w->range, NULL) != SQLITE_OK)
+        return tl_error_db(w->err, w->db, "preparing the search");
+    sqlite3_bind_text(w->scan, 1, match, -1, SQLITE_STATIC);
+    return TL_OK;
+}
+
+enum tl_status
+tl_topk_by_date(sqlite3 *db, const char *match, int descending,
+                long per_article, long k, tl_topk_filter_fn filter,
+                void *filter_ctx, struct tl_topk *t, struct tl_error *err)
+{
+    struct walk w;
+    char *date = NULL;          /* the current group's */
+    enum tl_status st;
+    int dense = 0, refused = 0, give_up = 0, rc = SQLITE_DONE;
+    long read = 0;
+
+    tl_topk_release(t);
+    if (match == NULL || k <= 0 || k > TL_TOPK_SCAN_MAX)
+        return TL_OK;
+    memset(&w, 0, sizeof w);
+    w.db = db;
+    w.err = err;
+    st = dense_enough(&w, match, &dense, &refused);
+    if (st != TL_OK || !dense || refused)
+        goto out;
+    t->ids = malloc((size_t)k * sizeof *t->ids);
+    t->scores = malloc((size_t)k * sizeof *t->scores);
+    if (t->ids == NULL || t->scores == NULL) {
+        st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    st = prepare_walk(&w, match, descending);
+    while (st == TL_OK && !give_up
+           && (rc = sqlite3_step(w.articles)) == SQLITE_ROW) {
+        int64_t aid = sqlite3_column_int64(w.articles, 0);
+        const char *d = (const char *)sqlite3_column_text(w.articles, 1);
+        int ok = 1;
+
+        if (d == NULL)
+            d = "";
+        if (date == NULL || strcmp(d, date) != 0) {
+            end_group(&w, t, k);
+            if (t->n == (size_t)k) {
+                t->exact = 1;       /* every later date comes after */
+                break;
+            }
+            free(date);
+            date = strdup(d);
+            if (date == NULL) {
+                st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+                break;
+            }
+        }
+        if (++read > DATE_WALK_BUDGET) {
+            give_up = 1;
+            break;
+        }
+        if (filter != NULL)
+            st = filter(filter_ctx, aid, &ok, err);
+        if (st == TL_OK && ok)
+            st = one_article(&w, aid, per_article, &give_up);
+    }
+    if (st == TL_OK && !give_up && !t->exact && rc != SQLITE_DONE
+        && rc != SQLITE_ROW)
+        st = tl_error_db(err, db, "reading the articles by date");
+    /* running out of dated articles is no answer: the undated come next,
+     * ordered by score over all of them */
+out:
+    sqlite3_finalize(w.count);
+    sqlite3_finalize(w.articles);
+    sqlite3_finalize(w.range);
+    sqlite3_finalize(w.scan);
+    free(w.article.a);
+    free(w.group.a);
+    free(date);
+    if (!t->exact)
+        tl_topk_release(t);
+    return st;
+}

@@ -46,8 +46,10 @@
  *   OR or AND with nothing on one side, NOT with nothing after it
  *                                ignored
  *   author: kugelman             read as author:kugelman
- * and silently: U.S. is "us", don't is "dont", C++ is "c", and words of
- * punctuation only (--, ;, *) are dropped.
+ *   U.S., U.N.                   single letters joined by dots are one
+ *                                word, as the index reads them ("us")
+ * and silently: don't is "dont", C++ is "c", and words of punctuation
+ * only (--, ;, *) are dropped.
  *
  * Refused, with "query position N: PROBLEM; ADVICE" (N counts
  * characters from 1): an unclosed quote, parenthesis or NEAR(; an
@@ -136,6 +138,8 @@ struct node {
     int neg;                /* excluded */
     int title;              /* PHRASE: only in the title column */
     int prefix;             /* PHRASE: its last token is a prefix */
+    int stop;               /* PHRASE: one word, a stopword (lib/rank.c
+                               weighs it 0 beside other words) */
     size_t pos;             /* where it was written (byte offset) */
     size_t neg_pos;         /* where its NOT or '-' was */
     size_t text_off, text_len;  /* PHRASE: its text in parser.pool */
@@ -279,6 +283,9 @@ add_note(struct parser *p, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    for (size_t i = 0; i < p->q->n_notes; i++)
+        if (strcmp(p->q->notes[i], msg) == 0)
+            return TL_OK;       /* U.S. twice: one note */
     if (push_string(&p->q->notes, &p->q->n_notes, msg, strlen(msg))
         != TL_OK)
         return no_memory(p);
@@ -630,6 +637,32 @@ append_child(struct parser *p, size_t parent, size_t child)
     n->last = child;
 }
 
+/* Notes each token starting in [vs, ve) that joined single letters
+ * across dots: "searched U.S. as us" (its stem, as it is searched). */
+static enum tl_status
+note_dotted(struct parser *p, size_t vs, size_t ve)
+{
+    for (size_t t = first_token(p, vs); t < p->n_toks
+                                        && p->toks[t].start < ve; t++) {
+        const struct token *tk = &p->toks[t];
+        size_t end = tk->end < ve ? tk->end : ve;
+        enum tl_status st;
+
+        if (memchr(p->text + tk->start, '.', end - tk->start) == NULL)
+            continue;
+        if (end < ve && p->text[end] == '.')
+            end++;      /* U.S. as written, its last dot included */
+        st = add_note(p, "searched %.*s as %.*s",
+                      quote_len(p->text + tk->start, end - tk->start),
+                      p->text + tk->start,
+                      quote_len(p->stems.data + tk->stem_off, tk->stem_len),
+                      p->stems.data + tk->stem_off);
+        if (st != TL_OK)
+            return st;
+    }
+    return TL_OK;
+}
+
 /* Makes a phrase node of the tokens starting in [vs, ve); *out is NONE
  * when there is none (punctuation only).  An unquoted word of several
  * tokens is noted; synonyms are looked up when syn_ok. */
@@ -665,6 +698,9 @@ make_phrase(struct parser *p, size_t vs, size_t ve, size_t pos, int prefix,
         if (st != TL_OK)
             return st;
     }
+    st = note_dotted(p, vs, ve);
+    if (st != TL_OK)
+        return st;
     st = new_node(p, N_PHRASE, pos, out);
     if (st != TL_OK)
         return st;
@@ -677,6 +713,10 @@ make_phrase(struct parser *p, size_t vs, size_t ve, size_t pos, int prefix,
         && tl_synonyms_find(p->syn, p->key.data, p->key.len, &group)
         && tl_synonyms_group_size(p->syn, group) > 1)
         n->group = group;
+    /* a group's other names are other phrases: not counted as stopwords
+     * (no default name is one) */
+    n->stop = n_tokens == 1 && !prefix && n->group == NONE
+              && tl_rank_is_stopword(p->key.data, p->key.len);
     return TL_OK;
 }
 
@@ -1349,6 +1389,66 @@ collect_words(struct parser *p, size_t n, int neg)
     return st;
 }
 
+/* ---- passages that would score 0 ---------------------------------------- */
+
+/* Can a passage match node n (not negated) through stopword phrases
+ * alone?  any: n is the root written with TL_QUERY_ANY (its plain words
+ * OR-ed, its title: words still AND-ed: see emit_and()). */
+static int
+can_match_stopwords_only(const struct parser *p, size_t n, int any)
+{
+    const struct node *nd = &p->nodes[n];
+    int plain = 0, plain_zero = 0, all = 1;
+
+    switch (nd->kind) {
+    case N_PHRASE:
+        return nd->stop;
+    case N_NEAR:
+        for (size_t c = nd->first; c != NONE; c = p->nodes[c].next)
+            all &= p->nodes[c].stop;
+        return all;
+    case N_OR:
+        for (size_t c = nd->first; c != NONE; c = p->nodes[c].next)
+            if (!p->nodes[c].neg && can_match_stopwords_only(p, c, 0))
+                return 1;
+        return 0;
+    case N_AND:
+        for (size_t c = nd->first; c != NONE; c = p->nodes[c].next) {
+            const struct node *cn = &p->nodes[c];
+            int zero;
+            if (cn->neg)
+                continue;       /* excluded: never what matched */
+            zero = can_match_stopwords_only(p, c, 0);
+            if (any && !(cn->kind == N_PHRASE && cn->title)) {
+                plain++;
+                plain_zero |= zero;
+            } else {
+                all &= zero;
+            }
+        }
+        return all && (plain == 0 || plain_zero);
+    }
+    return 0;
+}
+
+/* Is some phrase searched for under n (not excluded) not a stopword? */
+static int
+has_other_words(const struct parser *p, size_t n, int neg)
+{
+    const struct node *nd = &p->nodes[n];
+
+    neg ^= nd->neg;
+    if (neg)
+        return 0;
+    if (nd->kind == N_PHRASE)
+        return !nd->stop;
+    for (size_t c = nd->first; c != NONE; c = p->nodes[c].next)
+        if (nd->kind == N_NEAR ? !p->nodes[c].stop
+                               : has_other_words(p, c, 0))
+            return 1;
+    return 0;
+}
+
 /* ---- the public functions ----------------------------------------------- */
 
 void
@@ -1466,6 +1566,12 @@ run(struct parser *p)
     }
     if (st == TL_OK)
         st = collect_words(p, root, 0);
+    if (st == TL_OK && has_other_words(p, root, 0)) {
+        p->q->any_zero_scores = can_match_stopwords_only(p, root, 1);
+        p->q->zero_scores = (p->flags & TL_QUERY_ANY)
+                            ? p->q->any_zero_scores
+                            : can_match_stopwords_only(p, root, 0);
+    }
     return st;
 }
 

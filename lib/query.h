@@ -57,8 +57,17 @@ struct tl_query {
      * precision TL_DATE_NONE means unbounded.  date:2019-07 sets both to
      * 2019-07. */
     struct tl_date since, until;
+    /* Some passages can match match (any_zero_scores: any_match)
+     * through stopwords alone, "the" in "the OR haqqani", while some word
+     * searched for is not a stopword.  tl_bm25() scores those passages 0
+     * (lib/rank.c): set tl_search_opts.positive_only to leave them out.
+     * 0 when every word searched for is a stopword (they are then
+     * counted) or when every match holds another word. */
+    int zero_scores;
+    int any_zero_scores;
     /* Rewrites made, one line each without "note: " ("searched
-     * China-Pakistan as a phrase"); at most TL_QUERY_NOTES_MAX + 1. */
+     * China-Pakistan as a phrase", "searched U.S. as us"); identical ones
+     * once; at most TL_QUERY_NOTES_MAX + 1. */
     char **notes;
     size_t n_notes;
     /* The words and phrases searched for (not those excluded, not the

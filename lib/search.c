@@ -7,7 +7,9 @@
  * set; every value (the MATCH expression included) is bound with '?'.
  * Dates are compared by the interval an article's date covers, so a date
  * known only to the month is inside --since 2019-02-10 when its month
- * ends on or after that day.
+ * ends on or after that day.  Authors and topics are compared folded
+ * (tl_search_fold(), the SQL function tl_fold() defined on the
+ * connection when a filter needs it).
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -70,17 +72,18 @@ conditions(struct tl_buf *b, const struct tl_search_opts *o)
     if (st == TL_OK && o->n_authors > 0) {
         st = append(b, " AND (0");
         for (size_t i = 0; st == TL_OK && i < o->n_authors; i++)
-            st = tl_buf_appendf(b, " OR instr(lower(a.author), lower(?%d)) "
-                                "> 0", p++);
+            st = tl_buf_appendf(b, " OR instr(tl_fold(a.author), "
+                                "tl_fold(?%d)) > 0", p++);
         if (st == TL_OK)
             st = append(b, ")");
     }
     if (st == TL_OK && o->n_topics > 0) {
         st = append(b, " AND EXISTS (SELECT 1 FROM article_topics AS at "
                        "JOIN topics AS t ON t.id = at.topic_id WHERE "
-                       "at.article_id = a.id AND t.name IN (");
+                       "at.article_id = a.id AND tl_fold(t.name) IN (");
         for (size_t i = 0; st == TL_OK && i < o->n_topics; i++)
-            st = tl_buf_appendf(b, "%s?%d", i > 0 ? ", " : "", p++);
+            st = tl_buf_appendf(b, "%stl_fold(?%d)", i > 0 ? ", " : "",
+                                p++);
         if (st == TL_OK)
             st = append(b, "))");
     }
@@ -89,21 +92,30 @@ conditions(struct tl_buf *b, const struct tl_search_opts *o)
 
 /* The hits: passage id, article id, score, rank within the article.
  * Unscored (counts, facets), the score is 0: ranking every match is
- * much of a search's cost. */
+ * much of a search's cost.  With o->positive_only every hit is scored,
+ * and those scoring 0 are left out (they come last in their article,
+ * so the rank within it of the others does not change). */
 static enum tl_status
 hits_cte(struct tl_buf *b, const struct tl_search_opts *o, int scored)
 {
-    enum tl_status st;
+    int positive = o->positive_only && o->match != NULL;
+    const char *first = positive ? "WITH scored AS MATERIALIZED ("
+                                 : "WITH hits AS MATERIALIZED (";
+    enum tl_status st = append(b, first);
 
+    if (positive)
+        scored = 1;
+    if (st != TL_OK)
+        return st;
     if (o->match != NULL && !scored)
-        st = append(b, "WITH hits AS MATERIALIZED (SELECT passages_fts.rowid "
+        st = append(b, "SELECT passages_fts.rowid "
                        "AS pid, p.article_id AS aid, 0.0 AS score FROM "
                        "passages_fts JOIN passages AS p ON p.id = "
                        "passages_fts.rowid JOIN articles AS a ON a.id = "
                        "p.article_id WHERE ");
     else if (o->match != NULL)
         st = tl_buf_appendf(b,
-            "WITH hits AS MATERIALIZED (SELECT passages_fts.rowid AS pid, "
+            "SELECT passages_fts.rowid AS pid, "
             "p.article_id AS aid, -" TL_RANK_FUNCTION "(passages_fts, "
             "%.6g, %.6g, %.6g, %.6g, %.6g) "
             "AS score FROM passages_fts "
@@ -112,12 +124,15 @@ hits_cte(struct tl_buf *b, const struct tl_search_opts *o, int scored)
             TL_RANK_K1, TL_RANK_B, TL_RANK_W_BODY, TL_RANK_W_TITLE,
             TL_RANK_W_AUTHOR);
     else
-        st = append(b, "WITH hits AS MATERIALIZED (SELECT p.id AS pid, "
+        st = append(b, "SELECT p.id AS pid, "
                        "p.article_id AS "
                        "aid, 0.0 AS score FROM passages AS p "
                        "JOIN articles AS a ON a.id = p.article_id WHERE ");
     if (st == TL_OK)
         st = conditions(b, o);
+    if (st == TL_OK && positive)
+        st = append(b, "), hits AS (SELECT pid, aid, score FROM scored "
+                       "WHERE score > 0");
     if (st == TL_OK)
         st = append(b, "), capped AS (SELECT pid, aid, score, row_number() "
                        "OVER (PARTITION BY aid ORDER BY score DESC, pid) AS "
@@ -176,11 +191,18 @@ bind_all(sqlite3_stmt *st, const struct tl_search_opts *o)
         sqlite3_bind_text(st, p++, o->topics[i], -1, SQLITE_STATIC);
 }
 
-/* Prepares sql; an error in the MATCH expression is the user's query. */
+
+/* Prepares sql (tl_fold() defined first when the filters use it); an
+ * error in the MATCH expression is the user's query. */
 static enum tl_status
 prepare(sqlite3 *db, const struct tl_buf *sql, const struct tl_search_opts *o,
         sqlite3_stmt **out, struct tl_error *err)
 {
+    if (o->n_authors > 0 || o->n_topics > 0) {
+        enum tl_status st = tl_search_fold_register(db, err);
+        if (st != TL_OK)
+            return st;
+    }
     if (sqlite3_prepare_v2(db, sql->data, -1, out, NULL) != SQLITE_OK)
         return tl_error_db(err, db, "preparing the search");
     bind_all(*out, o);
@@ -230,6 +252,9 @@ struct tl_search {
     size_t next;
     int from_lists;         /* fast came from the impact lists, not from
                                scoring every match (tl_topk_scan()) */
+    int by_date;            /* fast came from the walk by date
+                               (tl_topk_by_date()) */
+    int positive_only;      /* o->positive_only with words */
 };
 
 /* Do the filters accept an article?  (tl_topk_filter_fn) */
@@ -262,9 +287,11 @@ has_filters(const struct tl_search_opts *o)
            || o->n_topics > 0;
 }
 
-/* Answers a search by score without the SQL below when it can: from
- * the impact lists, else by scoring every match in C (lib/topk.c,
- * lib/topk_scan.c); s->fast says whether either answered. */
+/* Answers a search without the SQL below when it can: by score from the
+ * impact lists, else by scoring every match in C (lib/topk.c,
+ * lib/topk_scan.c); by date by walking the articles in date order
+ * (lib/topk_date.c; not when 0 scores are left out, which the walk would
+ * meet among the others).  s->fast says whether one answered. */
 static enum tl_status
 try_fast(sqlite3 *db, const struct tl_search_opts *o, struct tl_search *s,
          struct tl_error *err)
@@ -274,9 +301,9 @@ try_fast(sqlite3 *db, const struct tl_search_opts *o, struct tl_search *s,
     struct tl_buf sql;
     enum tl_status st = TL_OK;
 
-    if (o->exhaustive || o->match == NULL || o->sort != TL_SORT_RANK
-        || o->limit <= 0
-        || o->offset < 0 || o->limit > LONG_MAX / 2 - o->offset)
+    if (o->exhaustive || o->match == NULL || o->limit <= 0
+        || o->offset < 0 || o->limit > LONG_MAX / 2 - o->offset
+        || (o->sort != TL_SORT_RANK && (s->positive_only || o->undated)))
         return TL_OK;
     tl_buf_init(&sql, 0);
     if (has_filters(o)) {
@@ -292,6 +319,28 @@ try_fast(sqlite3 *db, const struct tl_search_opts *o, struct tl_search *s,
         if (st != TL_OK)
             goto out;
     }
+    if (o->sort != TL_SORT_RANK) {
+        /* the dates the filter can accept, as text: pub_date holds
+         * "YYYY", "YYYY-MM" or "YYYY-MM-DD", so an article overlapping
+         * [since, until] lies between since's year and until's last day */
+        char from[TL_DATE_FORMAT_SIZE], to[TL_DATE_FORMAT_SIZE];
+        struct tl_date first, last;
+
+        if (o->since.precision != TL_DATE_NONE)
+            snprintf(from, sizeof from, "%04d", o->since.year);
+        if (o->until.precision != TL_DATE_NONE) {
+            tl_date_bounds(&o->until, &first, &last);
+            tl_date_format(&last, to, sizeof to);
+        }
+        st = tl_topk_by_date(db, o->match, o->sort == TL_SORT_DATE_DESC,
+                             o->since.precision != TL_DATE_NONE ? from : NULL,
+                             o->until.precision != TL_DATE_NONE ? to : NULL,
+                             o->per_article, o->offset + o->limit,
+                             f.st != NULL ? filter_article : NULL, &f,
+                             &s->fast, err);
+        s->by_date = st == TL_OK && s->fast.exact;
+        goto done;
+    }
     st = tl_topk_search(db, o->match, o->per_article, o->offset + o->limit,
                         f.st != NULL ? filter_article : NULL, &f, &s->fast,
                         err);
@@ -301,6 +350,7 @@ try_fast(sqlite3 *db, const struct tl_search_opts *o, struct tl_search *s,
                           o->offset + o->limit,
                           f.st != NULL ? filter_article : NULL, &f,
                           &s->fast, err);
+done:
     if (st == TL_OK && s->fast.exact)
         s->next = (size_t)o->offset;
 out:
@@ -324,6 +374,7 @@ tl_search_new(sqlite3 *db, const struct tl_search_opts *o,
     s->db = db;
     s->rank = o->offset;
     s->has_match = o->match != NULL;
+    s->positive_only = o->positive_only && o->match != NULL;
     tl_topk_init(&s->fast);
     tl_buf_init(&sql, 0);
     st = try_fast(db, o, s, err);
@@ -391,7 +442,9 @@ tl_search_next(struct tl_search *s, struct tl_hit *hit, int *done_out,
     *done_out = 0;
     sqlite3_reset(s->marked);
     if (s->fast.exact) {
-        if (s->next >= s->fast.n) {
+        /* the ids come best first: past the first 0, all are 0 */
+        if (s->next >= s->fast.n
+            || (s->positive_only && !(s->fast.scores[s->next] > 0))) {
             *done_out = 1;
             return TL_OK;
         }
@@ -407,6 +460,7 @@ tl_search_next(struct tl_search *s, struct tl_hit *hit, int *done_out,
         return step_error(s->db, "search", err);
     memset(hit, 0, sizeof *hit);
     hit->rank = ++s->rank;
+    hit->scored = s->has_match;
     hit->passage_id = sqlite3_column_int64(s->top, 0);
     hit->score = s->fast.exact ? s->fast.scores[s->next++]
                                : sqlite3_column_double(s->top, 1);
@@ -430,7 +484,7 @@ tl_search_next(struct tl_search *s, struct tl_hit *hit, int *done_out,
 int
 tl_search_fast(const struct tl_search *s)
 {
-    return s->from_lists;
+    return s->by_date ? 2 : s->from_lists;
 }
 
 void
@@ -484,6 +538,7 @@ struct tl_articles {
     sqlite3 *db;
     sqlite3_stmt *st;
     long rank;
+    int has_match;
 };
 
 enum tl_status
@@ -500,6 +555,7 @@ tl_articles_new(sqlite3 *db, const struct tl_search_opts *o,
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     a->db = db;
     a->rank = o->offset;
+    a->has_match = o->match != NULL;
     tl_buf_init(&sql, 0);
     st = hits_cte(&sql, o, 1);
     if (st == TL_OK)
@@ -541,6 +597,7 @@ tl_articles_next(struct tl_articles *a, struct tl_article_row *row,
         return step_error(a->db, "listing articles", err);
     memset(row, 0, sizeof *row);
     row->rank = ++a->rank;
+    row->scored = a->has_match;
     row->score = sqlite3_column_double(a->st, 0);
     row->passages = (long)sqlite3_column_int64(a->st, 1);
     row->id = sqlite3_column_int64(a->st, 2);

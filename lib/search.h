@@ -9,7 +9,6 @@
 #ifndef TALAASH_SEARCH_H
 #define TALAASH_SEARCH_H
 
-/* Column weights given to bm25(): body, title, author. */
 /* Control characters that bracket matched words in tl_hit.marked; the
  * writers turn them into colour or remove them. */
 #define TL_MARK_OPEN "\x02"
@@ -21,9 +20,11 @@ enum tl_sort { TL_SORT_RANK, TL_SORT_DATE, TL_SORT_DATE_DESC };
 /* What to search for.  All pointers are borrowed for the search's life. */
 struct tl_search_opts {
     const char *match;          /* FTS5 expression; NULL: no words */
-    const char *const *authors; /* any of them, case-insensitive, part of */
-    size_t n_authors;           /* the name */
-    const char *const *topics;  /* any of them, case-insensitive */
+    /* Authors and topics are compared folded as tl_search_fold() does
+     * (case, accents and punctuation aside). */
+    const char *const *authors; /* any of them: a part of the name */
+    size_t n_authors;
+    const char *const *topics;  /* any of them: the whole name */
     size_t n_topics;
     struct tl_date since;       /* TL_DATE_NONE: unbounded */
     struct tl_date until;
@@ -36,6 +37,11 @@ struct tl_search_opts {
     int exhaustive;             /* 1: never answer from the impact lists
                                    (lib/topk.c), score every match; the
                                    same hits, slower (for checking) */
+    int positive_only;          /* 1: leave out the passages that score 0
+                                   (they match only stopwords while the
+                                   query has other words: tl_query's
+                                   zero_scores); every result, count and
+                                   facet is then of the scored set */
 };
 
 void tl_search_opts_init(struct tl_search_opts *o);
@@ -44,7 +50,9 @@ void tl_search_opts_init(struct tl_search_opts *o);
  * tl_search_next() or tl_search_free(). */
 struct tl_hit {
     long rank;                  /* 1-based, counting the offset */
-    double score;               /* positive, higher is better */
+    double score;               /* higher is better; 0 when not scored */
+    int scored;                 /* 0 for a listing without words (o->match
+                                   NULL): there is no score to show */
     int64_t passage_id;
     int passage;                /* 1-based ordinal within the article */
     int64_t article_id;
@@ -75,8 +83,9 @@ tl_search_next(struct tl_search *s, struct tl_hit *hit, int *done_out,
 
 void tl_search_free(struct tl_search *s);
 
-/* 1 when s was answered from the impact lists (lib/topk.c) rather than
- * by scoring every match. */
+/* How s was answered: 1 from the impact lists (lib/topk.c), 2 by the
+ * walk over the articles in date order (lib/topk_date.c), 0 by scoring
+ * every match. */
 int tl_search_fast(const struct tl_search *s);
 
 /* The number of matching passages and articles (limit, offset and the
@@ -89,6 +98,7 @@ tl_search_count(sqlite3 *db, const struct tl_search_opts *o,
 struct tl_article_row {
     long rank;
     double score;               /* of its best passage; 0 without words */
+    int scored;                 /* 0 without words: no score to show */
     int64_t id;
     const char *path, *title, *author, *date, *date_precision, *topics;
     long passages;              /* matching passages (all without words) */
@@ -121,5 +131,43 @@ tl_search_facet(sqlite3 *db, const struct tl_search_opts *o,
  * malloc'd, free them) and returns how many. */
 size_t
 tl_search_suggest(sqlite3 *db, const char *word, char **out, size_t max);
+
+/* ---- folding names (authors, topics) and --kwic's sort keys ---------- */
+
+/* Folds text as the index's tokenizer does before stemming: FTS5's
+ * unicode61 with the tokenizer's options (case folded, diacritics
+ * removed, any run of punctuation and white space a word break), tokens
+ * joined across one apostrophe (don't -> dont; a possessive 's' dropped:
+ * Pakistan's -> pakistan) and single letters across single dots (U.S. ->
+ * us), as lib/tokenizer.c does; words are not stemmed.  The words are
+ * joined by single spaces: "ÉMILE Öztürk-Lee" -> "emile ozturk lee".
+ * A filter value matches an author when its folding is a part of the
+ * author's (kugel matches Michael Kugelman), and a topic when the two
+ * foldings are equal.  The SQL function tl_fold(text) does the same on
+ * connections where a search with such a filter was prepared. */
+struct tl_search_fold;
+
+/* A folder for db (which must stay open while it lives; it borrows the
+ * unicode61 tokenizer registered there).  Free with
+ * tl_search_fold_free(). */
+enum tl_status
+tl_search_fold_new(sqlite3 *db, struct tl_search_fold **out,
+                   struct tl_error *err);
+void tl_search_fold_free(struct tl_search_fold *f);
+
+/* Appends the folding of text[0, len) to out (nothing for text without
+ * a letter or digit). */
+enum tl_status
+tl_search_fold(struct tl_search_fold *f, const char *text, size_t len,
+               struct tl_buf *out, struct tl_error *err);
+
+/* Defines the SQL function tl_fold(text) on db, once (redefining a
+ * function that prepared statements use would expire them). */
+enum tl_status
+tl_search_fold_register(sqlite3 *db, struct tl_error *err);
+/* Is topic name known on db (folded as above, equal to one stored)? */
+enum tl_status
+tl_search_topic_known(sqlite3 *db, const char *name, int *known_out,
+                      struct tl_error *err);
 
 #endif /* TALAASH_SEARCH_H */

@@ -63,4 +63,18 @@ enum tl_status
 tl_snippet_plain(const char *text, size_t len, struct tl_buf *out,
                  struct tl_error *err);
 
+/*
+ * The columns a terminal gives the character cp, as wcwidth() does but
+ * from a built-in table (Unicode 15), not the locale: 0 for combining
+ * marks, zero-width characters and controls, 2 for East Asian Wide and
+ * Fullwidth characters (CJK ideographs, kana, Hangul syllables, full-
+ * width forms, most emoji), 1 for the rest (an invalid byte included:
+ * it is shown as one U+FFFD).
+ */
+int tl_snippet_char_width(uint32_t cp);
+
+/* The columns of the UTF-8 text s[0, len), the mark bytes (controls)
+ * counting 0. */
+size_t tl_snippet_width(const char *s, size_t len);
+
 #endif /* TALAASH_SNIPPET_H */

@@ -58,14 +58,17 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
  * first), in the exhaustive SQL's order: articles by date, undated last;
  * within a date, score descending, then passage id; at most per_article
  * (0: any number) of an article's best passages.  Walks the articles in
- * date order and scores only their matches (topk_date.c); t->exact is 0
+ * date order and scores only their matches (topk_date.c), only those
+ * whose pub_date text lies in [from, to] (NULL: unbounded; a superset of
+ * what filter accepts, to skip what it would refuse); t->exact is 0
  * (fall back to the SQL) when the match is rare enough for the SQL to be
  * quick, when the walk reads too many articles or reaches the undated
  * ones, or when FTS5 refuses the expression. */
 enum tl_status
 tl_topk_by_date(sqlite3 *db, const char *match, int descending,
-                long per_article, long k, tl_topk_filter_fn filter,
-                void *filter_ctx, struct tl_topk *t, struct tl_error *err);
+                const char *from, const char *to, long per_article, long k,
+                tl_topk_filter_fn filter, void *filter_ctx,
+                struct tl_topk *t, struct tl_error *err);
 /* How many searches tl_topk_search() answered and refused in this
  * process (for tests and benchmarks). */
 void tl_topk_counts(long *answered, long *refused);

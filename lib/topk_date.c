@@ -172,7 +172,8 @@ end_group(struct walk *w, struct tl_topk *t, long k)
 }
 
 static enum tl_status
-prepare_walk(struct walk *w, const char *match, int descending)
+prepare_walk(struct walk *w, const char *match, int descending,
+             const char *from, const char *to)
 {
     char sql[320];
 
@@ -183,23 +184,29 @@ prepare_walk(struct walk *w, const char *match, int descending)
              TL_RANK_W_AUTHOR);
     if (sqlite3_prepare_v2(w->db, sql, -1, &w->scan, NULL) != SQLITE_OK
         || sqlite3_prepare_v2(w->db, descending
-               ? "SELECT id, pub_date FROM articles WHERE pub_date IS NOT "
-                 "NULL ORDER BY pub_date DESC"
-               : "SELECT id, pub_date FROM articles WHERE pub_date IS NOT "
-                 "NULL ORDER BY pub_date", -1, &w->articles, NULL)
-               != SQLITE_OK
+               ? "SELECT id, pub_date FROM articles WHERE pub_date >= ?1 "
+                 "AND pub_date <= ?2 ORDER BY pub_date DESC"
+               : "SELECT id, pub_date FROM articles WHERE pub_date >= ?1 "
+                 "AND pub_date <= ?2 ORDER BY pub_date", -1, &w->articles,
+               NULL) != SQLITE_OK
         || sqlite3_prepare_v2(w->db, "SELECT min(id), max(id), count(*) "
                               "FROM passages WHERE article_id = ?1", -1,
                               &w->range, NULL) != SQLITE_OK)
         return tl_error_db(w->err, w->db, "preparing the search");
     sqlite3_bind_text(w->scan, 1, match, -1, SQLITE_STATIC);
+    /* "" and "A" bound every ISO date (digits) */
+    sqlite3_bind_text(w->articles, 1, from != NULL ? from : "", -1,
+                      SQLITE_STATIC);
+    sqlite3_bind_text(w->articles, 2, to != NULL ? to : "A", -1,
+                      SQLITE_STATIC);
     return TL_OK;
 }
 
 enum tl_status
 tl_topk_by_date(sqlite3 *db, const char *match, int descending,
-                long per_article, long k, tl_topk_filter_fn filter,
-                void *filter_ctx, struct tl_topk *t, struct tl_error *err)
+                const char *from, const char *to, long per_article, long k,
+                tl_topk_filter_fn filter, void *filter_ctx,
+                struct tl_topk *t, struct tl_error *err)
 {
     struct walk w;
     char *date = NULL;          /* the current group's */
@@ -222,7 +229,7 @@ tl_topk_by_date(sqlite3 *db, const char *match, int descending,
         st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
         goto out;
     }
-    st = prepare_walk(&w, match, descending);
+    st = prepare_walk(&w, match, descending, from, to);
     while (st == TL_OK && !give_up
            && (rc = sqlite3_step(w.articles)) == SQLITE_ROW) {
         int64_t aid = sqlite3_column_int64(w.articles, 0);

@@ -3,14 +3,17 @@
  * matched word of every matching passage becomes one line: the words
  * before it, the word, the words after it, and where it is; the text
  * writer aligns the matched words in one column.  Lines come in rank
- * order, or sorted by the word just before (--kwic-sort left) or just
- * after (right) the match, case aside.
+ * order, or sorted by the nearest word before (--kwic-sort left) or
+ * after (right) the match: its letters and digits folded as the index
+ * folds them (tl_search_fold(): case and accents aside, punctuation
+ * skipped), compared by code point; ties keep rank order.  Context is
+ * measured in terminal columns (tl_snippet_width()).
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "run.h"
+#include "snippet.h"
 
 /* Display columns of context on each side. */
 #define SIDE_COLS 40
@@ -23,15 +26,6 @@ struct kwic {
     enum kwic_sort sort;
 };
 
-static size_t
-cols(const char *p, size_t n)
-{
-    size_t c = 0;
-
-    for (size_t i = 0; i < n; i++)
-        c += ((unsigned char)p[i] & 0xC0) != 0x80;
-    return c;
-}
 
 /* Copies text[from, to) with marks and control characters removed and
  * white space folded. */
@@ -69,8 +63,12 @@ left_start(const char *t, size_t end)
     size_t i = end, c = 0;
 
     while (i > 0 && c < SIDE_COLS) {
-        i--;
-        c += ((unsigned char)t[i] & 0xC0) != 0x80;
+        size_t from = i - 1;
+        while (from > 0 && ((unsigned char)t[from] & 0xC0) == 0x80
+               && i - from < 4)
+            from--;
+        c += tl_snippet_width(t + from, i - from);
+        i = from;
     }
     if (i > 0) {
         while (i < end && t[i] != ' ' && t[i] != '\n')
@@ -85,8 +83,10 @@ right_end(const char *t, size_t len, size_t start)
     size_t i = start, c = 0;
 
     while (i < len && c < SIDE_COLS) {
-        c += ((unsigned char)t[i] & 0xC0) != 0x80;
-        i++;
+        uint32_t cp;
+        size_t n = tl_utf8_next((const unsigned char *)t + i, len - i, &cp);
+        c += (size_t)tl_snippet_char_width(cp);
+        i += n;
     }
     if (i < len) {
         while (i > start && t[i - 1] != ' ' && t[i - 1] != '\n')
@@ -139,6 +139,7 @@ add_lines(struct kwic *k, const struct tl_hit *hit, struct tl_error *err)
                               right_end(t, len, (size_t)(close - t) + 1));
         l->path = path;
         l->passage = hit->passage;
+        l->order = k->n;
         l->space_before = i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\n');
         l->space_after = (size_t)(close - t) + 1 < len
                          && (close[1] == ' ' || close[1] == '\n');
@@ -154,40 +155,55 @@ add_lines(struct kwic *k, const struct tl_hit *hit, struct tl_error *err)
     return TL_OK;
 }
 
-/* The last word of s (left context) or the first (right context). */
-static const char *
-key_word(const char *s, int last, size_t *len)
+/* Sets each line's sort key: the last word of its left context (left)
+ * or the first of its right context, folded; "" when there is none. */
+static enum tl_status
+set_keys(sqlite3 *db, struct kwic *k, struct tl_error *err)
 {
-    const char *p;
+    struct tl_search_fold *f = NULL;
+    struct tl_buf b;
+    enum tl_status st = tl_search_fold_new(db, &f, err);
 
-    if (last) {
-        p = strrchr(s, ' ');
-        p = p != NULL ? p + 1 : s;
-        *len = strlen(p);
-        return p;
+    tl_buf_init(&b, 0);
+    for (size_t i = 0; st == TL_OK && i < k->n; i++) {
+        struct kwic_line *l = &k->lines[i];
+        const char *side = k->sort == KWIC_SORT_LEFT ? l->left : l->right;
+        const char *word;
+        size_t n;
+
+        tl_buf_reset(&b);
+        st = tl_search_fold(f, side, strlen(side), &b, err);
+        if (st != TL_OK)
+            break;
+        if (b.len == 0) {
+            word = "";
+            n = 0;
+        } else if (k->sort == KWIC_SORT_LEFT) {
+            const char *sp = strrchr(b.data, ' ');
+            word = sp != NULL ? sp + 1 : b.data;
+            n = strlen(word);
+        } else {
+            word = b.data;
+            n = strcspn(b.data, " ");
+        }
+        l->key = strndup(word, n);
+        if (l->key == NULL)
+            st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     }
-    *len = strcspn(s, " ");
-    return s;
+    tl_buf_release(&b);
+    tl_search_fold_free(f);
+    return st;
 }
-
-static enum kwic_sort sort_mode;
 
 static int
 compare(const void *a, const void *b)
 {
     const struct kwic_line *x = a, *y = b;
-    size_t nx, ny;
-    const char *kx = key_word(sort_mode == KWIC_SORT_LEFT ? x->left : x->right,
-                              sort_mode == KWIC_SORT_LEFT, &nx);
-    const char *ky = key_word(sort_mode == KWIC_SORT_LEFT ? y->left : y->right,
-                              sort_mode == KWIC_SORT_LEFT, &ny);
-    int c = strncasecmp(kx, ky, nx < ny ? nx : ny);
+    int c = strcmp(x->key, y->key);     /* UTF-8: code point order */
 
     if (c != 0)
         return c;
-    if (nx != ny)
-        return nx < ny ? -1 : 1;
-    return x < y ? -1 : x > y;  /* stable: rank order */
+    return x->order < y->order ? -1 : x->order > y->order;
 }
 
 enum tl_status
@@ -211,13 +227,15 @@ kwic_run(sqlite3 *db, const struct tl_search_opts *o, struct writer *w,
         st = add_lines(&k, &hit, err);
     tl_search_free(s);
     if (st == TL_OK && sort != KWIC_SORT_RANK && k.n > 1) {
-        sort_mode = sort;
-        qsort(k.lines, k.n, sizeof *k.lines, compare);
+        st = set_keys(db, &k, err);
+        if (st == TL_OK)
+            qsort(k.lines, k.n, sizeof *k.lines, compare);
     }
     from = (size_t)offset < k.n ? (size_t)offset : k.n;
     to = limit > 0 && from + (size_t)limit < k.n ? from + (size_t)limit : k.n;
     for (size_t i = from; i < to; i++) {
-        size_t c = cols(k.lines[i].left, strlen(k.lines[i].left));
+        size_t c = tl_snippet_width(k.lines[i].left,
+                                    strlen(k.lines[i].left));
         if ((int)c > width)
             width = (int)c;
     }
@@ -231,6 +249,7 @@ kwic_run(sqlite3 *db, const struct tl_search_opts *o, struct writer *w,
         free(k.lines[i].left);
         free(k.lines[i].word);
         free(k.lines[i].right);
+        free(k.lines[i].key);
     }
     for (size_t i = 0; i < k.n_paths; i++)
         free(k.paths[i]);

@@ -7,6 +7,10 @@
  *      …words around the matched words, which are highlighted, wrapped
  *      to the terminal's width…
  *
+ * The title, the details and the snippet wrap to the terminal's width
+ * in display columns (tl_snippet_width(): CJK counts 2), continuing on
+ * lines indented by INDENT; the path is never cut.  A listing without
+ * query words has no score, and shows none.
  * Colour only when the writer says so; no control character from an
  * article reaches the terminal.
  */
@@ -21,7 +25,7 @@
 #define SGR_PATH "\033[35m"
 #define SGR_RESET "\033[0m"
 #define INDENT "   "
-#define SEP " \xc2\xb7 "    /* · */
+#define SEP_DOT " \xc2\xb7"  /* " ·": a space follows, or a new line */
 #define BAR "\xe2\x96\x88"  /* █ */
 
 static void
@@ -31,35 +35,47 @@ sgr(const struct writer *w, const char *code)
         fputs(code, w->out);
 }
 
-/* Writes s (len bytes) with control characters dropped and marks turned
- * into colour (or nothing); wraps at w->width when wrap is set, starting
- * at column col, continuing lines with INDENT.  Returns the column. */
 static int
-put_text(struct writer *w, const char *s, size_t len, int col, int wrap)
+is_blank(char c)
+{
+    return c == ' ' || c == '\n' || c == '\t';
+}
+
+/* Writes s (len bytes) from column col with control characters dropped
+ * and marks turned into colour (or nothing); returns the column.  With
+ * wrap, a word that would pass w->width columns (terminal columns: CJK
+ * characters count 2) starts a new line, indented by INDENT, unless it
+ * is the line's first: a word longer than a line is not cut.  join: the
+ * line already has text, so the first word needs a space (or a new
+ * line) before it.  style is the colour s is written in (NULL: none),
+ * reset at each line end and taken up again after the indent. */
+static int
+put_text(struct writer *w, const char *s, size_t len, int col, int wrap,
+         int join, const char *style)
 {
     size_t i = 0;
     int in_mark = 0;
 
+    while (i < len && is_blank(s[i]))
+        i++;
     while (i < len) {
-        size_t word_end = i, cols = 0;
+        size_t word_end = i;
+        int cols;
 
-        /* one word (up to white space), counting display columns */
-        while (word_end < len && s[word_end] != ' ' && s[word_end] != '\n'
-               && s[word_end] != '\t') {
-            unsigned char c = (unsigned char)s[word_end];
-            if (c >= 0x20 && c != 0x7f && (c & 0xC0) != 0x80)
-                cols++;
+        while (word_end < len && !is_blank(s[word_end]))
             word_end++;
-        }
-        if (wrap && w->width > 0 && col > (int)strlen(INDENT)
-            && col + 1 + (int)cols > w->width) {
-            if (in_mark)
-                sgr(w, SGR_RESET);
+        cols = (int)tl_snippet_width(s + i, word_end - i);
+        if (join && wrap && w->width > 0 && col > (int)strlen(INDENT)
+            && col + 1 + cols > w->width) {
+            if (w->color && (in_mark || style != NULL))
+                fputs(SGR_RESET, w->out);
             fputs("\n" INDENT, w->out);
+            if (style != NULL)
+                sgr(w, style);
             if (in_mark)
                 sgr(w, SGR_MATCH);
             col = (int)strlen(INDENT);
-        } else if (i > 0) {
+        } else if (join) {
             fputc(' ', w->out);
             col++;
         }
@@ -70,50 +86,94 @@ put_text(struct writer *w, const char *s, size_t len, int col, int wrap)
                 in_mark = 1;
             } else if (c == TL_MARK_CLOSE[0]) {
                 sgr(w, SGR_RESET);
+                if (style != NULL)
+                    sgr(w, style);
                 in_mark = 0;
             } else if (c >= 0x20 && c != 0x7f) {
                 fputc(c, w->out);
             }
         }
-        col += (int)cols;
-        while (i < len && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t'))
+        col += cols;
+        join = 1;
+        while (i < len && is_blank(s[i]))
             i++;
     }
-    if (in_mark)
+    if (in_mark) {
         sgr(w, SGR_RESET);
+        if (style != NULL)
+            sgr(w, style);
+    }
     return col;
 }
 
 static void
 put_plain(struct writer *w, const char *s)
 {
-    put_text(w, s, strlen(s), 0, 0);
+    put_text(w, s, strlen(s), 0, 0, 0, NULL);
+}
+
+/* One item of a line of details ("2019-02 · Salman Bashir · ..."): the
+ * separator, unless it is the first, then the item, wrapped: on a new
+ * line when it fits there whole but not on this one, else at spaces. */
+static int
+put_item(struct writer *w, const char *s, int col, int first)
+{
+    int indent = (int)strlen(INDENT);
+    int cols = (int)tl_snippet_width(s, strlen(s));
+
+    if (first)
+        return put_text(w, s, strlen(s), col, 1, 0, SGR_DIM);
+    fputs(SEP_DOT, w->out);
+    col += 2;
+    if (w->width > 0 && col + 1 + cols > w->width
+        && indent + cols <= w->width) {
+        sgr(w, SGR_RESET);
+        fputs("\n" INDENT, w->out);
+        sgr(w, SGR_DIM);
+        return put_text(w, s, strlen(s), indent, 1, 0, SGR_DIM);
+    }
+    return put_text(w, s, strlen(s), col, 1, 1, SGR_DIM);
+}
+
+/* "N. Title", the title wrapped. */
+static void
+put_title_line(struct writer *w, long rank, const char *title)
+{
+    char num[32];
+    int col = snprintf(num, sizeof num, "%ld. ", rank);
+
+    fputs(num, w->out);
+    sgr(w, SGR_TITLE);
+    put_text(w, title[0] != '\0' ? title : "(untitled)",
+             strlen(title[0] != '\0' ? title : "(untitled)"), col, 1, 0,
+             SGR_TITLE);
+    sgr(w, SGR_RESET);
 }
 
 enum tl_status
 text_hit(struct writer *w, const struct tl_hit *hit, struct tl_error *err)
 {
     enum tl_status st;
+    char score[64];
+    int col = (int)strlen(INDENT);
 
     tl_buf_reset(&w->scratch);
     st = tl_snippet_window(hit->marked, hit->marked_len,
                            (unsigned)w->context, &w->scratch, err);
     if (st != TL_OK)
         return st;
-    fprintf(w->out, "%ld. ", hit->rank);
-    sgr(w, SGR_TITLE);
-    put_plain(w, hit->title[0] != '\0' ? hit->title : "(untitled)");
-    sgr(w, SGR_RESET);
+    put_title_line(w, hit->rank, hit->title);
     fputs("\n" INDENT, w->out);
     sgr(w, SGR_DIM);
-    put_plain(w, hit->date[0] != '\0' ? hit->date : "undated");
-    fputs(SEP, w->out);
-    put_plain(w, hit->author[0] != '\0' ? hit->author : "unknown author");
-    if (hit->topics[0] != '\0') {
-        fputs(SEP, w->out);
-        put_plain(w, hit->topics);
+    col = put_item(w, hit->date[0] != '\0' ? hit->date : "undated", col, 1);
+    col = put_item(w, hit->author[0] != '\0' ? hit->author
+                                             : "unknown author", col, 0);
+    if (hit->topics[0] != '\0')
+        col = put_item(w, hit->topics, col, 0);
+    if (hit->scored) {      /* a listing without words has no score */
+        snprintf(score, sizeof score, "score %.2f", hit->score);
+        col = put_item(w, score, col, 0);
     }
-    fprintf(w->out, SEP "score %.2f", hit->score);
     sgr(w, SGR_RESET);
     fputs("\n" INDENT, w->out);
     sgr(w, SGR_PATH);
@@ -122,7 +182,7 @@ text_hit(struct writer *w, const struct tl_hit *hit, struct tl_error *err)
     sgr(w, SGR_RESET);
     fputs("\n" INDENT, w->out);
     put_text(w, w->scratch.data != NULL ? w->scratch.data : "",
-             w->scratch.len, (int)strlen(INDENT), 1);
+             w->scratch.len, (int)strlen(INDENT), 1, 0, NULL);
     fputs("\n\n", w->out);
     return TL_OK;
 }
@@ -130,32 +190,31 @@ text_hit(struct writer *w, const struct tl_hit *hit, struct tl_error *err)
 void
 text_article(struct writer *w, const struct tl_article_row *row)
 {
-    fprintf(w->out, "%ld. ", row->rank);
-    sgr(w, SGR_TITLE);
-    put_plain(w, row->title[0] != '\0' ? row->title : "(untitled)");
-    sgr(w, SGR_RESET);
+    struct tl_buf item;
+    int col = (int)strlen(INDENT);
+
+    tl_buf_init(&item, 0);
+    put_title_line(w, row->rank, row->title);
     fputs("\n" INDENT, w->out);
     sgr(w, SGR_DIM);
-    if (row->date[0] != '\0') {
-        put_plain(w, row->date);
-        fprintf(w->out, " (%s)", row->date_precision);
-    } else {
-        fputs("undated", w->out);
-    }
-    fputs(SEP, w->out);
-    put_plain(w, row->author[0] != '\0' ? row->author : "unknown author");
-    if (row->topics[0] != '\0') {
-        fputs(SEP, w->out);
-        put_plain(w, row->topics);
-    }
-    fprintf(w->out, SEP "%ld passage%s", row->passages,
-            row->passages == 1 ? "" : "s");
+    if (row->date[0] != '\0')
+        tl_buf_appendf(&item, "%s (%s)", row->date, row->date_precision);
+    col = put_item(w, item.len > 0 ? item.data : "undated", col, 1);
+    col = put_item(w, row->author[0] != '\0' ? row->author
+                                             : "unknown author", col, 0);
+    if (row->topics[0] != '\0')
+        col = put_item(w, row->topics, col, 0);
+    tl_buf_reset(&item);
+    tl_buf_appendf(&item, "%ld passage%s", row->passages,
+                   row->passages == 1 ? "" : "s");
+    col = put_item(w, item.len > 0 ? item.data : "", col, 0);
     sgr(w, SGR_RESET);
     fputs("\n" INDENT, w->out);
     sgr(w, SGR_PATH);
     put_plain(w, shown_path(w, row->path));
     sgr(w, SGR_RESET);
     fputs("\n\n", w->out);
+    tl_buf_release(&item);
 }
 
 void
@@ -200,7 +259,9 @@ text_timeline(struct writer *w, char *const *labels, const long *counts,
             max = counts[i];
     for (size_t i = 0; i < n; i++) {
         long bars = counts[i] * room / max;
-        fprintf(w->out, "%-8s ", labels[i]);
+        /* "": the hits of undated articles, last */
+        fprintf(w->out, "%-8s ", labels[i][0] != '\0' ? labels[i]
+                                                       : "undated");
         sgr(w, SGR_MATCH);
         for (long b = 0; b < bars; b++)
             fputs(BAR, w->out);
@@ -214,10 +275,8 @@ text_timeline(struct writer *w, char *const *labels, const long *counts,
 void
 text_kwic(struct writer *w, const struct kwic_line *k, int key_width)
 {
-    int left_cols = 0;
+    int left_cols = (int)tl_snippet_width(k->left, strlen(k->left));
 
-    for (const char *p = k->left; *p != '\0'; p++)
-        left_cols += ((unsigned char)*p & 0xC0) != 0x80;
     for (int i = left_cols; i < key_width; i++)
         fputc(' ', w->out);
     put_plain(w, k->left);

@@ -82,6 +82,83 @@ narrower(struct tl_date a, struct tl_date b, int upper)
                ? a : b;
 }
 
+/* Names the bound d of the search (the lower one unless upper): the
+ * option's value when it is the option's (opt), else the query's date:
+ * filter. */
+static const char *
+bound_name(char *buf, size_t size, int upper, struct tl_date d,
+           struct tl_date opt)
+{
+    char date[TL_DATE_FORMAT_SIZE];
+
+    tl_date_format(&d, date, sizeof date);
+    if (d.precision == opt.precision && d.year == opt.year
+        && d.month == opt.month && d.day == opt.day)
+        snprintf(buf, size, "%s %s", upper ? "--until" : "--since", date);
+    else
+        snprintf(buf, size, "date:%s%s%s in the query", upper ? ".." : "",
+                 date, upper ? "" : "..");
+    return buf;
+}
+
+/* A lower bound after the upper bound leaves no date: an error naming
+ * both, not a silent "nothing matched". */
+static enum tl_status
+check_date_range(struct run *r, struct tl_error *err)
+{
+    struct tl_date first, last, unused;
+    char a[64], b[64];
+
+    if (r->so.since.precision == TL_DATE_NONE
+        || r->so.until.precision == TL_DATE_NONE)
+        return TL_OK;
+    tl_date_bounds(&r->so.since, &first, &unused);
+    tl_date_bounds(&r->so.until, &unused, &last);
+    if (first.year * 10000 + first.month * 100 + first.day
+        <= last.year * 10000 + last.month * 100 + last.day)
+        return TL_OK;
+    return tl_error_set(err, TL_ERR_USAGE, "empty date range: %s is after "
+                        "%s (no date is in both)",
+                        bound_name(a, sizeof a, 0, r->so.since,
+                                   r->opt->since),
+                        bound_name(b, sizeof b, 1, r->so.until,
+                                   r->opt->until));
+}
+
+/* Author and topic names are compared folded (tl_search_fold()): a name
+ * that folds to nothing (no letter or digit) would match every author,
+ * so it is refused. */
+static enum tl_status
+check_names(struct run *r, struct tl_error *err)
+{
+    struct tl_search_fold *f = NULL;
+    struct tl_buf b;
+    enum tl_status st;
+
+    if (r->so.n_authors == 0 && r->so.n_topics == 0)
+        return TL_OK;
+    st = tl_search_fold_new(r->db, &f, err);
+    if (st != TL_OK)
+        return st;
+    tl_buf_init(&b, 0);
+    for (size_t i = 0; st == TL_OK && i < r->so.n_authors + r->so.n_topics;
+         i++) {
+        int author = i < r->so.n_authors;
+        const char *name = author ? r->so.authors[i]
+                                  : r->so.topics[i - r->so.n_authors];
+
+        tl_buf_reset(&b);
+        st = tl_search_fold(f, name, strlen(name), &b, err);
+        if (st == TL_OK && b.len == 0)
+            st = tl_error_set(err, TL_ERR_USAGE, "bad %s '%s' (want a name "
+                              "with a letter or digit)",
+                              author ? "author" : "topic", name);
+    }
+    tl_buf_release(&b);
+    tl_search_fold_free(f);
+    return st;
+}
+
 /* Query text and options together make the search. */
 static enum tl_status
 build(struct run *r, char *const *words, int n_words, struct tl_error *err)
@@ -136,12 +213,16 @@ build(struct run *r, char *const *words, int n_words, struct tl_error *err)
     r->so.limit = o->limit;
     r->so.exhaustive = o->exhaustive;
     r->so.offset = o->offset;
+    r->so.positive_only = o->any ? r->q.any_zero_scores : r->q.zero_scores;
     if (o->undated && (r->so.since.precision != TL_DATE_NONE
                        || r->so.until.precision != TL_DATE_NONE))
         return tl_error_set(err, TL_ERR_USAGE, "--undated cannot be "
                             "combined with a date filter (undated articles "
                             "have no date to compare)");
-    return TL_OK;
+    st = check_date_range(r, err);
+    if (st == TL_OK)
+        st = check_names(r, err);
+    return st;
 }
 
 /* The topics a filter names must exist: else list the known ones. */
@@ -154,13 +235,9 @@ check_topics(struct run *r, struct tl_error *err)
 
     for (size_t i = 0; i < r->so.n_topics && rs == TL_OK; i++) {
         int found = 0;
-        if (sqlite3_prepare_v2(r->db, "SELECT 1 FROM topics WHERE name = ?1 "
-                               "COLLATE NOCASE", -1, &st, NULL) != SQLITE_OK)
-            return tl_error_db(err, r->db, "reading topics");
-        sqlite3_bind_text(st, 1, r->so.topics[i], -1, SQLITE_STATIC);
-        found = sqlite3_step(st) == SQLITE_ROW;
-        sqlite3_finalize(st);
-        if (found)
+
+        rs = tl_search_topic_known(r->db, r->so.topics[i], &found, err);
+        if (rs != TL_OK || found)
             continue;
         tl_buf_init(&known, 0);
         if (sqlite3_prepare_v2(r->db, "SELECT name FROM topics ORDER BY name",
@@ -235,9 +312,11 @@ run_passages(struct run *r, long *rows, struct tl_error *err)
         fprintf(r->w.out, "explain: searched %s\nexplain: %s\n\n",
                 r->so.match != NULL ? r->so.match
                                     : "no words (passages in article order)",
-                tl_search_fast(s) ? "ranked from the impact lists (exact; "
-                                    "not every match scored)"
-                                  : "every matching passage scored");
+                tl_search_fast(s) == 1 ? "ranked from the impact lists "
+                                         "(exact; not every match scored)"
+                : tl_search_fast(s) == 2 ? "walked the articles by date "
+                                           "(exact; only their matches scored)"
+                                         : "every matching passage scored");
     while ((st = tl_search_next(s, &hit, &done, err)) == TL_OK && !done) {
         st = write_hit(&r->w, &hit, err);
         if (st == TL_OK && r->opt->explain && r->so.match != NULL)
@@ -278,6 +357,7 @@ struct facet_ctx {
     char **labels;
     long *counts;
     size_t n, cap;
+    int nomem;
 };
 
 static int
@@ -296,20 +376,26 @@ on_timeline(void *ctx, const char *value, long passages, long articles)
     struct facet_ctx *f = ctx;
 
     (void)articles;
-    if (value[0] == '\0')
-        return 0;   /* undated hits have no place on a time line */
+    /* value "" is the undated hits: the facet puts them last, and the
+     * writers show them as "undated" (text), "" (CSV), null (JSON) */
     if (f->n == f->cap) {
         size_t cap = f->cap != 0 ? f->cap * 2 : 32;
         char **l = realloc(f->labels, cap * sizeof *l);
         long *c = l != NULL ? realloc(f->counts, cap * sizeof *c) : NULL;
         if (l != NULL)
             f->labels = l;
-        if (c == NULL)
+        if (c == NULL) {
+            f->nomem = 1;
             return 1;
+        }
         f->counts = c;
         f->cap = cap;
     }
     f->labels[f->n] = strdup(value);
+    if (f->labels[f->n] == NULL) {
+        f->nomem = 1;
+        return 1;
+    }
     f->counts[f->n++] = passages;
     (*f->rows) += passages;
     return 0;
@@ -319,7 +405,7 @@ static enum tl_status
 run_facets(struct run *r, long *rows, struct tl_error *err)
 {
     static const char *const facets[] = { "topic", "author", "year" };
-    struct facet_ctx f = { r, NULL, rows, NULL, NULL, 0, 0 };
+    struct facet_ctx f = { r, NULL, rows, NULL, NULL, 0, 0, 0 };
     enum tl_status st = TL_OK;
 
     if (r->opt->mode == MODE_TIMELINE) {
@@ -328,6 +414,8 @@ run_facets(struct run *r, long *rows, struct tl_error *err)
         st = tl_search_facet(r->db, &r->so, r->opt->by_month ? "month"
                                                              : "year",
                              on_timeline, &f, err);
+        if (st == TL_OK && f.nomem)
+            st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
         if (st == TL_OK)
             write_timeline(&r->w, f.labels, f.counts, f.n);
         *rows = total;
@@ -371,65 +459,112 @@ run_kwic(struct run *r, long *rows, struct tl_error *err)
                     r->opt->offset, rows, err);
 }
 
-/* Nothing matched: say why, and offer what would. */
+/* Is word (a word of the query as written) in no passage at all? */
+static int
+word_missing(struct run *r, const char *word, size_t len)
+{
+    struct tl_error err = { 0 };
+    struct tl_search_opts one;
+    struct tl_buf m;
+    long passages = 0, articles = 0;
+    enum tl_status st;
+    int missing = 0;
+
+    /* as an FTS5 string: in double quotes, '"' doubled */
+    tl_buf_init(&m, 0);
+    st = tl_buf_append(&m, "\"", 1);
+    for (size_t i = 0; st == TL_OK && i < len; i++)
+        st = tl_buf_append(&m, word[i] == '"' ? "\"\"" : word + i,
+                           word[i] == '"' ? 2 : 1);
+    if (st == TL_OK)
+        st = tl_buf_append(&m, "\"", 1);
+    if (st == TL_OK) {
+        tl_search_opts_init(&one);
+        one.match = m.data;
+        missing = tl_search_count(r->db, &one, &passages, &articles, &err)
+                  == TL_OK && passages == 0;
+    }
+    tl_buf_release(&m);
+    return missing;
+}
+
+/* Says what to try instead of word (len bytes), which is in no passage;
+ * named unless it is the query's only word. */
+static void
+suggest_word(struct run *r, const char *word, size_t len, int only)
+{
+    char *sugg[3], *w = strndup(word, len);
+    size_t n;
+
+    if (w == NULL)
+        return;
+    n = tl_search_suggest(r->db, w, sugg, 3);
+    if (n == 0)
+        tl_cli_info("no matches: '%s' is not in the index", w);
+    else
+        tl_cli_info("no matches%s%s%s; did you mean: %s%s%s%s%s?",
+                    only ? "" : " for '", only ? "" : w, only ? "" : "'",
+                    sugg[0], n > 1 ? ", " : "", n > 1 ? sugg[1] : "",
+                    n > 2 ? ", " : "", n > 2 ? sugg[2] : "");
+    for (size_t k = 0; k < n; k++)
+        free(sugg[k]);
+    free(w);
+}
+
+/* Nothing matched: say why, and offer what would: a word of the query
+ * (alone or in a phrase) that is in no passage gets "did you mean", and
+ * when some but not all the words are found, --any is suggested.  On
+ * stderr, whatever the mode (--count included); the exit status stays 1. */
 static void
 help_when_empty(struct run *r)
 {
     struct tl_error err = { 0 };
     long passages = 0, articles = 0;
+    const char *word[HELP_WORDS_MAX];
+    size_t len[HELP_WORDS_MAX], n_words = 0;
+    int cut = 0;
 
-    if (r->so.match == NULL || r->opt->mode == MODE_COUNT)
+    if (r->so.match == NULL)
         return;
+    for (size_t i = 0; i < r->q.n_words && !cut; i++) {
+        const char *p = r->q.words[i];
+        size_t wl = strlen(p);
+
+        if (wl == 0 || p[wl - 1] == '*')
+            continue;   /* a prefix: no one word to fix */
+        /* a phrase's words are joined by single spaces: each in turn */
+        while (*p != '\0') {
+            size_t n = strcspn(p, " ");
+            if (n_words == HELP_WORDS_MAX) {
+                cut = 1;
+                break;
+            }
+            if (n > 0) {
+                word[n_words] = p;
+                len[n_words++] = n;
+            }
+            p += n;
+            p += *p == ' ';
+        }
+    }
+    for (size_t i = 0; i < n_words; i++)
+        if (word_missing(r, word[i], len[i]))
+            suggest_word(r, word[i], len[i], n_words == 1);
+    if (cut)
+        tl_cli_info("only the first %d words of the query were looked up",
+                    HELP_WORDS_MAX);
     if (!r->opt->any && r->q.any_match != NULL
         && strcmp(r->q.any_match, r->q.match) != 0) {
         struct tl_search_opts any = r->so;
         any.match = r->q.any_match;
+        any.positive_only = r->q.any_zero_scores;
         if (tl_search_count(r->db, &any, &passages, &articles, &err) == TL_OK
-            && passages > 0) {
+            && passages > 0)
             tl_cli_info("no passage has all the words; %ld passage%s in %ld "
                         "article%s have some of them: try again with --any",
                         passages, passages == 1 ? "" : "s", articles,
                         articles == 1 ? "" : "s");
-            return;
-        }
     }
-    for (size_t i = 0; i < r->q.n_words && i < HELP_WORDS_MAX; i++) {
-        char *sugg[3];
-        size_t n, wl = strlen(r->q.words[i]);
-        struct tl_search_opts one;
-        struct tl_buf m;
-
-        if (wl == 0 || r->q.words[i][wl - 1] == '*'
-            || strchr(r->q.words[i], ' ') != NULL)
-            continue;   /* prefixes and phrases: no single word to fix */
-        tl_buf_init(&m, 0);
-        tl_buf_appendf(&m, "\"");
-        for (const char *p = r->q.words[i]; *p != '\0'; p++)
-            tl_buf_appendf(&m, *p == '"' ? "\"\"" : "%c", *p);
-        tl_buf_appendf(&m, "\"");
-        tl_search_opts_init(&one);
-        one.match = m.data;
-        if (tl_search_count(r->db, &one, &passages, &articles, &err) != TL_OK
-            || passages > 0) {
-            tl_buf_release(&m);
-            continue;
-        }
-        tl_buf_release(&m);
-        n = tl_search_suggest(r->db, r->q.words[i], sugg, 3);
-        if (n == 0) {
-            tl_cli_info("no matches: '%s' is not in the index",
-                        r->q.words[i]);
-            continue;
-        }
-        tl_cli_info("no matches; did you mean: %s%s%s%s%s?", sugg[0],
-                    n > 1 ? ", " : "", n > 1 ? sugg[1] : "",
-                    n > 2 ? ", " : "", n > 2 ? sugg[2] : "");
-        for (size_t k = 0; k < n; k++)
-            free(sugg[k]);
-    }
-    if (r->q.n_words > HELP_WORDS_MAX)
-        tl_cli_info("only the first %d words of the query were looked up",
-                    HELP_WORDS_MAX);
 }
 
 int

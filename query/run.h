@@ -86,6 +86,9 @@ struct kwic_line {
     const char *path;           /* owned by kwic.c */
     int passage;
     int space_before, space_after;  /* white space around the word */
+    char *key;                  /* --kwic-sort: the nearest word, folded
+                                   (owned by kwic.c); NULL by rank */
+    size_t order;               /* rank order, for ties */
 };
 void write_kwic_header(struct writer *w);
 void write_kwic(struct writer *w, const struct kwic_line *k, int key_width);

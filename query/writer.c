@@ -8,10 +8,18 @@
  *                        passage, snippet
  *          articles:     rank, score, path, title, author, date,
  *                        date_precision, topics, passages
+ *          --count:      passages, articles
+ *          --facets:     facet, value, passages, articles
+ *          --timeline:   period, passages
+ *          --kwic:       left, word, right, path, passage
  * JSON keys, hits:       rank, score, path, passage, title, author, date,
  *                        date_precision, topics (array), snippet, text
  *          articles:     rank, score, path, title, author, date,
  *                        date_precision, topics, passages
+ *          and the CSV columns of the other modes.
+ * Unknown values: an empty CSV field, JSON null (a date, the score of a
+ * listing without query words, the period of undated hits, the value of
+ * a facet an article has none of: no topic, author or date).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -139,7 +147,10 @@ write_hit(struct writer *w, const struct tl_hit *hit, struct tl_error *err)
     if (w->format == FORMAT_CSV) {
         csv_writer_init(&c, w->out);
         csv_field_int(&c, hit->rank);
-        csv_field_double(&c, hit->score);
+        if (hit->scored)
+            csv_field_double(&c, hit->score);
+        else
+            csv_field(&c, "", 0);       /* no words: no score */
         csv_text(&c, hit->date);
         csv_text(&c, hit->author);
         csv_text(&c, hit->title);
@@ -160,7 +171,10 @@ write_hit(struct writer *w, const struct tl_hit *hit, struct tl_error *err)
     json_writer_init(&j, w->out);
     json_begin_object(&j);
     json_key_int(&j, "rank", hit->rank);
-    json_key_double(&j, "score", hit->score);
+    if (hit->scored)
+        json_key_double(&j, "score", hit->score);
+    else
+        json_key_null(&j, "score");
     json_key_string(&j, "path", hit->path, strlen(hit->path));
     json_key_int(&j, "passage", hit->passage);
     json_key_string(&j, "title", hit->title, strlen(hit->title));
@@ -210,7 +224,10 @@ write_article(struct writer *w, const struct tl_article_row *row)
     } else if (w->format == FORMAT_CSV) {
         csv_writer_init(&c, w->out);
         csv_field_int(&c, row->rank);
-        csv_field_double(&c, row->score);
+        if (row->scored)
+            csv_field_double(&c, row->score);
+        else
+            csv_field(&c, "", 0);
         csv_text(&c, row->path);
         csv_text(&c, row->title);
         csv_text(&c, row->author);
@@ -223,7 +240,10 @@ write_article(struct writer *w, const struct tl_article_row *row)
         json_writer_init(&j, w->out);
         json_begin_object(&j);
         json_key_int(&j, "rank", row->rank);
-        json_key_double(&j, "score", row->score);
+        if (row->scored)
+            json_key_double(&j, "score", row->score);
+        else
+            json_key_null(&j, "score");
         json_key_string(&j, "path", row->path, strlen(row->path));
         json_key_string(&j, "title", row->title, strlen(row->title));
         json_key_string(&j, "author", row->author, strlen(row->author));
@@ -301,7 +321,10 @@ write_facet(struct writer *w, const char *facet, const char *value,
         json_writer_init(&j, w->out);
         json_begin_object(&j);
         json_key_string(&j, "facet", facet, strlen(facet));
-        json_key_string(&j, "value", value, strlen(value));
+        if (value[0] != '\0')
+            json_key_string(&j, "value", value, strlen(value));
+        else
+            json_key_null(&j, "value");     /* no topic, undated */
         json_key_int(&j, "passages", passages);
         json_key_int(&j, "articles", articles);
         json_end_object(&j);
@@ -325,13 +348,16 @@ write_timeline(struct writer *w, char *const *labels, const long *counts,
     for (size_t i = 0; i < n; i++) {
         if (w->format == FORMAT_CSV) {
             csv_writer_init(&c, w->out);
-            csv_text(&c, labels[i]);
+            csv_text(&c, labels[i]);    /* "": undated */
             csv_field_int(&c, counts[i]);
             csv_end_row(&c);
         } else {
             json_writer_init(&j, w->out);
             json_begin_object(&j);
-            json_key_string(&j, "period", labels[i], strlen(labels[i]));
+            if (labels[i][0] != '\0')
+                json_key_string(&j, "period", labels[i], strlen(labels[i]));
+            else
+                json_key_null(&j, "period");    /* undated */
             json_key_int(&j, "passages", counts[i]);
             json_end_object(&j);
         }

@@ -48,6 +48,24 @@ expect_match "--color=always highlights the stemmed match" "$out" $'\033\\[1;31m
 NO_COLOR=1 run "$TALAASH" --db "$DB" --color=always apricots
 expect_match "--color=always wins over NO_COLOR" "$out" $'\033\\['
 
+# on a terminal (script(1) gives one): colour by default, unless NO_COLOR
+# or TERM=dumb says otherwise, or --color=never
+if command -v script >/dev/null; then
+    on_tty() { out=$(script -qec "$1" /dev/null | tr -d '\r'); }
+    on_tty "'$TALAASH' --db '$DB' apricots"
+    expect_match "auto: a terminal gets colour" "$out" $'\033\\[1;31mapricot\033\\[0m'
+    expect_match "... and still the text" "$out" '^1\. .*Orchard notes'
+    on_tty "NO_COLOR=1 '$TALAASH' --db '$DB' apricots"
+    expect_match "NO_COLOR on a terminal: the text" "$out" '^1\. Orchard notes$'
+    expect_no_match "NO_COLOR on a terminal: no colour" "$out" $'\033'
+    on_tty "NO_COLOR= '$TALAASH' --db '$DB' apricots"
+    expect_match "an empty NO_COLOR does not count" "$out" $'\033\\['
+    on_tty "TERM=dumb '$TALAASH' --db '$DB' apricots"
+    expect_no_match "TERM=dumb: no colour" "$out" $'\033'
+    on_tty "'$TALAASH' --db '$DB' --color=never apricots"
+    expect_no_match "--color=never on a terminal: no colour" "$out" $'\033'
+fi
+
 run "$TALAASH" --db "$DB" zebra
 expect_rc "no match" 1
 expect_eq "no match prints nothing" "$out" ""

@@ -38,6 +38,10 @@ T '(kashmir OR haqqani) pakistan'
 expect_rc "parentheses" 0
 T China-Pakistan corridor
 expect_match "an unquoted hyphenated word is a phrase, and says so" "$err" '^talaash: note: searched China-Pakistan as a phrase'
+T U.S. pakistan --limit 1
+expect_rc "U.S." 0
+expect_match "U.S. is read as us, and says so" "$err" '^talaash: note: searched U\.S\. as us$'
+expect_eq "one note for U.S." "$(printf '%s\n' "$err" | grep -c 'note:')" 1
 
 # --- filters in the query and as options
 T author:kugelman --per-article 0 --limit 100 pakistan
@@ -104,6 +108,7 @@ for r, o in zip(rows, objs):
     assert int(r['rank']) == o['rank'] and r['path'] == o['path'], (r, o)
     assert int(r['passage']) == o['passage']
     assert r['title'] == o['title'] and r['author'] == o['author']
+    assert r['date'] == (o['date'] or ''), (r['date'], o['date'])
     assert r['topics'] == ';'.join(o['topics'])
     assert r['snippet'] == o['snippet'] and '\x02' not in r['snippet']
     assert abs(float(r['score']) - o['score']) < 1e-3
@@ -124,12 +129,50 @@ expect_rc "--articles with no query lists all" 0
 expect_eq "all 12 articles" "$(nhits)" 12
 T --articles haqqani --format json
 expect_eq "--articles haqqani as JSON" "$(printf '%s\n' "$out" | python3 -c 'import json,sys; print(len([json.loads(l) for l in sys.stdin]))')" 6
+printf '%s\n' "$out" > "$WORK/articles.jsonl"
+T --articles haqqani --format csv -o "$WORK/articles.csv"
+expect_rc "--articles --format csv" 0
+cmp=$(python3 - "$WORK/articles.csv" "$WORK/articles.jsonl" <<'PY'
+import csv, json, sys
+with open(sys.argv[1], newline='', encoding='utf-8') as f:
+    rows = list(csv.DictReader(f))
+objs = [json.loads(l) for l in open(sys.argv[2], encoding='utf-8')]
+assert list(rows[0].keys()) == ['rank', 'score', 'path', 'title', 'author', 'date', 'date_precision', 'topics', 'passages'], list(rows[0].keys())
+assert len(rows) == len(objs) == 6, (len(rows), len(objs))
+for r, o in zip(rows, objs):
+    assert int(r['rank']) == o['rank'] and r['path'] == o['path'], (r, o)
+    assert r['title'] == o['title'] and r['author'] == o['author']
+    assert r['date'] == (o['date'] or '') and r['date_precision'] == (o['date_precision'] or '')
+    assert r['topics'] == ';'.join(o['topics'])
+    assert int(r['passages']) == o['passages'] > 0
+    assert abs(float(r['score']) - o['score']) < 1e-3 and o['score'] > 0
+print('same')
+PY
+)
+expect_eq "--articles as CSV, read back by Python's csv module, equals the JSON" "$cmp" "same"
 T --facets pakistan
 expect_match "--facets by topic" "$out" '^topics$'
 expect_match "--facets by author" "$out" 'Michael Kugelman'
 expect_match "--facets by year" "$out" '2019'
 T --timeline pakistan
 expect_match "--timeline draws bars" "$out" '^2018 +█+ [0-9]+$'
+expect_match "--timeline shows the undated hits last" "$(printf '%s\n' "$out" | tail -n 1)" '^undated +█+ [0-9]+$'
+T pakistan --count
+total=$(printf '%s\n' "$out" | sed 's/ passage.*//')
+T --timeline pakistan --format csv
+expect_eq "--timeline counts every hit, the undated too" "$(printf '%s\n' "$out" | tr -d '\r' | awk -F, 'NR > 1 { n += $2 } END { print n }')" "$total"
+expect_match "--timeline CSV: the undated period is empty" "$(printf '%s\n' "$out" | tail -n 1 | tr -d '\r')" '^,[0-9]+$'
+T --timeline pakistan --format json
+expect_match "--timeline JSON: the undated period is null" "$(printf '%s\n' "$out" | tail -n 1)" '^\{"period":null,"passages":[0-9]+\}$'
+T --timeline pakistan --undated
+expect_rc "--timeline of undated hits only finds something" 0
+expect_match "... and draws them" "$out" '^undated +█+ [0-9]+$'
+T pakistan --since 2019-12 --until 2019-01
+expect_rc "a reversed date range" 2
+expect_match "names both bounds" "$err" "^talaash: empty date range: --since 2019-12 is after --until 2019-01"
+T pakistan date:2020.. --until 2019
+expect_rc "a reversed range of the query and an option" 2
+expect_match "names the query's bound and the option" "$err" "^talaash: empty date range: date:2020\.\. in the query is after --until 2019"
 T --timeline --by month pakistan
 expect_match "--timeline --by month" "$out" '^2019-02 '
 T --kwic haqqani --limit 3
@@ -168,27 +211,225 @@ expect_rc "a bad synonyms file" 2
 expect_match "names the file and line" "$err" "synonyms file '.*badsyn\.txt' line 1"
 T --kwic haqqani --kwic-sort left --limit 50
 keys=$(printf '%s\n' "$out" | python3 -c '
-import sys
+import re, sys, unicodedata
+def fold(w):
+    w = re.sub(r"['"'"'\u2019]s$", "", w)
+    w = re.sub(r"['"'"'\u2019]", "", w).lower()
+    return "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
 keys = []
 for l in sys.stdin:
-    left = l.split("Haqqani")[0].split()
-    keys.append(left[-1].lower() if left else "")
+    words = re.findall(r"\w+(?:['"'"'\u2019]\w+)*", l.split("Haqqani")[0])
+    keys.append(fold(words[-1]) if words else "")
 print("sorted" if keys == sorted(keys) else "unsorted: %r" % keys)')
-expect_eq "--kwic-sort left sorts by the word before" "$keys" "sorted"
+expect_eq "--kwic-sort left sorts by the nearest word before, folded" "$keys" "sorted"
 
 # --- help when there is nothing
 T haqani
 expect_rc "a misspelled word" 1
-expect_match "did you mean" "$err" "did you mean: haqqani"
+expect_match "did you mean" "$err" "^talaash: no matches; did you mean: haqqani"
 T haqqani zebras
 expect_rc "all words: nothing" 1
 expect_match "offers --any" "$err" "no passage has all the words; .* try again with --any"
+expect_match "... and says which word is missing" "$err" "^talaash: no matches for 'zebras'"
+T kashmir haqani
+expect_rc "one word misspelled, the other found" 1
+expect_match "did you mean, though another word matches" "$err" "^talaash: no matches for 'haqani'; did you mean: haqqani"
+expect_match "... and --any too" "$err" "try again with --any$"
+T '"strategic dialoge"'
+expect_rc "a misspelled word in a phrase" 1
+expect_match "did you mean, inside a phrase" "$err" "^talaash: no matches for 'dialoge'; did you mean: dialogue"
+T --count haqani
+expect_rc "--count with nothing found" 1
+expect_eq "--count still prints the count" "$out" "0 passages in 0 articles"
+expect_match "--count: did you mean" "$err" "did you mean: haqqani"
 T haqqani zebras --any
 expect_rc "--any finds the passages with some of the words" 0
-T CPEC --no-synonyms --limit 100 --per-article 0
-n_plain=$(nhits)
-T CPEC --limit 100 --per-article 0
-[ "$(nhits)" -ge "$n_plain" ] && ok "synonyms widen CPEC" || fail "synonyms did not widen"
+
+# --- stopwords and scores
+T haqqani --count
+n_haqqani=$out
+T --any the haqqani --count
+expect_eq "--any: passages with only a stopword are not counted" "$out" "$n_haqqani"
+T --any the haqqani --limit 100 --per-article 0
+expect_rc "--any the haqqani" 0
+expect_no_match "--any: no passage scores 0" "$out" 'score 0\.00'
+T haqqani --limit 100 --per-article 0
+n_h=$(nhits)
+T --any the haqqani --limit 100 --per-article 0
+expect_eq "--any: the passages of the word that counts" "$(nhits)" "$n_h"
+T the --limit 3
+expect_rc "a query of stopwords only still works" 0
+expect_no_match "... and scores them" "$out" 'score 0\.00'
+T --undated --limit 3
+expect_rc "a listing without words" 0
+expect_no_match "a listing without words shows no score" "$out" 'score'
+T --undated --limit 3 --format csv
+expect_eq "... an empty score field in CSV" "$(printf '%s\n' "$out" | tr -d '\r' | sed -n 2p | cut -d, -f2)" ""
+T --author kugelman --limit 1 --format json
+expect_match "... null in JSON" "$out" '^\{"rank":1,"score":null,'
+T --articles --limit 1 --format json
+expect_match "... and for articles" "$out" '^\{"rank":1,"score":null,'
+
+# --- articles of our own: names with accents, synonyms, concordances,
+# wrapping (written here; never the seeds' text)
+OWN="$WORK/own"
+mkdir -p "$OWN"
+cat > "$OWN/ferry.md" <<'EOF'
+---
+title: Ferry Timetables
+author: ÉMILE Öztürk
+date: 2020-03
+topics: [Ürdü Ödev]
+---
+
+The morning ferry to the island leaves the harbour at dawn on each weekday.
+
+Passengers queue beside the ticket booth while gulls circle above the quay.
+EOF
+cat > "$OWN/agency-a.md" <<'EOF'
+---
+title: Agency Report
+author: Nadia Qureshi
+date: 2018-05
+---
+
+Officials said the ISI had reviewed the border posts during the winter months.
+
+A second briefing on the ISI covered the budget for the coming fiscal year.
+EOF
+cat > "$OWN/agency-b.md" <<'EOF'
+---
+title: Spending Review
+author: Tariq Rahman
+date: 2019
+---
+
+Analysts argued that Inter-Services Intelligence spending grew faster than the rest of the budget.
+EOF
+cat > "$OWN/beacons.md" <<'EOF'
+---
+title: Beacon Log
+author: Lena Park
+---
+
+Alpha: beacon lit at nine. (Zulu) beacon dimmed at ten. "Mike" beacon rose again. yankee, beacon fell at dusk. Bravo beacon rang twice.
+
+The beacon (lit) first. A beacon "dimmed" next. One beacon -- fell later. That beacon rang last. Each beacon, rose slowly.
+EOF
+cat > "$OWN/lanterns.md" <<'EOF'
+---
+title: 東京と北京の長い題名 Harbour Lanterns 東京と北京の長い題名 Over Quiet Water 東京と北京
+author: Rosalind Featherstonehaugh-Lindqvist 東京 Wanderer
+date: 2021-04-05
+---
+
+The harbour lanterns glowed 東京 東京 東京 東京 over quiet water while ferries crossed in slow arcs between the piers and the old customs house.
+EOF
+ODB="$WORK/own.db"
+run "$TALAASH_INDEX" --db "$ODB" "$OWN"
+expect_rc "index our own articles" 0
+O() { run "$TALAASH" --db "$ODB" --color=never "$@"; }
+
+# author and topic filters fold case and accents, whatever the script
+for name in émile öztürk ÖZTÜRK emile 'Emile Ozturk' 'émile-öztürk' zturk; do
+    O ferry --author "$name"
+    expect_eq "--author '$name' finds ÉMILE Öztürk" "$(hit_files "$out")" "ferry.md"
+done
+O ferry author:ÖZTÜRK
+expect_eq "author: in the query folds too" "$(hit_files "$out")" "ferry.md"
+O ferry --author 'émile x'
+expect_rc "a name that is not in the author's" 1
+O --author '--' ferry
+expect_rc "an author with no letter or digit" 2
+expect_match "is refused in one line" "$err" "^talaash: bad author '--' \(want a name with a letter or digit\)$"
+for name in 'ürdü ödev' 'URDU ODEV' 'Ürdü-Ödev'; do
+    O ferry --topic "$name"
+    expect_eq "--topic '$name' finds the topic Ürdü Ödev" "$(hit_files "$out")" "ferry.md"
+done
+O ferry topic:ürdü
+expect_rc "a topic is a whole name" 2
+expect_match "... the unknown one is named" "$err" "^talaash: unknown topic 'ürdü'"
+
+# synonyms: exact counts
+O ISI --count
+expect_eq "ISI finds Inter-Services Intelligence too" "$out" "3 passages in 2 articles"
+O ISI --count --no-synonyms
+expect_eq "--no-synonyms: only ISI" "$out" "2 passages in 1 article"
+O '"Inter-Services Intelligence"' --count --no-synonyms
+expect_eq "--no-synonyms: only the long name" "$out" "1 passage in 1 article"
+
+# --facets as CSV and JSON
+O --facets ISI --format csv
+printf '%s\n' "$out" > "$WORK/facets.csv"
+expect_eq "--facets CSV header" "$(printf '%s\n' "$out" | head -n 1 | tr -d '\r')" "facet,value,passages,articles"
+expect_match "--facets CSV: an author row" "$(printf '%s\n' "$out" | tr -d '\r')" '^author,Nadia Qureshi,2,1$'
+expect_match "--facets CSV: a year row" "$(printf '%s\n' "$out" | tr -d '\r')" '^year,2019,1,1$'
+O --facets ISI --format json
+printf '%s\n' "$out" > "$WORK/facets.jsonl"
+cmp=$(python3 - "$WORK/facets.csv" "$WORK/facets.jsonl" <<'PY'
+import csv, json, sys
+with open(sys.argv[1], newline='', encoding='utf-8') as f:
+    rows = list(csv.DictReader(f))
+objs = [json.loads(l) for l in open(sys.argv[2], encoding='utf-8')]
+assert len(rows) == len(objs) > 0
+for r, o in zip(rows, objs):
+    assert set(o) == {'facet', 'value', 'passages', 'articles'}, o
+    assert (r['facet'], r['value'], int(r['passages']), int(r['articles'])) == (o['facet'], o['value'] or '', o['passages'], o['articles']), (r, o)
+    assert o['value'] != ''
+assert {o['facet'] for o in objs} == {'topic', 'author', 'year'}
+assert any(o['value'] is None for o in objs), 'no topic: null'
+
+print('same')
+PY
+)
+expect_eq "--facets: CSV and JSON agree" "$cmp" "same"
+
+# --kwic-sort: the nearest word, punctuation skipped, case folded; ties
+# in rank order (Python's sort is stable)
+O --kwic beacon --format json
+printf '%s\n' "$out" > "$WORK/kwic-rank.jsonl"
+kwic_keys() {
+    printf '%s\n' "$out" | python3 -c '
+import json, re, sys
+side = sys.argv[1]
+def key(o):
+    words = re.findall(r"\w+", o[side])
+    return (words[-1] if side == "left" else words[0]).lower() if words else ""
+rank = [json.loads(l) for l in open(sys.argv[2])]
+got = [json.loads(l) for l in sys.stdin]
+want = sorted(rank, key=key)
+print(" ".join(key(o) for o in got) if got == want else "not in order: %r" % [key(o) for o in got])' "$1" "$WORK/kwic-rank.jsonl"
+}
+O --kwic beacon --kwic-sort left --format json
+expect_eq "--kwic-sort left: by the nearest word before" "$(kwic_keys left)" "a alpha bravo each mike one that the yankee zulu"
+O --kwic beacon --kwic-sort right --format json
+expect_eq "--kwic-sort right: by the nearest word after" "$(kwic_keys right)" "dimmed dimmed fell fell lit lit rang rang rose rose"
+run "$TALAASH" --db "$ODB" --color=always --kwic beacon --kwic-sort right
+expect_eq "--kwic-sort right: text in the same order" "$(printf '%s\n' "$out" | python3 -c '
+import re, sys
+for l in sys.stdin:
+    right = l.split("\033[1;31mbeacon\033[0m", 1)[1]
+    print(re.findall(r"\w+", right)[0].lower(), end=" ")')" "dimmed dimmed fell fell lit lit rang rang rose rose "
+
+# --timeline when every hit is undated
+O --timeline beacon
+expect_rc "--timeline of undated hits" 0
+expect_match "an undated bar" "$out" '^undated +█+ 2$'
+
+# wrapping: title, details and snippet, in terminal columns (CJK is 2)
+if command -v script >/dev/null; then
+    wrapped=$(script -qec "stty cols 40; '$TALAASH' --db '$ODB' --color=never lanterns" /dev/null | tr -d '\r')
+    widest=$(printf '%s\n' "$wrapped" | python3 -c '
+import sys, unicodedata
+def width(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in s)
+print(max(width(l.rstrip("\n")) for l in sys.stdin if "#" not in l))')
+    [ "$widest" -le 40 ] && ok "every line but the path fits a 40-column terminal (widest $widest)" || fail "lines wider than 40 columns" "$wrapped"
+    expect_eq "the title wraps onto indented lines" "$(printf '%s\n' "$wrapped" | sed -n '2,3p' | grep -c '^   東京')" 2
+    expect_match "the details wrap too" "$(printf '%s\n' "$wrapped" | sed -n '4p')" '^   2021-04-05 · Rosalind$'
+    expect_match "... the rest of the details on later lines" "$(printf '%s\n' "$wrapped" | sed -n '6p')" '^   Wanderer · score [0-9.]+$'
+    expect_match "the path is not cut" "$wrapped" '^   .*lanterns\.md#1$'
+fi
 
 # --- hostile input: runs as meant or one clear line, never a raw SQLite error
 for q in 'U.S.' 'F-16' '9/11' "don't" 'C++' 'AND' '"' "'; DROP TABLE articles; --" '*' 'NEAR(' '((((' ')' '!!!' 'OR' 'NOT' '-'; do

@@ -61,6 +61,29 @@ for q in 'flood OR audit' 'flood audit' '"flood audit"' 'harb*' 'NEAR(flood audi
     expect_match "'$q': every match scored" "$out" '^explain: every matching passage scored'
 done
 
+# sorted by date: the walk over the articles in date order gives the
+# SQL's answer (dates, undated last, score, passage id, the cap)
+dated=$(sqlite3 "$DB" "SELECT count(*) FROM articles WHERE pub_date IS NOT NULL")
+[ "$dated" -gt 100 ] && ok "the generated articles have dates ($dated)" || fail "only $dated dated articles"
+common=$(printf '%s\n' $words | head -6)
+walked=0; tried=0
+for w in $common 'harbour OR audit' '"the harbour"' 'harb*'; do
+    for opts in "--sort=-date -n 10" "--sort=date -n 10" "--sort=-date --per-article 1 -n 30" \
+                "--sort=-date --per-article 0 -n 25" "--sort=date --offset 12 -n 6" \
+                "--sort=-date --since 2001 --until 2003 -n 10"; do
+        a=$("$TALAASH" --db "$DB" --format json $opts -- "$w" 2>&1); ra=$?
+        b=$("$TALAASH" --db "$DB" --format json --exhaustive $opts -- "$w" 2>&1); rb=$?
+        expect_eq "'$w' $opts: the date walk gives the SQL's hits" "$a (exit $ra)" "$b (exit $rb)"
+        tried=$((tried + 1))
+        "$TALAASH" --db "$DB" --color=never --explain $opts -- "$w" 2>/dev/null \
+            | grep -q '^explain: walked the articles by date' && walked=$((walked + 1))
+    done
+done
+[ "$walked" -ge $((tried / 2)) ] && ok "the date walk answered $walked of $tried" \
+    || fail "the date walk answered only $walked of $tried"
+run "$TALAASH" --db "$DB" --color=never --explain --sort=-date zzyzxquay
+expect_match "a word with no match is not walked" "$out$err" 'no match'
+
 # an update makes the lists stale; the run refreshes them
 for f in "$ART"/d0*/*.txt; do
     printf '\nThe harbour audit was repeated later in the year.\n' >> "$f"

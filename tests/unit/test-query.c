@@ -473,7 +473,13 @@ static const struct note_case note_cases[] = {
     { "China-Pakistan corridor", "searched China-Pakistan as a phrase" },
     { "F-16 9/11", "searched F-16 as a phrase | searched 9/11 as a phrase" },
     { "title:China-Pakistan", "searched China-Pakistan as a phrase" },
-    { "NEAR(U.S.-Pakistan talks)", "searched U.S.-Pakistan as a phrase" },
+    { "NEAR(U.S.-Pakistan talks)", "searched U.S.-Pakistan as a phrase | "
+      "searched U.S. as us" },
+    /* single letters joined by dots are one word, and said so */
+    { "U.S. kabul", "searched U.S. as us" },
+    { "\"U.N. talks\" doha", "searched U.N. as un" },
+    { "title:U.K.", "searched U.K. as uk" },
+    { "U.S. OR U.S. -U.N.", "searched U.S. as us | searched U.N. as un" },
     { "-haqqani", "searched -haqqani as a word: '-' excludes a word, and "
       "there is nothing else to find" },
     { "OR", "searched OR as a word" },
@@ -489,7 +495,7 @@ static const struct note_case note_cases[] = {
     { "title: \"peace talks\"", "read 'title: \"peace talks\"' as "
       "title:\"peace talks\"" },
     /* no note: these just work */
-    { "U.S. don't C++ kabul AND doha \"peace talks\" ISI", "" },
+    { "don't C++ kabul AND doha \"peace talks\" ISI", "" },
     { "kabul -doha", "" },
 };
 
@@ -503,6 +509,54 @@ START_TEST(test_each_rewrite_is_noted)
     got = joined(q.notes, q.n_notes);
     ck_assert_msg(strcmp(got, c->notes) == 0, "'%s' noted '%s', want '%s'",
                   c->query, got, c->notes);
+    tl_query_release(&q);
+}
+END_TEST
+
+/* ---- passages that would score 0 ---------------------------------------- */
+
+struct zero_case {
+    const char *query;
+    int zero;                   /* zero_scores */
+    int any_zero;               /* any_zero_scores */
+};
+
+static const struct zero_case zero_cases[] = {
+    /* every match holds a word that counts */
+    { "haqqani", 0, 0 },
+    { "the haqqani", 0, 1 },            /* --any: "the" alone matches */
+    { "haqqani -the", 0, 0 },
+    { "\"the network\"", 0, 0 },        /* a phrase of two words */
+    { "NEAR(the haqqani)", 0, 0 },
+    { "the OR haqqani", 1, 1 },
+    { "(the OR kabul) (of OR doha)", 1, 1 },
+    { "haqqani (the OR kabul)", 0, 1 },
+    { "title:the haqqani", 0, 0 },
+    { "title:the kabul doha", 0, 0 },   /* --any: the title: word stays */
+    { "title:haqqani the", 0, 0 },
+    /* only stopwords: they are counted, nothing is left out */
+    { "the", 0, 0 },
+    { "the OR of", 0, 0 },
+    { "the -haqqani", 0, 0 },
+    /* a prefix or a synonym group is never taken for a stopword */
+    { "th* OR haqqani", 0, 0 },
+    { "the OR ISI", 1, 1 },
+};
+
+START_TEST(test_stopword_only_matches_are_flagged)
+{
+    const struct zero_case *c = &zero_cases[_i];
+    struct tl_query q;
+
+    parse_ok(c->query, 0, &q);
+    ck_assert_msg(q.zero_scores == c->zero && q.any_zero_scores
+                  == c->any_zero, "'%s': zero %d any %d, want %d %d",
+                  c->query, q.zero_scores, q.any_zero_scores, c->zero,
+                  c->any_zero);
+    tl_query_release(&q);
+    parse_ok(c->query, TL_QUERY_ANY, &q);
+    ck_assert_msg(q.zero_scores == c->any_zero, "'%s' with TL_QUERY_ANY: "
+                  "zero %d, want %d", c->query, q.zero_scores, c->any_zero);
     tl_query_release(&q);
 }
 END_TEST
@@ -884,6 +938,8 @@ query_suite(void)
                         (int)(sizeof error_cases / sizeof *error_cases));
     tcase_add_loop_test(tc, test_each_rewrite_is_noted, 0,
                         (int)(sizeof note_cases / sizeof *note_cases));
+    tcase_add_loop_test(tc, test_stopword_only_matches_are_flagged, 0,
+                        (int)(sizeof zero_cases / sizeof *zero_cases));
     suite_add_tcase(s, tc);
     tc = tcase_create("parts");
     tcase_add_checked_fixture(tc, setup, teardown);

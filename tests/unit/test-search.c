@@ -309,6 +309,206 @@ START_TEST(test_bad_expression_is_a_query_error)
 }
 END_TEST
 
+/* ---- names compared folded ------------------------------------------- */
+
+/* Appends an article whose author and topic hold accents and capitals. */
+static void
+accented_article(void)
+{
+    article(5, "Ferry notes", "\xc3\x89MILE \xc3\x96zt\xc3\xbcrk", "2020",
+            "year");
+    passage(5, 1, "the corridor ferry leaves at dawn");
+    topic(5, "\xc3\x9crd\xc3\xbc \xc3\x96" "dev");     /* Ürdü Ödev */
+}
+
+START_TEST(test_author_filter_folds_case_and_accents)
+{
+    struct tl_search_opts o = opts("corridor");
+    const char *names[] = {
+        "\xc3\xa9mile",                 /* émile */
+        "\xc3\xb6zt\xc3\xbcrk",         /* öztürk */
+        "emile", "OZTURK", "mile \xc3\x96zt",
+        "\xc3\x89mile-\xc3\x96zt\xc3\xbcrk",
+    };
+
+    accented_article();
+    o.n_authors = 1;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        o.authors = &names[i];
+        ck_assert_msg(strcmp(hits(&o), "5#1") == 0, "--author '%s' found "
+                      "'%s'", names[i], hits(&o));
+        o.exhaustive = 1;
+        o.limit = 10;           /* the fast path filters the same way */
+        ck_assert_str_eq(hits(&o), "5#1");
+        o.exhaustive = 0;
+        o.limit = 0;
+    }
+}
+END_TEST
+
+START_TEST(test_author_filter_still_matches_part_of_a_word)
+{
+    struct tl_search_opts o = opts("corridor");
+    const char *a[] = { "ugelm" };
+
+    o.authors = a;
+    o.n_authors = 1;
+    ck_assert_str_eq(hits(&o), "2#1");
+    o.limit = 10;
+    ck_assert_str_eq(hits(&o), "2#1");
+}
+END_TEST
+
+START_TEST(test_topic_filter_folds_case_and_accents)
+{
+    struct tl_search_opts o = opts("corridor");
+    /* ürdü ödev */
+    const char *t1[] = { "\xc3\xbcrd\xc3\xbc \xc3\xb6" "dev" };
+    const char *t2[] = { "URDU ODEV" };
+    const char *t3[] = { "\xc3\xbcrd\xc3\xbc" };     /* a part: no */
+    struct tl_error err = { 0 };
+    int known = -1;
+
+    accented_article();
+    o.n_topics = 1;
+    o.topics = t1;
+    ck_assert_str_eq(hits(&o), "5#1");
+    o.topics = t2;
+    ck_assert_str_eq(hits(&o), "5#1");
+    o.topics = t3;
+    ck_assert_str_eq(hits(&o), "");
+    ck_assert_int_eq(tl_search_topic_known(unit_db, t1[0], &known, &err),
+                     TL_OK);
+    ck_assert_int_eq(known, 1);
+    ck_assert_int_eq(tl_search_topic_known(unit_db, "urdu-odev", &known,
+                                           &err), TL_OK);
+    ck_assert_int_eq(known, 1);
+    ck_assert_int_eq(tl_search_topic_known(unit_db, t3[0], &known, &err),
+                     TL_OK);
+    ck_assert_int_eq(known, 0);
+}
+END_TEST
+
+/* What tl_search_fold() makes of text. */
+static const char *
+folded(const char *text)
+{
+    static char out[256];
+    struct tl_search_fold *f = NULL;
+    struct tl_error err = { 0 };
+    struct tl_buf b;
+
+    ck_assert_int_eq(tl_search_fold_new(unit_db, &f, &err), TL_OK);
+    tl_buf_init(&b, 0);
+    ck_assert_int_eq(tl_search_fold(f, text, strlen(text), &b, &err),
+                     TL_OK);
+    ck_assert_ptr_nonnull(b.data);
+    snprintf(out, sizeof out, "%s", b.data);
+    tl_buf_release(&b);
+    tl_search_fold_free(f);
+    return out;
+}
+
+START_TEST(test_fold_is_the_tokenizer_without_stemming)
+{
+    ck_assert_str_eq(folded("\xc3\x89MILE  \xc3\x96zt\xc3\xbcrk-Lee"),
+                     "emile ozturk lee");
+    /* joins as the tokenizer does; words are not stemmed */
+    ck_assert_str_eq(folded("Pakistan\xe2\x80\x99s U.S. don't talks"),
+                     "pakistan us dont talks");
+    ck_assert_str_eq(folded("O'Brien's negotiations"), "obrien negotiations");
+    ck_assert_str_eq(folded("3.14"), "3 14");
+    ck_assert_str_eq(folded(" -- ; "), "");
+    ck_assert_str_eq(folded(""), "");
+    tl_search_fold_free(NULL);
+}
+END_TEST
+
+/* ---- scores ------------------------------------------------------------ */
+
+START_TEST(test_positive_only_leaves_out_stopword_matches)
+{
+    struct tl_search_opts o = opts("\"the\" OR \"kabul\"");
+    struct tl_error err = { 0 };
+    char out[512] = "";
+    long p = 0, n = 0;
+
+    /* "the" counts 0 beside "kabul": passages with only "the" score 0 */
+    ck_assert_int_eq(tl_search_count(unit_db, &o, &p, &n, &err), TL_OK);
+    ck_assert_int_eq(p, 4);
+    o.positive_only = 1;
+    ck_assert_str_eq(hits(&o), "4#1");
+    o.limit = 3;                        /* the fast path */
+    ck_assert_str_eq(hits(&o), "4#1");
+    o.offset = 1;
+    ck_assert_str_eq(hits(&o), "");
+    o.offset = 0;
+    o.sort = TL_SORT_DATE;
+    ck_assert_str_eq(hits(&o), "4#1");
+    ck_assert_int_eq(tl_search_count(unit_db, &o, &p, &n, &err), TL_OK);
+    ck_assert_int_eq(p, 1);
+    ck_assert_int_eq(n, 1);
+    ck_assert_int_eq(tl_search_facet(unit_db, &o, "year", collect_facet, out,
+                                     &err), TL_OK);
+    ck_assert_str_eq(out, "2017=1/1");
+}
+END_TEST
+
+START_TEST(test_hits_without_words_have_no_score)
+{
+    struct tl_search_opts o = opts(NULL);
+    const char *a[] = { "yusuf" };
+    struct tl_error err = { 0 };
+    struct tl_search *s = NULL;
+    struct tl_articles *l = NULL;
+    struct tl_article_row row;
+    struct tl_hit hit;
+    int done = 0;
+
+    o.authors = a;
+    o.n_authors = 1;
+    ck_assert_int_eq(tl_search_new(unit_db, &o, &s, &err), TL_OK);
+    ck_assert_int_eq(tl_search_next(s, &hit, &done, &err), TL_OK);
+    ck_assert_int_eq(done, 0);
+    ck_assert_int_eq(hit.scored, 0);
+    tl_search_free(s);
+    ck_assert_int_eq(tl_articles_new(unit_db, &o, &l, &err), TL_OK);
+    ck_assert_int_eq(tl_articles_next(l, &row, &done, &err), TL_OK);
+    ck_assert_int_eq(done, 0);
+    ck_assert_int_eq(row.scored, 0);
+    tl_articles_free(l);
+    o.match = "corridor";
+    ck_assert_int_eq(tl_search_new(unit_db, &o, &s, &err), TL_OK);
+    ck_assert_int_eq(tl_search_next(s, &hit, &done, &err), TL_OK);
+    ck_assert_int_eq(hit.scored, 1);
+    tl_search_free(s);
+}
+END_TEST
+
+/* A word in the title (or the author's name) counts more than the same
+ * word in the body only: of two passages alike but for that, the one
+ * whose article's title holds the word ranks first, whichever was
+ * indexed first. */
+START_TEST(test_title_and_author_matches_rank_above_body_only)
+{
+    struct tl_search_opts o = opts("apricot");
+
+    article(5, "Plum harvest", "Sam Lee", NULL, NULL);
+    passage(5, 1, "apricot trees bloom early in the valley");
+    article(6, "Apricot harvest", "Sam Lee", NULL, NULL);
+    passage(6, 1, "apricot trees bloom early in the valley");
+    article(7, "Orchard notes", "Pear Baker", NULL, NULL);
+    passage(7, 1, "quince jam keeps through the winter");
+    article(8, "Orchard notes", "Quince Baker", NULL, NULL);
+    passage(8, 1, "quince jam keeps through the winter");
+    ck_assert_str_eq(hits(&o), "6#1 5#1");
+    o.match = "quince";
+    ck_assert_str_eq(hits(&o), "8#1 7#1");
+    o.limit = 5;                        /* the fast path agrees */
+    ck_assert_str_eq(hits(&o), "8#1 7#1");
+}
+END_TEST
+
 START_TEST(test_did_you_mean)
 {
     char *out[3];
@@ -342,6 +542,13 @@ search_suite(void)
     tcase_add_test(tc, test_marked_text_shows_stemmed_matches);
     tcase_add_test(tc, test_bad_expression_is_a_query_error);
     tcase_add_test(tc, test_did_you_mean);
+    tcase_add_test(tc, test_author_filter_folds_case_and_accents);
+    tcase_add_test(tc, test_author_filter_still_matches_part_of_a_word);
+    tcase_add_test(tc, test_topic_filter_folds_case_and_accents);
+    tcase_add_test(tc, test_fold_is_the_tokenizer_without_stemming);
+    tcase_add_test(tc, test_positive_only_leaves_out_stopword_matches);
+    tcase_add_test(tc, test_hits_without_words_have_no_score);
+    tcase_add_test(tc, test_title_and_author_matches_rank_above_body_only);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -609,6 +609,40 @@ START_TEST(test_random_input_gives_well_formed_best_window)
 }
 END_TEST
 
+/* ---- display width ---------------------------------------------------- */
+
+START_TEST(test_width_counts_terminal_columns)
+{
+    ck_assert_uint_eq(tl_snippet_width("kabul", 5), 5);
+    ck_assert_uint_eq(tl_snippet_width("", 0), 0);
+    /* Peshāwar: ā is one column, whether composed or e + U+0301 */
+    ck_assert_uint_eq(tl_snippet_width("Pesh\xc4\x81war", 9), 8);
+    ck_assert_uint_eq(tl_snippet_width("cafe\xcc\x81", 6), 4);
+    /* CJK ideographs, kana, Hangul and full-width forms take two */
+    ck_assert_uint_eq(tl_snippet_width("\xe6\x9d\xb1\xe4\xba\xac", 6), 4);
+    ck_assert_uint_eq(tl_snippet_width("\xe3\x81\x8b\xea\xb0\x80", 6), 4);
+    ck_assert_uint_eq(tl_snippet_width("\xef\xbc\xa1", 3), 2);
+    ck_assert_uint_eq(tl_snippet_width("\xf0\x9f\x98\x80", 4), 2);
+    ck_assert_uint_eq(tl_snippet_width("\xf0\xa0\x80\x80", 4), 2);
+    /* Urdu and Devanagari letters one, their vowel signs none */
+    ck_assert_uint_eq(tl_snippet_width("\xd8\xa8\xd9\x8e", 4), 1);
+    ck_assert_uint_eq(tl_snippet_width("\xe0\xa4\x95\xe0\xa5\x81", 6), 1);
+    /* marks, controls, zero-width space: nothing; a bad byte: one */
+    ck_assert_uint_eq(tl_snippet_width(TL_MARK_OPEN "ab" TL_MARK_CLOSE, 4), 2);
+    ck_assert_uint_eq(tl_snippet_width("a\xe2\x80\x8b" "b", 5), 2);
+    ck_assert_uint_eq(tl_snippet_width("a\xff" "b", 3), 3);
+    ck_assert_int_eq(tl_snippet_char_width(0x4e00), 2);
+    ck_assert_int_eq(tl_snippet_char_width(0x9fff), 2);
+    ck_assert_int_eq(tl_snippet_char_width(0x3000 - 1), 2);
+    ck_assert_int_eq(tl_snippet_char_width(0xa4d0), 1);
+    ck_assert_int_eq(tl_snippet_char_width(0xd7a4), 1);
+    ck_assert_int_eq(tl_snippet_char_width(0x00e9), 1);
+    ck_assert_int_eq(tl_snippet_char_width(0x0300), 0);
+    ck_assert_int_eq(tl_snippet_char_width(0x10ffff), 1);
+    ck_assert_int_eq(tl_snippet_char_width(TL_UTF8_INVALID), 1);
+}
+END_TEST
+
 Suite *
 snippet_suite(void)
 {
@@ -643,6 +677,10 @@ snippet_suite(void)
     tcase_add_test(tc, test_plain_removes_marks);
     tcase_add_test(tc, test_plain_keeps_everything_else);
     tcase_add_test(tc, test_plain_of_a_window_is_its_text);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("width");
+    tcase_add_test(tc, test_width_counts_terminal_columns);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("robustness");

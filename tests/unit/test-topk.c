@@ -401,20 +401,63 @@ START_TEST(test_removals_and_title_changes_rebuild)
 }
 END_TEST
 
+/* A date sort, by the walk over the articles in date order (2) or, when
+ * the walk does not pay or cannot finish, by the SQL (0): the same hits
+ * and scores either way. */
+START_TEST(test_date_sorts_are_walked)
+{
+    const char *topics[] = { "t2" };
+    const char *matches[] = { "\"w0\"", "\"w1\" OR \"w2\"", "\"w0\" \"w1\"",
+                              "\"w3\"*" };
+    struct tl_search_opts o;
+    int walked = 0, tried = 0;
+
+    corpus();
+    refresh();
+    for (size_t m = 0; m < sizeof matches / sizeof *matches; m++) {
+        for (int sort = 0; sort < 2; sort++) {
+            for (int variant = 0; variant < 5; variant++) {
+                o = opts(matches[m], 10);
+                o.sort = sort ? TL_SORT_DATE_DESC : TL_SORT_DATE;
+                if (variant == 1)
+                    o.per_article = 0, o.limit = 40;
+                if (variant == 2)
+                    o.per_article = 1, o.offset = 7, o.limit = 9;
+                if (variant == 3) {
+                    o.topics = topics;
+                    o.n_topics = 1;
+                }
+                if (variant == 4) {
+                    o.since.year = 2003;
+                    o.since.precision = TL_DATE_YEAR;
+                    o.until.year = 2005;
+                    o.until.precision = TL_DATE_YEAR;
+                }
+                walked += same_both_ways(o) == 2;
+                tried++;
+            }
+        }
+    }
+    ck_assert_msg(walked >= tried / 2, "walked %d of %d", walked, tried);
+    /* undated only: nothing to walk, and the SQL's answer */
+    o = opts("\"w0\"", 10);
+    o.sort = TL_SORT_DATE_DESC;
+    o.undated = 1;
+    ck_assert_int_eq(same_both_ways(o), 0);
+    unit_db_teardown();
+}
+END_TEST
+
 START_TEST(test_other_queries_are_not_answered)
 {
     struct tl_rank_params p;
     struct tl_error err = { 0 };
-    struct tl_search_opts o;
 
     corpus();
     refresh();
     ck_assert_int_eq(same_both_ways(opts("\"w0\" OR \"w1\"", 10)), 0);
     ck_assert_int_eq(same_both_ways(opts("\"w0 w1\"", 10)), 0);
     ck_assert_int_eq(same_both_ways(opts("\"w1\"*", 10)), 0);
-    o = opts("\"w0\"", 10);
-    o.sort = TL_SORT_DATE;
-    ck_assert_int_eq(same_both_ways(o), 0);
     /* other ranking parameters: the lists do not apply */
     tl_rank_params_init(&p);
     p.b = 0.3;
@@ -531,6 +574,7 @@ topk_suite(void)
     tcase_add_test(tc, test_removed_by_the_store_are_dropped);
     tcase_add_test(tc, test_removals_and_title_changes_rebuild);
     tcase_add_test(tc, test_other_queries_are_not_answered);
+    tcase_add_test(tc, test_date_sorts_are_walked);
     tcase_add_test(tc, test_scan_equals_the_sql);
     tcase_add_test(tc, test_lists_hold_the_best_passages);
     tcase_add_test(tc, test_totals_are_fts5s);

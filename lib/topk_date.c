@@ -151,7 +151,8 @@ one_article(struct walk *w, int64_t aid, long per_article, int *give_up_out)
             return tl_error_set(w->err, TL_ERR_NOMEM, "out of memory");
     if (rc != SQLITE_DONE)
         return tl_error_db(w->err, w->db, "search");
-    qsort(w->article.a, w->article.n, sizeof *w->article.a, cmp_hit);
+    if (w->article.n > 1)
+        qsort(w->article.a, w->article.n, sizeof *w->article.a, cmp_hit);
     for (size_t i = 0; i < w->article.n
          && (per_article <= 0 || i < (size_t)per_article); i++)
         if (push(&w->group, w->article.a[i].score, w->article.a[i].id) != 0)
@@ -163,7 +164,8 @@ one_article(struct walk *w, int64_t aid, long per_article, int *give_up_out)
 static void
 end_group(struct walk *w, struct tl_topk *t, long k)
 {
-    qsort(w->group.a, w->group.n, sizeof *w->group.a, cmp_hit);
+    if (w->group.n > 1)
+        qsort(w->group.a, w->group.n, sizeof *w->group.a, cmp_hit);
     for (size_t i = 0; i < w->group.n && t->n < (size_t)k; i++) {
         t->ids[t->n] = w->group.a[i].id;
         t->scores[t->n++] = w->group.a[i].score;

@@ -26,11 +26,17 @@
 /* The longest stem kept for a phrase. */
 #define STEM_MAX 64
 
+struct rank_query;
+
 /* One per connection: tl_bm25()'s user data. */
 struct rank_conn {
     int overridden;
     struct tl_rank_params p;
     double *tail;           /* p.tail's copy */
+    /* tl_rank_keep(): the per-query statistics are made once and reused
+     * by every later query (of as many phrases) until it is turned off */
+    int keeping;
+    struct rank_query *kept;    /* owned */
 };
 
 /* One per query. */
@@ -222,21 +228,18 @@ scan_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* The per-query statistics, made on the first row. */
-static int
-make_query(const Fts5ExtensionApi *api, Fts5Context *fts,
-           struct rank_query **out)
+/* A query's arrays for n_phrase phrases and n_col columns, zeroed; NULL
+ * when out of memory. */
+static struct rank_query *
+alloc_query(int n_phrase, int n_col)
 {
     struct rank_query *q = calloc(1, sizeof *q);
-    sqlite3_int64 n_rows = 0, total = 0;
     size_t np, nc;
-    int rc;
 
-    *out = NULL;
     if (q == NULL)
-        return SQLITE_NOMEM;
-    q->n_phrase = api->xPhraseCount(fts);
-    q->n_col = api->xColumnCount(fts);
+        return NULL;
+    q->n_phrase = n_phrase;
+    q->n_col = n_col;
     np = (size_t)q->n_phrase + 1;
     nc = (size_t)q->n_col + 1;
     q->avglen = calloc(nc, sizeof *q->avglen);
@@ -253,9 +256,54 @@ make_query(const Fts5ExtensionApi *api, Fts5Context *fts,
         || q->idf_classic == NULL || q->stop == NULL || q->acc == NULL
         || q->qw == NULL || q->freq == NULL || q->stems == NULL
         || q->contrib == NULL) {
-        rc = SQLITE_NOMEM;
-        goto fail;
+        free_query(q);
+        return NULL;
     }
+    return q;
+}
+
+/* A copy of q's statistics (not its per-row scratch), or NULL. */
+static struct rank_query *
+copy_query(const struct rank_query *q)
+{
+    struct rank_query *c = alloc_query(q->n_phrase, q->n_col);
+
+    if (c == NULL)
+        return NULL;
+    c->n_rows = q->n_rows;
+    c->avg_all = q->avg_all;
+    memcpy(c->avglen, q->avglen, (size_t)q->n_col * sizeof *q->avglen);
+    memcpy(c->idf, q->idf, (size_t)q->n_phrase * sizeof *q->idf);
+    memcpy(c->idf_classic, q->idf_classic,
+           (size_t)q->n_phrase * sizeof *q->idf_classic);
+    memcpy(c->stop, q->stop, (size_t)q->n_phrase * sizeof *q->stop);
+    memcpy(c->stems, q->stems, (size_t)q->n_phrase * sizeof *q->stems);
+    return c;
+}
+
+/* The per-query statistics, made on the first row (or, while
+ * tl_rank_keep() is on, copied from the first query that made them:
+ * counting a phrase's rows reads its whole doclist, which a caller that
+ * runs one query many times over small rowid ranges cannot afford). */
+static int
+make_query(const Fts5ExtensionApi *api, Fts5Context *fts,
+           struct rank_query **out)
+{
+    struct rank_conn *conn = api->xUserData(fts);
+    struct rank_query *q;
+    sqlite3_int64 n_rows = 0, total = 0;
+    int rc;
+
+    *out = NULL;
+    if (conn != NULL && conn->keeping && conn->kept != NULL
+        && conn->kept->n_phrase == api->xPhraseCount(fts)
+        && conn->kept->n_col == api->xColumnCount(fts)) {
+        *out = copy_query(conn->kept);
+        return *out != NULL ? SQLITE_OK : SQLITE_NOMEM;
+    }
+    q = alloc_query(api->xPhraseCount(fts), api->xColumnCount(fts));
+    if (q == NULL)
+        return SQLITE_NOMEM;
     rc = api->xRowCount(fts, &n_rows);
     if (rc != SQLITE_OK)
         goto fail;
@@ -281,6 +329,13 @@ make_query(const Fts5ExtensionApi *api, Fts5Context *fts,
         q->idf_classic[i] = classic > 0 ? classic : 1e-6;
         q->stop[i] = s.size == 1
                      && tl_rank_is_stopword(q->stems[i], strlen(q->stems[i]));
+    }
+    if (conn != NULL && conn->keeping && conn->kept == NULL) {
+        conn->kept = copy_query(q);
+        if (conn->kept == NULL) {
+            rc = SQLITE_NOMEM;
+            goto fail;
+        }
     }
     *out = q;
     return SQLITE_OK;
@@ -644,7 +699,38 @@ free_conn(void *p)
     if (conn == NULL)
         return;
     free(conn->tail);
+    free_query(conn->kept);
     free(conn);
+}
+
+/* tl_rank_keep(on): the scalar SQL function behind tl_rank_keep(). */
+static void
+keep_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
+{
+    struct rank_conn *conn = sqlite3_user_data(ctx);
+
+    (void)n_val;
+    free_query(conn->kept);
+    conn->kept = NULL;
+    conn->keeping = sqlite3_value_int(val[0]) != 0;
+    sqlite3_result_null(ctx);
+}
+
+enum tl_status
+tl_rank_keep(sqlite3 *db, int on, struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(db, "SELECT tl_rank_keep(?1)", -1, &st, NULL)
+        != SQLITE_OK)
+        return tl_error_db(err, db, "keeping ranking statistics");
+    sqlite3_bind_int(st, 1, on);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return tl_error_db(err, db, "keeping ranking statistics");
+    return TL_OK;
 }
 
 /* tl_rank_override(pointer): the scalar SQL function behind
@@ -737,6 +823,11 @@ tl_rank_register(sqlite3 *db)
                                         SQLITE_UTF8 | SQLITE_DIRECTONLY,
                                         conn, overridden_function, NULL,
                                         NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "tl_rank_keep", 1,
+                                        SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                        conn, keep_function, NULL, NULL,
+                                        NULL);
     if (rc != SQLITE_OK) {
         free(conn);
         return rc;
@@ -747,6 +838,8 @@ tl_rank_register(sqlite3 *db)
         sqlite3_create_function_v2(db, "tl_rank_override", 1, SQLITE_UTF8,
                                    NULL, NULL, NULL, NULL, NULL);
         sqlite3_create_function_v2(db, "tl_rank_overridden", 0, SQLITE_UTF8,
+                                   NULL, NULL, NULL, NULL, NULL);
+        sqlite3_create_function_v2(db, "tl_rank_keep", 1, SQLITE_UTF8,
                                    NULL, NULL, NULL, NULL, NULL);
         free(conn);
         return rc;

@@ -105,6 +105,13 @@ enum tl_status
 tl_rank_override(sqlite3 *db, const struct tl_rank_params *p,
                  struct tl_error *err);
 
+/* With on, tl_bm25() on db makes its per-query statistics (row count,
+ * mean lengths, each phrase's IDF, which reads the phrase's whole
+ * doclist) for the first query only, and every later query of as many
+ * phrases reuses them; with 0 (always, once done) it counts again.  For
+ * one MATCH expression run many times over small rowid ranges
+ * (lib/topk_date.c): the scores are those of one run over all rows. */
+enum tl_status tl_rank_keep(sqlite3 *db, int on, struct tl_error *err);
 /* Is tl_rank_override() in force on db (1), or are the SQL arguments
  * used (0)? */
 int tl_rank_overridden(sqlite3 *db);

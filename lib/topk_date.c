@@ -213,7 +213,7 @@ tl_topk_by_date(sqlite3 *db, const char *match, int descending,
     struct walk w;
     char *date = NULL;          /* the current group's */
     enum tl_status st;
-    int dense = 0, refused = 0, give_up = 0, rc = SQLITE_DONE;
+    int dense = 0, refused = 0, give_up = 0, kept = 0, rc = SQLITE_DONE;
     long read = 0;
 
     tl_topk_release(t);
@@ -232,6 +232,11 @@ tl_topk_by_date(sqlite3 *db, const char *match, int descending,
         goto out;
     }
     st = prepare_walk(&w, match, descending, from, to);
+    /* the IDFs once: each article's query would count them again */
+    if (st == TL_OK)
+        st = tl_rank_keep(db, 1, err);
+    if (st == TL_OK)
+        kept = 1;
     while (st == TL_OK && !give_up
            && (rc = sqlite3_step(w.articles)) == SQLITE_ROW) {
         int64_t aid = sqlite3_column_int64(w.articles, 0);
@@ -268,6 +273,16 @@ tl_topk_by_date(sqlite3 *db, const char *match, int descending,
     /* running out of dated articles is no answer: the undated come next,
      * ordered by score over all of them */
 out:
+    if (kept) {
+        struct tl_error ignored;
+
+        /* reset the scan first: its cursor may still hold the kept
+         * statistics' copy, which is its own */
+        sqlite3_reset(w.scan);
+        if (tl_rank_keep(db, 0, st == TL_OK ? err : &ignored) != TL_OK
+            && st == TL_OK)
+            st = TL_ERR_DB;
+    }
     sqlite3_finalize(w.count);
     sqlite3_finalize(w.articles);
     sqlite3_finalize(w.range);

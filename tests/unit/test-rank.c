@@ -2,6 +2,7 @@
  * scores are worked out by hand. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "unit.h"
@@ -89,6 +90,72 @@ fruit(void)
     add_article(2, "", b);
     add_article(3, "", c);
 }
+
+/* The scores of match over rowids [lo, hi] (one query), into out[],
+ * indexed by rowid - lo; returns the number of rows. */
+static int
+scores_in_range(const char *match, int lo, int hi, double *out)
+{
+    sqlite3_stmt *st = NULL;
+    int n = 0;
+
+    ck_assert_int_eq(sqlite3_prepare_v2(unit_db, "SELECT rowid, "
+        "-tl_bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH "
+        "?1 AND rowid BETWEEN ?2 AND ?3", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, lo);
+    sqlite3_bind_int(st, 3, hi);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        out[sqlite3_column_int(st, 0) - lo] = sqlite3_column_double(st, 1);
+        n++;
+    }
+    sqlite3_finalize(st);
+    return n;
+}
+
+START_TEST(test_kept_statistics_score_like_one_full_query)
+{
+    static const char *const a[] = { "apple banana apple", "cherry plum",
+                                     "apple pear fig", NULL };
+    static const char *const b[] = { "banana apple kiwi lime", "apple",
+                                     "plum plum apple cherry", NULL };
+    struct tl_error err = { 0 };
+    double full[6] = { 0 }, kept[6] = { 0 }, again[6] = { 0 };
+    const char *match = "apple OR \"plum cherry\" OR banana";
+
+    int lo;
+
+    add_article(101, "orchard notes", a);
+    add_article(102, "market list", b);
+    lo = atoi(unit_text("SELECT min(id) FROM passages WHERE article_id "
+                        "= 101"));
+    ck_assert_int_eq(scores_in_range(match, lo, lo + 5, full), 5);
+    ck_assert_int_eq(tl_rank_keep(unit_db, 1, &err), TL_OK);
+    for (int r = 0; r < 6; r++)         /* one rowid at a time */
+        scores_in_range(match, lo + r, lo + r, kept + r);
+    /* kept means kept: a new passage (more rows, apple in one more) does
+     * not change the statistics until keeping stops */
+    {
+        static const char *const c[] = { "apple apple apple", NULL };
+        double one = 0;
+
+        add_article(103, "late entry", c);
+        scores_in_range(match, lo, lo, &one);
+        ck_assert(one == kept[0]);
+        ck_assert_int_eq(tl_rank_keep(unit_db, 0, &err), TL_OK);
+        scores_in_range(match, lo, lo, &one);
+        ck_assert(one != kept[0]);
+    }
+    for (int i = 0; i < 6; i++)
+        ck_assert_msg(full[i] == kept[i], "row %d: %.17g kept, %.17g in "
+                      "one query", i + 1, kept[i], full[i]);
+    /* off again: a query counts for itself (kiwi and lime are in one
+     * passage only, fig in another) */
+    ck_assert_int_eq(scores_in_range("kiwi OR lime OR fig", lo, lo + 5,
+                                     again), 2);
+    ck_assert(again[3] > 0 && again[2] > 0);
+}
+END_TEST
 
 START_TEST(test_score_is_bm25_worked_by_hand)
 {
@@ -522,6 +589,7 @@ rank_suite(void)
 
     tcase_add_checked_fixture(tc, fruit, unit_db_teardown);
     tcase_add_test(tc, test_score_is_bm25_worked_by_hand);
+    tcase_add_test(tc, test_kept_statistics_score_like_one_full_query);
     tcase_add_test(tc, test_length_normalisation_follows_b);
     tcase_add_test(tc, test_b_zero_makes_length_irrelevant);
     tcase_add_test(tc, test_k1_sets_how_fast_frequency_saturates);

@@ -103,26 +103,11 @@ on_fold_token(void *ctx, int tflags, const char *tok, int n, int start,
     return c->st == TL_OK ? SQLITE_OK : SQLITE_NOMEM;
 }
 
-/* The fts5_api of db, or NULL. */
-static fts5_api *
-fts5_api_of(sqlite3 *db)
-{
-    fts5_api *api = NULL;
-    sqlite3_stmt *st = NULL;
-
-    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
-        return NULL;
-    sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
-    return api;
-}
-
 enum tl_status
 tl_search_fold_new(sqlite3 *db, struct tl_search_fold **out,
                    struct tl_error *err)
 {
-    fts5_api *api = fts5_api_of(db);
+    fts5_api *api = tl_fts5_api(db);
     struct tl_search_fold *f;
     void *user = NULL;
     int rc;

@@ -787,25 +787,10 @@ tl_rank_overridden(sqlite3 *db)
     return r;
 }
 
-/* The fts5_api of db, or NULL when this SQLite has no FTS5. */
-static fts5_api *
-fts5_api_of(sqlite3 *db)
-{
-    fts5_api *api = NULL;
-    sqlite3_stmt *st = NULL;
-
-    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
-        return NULL;
-    sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
-    return api;
-}
-
 int
 tl_rank_register(sqlite3 *db)
 {
-    fts5_api *api = fts5_api_of(db);
+    fts5_api *api = tl_fts5_api(db);
     struct rank_conn *conn;
     int rc;
 

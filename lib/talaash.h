@@ -82,6 +82,10 @@ uint64_t tl_hash_bytes(const char *p, size_t n);
  * result code (SQLITE_ERROR when this SQLite has no FTS5). */
 int tl_tokenizer_register(sqlite3 *db);
 
+/* The fts5_api of db (for registering tokenizers and functions), or NULL
+ * when this SQLite has no FTS5. */
+fts5_api *tl_fts5_api(sqlite3 *db);
+
 /* Sets the slots of the word -> stem cache of each tokenizer made from
  * now on (rounded up to a power of two; 0: no cache; default 8192,
  * ~390 KB).  A short-lived process that tokenizes little (a query) is

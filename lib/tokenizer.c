@@ -364,6 +364,12 @@ fts5_api_of(sqlite3 *db)
 }
 
 #ifndef TL_SQLITE_EXTENSION
+fts5_api *
+tl_fts5_api(sqlite3 *db)
+{
+    return fts5_api_of(db);
+}
+
 void
 tl_tokenizer_cache_slots(int slots)
 {

@@ -134,17 +134,6 @@ norm_of(const struct norm *n, size_t i)
     return n->text.data + n->start[i];
 }
 
-/* FNV-1a of p[0..len). */
-static uint64_t
-fnv(const char *p, size_t len)
-{
-    uint64_t h = 1469598103934665603ULL;
-
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-    return h;
-}
-
 /* Marks blocks whose normalised text equals an earlier kept block's:
  * a hash table of the kept blocks' text, so long articles stay linear. */
 static enum tl_status
@@ -165,7 +154,7 @@ drop_equal(struct tl_doc *d, const struct norm *n)
         if (d->blocks[i].drop != NULL || n->len[i] == 0
             || tl_doc_words(d, i) < REPEAT_MIN_WORDS)
             continue;
-        for (h = (size_t)fnv(norm_of(n, i), n->len[i]) & mask; slots[h] != 0;
+        for (h = (size_t)tl_hash_bytes(norm_of(n, i), n->len[i]) & mask; slots[h] != 0;
              h = (h + 1) & mask) {
             size_t k = slots[h] - 1;
             if (n->len[k] == n->len[i]
@@ -246,7 +235,7 @@ word_hash_at(const char *p, size_t len, size_t *end_out)
     size_t e = sp != NULL ? (size_t)(sp - p) : len;
 
     *end_out = e;
-    return fnv(p, e);
+    return tl_hash_bytes(p, e);
 }
 
 static size_t

@@ -237,15 +237,20 @@ summary(const struct run *r, double seconds)
                 c->warnings == 1 ? "" : "s", seconds);
 }
 
-/* Brings the impact lists (lib/impact.c) up to date with the index;
+/* Brings the impact lists (lib/impact.c) and the article spans
+ * (lib/spans.c) up to date with the index;
  * queries do without them while they are stale, so a run stopped here
  * loses nothing. */
 static enum tl_status
 refresh_impacts(struct run *r, struct tl_error *err)
 {
     struct tl_impact_stats stats;
+    enum tl_status st = tl_impact_update(r->db, TL_IMPACT_MIN_DF, &stats,
+                                         err);
 
-    return tl_impact_update(r->db, TL_IMPACT_MIN_DF, &stats, err);
+    if (st == TL_OK)
+        st = tl_spans_refresh(r->db, NULL, err);
+    return st;
 }
 
 /* Loads --topics FILE, or the built-in rules. */

@@ -98,3 +98,34 @@ tl_hash_bytes(const char *p, size_t n)
     }
     return h ^ (h >> 29);
 }
+
+enum tl_status
+tl_buf_put_leb(struct tl_buf *b, uint64_t v)
+{
+    unsigned char tmp[10];
+    size_t n = 0;
+
+    do {
+        tmp[n] = (unsigned char)(v & 0x7f);
+        v >>= 7;
+        if (v != 0)
+            tmp[n] |= 0x80;
+        n++;
+    } while (v != 0);
+    return tl_buf_append(b, (const char *)tmp, n);
+}
+
+size_t
+tl_leb_get(const unsigned char *p, size_t n, uint64_t *v)
+{
+    uint64_t x = 0;
+
+    for (size_t i = 0; i < n && i < 10; i++) {
+        x |= (uint64_t)(p[i] & 0x7f) << (7 * i);
+        if ((p[i] & 0x80) == 0) {
+            *v = x;
+            return i + 1;
+        }
+    }
+    return 0;
+}

@@ -42,37 +42,6 @@ sqlite_varint(const unsigned char *p, size_t n, uint64_t *v)
     return 0;
 }
 
-static enum tl_status
-put_leb(struct tl_buf *b, uint64_t v)
-{
-    unsigned char tmp[10];
-    size_t n = 0;
-
-    do {
-        tmp[n] = (unsigned char)(v & 0x7f);
-        v >>= 7;
-        if (v != 0)
-            tmp[n] |= 0x80;
-        n++;
-    } while (v != 0);
-    return tl_buf_append(b, (const char *)tmp, n);
-}
-
-static size_t
-get_leb(const unsigned char *p, size_t n, uint64_t *v)
-{
-    uint64_t x = 0;
-
-    for (size_t i = 0; i < n && i < 10; i++) {
-        x |= (uint64_t)(p[i] & 0x7f) << (7 * i);
-        if ((p[i] & 0x80) == 0) {
-            *v = x;
-            return i + 1;
-        }
-    }
-    return 0;
-}
-
 enum tl_status
 tl_impact_encode(const struct tl_impact_entry *e, size_t n, struct tl_buf *out)
 {
@@ -81,13 +50,13 @@ tl_impact_encode(const struct tl_impact_entry *e, size_t n, struct tl_buf *out)
     for (size_t i = 0; rs == TL_OK && i < n; i++) {
         int64_t prev = i > 0 ? e[i - 1].passage_id : 0;
 
-        rs = put_leb(out, (uint64_t)(e[i].passage_id - prev));
+        rs = tl_buf_put_leb(out, (uint64_t)(e[i].passage_id - prev));
         if (rs == TL_OK)
-            rs = put_leb(out, (uint64_t)e[i].article_id);
+            rs = tl_buf_put_leb(out, (uint64_t)e[i].article_id);
         for (int c = 0; rs == TL_OK && c < TL_RANK_COLUMNS; c++)
-            rs = put_leb(out, (uint64_t)e[i].tf[c]);
+            rs = tl_buf_put_leb(out, (uint64_t)e[i].tf[c]);
         for (int c = 0; rs == TL_OK && c < TL_RANK_COLUMNS; c++)
-            rs = put_leb(out, (uint64_t)e[i].len[c]);
+            rs = tl_buf_put_leb(out, (uint64_t)e[i].len[c]);
     }
     return rs;
 }
@@ -642,7 +611,7 @@ tl_impact_load(sqlite3 *db, const char *term, size_t len,
             size_t k = 0;
 
             for (size_t f = 0; f < sizeof v / sizeof v[0]; f++) {
-                size_t m = get_leb(p + k, n - k, &v[f]);
+                size_t m = tl_leb_get(p + k, n - k, &v[f]);
                 if (m == 0) {
                     rs = tl_error_set(err, TL_ERR_DB, "an impact list is "
                                       "damaged; run talaash-index to "

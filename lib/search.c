@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "search.h"
+#include "spans.h"
 #include "topk.h"
 
 /* The first and last day an article's date covers, in SQL. */
@@ -207,6 +208,21 @@ prepare(sqlite3 *db, const struct tl_buf *sql, const struct tl_search_opts *o,
         return tl_error_db(err, db, "preparing the search");
     bind_all(*out, o);
     return TL_OK;
+}
+
+/* prepare() for SQL put together in sql (built: TL_OK, or the failure
+ * that left it incomplete: out of memory); releases sql. */
+static enum tl_status
+prepare_built(sqlite3 *db, struct tl_buf *sql, enum tl_status built,
+              const struct tl_search_opts *o, sqlite3_stmt **out,
+              struct tl_error *err)
+{
+    enum tl_status rs = built != TL_OK
+        ? tl_error_set(err, TL_ERR_NOMEM, "out of memory")
+        : prepare(db, sql, o, out, err);
+
+    tl_buf_release(sql);
+    return rs;
 }
 
 /* A failed step.  A plain SQLITE_ERROR while running a search is FTS5
@@ -498,6 +514,110 @@ tl_search_free(struct tl_search *s)
     free(s);
 }
 
+/* The ids of the articles the filters of o accept, ascending. */
+static enum tl_status
+accepted_articles(sqlite3 *db, const struct tl_search_opts *o,
+                  int64_t **ids_out, size_t *n_out, struct tl_error *err)
+{
+    struct tl_search_opts plain = *o;
+    sqlite3_stmt *st = NULL;
+    struct tl_buf sql;
+    int64_t *ids = NULL;
+    size_t n = 0, cap = 0;
+    enum tl_status rs;
+    int rc;
+
+    *ids_out = NULL;
+    *n_out = 0;
+    plain.match = NULL;
+    plain.n_topics = 0;
+    plain.since.precision = plain.until.precision = TL_DATE_NONE;
+    tl_buf_init(&sql, 0);
+    /* the filters' conditions, the dates and the topics put so that the
+     * date index answers them without reading each article's row:
+     * pub_date is "YYYY", "YYYY-MM" or "YYYY-MM-DD" (tl_date_format()),
+     * so an article's date ends on or after the first day since (?2)
+     * when its text sorts after since's or is a prefix of it ("2019-02"
+     * and "2019" for 2019-02-10), and begins on or before until's last
+     * day (?3) when its text sorts before that day's; the topics are one
+     * set, not a lookup per article */
+    rs = append(&sql, "SELECT a.id FROM articles AS a WHERE ");
+    if (rs == TL_OK)
+        rs = conditions(&sql, &plain);
+    if (rs == TL_OK && o->since.precision != TL_DATE_NONE)
+        rs = append(&sql, " AND a.pub_date >= substr(?2, 1, 4) AND "
+                          "(a.pub_date >= ?2 OR a.pub_date = substr(?2, 1, "
+                          "length(a.pub_date)))");
+    if (rs == TL_OK && o->until.precision != TL_DATE_NONE)
+        rs = append(&sql, " AND a.pub_date IS NOT NULL AND a.pub_date <= ?3");
+    if (rs == TL_OK && o->n_topics > 0) {
+        rs = append(&sql, " AND a.id IN (SELECT at.article_id FROM "
+                          "article_topics AS at WHERE at.topic_id IN "
+                          "(SELECT t.id FROM topics AS t WHERE "
+                          "tl_fold(t.name) IN (");
+        for (size_t i = 0; rs == TL_OK && i < o->n_topics; i++)
+            rs = tl_buf_appendf(&sql, "%stl_fold(?%zu)", i > 0 ? ", " : "",
+                                P_AUTHORS + o->n_authors + i);
+        if (rs == TL_OK)
+            rs = append(&sql, ")))");
+    }
+    if (rs == TL_OK)
+        rs = append(&sql, " ORDER BY a.id");
+    rs = prepare_built(db, &sql, rs, o, &st, err);
+    if (rs != TL_OK)
+        return rs;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            size_t c = cap > 0 ? 2 * cap : 1024;
+            int64_t *m = realloc(ids, c * sizeof *m);
+            if (m == NULL) {
+                rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+            ids = m;
+            cap = c;
+        }
+        ids[n++] = sqlite3_column_int64(st, 0);
+    }
+    if (rc != SQLITE_DONE)
+        rs = tl_error_db(err, db, "filtering the hits");
+out:
+    sqlite3_finalize(st);
+    if (rs != TL_OK) {
+        free(ids);
+        return rs;
+    }
+    *ids_out = ids;
+    *n_out = n;
+    return TL_OK;
+}
+
+/* Counts from the article spans (lib/spans.c), without joining each
+ * match to its article, when they fit the index; *answered_out 0 when
+ * the SQL must count (no words, 0 scores left out, no fresh map). */
+static enum tl_status
+count_fast(sqlite3 *db, const struct tl_search_opts *o, long *passages_out,
+           long *articles_out, int *answered_out, struct tl_error *err)
+{
+    static const int64_t none[1];   /* filters that accept nothing */
+    int64_t *ids = NULL;
+    size_t n = 0;
+    enum tl_status rs = TL_OK;
+
+    *answered_out = 0;
+    if (o->match == NULL || o->exhaustive
+        || (o->positive_only && o->match != NULL))
+        return TL_OK;
+    if (has_filters(o))
+        rs = accepted_articles(db, o, &ids, &n, err);
+    if (rs == TL_OK)
+        rs = tl_spans_count(db, o->match,
+                            !has_filters(o) ? NULL : n > 0 ? ids : none, n,
+                            passages_out, articles_out, answered_out, err);
+    free(ids);
+    return rs;
+}
+
 enum tl_status
 tl_search_count(sqlite3 *db, const struct tl_search_opts *o,
                 long *passages_out, long *articles_out, struct tl_error *err)
@@ -505,20 +625,18 @@ tl_search_count(sqlite3 *db, const struct tl_search_opts *o,
     sqlite3_stmt *st = NULL;
     struct tl_buf sql;
     enum tl_status rs;
-    int rc;
+    int rc, answered = 0;
 
     *passages_out = *articles_out = 0;
+    rs = count_fast(db, o, passages_out, articles_out, &answered, err);
+    if (rs != TL_OK || answered)
+        return rs;
     tl_buf_init(&sql, 0);
     rs = hits_cte(&sql, o, 0);
     if (rs == TL_OK)
         rs = append(&sql, "SELECT count(*), count(DISTINCT aid), ?4, ?5, ?6 "
                           "FROM hits");
-    if (rs != TL_OK) {
-        tl_buf_release(&sql);
-        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    }
-    rs = prepare(db, &sql, o, &st, err);
-    tl_buf_release(&sql);
+    rs = prepare_built(db, &sql, rs, o, &st, err);
     if (rs != TL_OK)
         return rs;
     rc = sqlite3_step(st);
@@ -663,12 +781,7 @@ tl_search_facet(sqlite3 *db, const struct tl_search_opts *o,
     rs = hits_cte(&sql, o, 0);
     if (rs == TL_OK)
         rs = append(&sql, tail);
-    if (rs != TL_OK) {
-        tl_buf_release(&sql);
-        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    }
-    rs = prepare(db, &sql, o, &st, err);
-    tl_buf_release(&sql);
+    rs = prepare_built(db, &sql, rs, o, &st, err);
     if (rs != TL_OK)
         return rs;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)

@@ -66,6 +66,12 @@ enum tl_status tl_buf_appendf(struct tl_buf *b, const char *fmt, ...)
 
 /* FNV-1a of p[0..n), with its high bits folded down: for hash tables. */
 uint64_t tl_hash_bytes(const char *p, size_t n);
+/* Unsigned LEB128 varints (7 bits a byte, least significant first), as
+ * the impact lists and the article spans store numbers: tl_buf_put_leb()
+ * appends v; tl_leb_get() reads one from p (n bytes), returning the bytes
+ * it took, 0 when p runs out first. */
+enum tl_status tl_buf_put_leb(struct tl_buf *b, uint64_t v);
+size_t tl_leb_get(const unsigned char *p, size_t n, uint64_t *v);
 
 /* ---- the Snowball tokenizer (tokenizer.c) ---------------------------- */
 
@@ -350,5 +356,6 @@ enum tl_status tl_mkdir_parents(const char *path, struct tl_error *err);
 #include "rank.h"       /* tl_bm25(), the ranking function */
 #include "impact.h"     /* impact lists for top-k retrieval */
 #include "topk.h"       /* top-k from the impact lists */
+#include "spans.h"      /* passage ids to articles, for counts */
 
 #endif /* TALAASH_H */

@@ -61,6 +61,44 @@ for q in 'flood OR audit' 'flood audit' '"flood audit"' 'harb*' 'NEAR(flood audi
     expect_match "'$q': every match scored" "$out" '^explain: every matching passage scored'
 done
 
+# counts: from the article spans (lib/spans.c), the same as the SQL's
+# join, with and without filters
+compare_counts() {
+    for q in $(printf '%s\n' $words | head -4) 'flood OR audit' '"the harbour"' 'harb*' 'zzyzxquay'; do
+        for opts in "" "--since 2001 --until 2003" "--since 2001-03-15 --until 2002-06" \
+                    "--until 2000-02-03" "--author nobody-at-all" "--undated"; do
+            a=$("$TALAASH" --db "$DB" --count $opts -- "$q" 2>&1); ra=$?
+            b=$("$TALAASH" --db "$DB" --count --exhaustive $opts -- "$q" 2>&1); rb=$?
+            expect_eq "$1: --count $opts '$q': the spans count as the SQL does" "$a (exit $ra)" "$b (exit $rb)"
+        done
+    done
+}
+expect_eq "the index run mapped the passages to their articles" \
+    "$(sqlite3 "$DB" "SELECT rows, max_passage FROM article_spans")" \
+    "$(sqlite3 "$DB" "SELECT count(*), max(id) FROM passages")"
+compare_counts "first run"
+# a map saying every passage is the first article's: --count follows it
+# (so the counts above came from the map), --exhaustive does not
+blob=$(python3 -c 'import sys
+def leb(v):
+    out = b""
+    while True:
+        b = v & 0x7f; v >>= 7
+        out += bytes([b | (0x80 if v else 0)])
+        if not v: return out
+n = int(sys.argv[1]); print((leb(0) + leb(1) + leb(n - 1) + leb(2)).hex())' \
+    "$(sqlite3 "$DB" "SELECT max(id) FROM passages")")
+sqlite3 "$DB" "UPDATE article_spans SET spans = x'$blob'"
+run "$TALAASH" --db "$DB" --count -- harbour
+expect_match "--count reads the article spans" "$out" ' in 1 article$'
+run "$TALAASH_INDEX" -q --db "$DB" "$ART"
+sqlite3 "$DB" "DELETE FROM article_spans"
+run "$TALAASH_INDEX" -q --db "$DB" "$ART"
+expect_eq "a run with nothing to index makes a missing map" \
+    "$(sqlite3 "$DB" "SELECT rows FROM article_spans")" "$(sqlite3 "$DB" "SELECT count(*) FROM passages")"
+expect_eq "and --count is right again" "$("$TALAASH" --db "$DB" --count -- harbour)" \
+    "$("$TALAASH" --db "$DB" --count --exhaustive -- harbour)"
+
 # sorted by date: the walk over the articles in date order gives the
 # SQL's answer (dates, undated last, score, passage id, the cap)
 dated=$(sqlite3 "$DB" "SELECT count(*) FROM articles WHERE pub_date IS NOT NULL")
@@ -130,6 +168,8 @@ expect_eq "df follows the removals" \
     "$(sqlite_shell "$DB" ".load $TALAASH_EXT" "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH 'harbour'")"
 compare -n 10
 expect_eq "after the edits: the same from the lists as exhaustively" "$same of $total" "$total of $total"
+
+compare_counts "after the edits"
 
 # stale lists (a write that did not refresh them) are never used
 sqlite3 "$DB" "UPDATE impact_state SET rows = rows + 1"

@@ -1,0 +1,544 @@
+/*
+ * spans.c - the map from passage ids to articles (spans.h).
+ *
+ * The stored blob is unsigned LEB128 varints: a flags word (bit 0: some
+ * article has more than one span), then per span, in id order: the gap
+ * from the previous span's last id (first - previous last - 1; the
+ * first span: its first id), the span's length less one, and the
+ * article id, zigzag-coded as the difference from the previous span's.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "impact.h"
+#include "spans.h"
+
+#define FLAG_MULTI 1u   /* an article with more than one span */
+
+/* What a map describes. */
+struct spans_state {
+    struct tl_impact_totals totals;
+    int64_t max_passage, max_article;
+};
+
+void
+tl_spans_init(struct tl_spans *s)
+{
+    memset(s, 0, sizeof *s);
+}
+
+void
+tl_spans_release(struct tl_spans *s)
+{
+    free(s->first);
+    free(s->last);
+    free(s->article);
+    tl_spans_init(s);
+}
+
+static int
+reserve(struct tl_spans *s, size_t *cap, size_t want)
+{
+    size_t c = *cap > 0 ? *cap : 1024;
+    int64_t *f, *l, *a;
+
+    if (want <= *cap)
+        return 1;
+    while (c < want)
+        c *= 2;
+    f = realloc(s->first, c * sizeof *f);
+    if (f != NULL)
+        s->first = f;
+    l = f != NULL ? realloc(s->last, c * sizeof *l) : NULL;
+    if (l != NULL)
+        s->last = l;
+    a = l != NULL ? realloc(s->article, c * sizeof *a) : NULL;
+    if (a == NULL)
+        return 0;
+    s->article = a;
+    *cap = c;
+    return 1;
+}
+
+static enum tl_status
+push(struct tl_spans *s, size_t *cap, int64_t first, int64_t last,
+     int64_t article, struct tl_error *err)
+{
+    if (!reserve(s, cap, s->n + 1))
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    s->first[s->n] = first;
+    s->last[s->n] = last;
+    s->article[s->n] = article;
+    s->n++;
+    return TL_OK;
+}
+
+/* ---- the state --------------------------------------------------------- */
+
+static enum tl_status
+live_state(sqlite3 *db, struct spans_state *s, struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum tl_status rs;
+    int rc;
+
+    memset(s, 0, sizeof *s);
+    rs = tl_impact_totals(db, &s->totals, err);
+    if (rs != TL_OK)
+        return rs;
+    if (sqlite3_prepare_v2(db, "SELECT id, article_id FROM passages ORDER "
+                           "BY id DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "reading the last passage");
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        s->max_passage = sqlite3_column_int64(st, 0);
+        s->max_article = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return tl_error_db(err, db, "reading the last passage");
+    return TL_OK;
+}
+
+static int
+same_state(const struct spans_state *a, const struct spans_state *b)
+{
+    if (a->totals.rows != b->totals.rows
+        || a->max_passage != b->max_passage
+        || a->max_article != b->max_article)
+        return 0;
+    for (int c = 0; c < TL_RANK_COLUMNS; c++)
+        if (a->totals.tokens[c] != b->totals.tokens[c])
+            return 0;
+    return 1;
+}
+
+/* Reads the stored map's state and, when blob is not NULL, its bytes
+ * (copied into blob).  *found_out 0 when there is no map. */
+static enum tl_status
+stored(sqlite3 *db, struct spans_state *s, struct tl_buf *blob,
+       int *found_out, struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum tl_status rs = TL_OK;
+    int rc;
+
+    *found_out = 0;
+    memset(s, 0, sizeof *s);
+    if (sqlite3_prepare_v2(db, blob != NULL
+            ? "SELECT rows, tokens_body, tokens_title, tokens_author, "
+              "max_passage, max_article, spans FROM article_spans "
+              "WHERE id = 1"
+            : "SELECT rows, tokens_body, tokens_title, tokens_author, "
+              "max_passage, max_article FROM article_spans WHERE id = 1",
+            -1, &st, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "reading the article spans");
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        s->totals.rows = sqlite3_column_int64(st, 0);
+        for (int c = 0; c < TL_RANK_COLUMNS; c++)
+            s->totals.tokens[c] = sqlite3_column_int64(st, 1 + c);
+        s->max_passage = sqlite3_column_int64(st, 4);
+        s->max_article = sqlite3_column_int64(st, 5);
+        if (blob != NULL) {
+            const void *p = sqlite3_column_blob(st, 6);
+            size_t n = (size_t)sqlite3_column_bytes(st, 6);
+            if (n > 0 && tl_buf_append(blob, p, n) != TL_OK)
+                rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+        }
+        *found_out = 1;
+    } else if (rc != SQLITE_DONE) {
+        rs = tl_error_db(err, db, "reading the article spans");
+    }
+    sqlite3_finalize(st);
+    return rs;
+}
+
+/* ---- making the map ------------------------------------------------------ */
+
+static int
+cmp_first(const void *a, const void *b)
+{
+    const int64_t *x = a, *y = b;
+
+    return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/* The runs of consecutive ids of article aid, appended to s. */
+static enum tl_status
+split_article(sqlite3_stmt *ids, int64_t aid, struct tl_spans *s,
+              size_t *cap, struct tl_error *err)
+{
+    int64_t first = -1, last = -1;
+    enum tl_status rs = TL_OK;
+    int rc = SQLITE_DONE;
+
+    sqlite3_reset(ids);
+    sqlite3_bind_int64(ids, 1, aid);
+    while (rs == TL_OK && (rc = sqlite3_step(ids)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(ids, 0);
+        if (first >= 0 && id == last + 1) {
+            last = id;
+            continue;
+        }
+        if (first >= 0)
+            rs = push(s, cap, first, last, aid, err);
+        first = last = id;
+    }
+    if (rs == TL_OK && rc != SQLITE_DONE)
+        return tl_error_db(err, sqlite3_db_handle(ids),
+                           "reading an article's passages");
+    if (rs == TL_OK && first >= 0)
+        rs = push(s, cap, first, last, aid, err);
+    return rs;
+}
+
+/* The map of the passages as they are, sorted by first id. */
+static enum tl_status
+make_map(sqlite3 *db, struct tl_spans *s, unsigned *flags_out,
+         struct tl_error *err)
+{
+    sqlite3_stmt *groups = NULL, *ids = NULL;
+    enum tl_status rs = TL_OK;
+    size_t cap = 0;
+    int64_t *rows = NULL;
+    int rc = SQLITE_DONE;
+
+    *flags_out = 0;
+    if (sqlite3_prepare_v2(db, "SELECT article_id, min(id), max(id), "
+                           "count(*) FROM passages GROUP BY article_id",
+                           -1, &groups, NULL) != SQLITE_OK
+        || sqlite3_prepare_v2(db, "SELECT id FROM passages WHERE "
+                              "article_id = ?1 ORDER BY id", -1, &ids,
+                              NULL) != SQLITE_OK) {
+        rs = tl_error_db(err, db, "reading the passages");
+        goto out;
+    }
+    while (rs == TL_OK && (rc = sqlite3_step(groups)) == SQLITE_ROW) {
+        int64_t aid = sqlite3_column_int64(groups, 0);
+        int64_t lo = sqlite3_column_int64(groups, 1);
+        int64_t hi = sqlite3_column_int64(groups, 2);
+        int64_t n = sqlite3_column_int64(groups, 3);
+
+        if (hi - lo + 1 == n) {
+            rs = push(s, &cap, lo, hi, aid, err);
+        } else {
+            size_t before = s->n;
+            rs = split_article(ids, aid, s, &cap, err);
+            if (s->n > before + 1)
+                *flags_out |= FLAG_MULTI;
+        }
+    }
+    if (rs == TL_OK && rc != SQLITE_DONE) {
+        rs = tl_error_db(err, db, "reading the passages");
+        goto out;
+    }
+    if (rs != TL_OK || s->n == 0)
+        goto out;
+    /* sort the spans by first id, as rows of three */
+    rows = malloc(s->n * 3 * sizeof *rows);
+    if (rows == NULL) {
+        rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        rows[3 * i] = s->first[i];
+        rows[3 * i + 1] = s->last[i];
+        rows[3 * i + 2] = s->article[i];
+    }
+    qsort(rows, s->n, 3 * sizeof *rows, cmp_first);
+    for (size_t i = 0; i < s->n; i++) {
+        s->first[i] = rows[3 * i];
+        s->last[i] = rows[3 * i + 1];
+        s->article[i] = rows[3 * i + 2];
+    }
+out:
+    free(rows);
+    sqlite3_finalize(groups);
+    sqlite3_finalize(ids);
+    return rs;
+}
+
+static uint64_t
+zigzag(int64_t v)
+{
+    return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static int64_t
+unzigzag(uint64_t v)
+{
+    return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+static enum tl_status
+encode(const struct tl_spans *s, unsigned flags, struct tl_buf *out)
+{
+    enum tl_status rs = tl_buf_put_leb(out, flags);
+    int64_t prev_last = -1, prev_article = 0;
+
+    for (size_t i = 0; rs == TL_OK && i < s->n; i++) {
+        rs = tl_buf_put_leb(out, (uint64_t)(s->first[i] - prev_last - 1));
+        if (rs == TL_OK)
+            rs = tl_buf_put_leb(out, (uint64_t)(s->last[i] - s->first[i]));
+        if (rs == TL_OK)
+            rs = tl_buf_put_leb(out, zigzag(s->article[i] - prev_article));
+        prev_last = s->last[i];
+        prev_article = s->article[i];
+    }
+    return rs;
+}
+
+static enum tl_status
+exec(sqlite3 *db, const char *sql, struct tl_error *err)
+{
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "storing the article spans");
+    return TL_OK;
+}
+
+static enum tl_status
+write_map(sqlite3 *db, const struct spans_state *state,
+          const struct tl_buf *blob, struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO article_spans (id, "
+                           "rows, tokens_body, tokens_title, tokens_author, "
+                           "max_passage, max_article, spans) VALUES (1, ?1, "
+                           "?2, ?3, ?4, ?5, ?6, ?7)", -1, &st, NULL)
+        != SQLITE_OK)
+        return tl_error_db(err, db, "storing the article spans");
+    sqlite3_bind_int64(st, 1, state->totals.rows);
+    for (int c = 0; c < TL_RANK_COLUMNS; c++)
+        sqlite3_bind_int64(st, 2 + c, state->totals.tokens[c]);
+    sqlite3_bind_int64(st, 5, state->max_passage);
+    sqlite3_bind_int64(st, 6, state->max_article);
+    sqlite3_bind_blob(st, 7, blob->data != NULL ? blob->data : "",
+                      (int)blob->len, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return tl_error_db(err, db, "storing the article spans");
+    return TL_OK;
+}
+
+enum tl_status
+tl_spans_refresh(sqlite3 *db, size_t *n_out, struct tl_error *err)
+{
+    struct spans_state live, old;
+    struct tl_spans s;
+    struct tl_buf blob;
+    enum tl_status rs;
+    unsigned flags = 0;
+    int found = 0;
+
+    if (n_out != NULL)
+        *n_out = 0;
+    tl_spans_init(&s);
+    tl_buf_init(&blob, 0);
+    rs = exec(db, "BEGIN IMMEDIATE", err);
+    if (rs != TL_OK)
+        return rs;
+    rs = live_state(db, &live, err);
+    if (rs == TL_OK)
+        rs = stored(db, &old, NULL, &found, err);
+    if (rs != TL_OK || (found && same_state(&live, &old)))
+        goto out;
+    rs = make_map(db, &s, &flags, err);
+    if (rs == TL_OK && (encode(&s, flags, &blob) != TL_OK
+                        || blob.len > (size_t)0x7fffffff))
+        rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    if (rs == TL_OK)
+        rs = write_map(db, &live, &blob, err);
+    if (rs == TL_OK && n_out != NULL)
+        *n_out = s.n;
+out:
+    if (rs == TL_OK)
+        rs = exec(db, "COMMIT", err);
+    if (rs != TL_OK)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    tl_spans_release(&s);
+    tl_buf_release(&blob);
+    return rs;
+}
+
+/* ---- reading it ---------------------------------------------------------- */
+
+/* Decodes blob into s; 0 when it is malformed. */
+static int
+decode(const unsigned char *p, size_t n, struct tl_spans *s,
+       unsigned *flags_out, struct tl_error *err, enum tl_status *rs)
+{
+    int64_t prev_last = -1, prev_article = 0;
+    size_t cap = 0, k;
+    uint64_t v[3];
+
+    *rs = TL_OK;
+    k = tl_leb_get(p, n, &v[0]);
+    if (k == 0)
+        return 0;
+    *flags_out = (unsigned)v[0];
+    while (k < n) {
+        for (int f = 0; f < 3; f++) {
+            size_t m = tl_leb_get(p + k, n - k, &v[f]);
+            if (m == 0)
+                return 0;
+            k += m;
+        }
+        int64_t first = prev_last + 1 + (int64_t)v[0];
+        int64_t last = first + (int64_t)v[1];
+        int64_t article = prev_article + unzigzag(v[2]);
+        if ((*rs = push(s, &cap, first, last, article, err)) != TL_OK)
+            return 0;
+        prev_last = last;
+        prev_article = article;
+    }
+    return 1;
+}
+
+/* The stored map when it fits the index; flags too. */
+static enum tl_status
+load(sqlite3 *db, struct tl_spans *s, unsigned *flags_out, int *fresh_out,
+     struct tl_error *err)
+{
+    struct spans_state live, old;
+    struct tl_buf blob;
+    enum tl_status rs;
+    int found = 0;
+
+    *fresh_out = 0;
+    *flags_out = 0;
+    tl_spans_release(s);
+    tl_buf_init(&blob, 0);
+    rs = stored(db, &old, &blob, &found, err);
+    if (rs == TL_OK && found)
+        rs = live_state(db, &live, err);
+    if (rs != TL_OK || !found || !same_state(&live, &old))
+        goto out;
+    if (decode((const unsigned char *)blob.data, blob.len, s, flags_out, err,
+               &rs))
+        *fresh_out = 1;
+    else
+        tl_spans_release(s);
+out:
+    tl_buf_release(&blob);
+    return rs;
+}
+
+enum tl_status
+tl_spans_load(sqlite3 *db, struct tl_spans *s, int *fresh_out,
+              struct tl_error *err)
+{
+    unsigned flags;
+
+    return load(db, s, &flags, fresh_out, err);
+}
+
+long
+tl_spans_find(const struct tl_spans *s, int64_t passage_id)
+{
+    size_t lo = 0, hi = s->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->last[mid] < passage_id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < s->n && s->first[lo] <= passage_id)
+        return (long)lo;
+    return -1;
+}
+
+/* ---- counting ------------------------------------------------------------ */
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+    const int64_t *x = a, *y = b;
+
+    return *x < *y ? -1 : *x > *y;
+}
+
+static int
+accepts(const int64_t *accepted, size_t n, int64_t article)
+{
+    return bsearch(&article, accepted, n, sizeof *accepted, cmp_i64) != NULL;
+}
+
+enum tl_status
+tl_spans_count(sqlite3 *db, const char *match, const int64_t *accepted,
+               size_t n_accepted, long *passages_out, long *articles_out,
+               int *answered_out, struct tl_error *err)
+{
+    struct tl_spans s;
+    sqlite3_stmt *st = NULL;
+    int64_t *hit = NULL;       /* the articles of the spans hit, in order */
+    size_t n_hit = 0, j = 0;
+    long passages = 0, cur = -1;
+    int cur_ok = 0, fresh = 0, rc;
+    unsigned flags = 0;
+    enum tl_status rs;
+
+    *passages_out = *articles_out = 0;
+    *answered_out = 0;
+    tl_spans_init(&s);
+    rs = load(db, &s, &flags, &fresh, err);
+    if (rs != TL_OK || !fresh)
+        goto out;
+    hit = malloc((s.n > 0 ? s.n : 1) * sizeof *hit);
+    if (hit == NULL) {
+        rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (sqlite3_prepare_v2(db, "SELECT rowid FROM passages_fts WHERE "
+                           "passages_fts MATCH ?1 ORDER BY rowid", -1, &st,
+                           NULL) != SQLITE_OK) {
+        rs = tl_error_db(err, db, "preparing the count");
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+
+        while (j < s.n && s.last[j] < id)
+            j++;
+        if (j == s.n || s.first[j] > id)
+            goto out;       /* a passage the map does not know: no answer */
+        if ((long)j != cur) {
+            cur = (long)j;
+            cur_ok = accepted == NULL
+                     || accepts(accepted, n_accepted, s.article[j]);
+            if (cur_ok)
+                hit[n_hit++] = s.article[j];
+        }
+        if (cur_ok)
+            passages++;
+    }
+    if (rc != SQLITE_DONE) {
+        /* a plain SQLITE_ERROR is FTS5 refusing the expression: the SQL
+         * path reports it as the user's query */
+        if (sqlite3_extended_errcode(db) != SQLITE_ERROR)
+            rs = tl_error_db(err, db, "counting");
+        goto out;
+    }
+    if (flags & FLAG_MULTI) {
+        size_t u = 0;
+        qsort(hit, n_hit, sizeof *hit, cmp_i64);
+        for (size_t i = 0; i < n_hit; i++)
+            if (u == 0 || hit[u - 1] != hit[i])
+                hit[u++] = hit[i];
+        n_hit = u;
+    }
+    *passages_out = passages;
+    *articles_out = (long)n_hit;
+    *answered_out = 1;
+out:
+    sqlite3_finalize(st);
+    free(hit);
+    tl_spans_release(&s);
+    return rs;
+}

@@ -37,6 +37,9 @@ struct rank_conn {
      * by every later query (of as many phrases) until it is turned off */
     int keeping;
     struct rank_query *kept;    /* owned */
+    /* tl_rank_floor(): a row whose score is sure to be below *floor may
+     * be given a bound below *floor instead of its score */
+    const double *floor;
 };
 
 /* One per query. */
@@ -464,15 +467,49 @@ score_classic(const Fts5ExtensionApi *api, Fts5Context *fts,
     return SQLITE_OK;
 }
 
-/* The score of the current row (positive, higher is better). */
+/* The score from q's frequencies, accumulators and norms (q->contrib
+ * gets each phrase's share); with shortest, every column's norm is that
+ * of the shortest length its matches allow, which makes the score an
+ * upper bound of the row's (q->norm then holds those norms). */
+static double
+score_with(struct rank_query *q, const struct tl_rank_params *p,
+           int shortest)
+{
+    double score = 0;
+
+    if (shortest)
+        for (int c = 0; c < q->n_col; c++) {
+            double n = 0;
+            for (int t = 0; t < q->n_phrase; t++)
+                n += q->freq[t * q->n_col + c];
+            q->norm[c] = tl_rank_norm(p, (int)n, q->avglen[c]);
+        }
+    for (int t = 0; t < q->n_phrase; t++) {
+        double c_t;
+        q->contrib[t] = 0;
+        if (q->qw[t] == 0)
+            continue;
+        c_t = tl_rank_share(p, q->qw[t], q->idf[t], q->freq + t * q->n_col,
+                            q->norm, q->n_col);
+        if (q->acc[t] > 0)      /* normalised as the body */
+            c_t += p->proximity * q->qw[t]
+                   * (q->idf[t] < 1 ? q->idf[t] : 1) * q->acc[t]
+                   * (p->k1 + 1.0) / (q->acc[t] + p->k1 * q->norm[0]);
+        q->contrib[t] = c_t;
+        score += c_t;
+    }
+    return score;
+}
+
+/* The score of the current row (positive, higher is better); with floor
+ * (not NULL), a bound below *floor when the score is sure to be. */
 static int
 score_row(const Fts5ExtensionApi *api, Fts5Context *fts,
           struct rank_query *q, const struct tl_rank_params *p,
-          double *score_out)
+          const double *floor, double *score_out)
 {
     double *qw = q->qw;
     int n_inst = 0, rc, last_phrase = -1, last_col = -1, last_off = 0;
-    double score = 0;
 
     *score_out = 0;
     memset(q->freq, 0, (size_t)q->n_phrase * (size_t)q->n_col
@@ -506,6 +543,17 @@ score_row(const Fts5ExtensionApi *api, Fts5Context *fts,
         return rc;
     if (p->classic)
         return score_classic(api, fts, q, p, score_out);
+    if (floor != NULL && p->b >= 0 && p->b <= 1) {
+        /* the score with every column as short as its matches allow
+         * (the norm only grows with the length) bounds the true one;
+         * below the floor, that bound will do and the lengths (a
+         * docsize read) are not needed */
+        double bound = score_with(q, p, 1);
+        if (bound * (1.0 + 1e-9) < *floor) {
+            *score_out = bound;
+            return SQLITE_OK;
+        }
+    }
     for (int c = 0; c < q->n_col; c++) {
         int len = 0;
         rc = api->xColumnSize(fts, c, &len);
@@ -513,21 +561,7 @@ score_row(const Fts5ExtensionApi *api, Fts5Context *fts,
             return rc;
         q->norm[c] = tl_rank_norm(p, len, q->avglen[c]);
     }
-    for (int t = 0; t < q->n_phrase; t++) {
-        double c_t;
-        q->contrib[t] = 0;
-        if (qw[t] == 0)
-            continue;
-        c_t = tl_rank_share(p, qw[t], q->idf[t], q->freq + t * q->n_col,
-                            q->norm, q->n_col);
-        if (q->acc[t] > 0)      /* normalised as the body */
-            c_t += p->proximity * qw[t] * (q->idf[t] < 1 ? q->idf[t] : 1)
-                   * q->acc[t] * (p->k1 + 1.0)
-                   / (q->acc[t] + p->k1 * q->norm[0]);
-        q->contrib[t] = c_t;
-        score += c_t;
-    }
-    *score_out = score;
+    *score_out = score_with(q, p, 0);
     return SQLITE_OK;
 }
 
@@ -549,8 +583,11 @@ bm25_function(const Fts5ExtensionApi *api, Fts5Context *fts,
             return;
         }
     }
-    call_params(api->xUserData(fts), n_val, val, &p);
-    rc = score_row(api, fts, q, &p, &score);
+    struct rank_conn *conn = api->xUserData(fts);
+
+    call_params(conn, n_val, val, &p);
+    rc = score_row(api, fts, q, &p, conn != NULL ? conn->floor : NULL,
+                   &score);
     if (rc != SQLITE_OK) {
         sqlite3_result_error_code(ctx, rc);
         return;
@@ -599,7 +636,7 @@ explain_function(const Fts5ExtensionApi *api, Fts5Context *fts,
     rc = make_query(api, fts, &q);
     if (rc == SQLITE_OK) {
         call_params(api->xUserData(fts), n_val - 1, val + 1, &p);
-        rc = score_row(api, fts, q, &p, &score);
+        rc = score_row(api, fts, q, &p, NULL, &score);
     }
     if (rc == SQLITE_OK) {
         free(e->terms);
@@ -701,6 +738,38 @@ free_conn(void *p)
     free(conn->tail);
     free_query(conn->kept);
     free(conn);
+}
+
+/* The pointer type of tl_rank_floor()'s argument. */
+#define FLOOR_POINTER "tl_rank_floor"
+
+/* tl_rank_floor(pointer): the scalar SQL function behind
+ * tl_rank_floor(). */
+static void
+floor_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
+{
+    struct rank_conn *conn = sqlite3_user_data(ctx);
+
+    (void)n_val;
+    conn->floor = sqlite3_value_pointer(val[0], FLOOR_POINTER);
+    sqlite3_result_null(ctx);
+}
+
+enum tl_status
+tl_rank_floor(sqlite3 *db, const double *floor, struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(db, "SELECT tl_rank_floor(?1)", -1, &st, NULL)
+        != SQLITE_OK)
+        return tl_error_db(err, db, "setting the ranking floor");
+    sqlite3_bind_pointer(st, 1, (void *)floor, FLOOR_POINTER, NULL);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return tl_error_db(err, db, "setting the ranking floor");
+    return TL_OK;
 }
 
 /* tl_rank_keep(on): the scalar SQL function behind tl_rank_keep(). */
@@ -813,6 +882,11 @@ tl_rank_register(sqlite3 *db)
                                         SQLITE_UTF8 | SQLITE_DIRECTONLY,
                                         conn, keep_function, NULL, NULL,
                                         NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "tl_rank_floor", 1,
+                                        SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                        conn, floor_function, NULL, NULL,
+                                        NULL);
     if (rc != SQLITE_OK) {
         free(conn);
         return rc;
@@ -825,6 +899,8 @@ tl_rank_register(sqlite3 *db)
         sqlite3_create_function_v2(db, "tl_rank_overridden", 0, SQLITE_UTF8,
                                    NULL, NULL, NULL, NULL, NULL);
         sqlite3_create_function_v2(db, "tl_rank_keep", 1, SQLITE_UTF8,
+                                   NULL, NULL, NULL, NULL, NULL);
+        sqlite3_create_function_v2(db, "tl_rank_floor", 1, SQLITE_UTF8,
                                    NULL, NULL, NULL, NULL, NULL);
         free(conn);
         return rc;

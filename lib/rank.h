@@ -112,6 +112,14 @@ tl_rank_override(sqlite3 *db, const struct tl_rank_params *p,
  * one MATCH expression run many times over small rowid ranges
  * (lib/topk_date.c): the scores are those of one run over all rows. */
 enum tl_status tl_rank_keep(sqlite3 *db, int on, struct tl_error *err);
+/* With floor (not NULL), tl_bm25() on db may score a row whose score is
+ * sure to be below *floor (read at every row, so the caller may raise
+ * it as it goes) by a bound of it that is also below *floor, without
+ * reading the row's column lengths: for top-k scans, which keep only
+ * rows above their k-th best (lib/topk_scan.c).  NULL (always, once
+ * done) turns it off.  floor must outlive its use. */
+enum tl_status tl_rank_floor(sqlite3 *db, const double *floor,
+                             struct tl_error *err);
 /* Is tl_rank_override() in force on db (1), or are the SQL arguments
  * used (0)? */
 int tl_rank_overridden(sqlite3 *db);

@@ -5,6 +5,7 @@
  * per-article cap.  The SQL path (lib/search.c) joins, materializes and
  * window-sorts every match; this is the same ranking without that.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,7 +103,8 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
     int64_t matches = 0;
     size_t accepted = 0;
     enum tl_status rs = TL_OK;
-    int rc;
+    double floor = -HUGE_VAL;
+    int rc, floor_set = 0;
 
     tl_topk_release(t);
     if (match == NULL || k <= 0 || k > TL_TOPK_SCAN_MAX)
@@ -138,10 +140,18 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
         goto out;
     }
     sqlite3_bind_text(scan, 1, match, -1, SQLITE_STATIC);
+    /* once the heap is full, a row scoring below its worst cannot get
+     * in: tl_bm25() may then skip the row's lengths (tl_rank_floor()) */
+    rs = tl_rank_floor(db, &floor, err);
+    if (rs != TL_OK)
+        goto out;
+    floor_set = 1;
     while ((rc = sqlite3_step(scan)) == SQLITE_ROW) {
         struct entry e = { sqlite3_column_double(scan, 1),
                            sqlite3_column_int64(scan, 0) };
         offer(&h, &e);
+        if (h.n == h.cap)
+            floor = h.a[0].score;
         matches++;
     }
     if (rc != SQLITE_DONE) {
@@ -190,6 +200,13 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
         t->exact = 1;
     }
 out:
+    if (floor_set) {
+        struct tl_error scratch = { 0 };
+        enum tl_status off = tl_rank_floor(db, NULL, rs == TL_OK ? err
+                                                                 : &scratch);
+        if (rs == TL_OK)
+            rs = off;
+    }
     sqlite3_finalize(scan);
     sqlite3_finalize(article);
     free(h.a);

@@ -157,6 +157,58 @@ START_TEST(test_kept_statistics_score_like_one_full_query)
 }
 END_TEST
 
+/* Under a floor, a row scoring at least the floor keeps its exact score;
+ * one below gets a bound that is still below the floor and not below
+ * its score (so a top-k scan loses nothing); without it, all exact. */
+START_TEST(test_floor_bounds_only_rows_below_it)
+{
+    static const char *const a[] = { "apple banana apple", "cherry plum",
+                                     "apple pear fig banana plum cherry "
+                                     "kiwi lime melon grape", NULL };
+    static const char *const b[] = { "banana apple kiwi lime", "apple",
+                                     "plum plum apple cherry", NULL };
+    struct tl_error err = { 0 };
+    double exact[6] = { 0 }, floored[6] = { 0 }, after[6] = { 0 };
+    double floor, sorted[6];
+    const char *match = "apple OR banana OR plum";
+    int lo, n, bounded = 0;
+
+    add_article(101, "orchard notes", a);
+    add_article(102, "market list", b);
+    lo = atoi(unit_text("SELECT min(id) FROM passages WHERE article_id "
+                        "= 101"));
+    n = scores_in_range(match, lo, lo + 5, exact);
+    ck_assert_int_eq(n, 6);
+    memcpy(sorted, exact, sizeof sorted);
+    for (int i = 0; i < 6; i++)         /* floor: the 3rd best score */
+        for (int j = i + 1; j < 6; j++)
+            if (sorted[j] > sorted[i]) {
+                double t = sorted[i];
+                sorted[i] = sorted[j];
+                sorted[j] = t;
+            }
+    floor = sorted[2];
+    ck_assert_int_eq(tl_rank_floor(unit_db, &floor, &err), TL_OK);
+    scores_in_range(match, lo, lo + 5, floored);
+    ck_assert_int_eq(tl_rank_floor(unit_db, NULL, &err), TL_OK);
+    for (int i = 0; i < 6; i++) {
+        if (exact[i] >= floor) {
+            ck_assert_msg(floored[i] == exact[i], "row %d: %.17g under the "
+                          "floor, %.17g without", i, floored[i], exact[i]);
+        } else {
+            ck_assert_msg(floored[i] < floor && floored[i] >= exact[i],
+                          "row %d: %.17g for %.17g, floor %.17g", i,
+                          floored[i], exact[i], floor);
+            bounded += floored[i] != exact[i];
+        }
+    }
+    ck_assert_int_gt(bounded, 0);       /* the short cut was taken */
+    scores_in_range(match, lo, lo + 5, after);
+    for (int i = 0; i < 6; i++)
+        ck_assert(after[i] == exact[i]);
+}
+END_TEST
+
 START_TEST(test_score_is_bm25_worked_by_hand)
 {
     /* N = 3, n(apple) = 1: idf = ln(1 + 2.5 / 1.5) = ln(8/3);
@@ -590,6 +642,7 @@ rank_suite(void)
     tcase_add_checked_fixture(tc, fruit, unit_db_teardown);
     tcase_add_test(tc, test_score_is_bm25_worked_by_hand);
     tcase_add_test(tc, test_kept_statistics_score_like_one_full_query);
+    tcase_add_test(tc, test_floor_bounds_only_rows_below_it);
     tcase_add_test(tc, test_length_normalisation_follows_b);
     tcase_add_test(tc, test_b_zero_makes_length_irrelevant);
     tcase_add_test(tc, test_k1_sets_how_fast_frequency_saturates);

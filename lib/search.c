@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hit_rows.h"
 #include "search.h"
 #include "spans.h"
 #include "topk.h"
@@ -238,14 +239,6 @@ step_error(sqlite3 *db, const char *what, struct tl_error *err)
     return tl_error_db(err, db, what);
 }
 
-/* The article columns every result shows. */
-#define ARTICLE_COLS \
-    "a.id, a.path, a.title, a.author, coalesce(a.pub_date, ''), " \
-    "coalesce(a.date_precision, ''), " \
-    "coalesce((SELECT group_concat(name, ';') FROM (SELECT t.name FROM " \
-    "article_topics AS at JOIN topics AS t ON t.id = at.topic_id WHERE " \
-    "at.article_id = a.id ORDER BY t.name)), '')"
-
 static const char *
 col_text(sqlite3_stmt *st, int col)
 {
@@ -271,7 +264,13 @@ struct tl_search {
     int by_date;            /* fast came from the walk by date
                                (tl_topk_by_date()) */
     int positive_only;      /* o->positive_only with words */
+    struct tl_hit_rows *batch;  /* the fast hits' rows, read at once
+                                   when there are many (hit_rows.h) */
 };
+
+/* From this many hits to give on, their rows are read in two statements
+ * (lib/hit_rows.c) rather than two per hit. */
+#define BATCH_MIN 64
 
 /* Do the filters accept an article?  (tl_topk_filter_fn) */
 struct filter {
@@ -397,14 +396,14 @@ tl_search_new(sqlite3 *db, const struct tl_search_opts *o,
     if (st != TL_OK)
         goto fail;
     if (s->fast.exact) {
-        st = append(&sql, "SELECT p.id, 0.0, p.ordinal, " ARTICLE_COLS
+        st = append(&sql, "SELECT p.id, 0.0, p.ordinal, " TL_HIT_ARTICLE_COLS
                           " FROM passages AS p JOIN articles AS a ON a.id = "
                           "p.article_id WHERE p.id = ?1");
     } else {
         st = hits_cte(&sql, o, 1);
         if (st == TL_OK)
             st = append(&sql, "SELECT c.pid, c.score, p.ordinal, "
-                              ARTICLE_COLS " FROM capped AS c JOIN passages "
+                              TL_HIT_ARTICLE_COLS " FROM capped AS c JOIN passages "
                               "AS p ON p.id = c.pid JOIN articles AS a ON "
                               "a.id = c.aid WHERE (?4 <= 0 OR c.nth <= ?4)");
         if (st == TL_OK)
@@ -440,6 +439,12 @@ tl_search_new(sqlite3 *db, const struct tl_search_opts *o,
         sqlite3_bind_text(s->marked, 3, TL_MARK_OPEN, -1, SQLITE_STATIC);
         sqlite3_bind_text(s->marked, 4, TL_MARK_CLOSE, -1, SQLITE_STATIC);
     }
+    if (s->fast.exact && s->fast.n >= s->next + BATCH_MIN) {
+        st = tl_hit_rows_fetch(db, o->match, s->fast.ids + s->next,
+                               s->fast.n - s->next, &s->batch, err);
+        if (st != TL_OK)
+            goto fail;
+    }
     tl_buf_release(&sql);
     *out = s;
     return TL_OK;
@@ -462,6 +467,14 @@ tl_search_next(struct tl_search *s, struct tl_hit *hit, int *done_out,
         if (s->next >= s->fast.n
             || (s->positive_only && !(s->fast.scores[s->next] > 0))) {
             *done_out = 1;
+            return TL_OK;
+        }
+        memset(hit, 0, sizeof *hit);
+        hit->passage_id = s->fast.ids[s->next];
+        if (tl_hit_rows_get(s->batch, hit)) {
+            hit->rank = ++s->rank;
+            hit->scored = s->has_match;
+            hit->score = s->fast.scores[s->next++];
             return TL_OK;
         }
         sqlite3_reset(s->top);
@@ -510,6 +523,7 @@ tl_search_free(struct tl_search *s)
         return;
     sqlite3_finalize(s->top);
     sqlite3_finalize(s->marked);
+    tl_hit_rows_free(s->batch);
     tl_topk_release(&s->fast);
     free(s);
 }
@@ -679,7 +693,7 @@ tl_articles_new(sqlite3 *db, const struct tl_search_opts *o,
     if (st == TL_OK)
         st = append(&sql, ", per AS (SELECT aid, max(score) AS best, "
                           "count(*) AS n FROM hits GROUP BY aid) "
-                          "SELECT per.best, per.n, " ARTICLE_COLS
+                          "SELECT per.best, per.n, " TL_HIT_ARTICLE_COLS
                           ", ?4 FROM per JOIN articles AS a ON a.id = "
                           "per.aid");
     if (st == TL_OK)

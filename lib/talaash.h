@@ -357,5 +357,6 @@ enum tl_status tl_mkdir_parents(const char *path, struct tl_error *err);
 #include "impact.h"     /* impact lists for top-k retrieval */
 #include "topk.h"       /* top-k from the impact lists */
 #include "spans.h"      /* passage ids to articles, for counts */
+#include "hit_rows.h"   /* many hits' rows at once */
 
 #endif /* TALAASH_H */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "topk.h"
+#include "topk_floor.h"
 
 struct entry {
     double score;
@@ -91,6 +92,59 @@ amap_at(struct amap *m, int64_t key)
     return &m->val[i];
 }
 
+/* The floor of the articles' best scores (topk_floor.h), from the
+ * FLOOR_AFTER-th match on, when nothing filters the articles (a filter
+ * could refuse the articles the floor stands on) and the article spans
+ * (spans.h) say whose each passage is. */
+#define FLOOR_AFTER 64
+
+struct best_floor {
+    struct tl_floor *f;
+    struct tl_spans spans;
+};
+
+static enum tl_status
+best_floor_start(sqlite3 *db, long per_article, long k,
+                 struct best_floor *bf, struct tl_error *err)
+{
+    int fresh = 0;
+    enum tl_status rs = TL_OK;
+
+    if (per_article > 0)
+        rs = tl_spans_load(db, &bf->spans, &fresh, err);
+    if (rs != TL_OK || (per_article > 0 && !fresh))
+        return rs;
+    bf->f = tl_floor_new((size_t)k);
+    return bf->f != NULL ? TL_OK
+                         : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+}
+
+/* Offers an exact score; raises *floor when the best scores allow. */
+static void
+best_floor_offer(struct best_floor *bf, long per_article,
+                 const struct entry *e, double *floor)
+{
+    int64_t key = e->id;
+    double f;
+
+    if (per_article > 0) {
+        long i = tl_spans_find(&bf->spans, e->id);
+        if (i < 0)
+            return;     /* not in the map: no floor from it */
+        key = bf->spans.article[i];
+    }
+    if (tl_floor_offer(bf->f, key, e->score, &f) && f > *floor)
+        *floor = f;
+}
+
+static void
+best_floor_end(struct best_floor *bf)
+{
+    tl_floor_free(bf->f);
+    bf->f = NULL;
+    tl_spans_release(&bf->spans);
+}
+
 enum tl_status
 tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
              tl_topk_filter_fn filter, void *filter_ctx, struct tl_topk *t,
@@ -104,6 +158,7 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
     size_t accepted = 0;
     enum tl_status rs = TL_OK;
     double floor = -HUGE_VAL;
+    struct best_floor bf = { NULL, { 0 } };
     int rc, floor_set = 0;
 
     tl_topk_release(t);
@@ -149,10 +204,20 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
     while ((rc = sqlite3_step(scan)) == SQLITE_ROW) {
         struct entry e = { sqlite3_column_double(scan, 1),
                            sqlite3_column_int64(scan, 0) };
+        if (e.score < floor) {      /* possibly a bound: cannot get in */
+            matches++;
+            continue;
+        }
         offer(&h, &e);
-        if (h.n == h.cap)
+        if (h.n == h.cap && h.a[0].score > floor)
             floor = h.a[0].score;
-        matches++;
+        if (++matches == FLOOR_AFTER && filter == NULL) {
+            rs = best_floor_start(db, per_article, k, &bf, err);
+            if (rs != TL_OK)
+                goto out;
+        }
+        if (bf.f != NULL)
+            best_floor_offer(&bf, per_article, &e, &floor);
     }
     if (rc != SQLITE_DONE) {
         /* a plain SQLITE_ERROR is FTS5 refusing the expression: the SQL
@@ -200,6 +265,7 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
         t->exact = 1;
     }
 out:
+    best_floor_end(&bf);
     if (floor_set) {
         struct tl_error scratch = { 0 };
         enum tl_status off = tl_rank_floor(db, NULL, rs == TL_OK ? err

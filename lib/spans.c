@@ -379,6 +379,11 @@ decode(const unsigned char *p, size_t n, struct tl_spans *s,
     k = tl_leb_get(p, n, &v[0]);
     if (k == 0)
         return 0;
+    /* at least 3 bytes a span */
+    if (!reserve(s, &cap, n / 3 + 1)) {
+        *rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+        return 0;
+    }
     *flags_out = (unsigned)v[0];
     while (k < n) {
         for (int f = 0; f < 3; f++) {
@@ -481,19 +486,11 @@ tl_spans_count(sqlite3 *db, const char *match, const int64_t *accepted,
     long passages = 0, cur = -1;
     int cur_ok = 0, fresh = 0, rc;
     unsigned flags = 0;
-    enum tl_status rs;
+    enum tl_status rs = TL_OK;
 
     *passages_out = *articles_out = 0;
     *answered_out = 0;
     tl_spans_init(&s);
-    rs = load(db, &s, &flags, &fresh, err);
-    if (rs != TL_OK || !fresh)
-        goto out;
-    hit = malloc((s.n > 0 ? s.n : 1) * sizeof *hit);
-    if (hit == NULL) {
-        rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-        goto out;
-    }
     if (sqlite3_prepare_v2(db, "SELECT rowid FROM passages_fts WHERE "
                            "passages_fts MATCH ?1 ORDER BY rowid", -1, &st,
                            NULL) != SQLITE_OK) {
@@ -501,7 +498,22 @@ tl_spans_count(sqlite3 *db, const char *match, const int64_t *accepted,
         goto out;
     }
     sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {    /* no match: nothing to map */
+        *answered_out = 1;
+        goto out;
+    }
+    if (rc == SQLITE_ROW) {
+        rs = load(db, &s, &flags, &fresh, err);
+        if (rs != TL_OK || !fresh)
+            goto out;
+        hit = malloc((s.n > 0 ? s.n : 1) * sizeof *hit);
+        if (hit == NULL) {
+            rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+    }
+    for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
         int64_t id = sqlite3_column_int64(st, 0);
 
         while (j < s.n && s.last[j] < id)

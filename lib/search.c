@@ -671,7 +671,46 @@ struct tl_articles {
     sqlite3_stmt *st;
     long rank;
     int has_match;
+    /* answered by tl_articles_scan(): hits.ids[next..] are the articles
+     * left, and st reads one article's columns by id */
+    int fast;
+    struct tl_article_hits hits;
+    size_t next;
 };
+
+/* Ranks the articles by scanning the matches beside the article spans
+ * (lib/articles_scan.c) when it can: by score, with words and a limit;
+ * a->fast says whether it did. */
+static enum tl_status
+articles_fast(sqlite3 *db, const struct tl_search_opts *o,
+              struct tl_articles *a, struct tl_error *err)
+{
+    static const int64_t none[1];   /* filters that accept nothing */
+    int64_t *ids = NULL;
+    size_t n = 0;
+    enum tl_status rs = TL_OK;
+
+    if (o->exhaustive || o->match == NULL || o->sort != TL_SORT_RANK
+        || o->limit <= 0 || o->offset < 0
+        || o->limit > TL_TOPK_SCAN_MAX - o->offset)
+        return TL_OK;
+    if (has_filters(o))
+        rs = accepted_articles(db, o, &ids, &n, err);
+    if (rs == TL_OK)
+        rs = tl_articles_scan(db, o->match, o->positive_only,
+                              !has_filters(o) ? NULL : n > 0 ? ids : none,
+                              n, o->offset + o->limit, &a->hits, &a->fast,
+                              err);
+    free(ids);
+    if (rs == TL_OK && a->fast) {
+        a->next = (size_t)o->offset;
+        if (sqlite3_prepare_v2(db, "SELECT 0.0, 0, " TL_HIT_ARTICLE_COLS
+                               " FROM articles AS a WHERE a.id = ?1", -1,
+                               &a->st, NULL) != SQLITE_OK)
+            rs = tl_error_db(err, db, "preparing the article list");
+    }
+    return rs;
+}
 
 enum tl_status
 tl_articles_new(sqlite3 *db, const struct tl_search_opts *o,
@@ -688,6 +727,14 @@ tl_articles_new(sqlite3 *db, const struct tl_search_opts *o,
     a->db = db;
     a->rank = o->offset;
     a->has_match = o->match != NULL;
+    st = articles_fast(db, o, a, err);
+    if (st != TL_OK || a->fast) {
+        if (st != TL_OK)
+            tl_articles_free(a);
+        else
+            *out = a;
+        return st;
+    }
     tl_buf_init(&sql, 0);
     st = hits_cte(&sql, o, 1);
     if (st == TL_OK)
@@ -718,20 +765,37 @@ enum tl_status
 tl_articles_next(struct tl_articles *a, struct tl_article_row *row,
                  int *done_out, struct tl_error *err)
 {
-    int rc = sqlite3_step(a->st);
+    int rc;
 
     *done_out = 0;
-    if (rc == SQLITE_DONE) {
+    if (a->fast) {
+        if (a->next >= a->hits.n) {
+            *done_out = 1;
+            return TL_OK;
+        }
+        sqlite3_reset(a->st);
+        sqlite3_bind_int64(a->st, 1, a->hits.ids[a->next]);
+    }
+    rc = sqlite3_step(a->st);
+    if (rc == SQLITE_DONE && !a->fast) {
         *done_out = 1;
         return TL_OK;
     }
     if (rc != SQLITE_ROW)
-        return step_error(a->db, "listing articles", err);
+        return rc == SQLITE_DONE
+            ? tl_error_set(err, TL_ERR_DB, "an article of the list is gone")
+            : step_error(a->db, "listing articles", err);
     memset(row, 0, sizeof *row);
     row->rank = ++a->rank;
     row->scored = a->has_match;
-    row->score = sqlite3_column_double(a->st, 0);
-    row->passages = (long)sqlite3_column_int64(a->st, 1);
+    if (a->fast) {
+        row->score = a->hits.best[a->next];
+        row->passages = a->hits.passages[a->next];
+        a->next++;
+    } else {
+        row->score = sqlite3_column_double(a->st, 0);
+        row->passages = (long)sqlite3_column_int64(a->st, 1);
+    }
     row->id = sqlite3_column_int64(a->st, 2);
     row->path = col_text(a->st, 3);
     row->title = col_text(a->st, 4);
@@ -748,6 +812,7 @@ tl_articles_free(struct tl_articles *a)
     if (a == NULL)
         return;
     sqlite3_finalize(a->st);
+    tl_article_hits_release(&a->hits);
     free(a);
 }
 

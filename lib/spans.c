@@ -423,8 +423,10 @@ load(sqlite3 *db, struct tl_spans *s, unsigned *flags_out, int *fresh_out,
     if (rs != TL_OK || !found || !same_state(&live, &old))
         goto out;
     if (decode((const unsigned char *)blob.data, blob.len, s, flags_out, err,
-               &rs))
+               &rs)) {
+        s->multi = (*flags_out & FLAG_MULTI) != 0;
         *fresh_out = 1;
+    }
     else
         tl_spans_release(s);
 out:

@@ -26,6 +26,7 @@
 struct tl_spans {
     int64_t *first, *last, *article;    /* owned */
     size_t n;
+    int multi;          /* 1: some article has more than one span */
 };
 
 void tl_spans_init(struct tl_spans *s);

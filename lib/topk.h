@@ -69,6 +69,30 @@ tl_topk_by_date(sqlite3 *db, const char *match, int descending,
                 const char *from, const char *to, long per_article, long k,
                 tl_topk_filter_fn filter, void *filter_ctx,
                 struct tl_topk *t, struct tl_error *err);
+/* The best articles of a search (lib/articles_scan.c): article ids, the
+ * score of each one's best passage and its number of matching passages,
+ * best first (then article id), as tl_articles_new()'s SQL ranks them. */
+struct tl_article_hits {
+    size_t n;
+    int64_t *ids;           /* owned, like the two below */
+    double *best;
+    long *passages;
+};
+
+void tl_article_hits_release(struct tl_article_hits *h);
+
+/* The first k articles for the MATCH expression match among those whose
+ * ids accepted lists (sorted ascending; NULL: all), every match visited
+ * once beside the article spans (spans.h), no join; with positive_only,
+ * passages scoring 0 do not count.  *answered_out 0 (the caller runs the
+ * SQL) when k is over TL_TOPK_SCAN_MAX, the spans are missing, stale or
+ * split, or FTS5 refuses the expression. */
+enum tl_status
+tl_articles_scan(sqlite3 *db, const char *match, int positive_only,
+                 const int64_t *accepted, size_t n_accepted, long k,
+                 struct tl_article_hits *out, int *answered_out,
+                 struct tl_error *err);
+
 /* How many searches tl_topk_search() answered and refused in this
  * process (for tests and benchmarks). */
 void tl_topk_counts(long *answered, long *refused);

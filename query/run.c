@@ -606,6 +606,14 @@ run_query(const struct query_options *opt, char *const *words, int n_words)
         color = 1;
     writer_init(&r.w, r.out, opt, color,
                 opt->output == NULL ? terminal_width(STDOUT_FILENO) : 0);
+    /* one read transaction: the statements of a search (the ranking,
+     * then each hit's columns) see one state of the index even while
+     * talaash-index writes (WAL) */
+    if (sqlite3_exec(r.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        tl_error_db(&err, r.db, "starting to read");
+        writer_release(&r.w);
+        goto fail;
+    }
     switch (opt->mode) {
     case MODE_COUNT:
         st = run_count(&r, &rows, &err);
@@ -632,6 +640,7 @@ run_query(const struct query_options *opt, char *const *words, int n_words)
         break;
     }
     writer_release(&r.w);
+    sqlite3_exec(r.db, "COMMIT", NULL, NULL, NULL);
     if (st != TL_OK)
         goto fail;
     if (r.out != stdout) {

@@ -77,6 +77,16 @@ expect_eq "the index run mapped the passages to their articles" \
     "$(sqlite3 "$DB" "SELECT rows, max_passage FROM article_spans")" \
     "$(sqlite3 "$DB" "SELECT count(*), max(id) FROM passages")"
 compare_counts "first run"
+
+# article lists: from the spans too (lib/articles_scan.c), the SQL's order
+for q in $(printf '%s\n' $words | head -3) 'flood OR audit' '"the harbour"' 'harb*'; do
+    for opts in "-n 10" "-n 40 --offset 5" "--since 2001 --until 2003 -n 15" "--any -n 12" \
+                "--undated -n 5" "--author nobody-at-all"; do
+        a=$("$TALAASH" --db "$DB" --articles --format json $opts -- "$q" 2>&1); ra=$?
+        b=$("$TALAASH" --db "$DB" --articles --format json --exhaustive $opts -- "$q" 2>&1); rb=$?
+        expect_eq "--articles $opts '$q': as the SQL ranks them" "$a (exit $ra)" "$b (exit $rb)"
+    done
+done
 # a map saying every passage is the first article's: --count follows it
 # (so the counts above came from the map), --exhaustive does not
 blob=$(python3 -c 'import sys

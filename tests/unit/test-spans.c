@@ -310,6 +310,78 @@ START_TEST(test_search_count_uses_the_map_and_agrees)
 }
 END_TEST
 
+/* The article list from the spans: the SQL's order, scores and passage
+ * counts; not answered when an article is split over two spans. */
+START_TEST(test_articles_scan_ranks_as_the_sql)
+{
+    struct tl_error err = { 0 };
+    struct tl_article_hits h;
+    struct tl_search_opts o;
+    struct tl_articles *a = NULL;
+    struct tl_article_row row;
+    int answered = 0, done = 0;
+    size_t i = 0;
+
+    corpus();
+    refresh();
+    ck_assert_int_eq(tl_articles_scan(unit_db, "\"river\"", 0, NULL, 0, 10,
+                                      &h, &answered, &err), TL_OK);
+    ck_assert_int_eq(answered, 1);
+    ck_assert_uint_eq(h.n, 3);
+    tl_search_opts_init(&o);
+    o.match = "\"river\"";
+    o.limit = 10;
+    o.exhaustive = 1;
+    ck_assert_int_eq(tl_articles_new(unit_db, &o, &a, &err), TL_OK);
+    for (;;) {
+        ck_assert_int_eq(tl_articles_next(a, &row, &done, &err), TL_OK);
+        if (done)
+            break;
+        ck_assert_uint_lt(i, h.n);
+        ck_assert_int_eq(row.id, h.ids[i]);
+        ck_assert(row.score == h.best[i]);
+        ck_assert_int_eq(row.passages, h.passages[i]);
+        i++;
+    }
+    ck_assert_uint_eq(i, h.n);
+    ck_assert_int_eq(h.passages[0] + h.passages[1] + h.passages[2], 4);
+    tl_articles_free(a);
+    tl_article_hits_release(&h);
+    /* only articles 2 and 3, and the first one alone */
+    {
+        const int64_t two_three[] = { 2, 3 };
+        ck_assert_int_eq(tl_articles_scan(unit_db, "\"river\"", 0, two_three,
+                                          2, 1, &h, &answered, &err), TL_OK);
+        ck_assert_int_eq(answered, 1);
+        ck_assert_uint_eq(h.n, 1);
+        ck_assert(h.ids[0] == 2 || h.ids[0] == 3);
+        tl_article_hits_release(&h);
+    }
+    unit_db_teardown();
+}
+END_TEST
+
+START_TEST(test_articles_scan_refuses_split_articles)
+{
+    struct tl_error err = { 0 };
+    struct tl_article_hits h;
+    int answered = 1;
+
+    unit_db_setup();
+    add_article(1, "one");
+    add_article(2, "two");
+    add_passage(1, 1, 1, "river one");
+    add_passage(2, 2, 1, "river two");
+    add_passage(3, 1, 2, "river again");
+    refresh();
+    ck_assert_int_eq(tl_articles_scan(unit_db, "\"river\"", 0, NULL, 0, 10,
+                                      &h, &answered, &err), TL_OK);
+    ck_assert_int_eq(answered, 0);
+    ck_assert_uint_eq(h.n, 0);
+    unit_db_teardown();
+}
+END_TEST
+
 Suite *
 spans_suite(void)
 {
@@ -326,6 +398,8 @@ spans_suite(void)
     tcase_add_test(tc, test_empty_index_counts_nothing);
     tcase_add_test(tc, test_without_a_map_nothing_is_answered);
     tcase_add_test(tc, test_search_count_uses_the_map_and_agrees);
+    tcase_add_test(tc, test_articles_scan_ranks_as_the_sql);
+    tcase_add_test(tc, test_articles_scan_refuses_split_articles);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -269,7 +269,10 @@ struct tl_search {
 };
 
 /* From this many hits to give on, their rows are read in two statements
- * (lib/hit_rows.c) rather than two per hit. */
+ * (lib/hit_rows.c) rather than two per hit; with a prefix in the query,
+ * from two on (FTS5 merges the doclists of every word the prefix covers
+ * each time it sets up the expression: econom* 15.7 -> 9.0 ms at
+ * 21,268 articles, while said would go 4.1 -> 6.1). */
 #define BATCH_MIN 64
 
 /* Do the filters accept an article?  (tl_topk_filter_fn) */
@@ -439,7 +442,10 @@ tl_search_new(sqlite3 *db, const struct tl_search_opts *o,
         sqlite3_bind_text(s->marked, 3, TL_MARK_OPEN, -1, SQLITE_STATIC);
         sqlite3_bind_text(s->marked, 4, TL_MARK_CLOSE, -1, SQLITE_STATIC);
     }
-    if (s->fast.exact && s->fast.n >= s->next + BATCH_MIN) {
+    if (s->fast.exact
+        && s->fast.n >= s->next + (o->match != NULL
+                                   && strchr(o->match, '*') != NULL
+                                   ? 2 : BATCH_MIN)) {
         st = tl_hit_rows_fetch(db, o->match, s->fast.ids + s->next,
                                s->fast.n - s->next, &s->batch, err);
         if (st != TL_OK)

@@ -16,37 +16,51 @@
 #define MAX_STEM 64
 
 /* Optimal string alignment distance, or MAX_DISTANCE + 1 when it is
- * larger. */
+ * larger.  Only the cells within MAX_DISTANCE of the diagonal can hold
+ * a distance that small, so only they are computed (the others count as
+ * too far): about 5 cells a character instead of a whole row. */
 static int
 distance(const char *a, size_t na, const char *b, size_t nb)
 {
+    enum { FAR = MAX_DISTANCE + 1 };
     int d[MAX_STEM + 1][MAX_STEM + 1];
 
     if (na > MAX_STEM || nb > MAX_STEM
         || (na > nb ? na - nb : nb - na) > MAX_DISTANCE)
-        return MAX_DISTANCE + 1;
-    for (size_t i = 0; i <= na; i++)
-        d[i][0] = (int)i;
-    for (size_t j = 0; j <= nb; j++)
-        d[0][j] = (int)j;
-    for (size_t i = 1; i <= na; i++) {
-        int row_min = MAX_DISTANCE + 1;
-        for (size_t j = 1; j <= nb; j++) {
-            int cost = a[i - 1] != b[j - 1];
-            int v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (d[i - 1][j - 1] + cost < v)
+        return FAR;
+    for (size_t i = 0; i <= na; i++) {
+        size_t lo = i > MAX_DISTANCE ? i - MAX_DISTANCE : 0;
+        size_t hi = i + MAX_DISTANCE < nb ? i + MAX_DISTANCE : nb;
+        int row_min = FAR;
+
+        /* the band's neighbours outside it read as too far */
+        if (lo > 0)
+            d[i][lo - 1] = FAR;
+        if (hi < nb)
+            d[i][hi + 1] = FAR;
+        for (size_t j = lo; j <= hi; j++) {
+            int v;
+            if (i == 0) {
+                v = (int)j;
+            } else if (j == 0) {
+                v = (int)i;
+            } else {
+                int cost = a[i - 1] != b[j - 1];
                 v = d[i - 1][j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]
-                && d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
+                if (d[i - 1][j] + 1 < v)
+                    v = d[i - 1][j] + 1;
+                if (d[i][j - 1] + 1 < v)
+                    v = d[i][j - 1] + 1;
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2]
+                    && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+                    v = d[i - 2][j - 2] + 1;
+            }
+            d[i][j] = v < FAR ? v : FAR;
             if (v < row_min)
                 row_min = v;
         }
-        if (row_min > MAX_DISTANCE)
-            return MAX_DISTANCE + 1;
+        if (row_min >= FAR)
+            return FAR;
     }
     return d[na][nb];
 }

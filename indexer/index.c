@@ -17,7 +17,7 @@
 #include "indexer.h"
 
 /* Articles written per transaction: a kill loses at most this many. */
-#define BATCH_ARTICLES 256
+#define BATCH_ARTICLES 2048
 /* Seconds between progress line updates. */
 #define PROGRESS_EVERY 0.25
 

@@ -12,7 +12,7 @@
  *   CREATE VIRTUAL TABLE docs USING fts5(title, body,
  *                                        tokenize='porter unicode61');
  *
- * in one transaction per N files (default 256, as talaash-index).  So
+ * in one transaction per N files (default 2048, as talaash-index).  So
  * that a re-run can be compared with talaash-index's, the loader keeps
  * `files(id, path, size, mtime_ns, first_row, n_rows)` and skips a file
  * whose size and mtime are unchanged; a changed file's rows (one dense
@@ -386,7 +386,7 @@ main(int argc, char **argv)
     struct loader ld = { 0 };
     struct file_list files = { 0 };
     const char *db_path = NULL;
-    long batch = 256, in_batch = 0;
+    long batch = 2048, in_batch = 0;
     double t0 = now_s();
     int c, ret = 0;
 

@@ -16,8 +16,6 @@
 
 #include "indexer.h"
 
-/* Articles written per transaction: a kill loses at most this many. */
-#define BATCH_ARTICLES 2048
 /* Seconds between progress line updates. */
 #define PROGRESS_EVERY 0.25
 
@@ -167,7 +165,7 @@ store_job(struct run *r, struct job *j, struct tl_error *err)
         return st;
     r->c.indexed++;
     r->c.passages += j->in.n_passages;
-    if (++r->pending >= BATCH_ARTICLES)
+    if (++r->pending >= r->opt->batch)
         st = commit(r, err);
     return st;
 }

@@ -10,7 +10,7 @@ command -v sqlite3 >/dev/null || { echo "sqlite3 shell not installed"; exit 77; 
 GEN="$(dirname "$E2E_LIB")/gen-articles.py"
 ART="$WORK/articles"
 N=${CRASH_ARTICLES:-3000}   # (fewer for slow runs, e.g. under valgrind)
-BATCH=256               # articles per transaction in indexer/index.c
+BATCH=256               # articles per transaction (--batch)
 DB="$WORK/killed.db"
 
 # --- helpers
@@ -60,7 +60,7 @@ copy_db() {
 # SIGKILL it after SECONDS; $krc is its exit status (137 when killed).
 kill_after() {
     local delay=$1; shift
-    "$TALAASH_INDEX" -q "$@" >"$WORK/kill.out" 2>"$WORK/kill.err" &
+    "$TALAASH_INDEX" -q --batch "$BATCH" "$@" >"$WORK/kill.out" 2>"$WORK/kill.err" &
     local pid=$!
     sleep "$delay"
     kill -KILL "$pid" 2>/dev/null

@@ -348,9 +348,10 @@ expect_rc "--limit and --offset at their largest" 1
 measured "$TALAASH" --db "$DB" --limit 1000000 --per-article 0 --context 10000 --format csv council
 expect_rc "--limit 1000000 --context 10000 (${secs} s, ${peak_mb} MB)" 0
 [ "$peak_mb" -lt 500 ] && ok "holds memory bounded" || fail "--limit 1000000 took $peak_mb MB"
-for bad in "--jobs 99999999999" "--jobs -1"; do
+for bad in "--jobs 99999999999" "--jobs -1" "--batch 0" "--batch 1000001" "--batch x"; do
     eval "run \"\$TALAASH_INDEX\" --db \"\$DB\" $bad \"\$WORK/good\""
     expect_rc "talaash-index $bad is refused" 2
+    expect_match "talaash-index $bad: says what it wants" "$err" "want a whole number"
 done
 
 expect_eq "the queries left the database file as it was" "$(cksum < "$DB")" "$sum"

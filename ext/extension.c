@@ -5,6 +5,12 @@
  *   sqlite3 talaash.db
  *   sqlite> .load /usr/local/lib/talaash/talaash
  *   sqlite> SELECT rowid FROM passages_fts WHERE passages_fts MATCH 'haqqani';
+ *   sqlite> SELECT rowid, -tl_bm25(passages_fts) AS score FROM passages_fts
+ *      ...> WHERE passages_fts MATCH 'haqqani' ORDER BY score DESC LIMIT 10;
+ *
+ * It registers the tokenizer and tl_bm25() (lib/rank.c, with its
+ * helpers tl_tf() and tl_bm25_explain()), so the shell ranks as talaash
+ * does (with the defaults of lib/rank.h when called without arguments).
  *
  * The entry point's name follows SQLite's rule for a file named
  * talaash.so: sqlite3_talaash_init.
@@ -25,9 +31,16 @@ sqlite3_talaash_init(sqlite3 *db, char **errmsg,
 
     SQLITE_EXTENSION_INIT2(api);
     rc = tl_tokenizer_register(db);
+    if (rc != SQLITE_OK) {
+        if (errmsg != NULL)
+            *errmsg = sqlite3_mprintf("talaash: cannot register the '%s' "
+                                      "tokenizer (is FTS5 missing?)",
+                                      TL_TOKENIZER_NAME);
+        return rc;
+    }
+    rc = tl_rank_register(db);
     if (rc != SQLITE_OK && errmsg != NULL)
-        *errmsg = sqlite3_mprintf("talaash: cannot register the '%s' "
-                                  "tokenizer (is FTS5 missing?)",
-                                  TL_TOKENIZER_NAME);
+        *errmsg = sqlite3_mprintf("talaash: cannot register the ranking "
+                                  "function %s()", TL_RANK_FUNCTION);
     return rc;
 }

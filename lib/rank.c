@@ -12,6 +12,14 @@
  * phrase and column and the proximity accumulators, and xColumnSize the
  * column lengths.
  */
+#ifdef TL_SQLITE_EXTENSION
+/* also compiled into the loadable extension (ext/extension.c): SQLite is
+ * then reached only through the extension API table, and the C API that
+ * reports through struct tl_error is left out */
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT3
+#endif
+
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -664,6 +672,7 @@ explain_function(const Fts5ExtensionApi *api, Fts5Context *fts,
     sqlite3_result_null(ctx);
 }
 
+#ifndef TL_SQLITE_EXTENSION
 enum tl_status
 tl_rank_explain(sqlite3 *db, const char *match, int64_t passage_id,
                 struct tl_rank_explanation *e, struct tl_error *err)
@@ -692,6 +701,7 @@ tl_rank_explain(sqlite3 *db, const char *match, int64_t passage_id,
                             "the query", (long long)passage_id);
     return tl_error_db(err, db, "explaining a score");
 }
+#endif
 
 /* ---- tl_tf() ------------------------------------------------------------ */
 
@@ -755,6 +765,7 @@ floor_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
     sqlite3_result_null(ctx);
 }
 
+#ifndef TL_SQLITE_EXTENSION
 enum tl_status
 tl_rank_floor(sqlite3 *db, const double *floor, struct tl_error *err)
 {
@@ -771,6 +782,7 @@ tl_rank_floor(sqlite3 *db, const double *floor, struct tl_error *err)
         return tl_error_db(err, db, "setting the ranking floor");
     return TL_OK;
 }
+#endif
 
 /* tl_rank_keep(on): the scalar SQL function behind tl_rank_keep(). */
 static void
@@ -785,6 +797,7 @@ keep_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
     sqlite3_result_null(ctx);
 }
 
+#ifndef TL_SQLITE_EXTENSION
 enum tl_status
 tl_rank_keep(sqlite3 *db, int on, struct tl_error *err)
 {
@@ -801,6 +814,7 @@ tl_rank_keep(sqlite3 *db, int on, struct tl_error *err)
         return tl_error_db(err, db, "keeping ranking statistics");
     return TL_OK;
 }
+#endif
 
 /* tl_rank_override(pointer): the scalar SQL function behind
  * tl_rank_override(). */
@@ -913,6 +927,7 @@ tl_rank_register(sqlite3 *db)
     return rc;
 }
 
+#ifndef TL_SQLITE_EXTENSION
 enum tl_status
 tl_rank_override(sqlite3 *db, const struct tl_rank_params *p,
                  struct tl_error *err)
@@ -930,3 +945,4 @@ tl_rank_override(sqlite3 *db, const struct tl_rank_params *p,
         return tl_error_db(err, db, "setting ranking parameters");
     return TL_OK;
 }
+#endif

@@ -363,13 +363,13 @@ fts5_api_of(sqlite3 *db)
     return api;
 }
 
-#ifndef TL_SQLITE_EXTENSION
 fts5_api *
 tl_fts5_api(sqlite3 *db)
 {
     return fts5_api_of(db);
 }
 
+#ifndef TL_SQLITE_EXTENSION
 void
 tl_tokenizer_cache_slots(int slots)
 {

@@ -824,32 +824,85 @@ tl_articles_free(struct tl_articles *a)
 
 /* ---- facets ---------------------------------------------------------- */
 
+/* The hits per article, "per (aid, n)", from the article spans
+ * (lib/spans.c) as a JSON array of [article, passages] bound to ?1;
+ * *answered_out 0 when the SQL must count (no words, 0 scores left
+ * out, no fresh map). */
+static enum tl_status
+facet_fast(sqlite3 *db, const struct tl_search_opts *o, const char *tail,
+           sqlite3_stmt **st_out, struct tl_error *err)
+{
+    static const int64_t none[1];   /* filters that accept nothing */
+    struct tl_spans_tally t;
+    struct tl_buf sql, json;
+    int64_t *ids = NULL;
+    size_t n = 0;
+    int answered = 0;
+    enum tl_status rs = TL_OK;
+
+    *st_out = NULL;
+    if (o->match == NULL || o->exhaustive || o->positive_only)
+        return TL_OK;
+    if (has_filters(o))
+        rs = accepted_articles(db, o, &ids, &n, err);
+    if (rs == TL_OK)
+        rs = tl_spans_tally(db, o->match,
+                            !has_filters(o) ? NULL : n > 0 ? ids : none, n,
+                            &t, &answered, err);
+    free(ids);
+    if (rs != TL_OK || !answered)
+        return rs;
+    tl_buf_init(&sql, 0);
+    tl_buf_init(&json, 0);
+    rs = append(&json, "[");
+    for (size_t i = 0; rs == TL_OK && i < t.n; i++)
+        rs = tl_buf_appendf(&json, "%s[%lld,%ld]", i > 0 ? "," : "",
+                            (long long)t.article[i], t.passages[i]);
+    if (rs == TL_OK)
+        rs = append(&json, "]");
+    if (rs == TL_OK)
+        rs = append(&sql, "WITH per AS (SELECT value ->> 0 AS aid, "
+                          "sum(value ->> 1) AS n FROM json_each(?1) GROUP "
+                          "BY 1) ");
+    if (rs == TL_OK)
+        rs = append(&sql, tail);
+    if (rs != TL_OK)
+        rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    else if (sqlite3_prepare_v2(db, sql.data, -1, st_out, NULL) != SQLITE_OK)
+        rs = tl_error_db(err, db, "preparing the facets");
+    else if (sqlite3_bind_text(*st_out, 1, json.data, (int)json.len,
+                               SQLITE_TRANSIENT) != SQLITE_OK)
+        rs = tl_error_db(err, db, "preparing the facets");
+    tl_buf_release(&sql);
+    tl_buf_release(&json);
+    tl_spans_tally_release(&t);
+    return rs;
+}
+
 enum tl_status
 tl_search_facet(sqlite3 *db, const struct tl_search_opts *o,
                 const char *facet, tl_facet_fn fn, void *ctx,
                 struct tl_error *err)
 {
+    /* over per (aid, n): each hit article once, with its passages */
     static const struct {
         const char *name, *sql;
     } facets[] = {
-        { "topic", "SELECT coalesce(t.name, ''), count(*), "
-                   "count(DISTINCT h.aid) FROM hits AS h LEFT JOIN "
-                   "article_topics AS at ON at.article_id = h.aid LEFT JOIN "
-                   "topics AS t ON t.id = at.topic_id GROUP BY t.name "
-                   "ORDER BY count(*) DESC, t.name" },
-        { "author", "SELECT a.author, count(*), count(DISTINCT h.aid) FROM "
-                    "hits AS h JOIN articles AS a ON a.id = h.aid GROUP BY "
-                    "a.author ORDER BY count(*) DESC, a.author" },
+        { "topic", "SELECT coalesce(t.name, ''), sum(per.n), count(*) FROM "
+                   "per LEFT JOIN article_topics AS at ON at.article_id = "
+                   "per.aid LEFT JOIN topics AS t ON t.id = at.topic_id "
+                   "GROUP BY t.name ORDER BY sum(per.n) DESC, t.name" },
+        { "author", "SELECT a.author, sum(per.n), count(*) FROM per JOIN "
+                    "articles AS a ON a.id = per.aid GROUP BY a.author "
+                    "ORDER BY sum(per.n) DESC, a.author" },
         { "year", "SELECT coalesce(substr(a.pub_date, 1, 4), '') AS v, "
-                  "count(*), count(DISTINCT h.aid) FROM hits AS h JOIN "
-                  "articles AS a ON a.id = h.aid GROUP BY v "
-                  "ORDER BY v = '', v" },
+                  "sum(per.n), count(*) FROM per JOIN articles AS a ON "
+                  "a.id = per.aid GROUP BY v ORDER BY v = '', v" },
         { "month", "SELECT CASE WHEN a.date_precision IN ('month', 'day') "
                    "THEN substr(a.pub_date, 1, 7) WHEN a.pub_date IS NOT "
                    "NULL THEN substr(a.pub_date, 1, 4) ELSE '' END AS v, "
-                   "count(*), count(DISTINCT h.aid) FROM hits AS h JOIN "
-                   "articles AS a ON a.id = h.aid GROUP BY v "
-                   "ORDER BY v = '', v" },
+                   "sum(per.n), count(*) FROM per JOIN articles AS a ON "
+                   "a.id = per.aid GROUP BY v ORDER BY v = '', v" },
     };
     sqlite3_stmt *st = NULL;
     struct tl_buf sql;
@@ -862,13 +915,21 @@ tl_search_facet(sqlite3 *db, const struct tl_search_opts *o,
             tail = facets[i].sql;
     if (tail == NULL)
         return tl_error_set(err, TL_ERR_USAGE, "unknown facet '%s'", facet);
-    tl_buf_init(&sql, 0);
-    rs = hits_cte(&sql, o, 0);
-    if (rs == TL_OK)
-        rs = append(&sql, tail);
-    rs = prepare_built(db, &sql, rs, o, &st, err);
+    rs = facet_fast(db, o, tail, &st, err);
     if (rs != TL_OK)
         return rs;
+    if (st == NULL) {
+        tl_buf_init(&sql, 0);
+        rs = hits_cte(&sql, o, 0);
+        if (rs == TL_OK)
+            rs = append(&sql, ", per AS (SELECT aid, count(*) AS n FROM hits "
+                              "GROUP BY aid) ");
+        if (rs == TL_OK)
+            rs = append(&sql, tail);
+        rs = prepare_built(db, &sql, rs, o, &st, err);
+        if (rs != TL_OK)
+            return rs;
+    }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         if (fn(ctx, col_text(st, 0), (long)sqlite3_column_int64(st, 1),
                (long)sqlite3_column_int64(st, 2)) != 0)

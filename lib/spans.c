@@ -476,21 +476,28 @@ accepts(const int64_t *accepted, size_t n, int64_t article)
     return bsearch(&article, accepted, n, sizeof *accepted, cmp_i64) != NULL;
 }
 
+void
+tl_spans_tally_release(struct tl_spans_tally *t)
+{
+    free(t->article);
+    free(t->passages);
+    memset(t, 0, sizeof *t);
+}
+
 enum tl_status
-tl_spans_count(sqlite3 *db, const char *match, const int64_t *accepted,
-               size_t n_accepted, long *passages_out, long *articles_out,
+tl_spans_tally(sqlite3 *db, const char *match, const int64_t *accepted,
+               size_t n_accepted, struct tl_spans_tally *t,
                int *answered_out, struct tl_error *err)
 {
     struct tl_spans s;
     sqlite3_stmt *st = NULL;
-    int64_t *hit = NULL;       /* the articles of the spans hit, in order */
-    size_t n_hit = 0, j = 0;
-    long passages = 0, cur = -1;
+    size_t j = 0;
+    long cur = -1;
     int cur_ok = 0, fresh = 0, rc;
     unsigned flags = 0;
     enum tl_status rs = TL_OK;
 
-    *passages_out = *articles_out = 0;
+    memset(t, 0, sizeof *t);
     *answered_out = 0;
     tl_spans_init(&s);
     if (sqlite3_prepare_v2(db, "SELECT rowid FROM passages_fts WHERE "
@@ -509,8 +516,10 @@ tl_spans_count(sqlite3 *db, const char *match, const int64_t *accepted,
         rs = load(db, &s, &flags, &fresh, err);
         if (rs != TL_OK || !fresh)
             goto out;
-        hit = malloc((s.n > 0 ? s.n : 1) * sizeof *hit);
-        if (hit == NULL) {
+        t->multi = (flags & FLAG_MULTI) != 0;
+        t->article = malloc((s.n > 0 ? s.n : 1) * sizeof *t->article);
+        t->passages = malloc((s.n > 0 ? s.n : 1) * sizeof *t->passages);
+        if (t->article == NULL || t->passages == NULL) {
             rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
             goto out;
         }
@@ -526,11 +535,13 @@ tl_spans_count(sqlite3 *db, const char *match, const int64_t *accepted,
             cur = (long)j;
             cur_ok = accepted == NULL
                      || accepts(accepted, n_accepted, s.article[j]);
-            if (cur_ok)
-                hit[n_hit++] = s.article[j];
+            if (cur_ok) {
+                t->article[t->n] = s.article[j];
+                t->passages[t->n++] = 0;
+            }
         }
         if (cur_ok)
-            passages++;
+            t->passages[t->n - 1]++;
     }
     if (rc != SQLITE_DONE) {
         /* a plain SQLITE_ERROR is FTS5 refusing the expression: the SQL
@@ -539,20 +550,45 @@ tl_spans_count(sqlite3 *db, const char *match, const int64_t *accepted,
             rs = tl_error_db(err, db, "counting");
         goto out;
     }
-    if (flags & FLAG_MULTI) {
-        size_t u = 0;
-        qsort(hit, n_hit, sizeof *hit, cmp_i64);
-        for (size_t i = 0; i < n_hit; i++)
-            if (u == 0 || hit[u - 1] != hit[i])
-                hit[u++] = hit[i];
-        n_hit = u;
-    }
-    *passages_out = passages;
-    *articles_out = (long)n_hit;
     *answered_out = 1;
 out:
     sqlite3_finalize(st);
-    free(hit);
     tl_spans_release(&s);
+    if (rs != TL_OK || !*answered_out) {
+        tl_spans_tally_release(t);
+        *answered_out = 0;
+    }
     return rs;
+}
+
+enum tl_status
+tl_spans_count(sqlite3 *db, const char *match, const int64_t *accepted,
+               size_t n_accepted, long *passages_out, long *articles_out,
+               int *answered_out, struct tl_error *err)
+{
+    struct tl_spans_tally t;
+    long passages = 0;
+    size_t n = 0;
+    enum tl_status rs;
+
+    *passages_out = *articles_out = 0;
+    rs = tl_spans_tally(db, match, accepted, n_accepted, &t, answered_out,
+                        err);
+    if (rs != TL_OK || !*answered_out)
+        return rs;
+    for (size_t i = 0; i < t.n; i++)
+        passages += t.passages[i];
+    n = t.n;
+    if (t.multi) {      /* an article may have been hit in two spans */
+        size_t u = 0;
+        qsort(t.article, t.n, sizeof *t.article, cmp_i64);
+        for (size_t i = 0; i < t.n; i++)
+            if (u == 0 || t.article[u - 1] != t.article[i])
+                t.article[u++] = t.article[i];
+        n = u;
+    }
+    *passages_out = passages;
+    *articles_out = (long)n;
+    tl_spans_tally_release(&t);
+    return TL_OK;
 }

@@ -48,6 +48,27 @@ tl_spans_load(sqlite3 *db, struct tl_spans *s, int *fresh_out,
 /* The index of the span holding passage_id, or -1. */
 long tl_spans_find(const struct tl_spans *s, int64_t passage_id);
 
+/* The matching passages of a search, per article hit: article[i] has
+ * passages[i] of them (in passage id order; an article split over
+ * several spans (multi) may appear more than once). */
+struct tl_spans_tally {
+    int64_t *article;       /* owned, like passages */
+    long *passages;
+    size_t n;
+    int multi;
+};
+
+void tl_spans_tally_release(struct tl_spans_tally *t);
+
+/* Tallies the passages matching the MATCH expression match per article,
+ * among the articles accepted lists (as tl_spans_count()); *answered_out
+ * 0, and t empty, when the map cannot say (missing, stale) or FTS5
+ * refuses the expression. */
+enum tl_status
+tl_spans_tally(sqlite3 *db, const char *match, const int64_t *accepted,
+               size_t n_accepted, struct tl_spans_tally *t,
+               int *answered_out, struct tl_error *err);
+
 /* Counts the passages matching the MATCH expression match and their
  * articles, among the articles whose ids accepted (sorted ascending,
  * n_accepted of them) lists, or all when accepted is NULL.  *answered_out

@@ -71,6 +71,11 @@ compare_counts() {
             b=$("$TALAASH" --db "$DB" --count --exhaustive $opts -- "$q" 2>&1); rb=$?
             expect_eq "$1: --count $opts '$q': the spans count as the SQL does" "$a (exit $ra)" "$b (exit $rb)"
         done
+        for opts in "--facets" "--timeline --format csv" "--facets --format json --since 2001-03-15"; do
+            a=$("$TALAASH" --db "$DB" $opts -- "$q" 2>&1); ra=$?
+            b=$("$TALAASH" --db "$DB" --exhaustive $opts -- "$q" 2>&1); rb=$?
+            expect_eq "$1: $opts '$q': facets from the spans as from the SQL" "$a (exit $ra)" "$b (exit $rb)"
+        done
     done
 }
 expect_eq "the index run mapped the passages to their articles" \

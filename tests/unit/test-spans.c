@@ -310,6 +310,36 @@ START_TEST(test_search_count_uses_the_map_and_agrees)
 }
 END_TEST
 
+START_TEST(test_tally_gives_each_article_its_passages)
+{
+    struct tl_error err = { 0 };
+    struct tl_spans_tally t;
+    const int64_t one_three[] = { 1, 3 };
+    int answered = 0;
+
+    corpus();
+    refresh();
+    ck_assert_int_eq(tl_spans_tally(unit_db, "river", NULL, 0, &t, &answered,
+                                    &err), TL_OK);
+    ck_assert_int_eq(answered, 1);
+    ck_assert_uint_eq(t.n, 3);
+    ck_assert_int_eq(t.article[0], 1);
+    ck_assert_int_eq(t.passages[0], 2);     /* passages 1 and 3 */
+    ck_assert_int_eq(t.article[1], 2);
+    ck_assert_int_eq(t.passages[1], 1);
+    ck_assert_int_eq(t.article[2], 3);
+    ck_assert_int_eq(t.passages[2], 1);
+    ck_assert_int_eq(t.multi, 0);
+    tl_spans_tally_release(&t);
+    ck_assert_int_eq(tl_spans_tally(unit_db, "river", one_three, 2, &t,
+                                    &answered, &err), TL_OK);
+    ck_assert_uint_eq(t.n, 2);
+    ck_assert_int_eq(t.article[1], 3);
+    tl_spans_tally_release(&t);
+    unit_db_teardown();
+}
+END_TEST
+
 /* The article list from the spans: the SQL's order, scores and passage
  * counts; not answered when an article is split over two spans. */
 START_TEST(test_articles_scan_ranks_as_the_sql)
@@ -398,6 +428,7 @@ spans_suite(void)
     tcase_add_test(tc, test_empty_index_counts_nothing);
     tcase_add_test(tc, test_without_a_map_nothing_is_answered);
     tcase_add_test(tc, test_search_count_uses_the_map_and_agrees);
+    tcase_add_test(tc, test_tally_gives_each_article_its_passages);
     tcase_add_test(tc, test_articles_scan_ranks_as_the_sql);
     tcase_add_test(tc, test_articles_scan_refuses_split_articles);
     suite_add_tcase(s, tc);

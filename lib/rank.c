@@ -59,6 +59,12 @@ struct rank_query {
     double *idf;            /* per phrase, Lucene's */
     double *idf_classic;    /* per phrase, FTS5 bm25()'s */
     int *stop;              /* per phrase: a stopword */
+    int *qtf;               /* per phrase: phrases with its stems */
+    int *word;              /* per phrase: the first phrase with its stems
+                               (the same word, for proximity) */
+    int grouped;            /* qtf and word are for the first grouped
+                               phrases (the query's own, feedback's
+                               aside); -1: not yet */
     char (*stems)[TL_RANK_STEMS_MAX];   /* per phrase, "" when unknown */
     double *contrib;        /* per phrase: its share, per row (scratch) */
     double *freq;           /* n_phrase x n_col, per row (scratch) */
@@ -78,6 +84,7 @@ tl_rank_params_init(struct tl_rank_params *p)
     p->w[2] = TL_RANK_W_AUTHOR;
     p->stopword_weight = TL_RANK_STOPWORD_WEIGHT;
     p->proximity = TL_RANK_PROXIMITY;
+    p->k3 = TL_RANK_K3;
     p->head_weight = 1.0;
 }
 
@@ -170,6 +177,8 @@ free_query(void *p)
     free(q->idf);
     free(q->idf_classic);
     free(q->stop);
+    free(q->qtf);
+    free(q->word);
     free(q->stems);
     free(q->contrib);
     free(q->freq);
@@ -251,6 +260,7 @@ alloc_query(int n_phrase, int n_col)
         return NULL;
     q->n_phrase = n_phrase;
     q->n_col = n_col;
+    q->grouped = -1;
     np = (size_t)q->n_phrase + 1;
     nc = (size_t)q->n_col + 1;
     q->avglen = calloc(nc, sizeof *q->avglen);
@@ -258,6 +268,8 @@ alloc_query(int n_phrase, int n_col)
     q->idf = calloc(np, sizeof *q->idf);
     q->idf_classic = calloc(np, sizeof *q->idf_classic);
     q->stop = calloc(np, sizeof *q->stop);
+    q->qtf = calloc(np, sizeof *q->qtf);
+    q->word = calloc(np, sizeof *q->word);
     q->acc = calloc(np, sizeof *q->acc);
     q->qw = calloc(np, sizeof *q->qw);
     q->stems = calloc(np, sizeof *q->stems);
@@ -266,7 +278,7 @@ alloc_query(int n_phrase, int n_col)
     if (q->avglen == NULL || q->norm == NULL || q->idf == NULL
         || q->idf_classic == NULL || q->stop == NULL || q->acc == NULL
         || q->qw == NULL || q->freq == NULL || q->stems == NULL
-        || q->contrib == NULL) {
+        || q->contrib == NULL || q->qtf == NULL || q->word == NULL) {
         free_query(q);
         return NULL;
     }
@@ -288,6 +300,9 @@ copy_query(const struct rank_query *q)
     memcpy(c->idf_classic, q->idf_classic,
            (size_t)q->n_phrase * sizeof *q->idf_classic);
     memcpy(c->stop, q->stop, (size_t)q->n_phrase * sizeof *q->stop);
+    memcpy(c->qtf, q->qtf, (size_t)q->n_phrase * sizeof *q->qtf);
+    memcpy(c->word, q->word, (size_t)q->n_phrase * sizeof *q->word);
+    c->grouped = q->grouped;
     memcpy(c->stems, q->stems, (size_t)q->n_phrase * sizeof *q->stems);
     return c;
 }
@@ -341,6 +356,7 @@ make_query(const Fts5ExtensionApi *api, Fts5Context *fts,
         q->stop[i] = s.size == 1
                      && tl_rank_is_stopword(q->stems[i], strlen(q->stems[i]));
     }
+    q->grouped = -1;
     if (conn != NULL && conn->keeping && conn->kept == NULL) {
         conn->kept = copy_query(q);
         if (conn->kept == NULL) {
@@ -425,9 +441,31 @@ call_params(const struct rank_conn *conn, int n_val, sqlite3_value **val,
         p->w[c] = sqlite3_value_double(val[c + 2]);
 }
 
+/* How often the query has each phrase's word, among its first head
+ * phrases (the words feedback added after them are weighed apart, and
+ * each counts alone): the phrases with the same stems; a phrase whose
+ * stems are unknown (it matches nothing) counts alone. */
+static void
+group_words(struct rank_query *q, int head)
+{
+    for (int i = 0; i < q->n_phrase; i++) {
+        q->qtf[i] = 1;
+        q->word[i] = i;
+        if (i >= head || q->stems[i][0] == '\0')
+            continue;
+        for (int j = head - 1; j >= 0; j--)
+            if (j != i && strcmp(q->stems[i], q->stems[j]) == 0) {
+                q->qtf[i]++;
+                if (j < q->word[i])
+                    q->word[i] = j;
+            }
+    }
+    q->grouped = head;
+}
+
 /* q(t) for each phrase, into qw. */
 static void
-query_weights(const struct rank_query *q, const struct tl_rank_params *p,
+query_weights(struct rank_query *q, const struct tl_rank_params *p,
               double *qw)
 {
     int all_stop = 1;
@@ -435,6 +473,8 @@ query_weights(const struct rank_query *q, const struct tl_rank_params *p,
 
     if (p->tail != NULL && p->n_tail <= head)
         head -= p->n_tail;
+    if (q->grouped != (int)head)
+        group_words(q, (int)head);
     for (int t = 0; t < q->n_phrase; t++)
         all_stop &= q->stop[t];
     for (int t = 0; t < q->n_phrase; t++) {
@@ -446,6 +486,8 @@ query_weights(const struct rank_query *q, const struct tl_rank_params *p,
             qw[t] = p->tail != NULL ? p->head_weight : 1.0;
         if (!p->classic && q->stop[t] && !all_stop)
             qw[t] *= p->stopword_weight;
+        if (!p->classic && p->k3 >= 0 && q->qtf[t] > 1)
+            qw[t] *= (p->k3 + 1.0) / (p->k3 + q->qtf[t]);
     }
 }
 
@@ -533,9 +575,10 @@ score_row(const Fts5ExtensionApi *api, Fts5Context *fts,
             continue;
         q->freq[phrase * q->n_col + col] += 1.0;
         /* proximity: each occurrence and the one before it, when they
-         * are different terms in the same column (instances come in
-         * position order) */
-        if (p->proximity > 0 && col == last_col && phrase != last_phrase
+         * are different words in the same column (instances come in
+         * position order; a word the query repeats is one word) */
+        if (p->proximity > 0 && col == last_col
+            && q->word[phrase] != q->word[last_phrase]
             && off > last_off && qw[phrase] > 0 && qw[last_phrase] > 0) {
             double d = (double)(off - last_off);
             q->acc[phrase] += q->idf[last_phrase] / (d * d);

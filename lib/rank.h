@@ -32,7 +32,10 @@
  * phrase of the query is a stopword.  (FTS5 does not tell an auxiliary
  * function a phrase's text: its stem is read from the first passage
  * holding it, so a prefix like "th*" whose first match is "the" counts
- * as a stopword.)
+ * as a stopword.)  A word the query repeats (phrases with the same
+ * stems, qtf of them) has each of its phrases weighed (k3 + 1) / (k3 +
+ * qtf), so together (k3 + 1) qtf / (k3 + qtf) rather than qtf: Okapi's
+ * query-term saturation (Robertson et al. 1994), k3 = TL_RANK_K3.
  *
  * Added to it, with weight TL_RANK_PROXIMITY, a term proximity score
  * (Büttcher, Clarke and Lushman 2006): each match and the match before
@@ -61,6 +64,7 @@
 #define TL_RANK_W_AUTHOR 1.5
 #define TL_RANK_STOPWORD_WEIGHT 0.0
 #define TL_RANK_PROXIMITY 0.2
+#define TL_RANK_K3 1.2
 
 /* Columns of passages_fts the parameters cover. */
 #define TL_RANK_COLUMNS 3
@@ -78,6 +82,9 @@ struct tl_rank_params {
     /* BM25+'s lower bound (Lv and Zhai 2011), added to a matched word's
      * saturated frequency; 0 is plain BM25 */
     double delta;
+    /* Okapi's k3: each of the qtf phrases of a word the query repeats
+     * weighs (k3 + 1) / (k3 + qtf); negative: each weighs 1 */
+    double k3;
     /* FTS5's bm25() instead: one length over all columns, IDF
      * log((N - n + 0.5) / (n + 0.5)) clamped to 1e-6, every q(t) 1 (for
      * comparison) */

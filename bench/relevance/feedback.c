@@ -52,6 +52,12 @@ feedback_opts_init(struct feedback_opts *fo)
     fo->terms = 40;
     fo->orig_weight = 0.7;
     fo->max_df = 0.1;
+    fo->rerank = 0;
+    fo->mix = 1;
+    fo->select = PREDICT_NONE;
+    fo->select_lo = -1e300;
+    fo->select_hi = 1e300;
+    fo->clarity_docs = 10;
 }
 
 void
@@ -250,39 +256,71 @@ cmp_weight_desc(const void *a, const void *b)
     return strcmp(x->stem, y->stem);
 }
 
-/* Weighs every candidate word and sorts them best first. */
+/* The vocabulary of the index (fts5vocab, a temporary table) and the
+ * statements that read it: *st a term's passages and occurrences (?1
+ * the term), *count the passages, whose number goes to *n_rows (at least
+ * 1).  An SQLite result code. */
+static int
+vocab_open(sqlite3 *db, sqlite3_stmt **st, sqlite3_stmt **count,
+           double *n_rows)
+{
+    int rc = sqlite3_exec(db, "CREATE VIRTUAL TABLE IF NOT EXISTS "
+                              "temp.feedback_vocab USING fts5vocab(main, "
+                              "'passages_fts', 'row')", NULL, NULL, NULL);
+
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, "SELECT doc, cnt FROM "
+                                    "temp.feedback_vocab WHERE term = ?1",
+                                -1, st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM passages", -1,
+                                count, NULL);
+    if (rc == SQLITE_OK && sqlite3_step(*count) == SQLITE_ROW)
+        *n_rows = sqlite3_column_double(*count, 0);
+    if (*n_rows < 1)
+        *n_rows = 1;
+    return rc;
+}
+
+/* Weighs every candidate word and sorts them best first; *clarity_out
+ * (when not NULL) is the clarity of the passages read (Cronen-Townsend,
+ * Zhou and Croft 2002): sum over their words t of p(t|R) log2(p(t|R) /
+ * p(t|C)), p(t|R) RM3's (the passages' word distributions weighted by
+ * score), p(t|C) = cf(t) / the collection's tokens. */
 static enum tl_status
 weigh(sqlite3 *db, struct terms *ts, const struct feedback_opts *fo,
-      struct tl_error *err)
+      double *clarity_out, struct tl_error *err)
 {
-    sqlite3_stmt *st = NULL, *count = NULL;
+    sqlite3_stmt *st = NULL, *count = NULL, *tokens = NULL;
     enum tl_status rs = TL_OK;
-    double n_rows = 1;
+    double n_rows = 1, n_tokens = 1, clarity = 0;
 
-    if (sqlite3_exec(db, "CREATE VIRTUAL TABLE IF NOT EXISTS "
-                         "temp.feedback_vocab USING fts5vocab(main, "
-                         "'passages_fts', 'row')", NULL, NULL, NULL)
-            != SQLITE_OK
-        || sqlite3_prepare_v2(db, "SELECT doc, cnt FROM temp.feedback_vocab "
-                                  "WHERE term = ?1", -1, &st, NULL)
-               != SQLITE_OK
-        || sqlite3_prepare_v2(db, "SELECT count(*) FROM passages", -1,
-                              &count, NULL) != SQLITE_OK) {
+    if (vocab_open(db, &st, &count, &n_rows) != SQLITE_OK
+        || (clarity_out != NULL
+            && sqlite3_prepare_v2(db, "SELECT sum(cnt) FROM "
+                                      "temp.feedback_vocab", -1, &tokens,
+                                  NULL) != SQLITE_OK)) {
         rs = tl_error_db(err, db, "reading the vocabulary");
         goto out;
     }
-    if (sqlite3_step(count) == SQLITE_ROW)
-        n_rows = sqlite3_column_double(count, 0);
-    if (n_rows < 1)
-        n_rows = 1;
+    if (tokens != NULL && sqlite3_step(tokens) == SQLITE_ROW)
+        n_tokens = sqlite3_column_double(tokens, 0);
+    if (n_tokens < 1)
+        n_tokens = 1;
     for (size_t i = 0; rs == TL_OK && i < ts->n; i++) {
         struct term *t = &ts->t[i];
         double df, cf, pn;
+        int candidate;
         t->weight = 0;
-        if (strlen(t->stem) < 2 || !has_letter(t->stem)
-            || tl_rank_is_stopword(t->stem, strlen(t->stem)))
+        candidate = strlen(t->stem) >= 2 && has_letter(t->stem)
+                    && !tl_rank_is_stopword(t->stem, strlen(t->stem));
+        if (!candidate && clarity_out == NULL)
             continue;
         rs = vocab(st, t->stem, &df, &cf, db, err);
+        if (rs == TL_OK && clarity_out != NULL && cf > 0 && t->rm > 0)
+            clarity += t->rm * log2(t->rm * n_tokens / cf);
+        if (!candidate || fo->method == FEEDBACK_NONE)
+            continue;
         if (rs != TL_OK || df / n_rows > fo->max_df || df < 1)
             continue;
         if (fo->method == FEEDBACK_RM3) {
@@ -294,9 +332,12 @@ weigh(sqlite3 *db, struct terms *ts, const struct feedback_opts *fo,
     }
     if (rs == TL_OK)
         qsort(ts->t, ts->n, sizeof *ts->t, cmp_weight_desc);
+    if (clarity_out != NULL)
+        *clarity_out = clarity;
 out:
     sqlite3_finalize(st);
     sqlite3_finalize(count);
+    sqlite3_finalize(tokens);
     return rs;
 }
 
@@ -313,31 +354,27 @@ append_quoted(struct tl_buf *b, const char *word)
     return st;
 }
 
-enum tl_status
-feedback_expand(sqlite3 *db, const char *match, size_t n_query,
-                const struct feedback_opts *fo, struct feedback *fb,
-                struct tl_error *err)
+/* Searches match (one passage per article, the ranking in force) and
+ * reads the best `docs` passages into ts, each weighted by its share of
+ * their scores; *n_out is how many were read. */
+static enum tl_status
+read_best(sqlite3 *db, const char *match, long docs, struct terms *ts,
+          size_t *n_out, struct tl_error *err)
 {
     struct tl_search_opts so;
     struct tl_search *s = NULL;
-    struct terms ts;
     struct tl_hit hit;
     sqlite3_stmt *text = NULL;
     enum tl_status st;
-    double *scores = NULL, total = 0, max_w;
+    double *scores = NULL, total = 0;
     char **texts = NULL, **titles = NULL;
-    size_t n_fb = 0, k;
+    size_t n_fb = 0;
     int done = 0;
 
-    memset(&ts, 0, sizeof ts);
-    feedback_release(fb);
-    st = tl_buf_append(&fb->match, match, strlen(match));
-    if (st != TL_OK || fo->method == FEEDBACK_NONE || fo->docs <= 0)
-        return st == TL_OK ? TL_OK
-                           : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    scores = calloc((size_t)fo->docs, sizeof *scores);
-    texts = calloc((size_t)fo->docs, sizeof *texts);
-    titles = calloc((size_t)fo->docs, sizeof *titles);
+    *n_out = 0;
+    scores = calloc((size_t)docs, sizeof *scores);
+    texts = calloc((size_t)docs, sizeof *texts);
+    titles = calloc((size_t)docs, sizeof *titles);
     if (scores == NULL || texts == NULL || titles == NULL) {
         st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
         goto out;
@@ -347,14 +384,14 @@ feedback_expand(sqlite3 *db, const char *match, size_t n_query,
         st = tl_error_db(err, db, "reading passages");
         goto out;
     }
-    /* the first search: its passages, kept (the search's strings do
-     * not outlive the next row) */
+    /* the passages, kept (the search's strings do not outlive the next
+     * row) */
     tl_search_opts_init(&so);
     so.match = match;
     so.per_article = 1;
-    so.limit = fo->docs;
+    so.limit = docs;
     st = tl_search_new(db, &so, &s, err);
-    while (st == TL_OK && n_fb < (size_t)fo->docs) {
+    while (st == TL_OK && n_fb < (size_t)docs) {
         st = tl_search_next(s, &hit, &done, err);
         if (st != TL_OK || done)
             break;
@@ -372,14 +409,44 @@ feedback_expand(sqlite3 *db, const char *match, size_t n_query,
             st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     }
     tl_search_free(s);
-    if (st != TL_OK || n_fb == 0)
-        goto out;
     for (size_t i = 0; st == TL_OK && i < n_fb; i++)
-        st = read_passage(db, &ts, texts[i], titles[i],
+        st = read_passage(db, ts, texts[i], titles[i],
                           total > 0 ? scores[i] / total : 1.0 / (double)n_fb,
                           err);
     if (st == TL_OK)
-        st = weigh(db, &ts, fo, err);
+        *n_out = n_fb;
+out:
+    sqlite3_finalize(text);
+    for (size_t i = 0; i < n_fb; i++) {
+        free(texts[i]);
+        free(titles[i]);
+    }
+    free(texts);
+    free(titles);
+    free(scores);
+    return st;
+}
+
+enum tl_status
+feedback_expand(sqlite3 *db, const char *match, size_t n_query,
+                const struct feedback_opts *fo, struct feedback *fb,
+                struct tl_error *err)
+{
+    struct terms ts;
+    enum tl_status st;
+    double total, max_w;
+    size_t n_fb = 0, k;
+
+    memset(&ts, 0, sizeof ts);
+    feedback_release(fb);
+    st = tl_buf_append(&fb->match, match, strlen(match));
+    if (st != TL_OK || fo->method == FEEDBACK_NONE || fo->docs <= 0)
+        return st == TL_OK ? TL_OK
+                           : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    st = read_best(db, match, fo->docs, &ts, &n_fb, err);
+    if (st != TL_OK || n_fb == 0)
+        goto out;
+    st = weigh(db, &ts, fo, NULL, err);
     if (st != TL_OK)
         goto out;
     for (k = 0; k < ts.n && k < (size_t)fo->terms && ts.t[k].weight > 0; k++)
@@ -418,16 +485,83 @@ feedback_expand(sqlite3 *db, const char *match, size_t n_query,
                                 / (double)(n_query > 0 ? n_query : 1)
                           : 1.0;
 out:
-    sqlite3_finalize(text);
-    for (size_t i = 0; i < n_fb; i++) {
-        free(texts[i]);
-        free(titles[i]);
-    }
-    free(texts);
-    free(titles);
-    free(scores);
     terms_release(&ts);
     if (st != TL_OK)
         feedback_release(fb);
     return st;
+}
+
+enum tl_status
+feedback_clarity(sqlite3 *db, const char *match, long docs,
+                 double *clarity_out, struct tl_error *err)
+{
+    struct feedback_opts none;
+    struct terms ts;
+    enum tl_status st;
+    size_t n_fb = 0;
+
+    memset(&ts, 0, sizeof ts);
+    feedback_opts_init(&none);
+    *clarity_out = 0;
+    st = read_best(db, match, docs > 0 ? docs : 1, &ts, &n_fb, err);
+    if (st == TL_OK && n_fb > 0)
+        st = weigh(db, &ts, &none, clarity_out, err);
+    terms_release(&ts);
+    return st;
+}
+
+static int
+on_query_token(void *ctx, const char *tok, int len, int start, int end)
+{
+    struct tl_buf *stems = ctx;
+
+    (void)start;
+    (void)end;
+    if (tl_rank_is_stopword(tok, (size_t)len))
+        return 0;
+    return tl_buf_append(stems, tok, (size_t)len) != TL_OK
+           || tl_buf_append(stems, "", 1) != TL_OK;
+}
+
+enum tl_status
+feedback_query_idf(sqlite3 *db, char *const *words, size_t n_words,
+                   double *avg_out, double *max_out, struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL, *count = NULL;
+    struct tl_buf stems;
+    enum tl_status rs = TL_OK;
+    double n_rows = 1, sum = 0, n = 0;
+
+    *avg_out = *max_out = 0;
+    tl_buf_init(&stems, 0);
+    if (vocab_open(db, &st, &count, &n_rows) != SQLITE_OK) {
+        rs = tl_error_db(err, db, "reading the vocabulary");
+        goto out;
+    }
+    for (size_t i = 0; rs == TL_OK && i < n_words; i++)
+        rs = tl_tokenizer_each(db, words[i], (int)strlen(words[i]),
+                               FTS5_TOKENIZE_QUERY, on_query_token, &stems,
+                               err);
+    for (size_t off = 0; rs == TL_OK && off < stems.len;) {
+        const char *stem = stems.data + off;
+        double df, cf, idf;
+        off += strlen(stem) + 1;
+        rs = vocab(st, stem, &df, &cf, db, err);
+        if (rs != TL_OK || df < 1)
+            continue;
+        /* idf(t) / idf of a word in one passage */
+        idf = log(1 + (n_rows - df + 0.5) / (df + 0.5))
+              / log(1 + (n_rows - 0.5) / 1.5);
+        sum += idf;
+        n += 1;
+        if (idf > *max_out)
+            *max_out = idf;
+    }
+    if (n > 0)
+        *avg_out = sum / n;
+out:
+    sqlite3_finalize(st);
+    sqlite3_finalize(count);
+    tl_buf_release(&stems);
+    return rs;
 }

@@ -12,6 +12,25 @@
 
 enum feedback_method { FEEDBACK_NONE, FEEDBACK_RM3, FEEDBACK_BO1 };
 
+/* Query performance predictors, for selective feedback (Amati, Carpineto
+ * and Romano 2004; Cronen-Townsend, Zhou and Croft 2004): each a
+ * collection-independent figure of the query or its first search. */
+enum feedback_predictor {
+    PREDICT_NONE,
+    PREDICT_AVG_IDF,        /* mean idf of the query's words, over the
+                               idf of a word in one passage (0..1) */
+    PREDICT_MAX_IDF,        /* the largest of those */
+    PREDICT_CLARITY,        /* clarity (bits) of the first search's best
+                               passages against the collection */
+    PREDICT_CLARITY_GAIN,   /* the expanded search's clarity minus the
+                               first search's */
+    PREDICT_NQC,            /* standard deviation over mean of the first
+                               search's best 100 scores (Shtok et al.
+                               2009, normalised by the mean) */
+    PREDICT_GAP,            /* 1 - score at rank 10 / score at rank 1 */
+    PREDICT_COUNT
+};
+
 struct feedback_opts {
     enum feedback_method method;
     long docs;              /* passages read (one per article) */
@@ -19,6 +38,17 @@ struct feedback_opts {
     double orig_weight;     /* the original query's share, 0..1 */
     double max_df;          /* words in more than this fraction of the
                                passages are not added */
+    /* how the expanded search's ranking is used */
+    long rerank;            /* it orders only the first search's best N
+                               articles, the rest keep their places; 0:
+                               it ranks everything */
+    double mix;             /* final score: (1 - mix) s0 / max s0 + mix
+                               s1 / max s1 (s0 the first search's, s1 the
+                               expanded's, 0 when absent); 1: s1 alone */
+    /* selective feedback: only when select's value is in [lo, hi] */
+    enum feedback_predictor select;
+    double select_lo, select_hi;
+    long clarity_docs;      /* passages a clarity score reads */
 };
 
 void feedback_opts_init(struct feedback_opts *fo);
@@ -43,5 +73,22 @@ enum tl_status
 feedback_expand(sqlite3 *db, const char *match, size_t n_query,
                 const struct feedback_opts *fo, struct feedback *fb,
                 struct tl_error *err);
+
+/* The clarity (Cronen-Townsend, Zhou and Croft 2002) of the best docs
+ * passages of a search of match with the ranking in force: sum over
+ * their words t of p(t|R) log2(p(t|R) / p(t|C)), p(t|R) the passages'
+ * word distributions weighted by score share, p(t|C) the collection's.
+ * 0 when nothing matches. */
+enum tl_status
+feedback_clarity(sqlite3 *db, const char *match, long docs,
+                 double *clarity_out, struct tl_error *err);
+
+/* The mean and largest idf of the words (stopwords aside; words, as
+ * struct tl_query has them) over the idf of a word in one passage, so
+ * that 1 is the rarest word there can be: *avg_out and *max_out, 0 when
+ * no word is in the index. */
+enum tl_status
+feedback_query_idf(sqlite3 *db, char *const *words, size_t n_words,
+                   double *avg_out, double *max_out, struct tl_error *err);
 
 #endif /* BENCH_FEEDBACK_H */

@@ -13,6 +13,7 @@
  * costs ~0.8 ms a hit.)
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -397,13 +398,107 @@ query_words(sqlite3 *db, const struct tl_query *q)
     return n;
 }
 
+/* A token of the query text, for its ordered bigrams. */
+struct qtoken {
+    int start, end, stop;
+};
+
+struct qtokens {
+    struct qtoken t[256];
+    size_t n;
+};
+
+static int
+on_qtoken(void *ctx, const char *tok, int len, int start, int end)
+{
+    struct qtokens *qt = ctx;
+
+    if (qt->n == sizeof qt->t / sizeof *qt->t)
+        return 0;
+    qt->t[qt->n].start = start;
+    qt->t[qt->n].end = end;
+    qt->t[qt->n].stop = tl_rank_is_stopword(tok, (size_t)len);
+    qt->n++;
+    return 0;
+}
+
+/* Ranks with o's parameters and fb's weights (the original phrases
+ * fb->head_weight, the added ones fb->tail). */
+static enum tl_status
+override_tail(sqlite3 *db, const struct harness_options *o,
+              const struct feedback *fb, struct tl_error *err)
+{
+    struct tl_rank_params p;
+
+    if (o->rank != NULL)
+        p = *o->rank;
+    else
+        tl_rank_params_init(&p);
+    p.tail = fb->tail;
+    p.n_tail = fb->n_tail;
+    p.head_weight = fb->head_weight;
+    return tl_rank_override(db, &p, err);
+}
+
+/* The sequential-dependence style ordered bigrams of the query text
+ * (Metzler and Croft 2005): each two words next to each other once
+ * stopwords are set aside (at most two of them between), searched as the
+ * phrase the text has there (stopwords included), added to match with
+ * weight o->bigrams each; fb gets the expression and the weights. */
+static enum tl_status
+add_bigrams(sqlite3 *db, const struct harness_options *o, const char *text,
+            const char *match, struct feedback *fb, struct tl_error *err)
+{
+    struct qtokens qt;
+    enum tl_status st;
+    size_t n = 0;
+    double *w;
+
+    qt.n = 0;
+    feedback_release(fb);
+    st = tl_tokenizer_each(db, text, (int)strlen(text), FTS5_TOKENIZE_QUERY,
+                           on_qtoken, &qt, err);
+    if (st == TL_OK)
+        st = tl_buf_appendf(&fb->match, "(%s)", match);
+    w = calloc(qt.n + 1, sizeof *w);
+    if (st == TL_OK && w == NULL)
+        st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == TL_OK && i < qt.n; i++) {
+        size_t j;
+        if (qt.t[i].stop)
+            continue;
+        for (j = i + 1; j < qt.n && qt.t[j].stop; j++)
+            ;
+        if (j == qt.n || j - i > 3)
+            continue;
+        st = tl_buf_append(&fb->match, " OR \"", 5);
+        for (int c = qt.t[i].start; st == TL_OK && c < qt.t[j].end; c++)
+            st = tl_buf_append(&fb->match, text + c, text[c] == '"' ? 2 : 1);
+        if (st == TL_OK)
+            st = tl_buf_append(&fb->match, "\"", 1);
+        w[n++] = o->bigrams;
+    }
+    if (st != TL_OK || n == 0) {
+        free(w);
+        feedback_release(fb);
+        if (st == TL_OK)
+            st = tl_buf_append(&fb->match, match, strlen(match));
+        return st;
+    }
+    fb->tail = w;
+    fb->n_tail = n;
+    fb->head_weight = 1;
+    if (o->verbose)
+        tl_cli_info("bigrams: %s", fb->match.data);
+    return override_tail(db, o, fb, err);
+}
+
 /* Expands q's match by pseudo-relevance feedback and sets the ranking's
  * weights for it; fb->match is then the expression to search. */
 static enum tl_status
 expand(sqlite3 *db, const struct harness_options *o, const struct tl_query *q,
        struct feedback *fb, struct tl_error *err)
 {
-    struct tl_rank_params p;
     enum tl_status st;
 
     st = feedback_expand(db, q->match, query_words(db, q), &o->feedback,
@@ -419,19 +514,12 @@ expand(sqlite3 *db, const struct harness_options *o, const struct tl_query *q,
                     fb->head_weight, w.data);
         tl_buf_release(&w);
     }
-    if (o->rank != NULL)
-        p = *o->rank;
-    else
-        tl_rank_params_init(&p);
-    p.tail = fb->tail;
-    p.n_tail = fb->n_tail;
-    p.head_weight = fb->head_weight;
-    return tl_rank_override(db, &p, err);
+    return override_tail(db, o, fb, err);
 }
 
 struct collection_result {
     struct eval_scores means;
-    size_t n_queries, refused, unanswered;
+    size_t n_queries, refused, unanswered, expanded;
     double index_s, query_s;
 };
 
@@ -451,21 +539,235 @@ add_hit(const char *qid, const char *doc, double score, long n,
     return eval_run_add(run, qid, doc, strtod(text, NULL), err);
 }
 
-/* Runs one query (articles ranked by their best passage, as talaash
- * --articles lists them; with o->passages, the hits of talaash
- * --per-article 1) and adds its ranking to run and f. */
+/* One search's ranking: articles (their paths, owned) best first. */
+struct ranked {
+    char *doc;
+    double score;
+    double other;       /* the other search's score (combining) */
+    size_t pos;         /* rank in the first search */
+};
+
+struct ranking {
+    struct ranked *r;
+    size_t n, cap;
+};
+
+static void
+ranking_release(struct ranking *rk)
+{
+    for (size_t i = 0; i < rk->n; i++)
+        free(rk->r[i].doc);
+    free(rk->r);
+    memset(rk, 0, sizeof *rk);
+}
+
+static enum tl_status
+ranking_add(struct ranking *rk, const char *doc, double score,
+            struct tl_error *err)
+{
+    if (rk->n == rk->cap) {
+        size_t cap = rk->cap != 0 ? rk->cap * 2 : 256;
+        struct ranked *p = realloc(rk->r, cap * sizeof *p);
+        if (p == NULL)
+            return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+        rk->r = p;
+        rk->cap = cap;
+    }
+    rk->r[rk->n].doc = strdup(doc);
+    if (rk->r[rk->n].doc == NULL)
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    rk->r[rk->n].score = score;
+    rk->r[rk->n].other = 0;
+    rk->r[rk->n].pos = rk->n;
+    rk->n++;
+    return TL_OK;
+}
+
+/* Searches match with the ranking in force (articles ranked by their best
+ * passage, as talaash --articles lists them; with o->passages, the hits
+ * of talaash --per-article 1) into rk. */
+static enum tl_status
+search_ranking(sqlite3 *db, const struct harness_options *o,
+               const char *match, struct ranking *rk, struct tl_error *err)
+{
+    struct tl_search_opts so;
+    enum tl_status st;
+    int done = 0;
+
+    tl_search_opts_init(&so);
+    so.match = match;
+    so.per_article = 1;
+    so.limit = o->hits;
+    if (o->passages) {
+        struct tl_search *s = NULL;
+        struct tl_hit hit;
+        st = tl_search_new(db, &so, &s, err);
+        while (st == TL_OK) {
+            st = tl_search_next(s, &hit, &done, err);
+            if (st != TL_OK || done)
+                break;
+            st = ranking_add(rk, hit.path, hit.score, err);
+        }
+        tl_search_free(s);
+    } else {
+        struct tl_articles *a = NULL;
+        struct tl_article_row row;
+        st = tl_articles_new(db, &so, &a, err);
+        while (st == TL_OK) {
+            st = tl_articles_next(a, &row, &done, err);
+            if (st != TL_OK || done)
+                break;
+            st = ranking_add(rk, row.path, row.score, err);
+        }
+        tl_articles_free(a);
+    }
+    return st;
+}
+
+static int
+cmp_doc(const void *a, const void *b)
+{
+    return strcmp(((const struct ranked *)a)->doc,
+                  ((const struct ranked *)b)->doc);
+}
+
+/* Best first as the scorer orders a run: score, then document id
+ * descending. */
+static int
+cmp_score(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return -strcmp(x->doc, y->doc);
+}
+
+/* By the expanded score (other), then the first search's rank. */
+static int
+cmp_other(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+
+    if (x->other != y->other)
+        return x->other > y->other ? -1 : 1;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* The score of doc in by_doc (sorted by document), or -1. */
+static double
+score_of(const struct ranking *by_doc, const char *doc)
+{
+    struct ranked key = { 0 };
+    const struct ranked *hit;
+
+    key.doc = (char *)doc;
+    hit = bsearch(&key, by_doc->r, by_doc->n, sizeof *by_doc->r, cmp_doc);
+    return hit != NULL ? hit->score : -1;
+}
+
+static double
+max_score(const struct ranking *rk)
+{
+    double m = 0;
+
+    for (size_t i = 0; i < rk->n; i++)
+        if (rk->r[i].score > m)
+            m = rk->r[i].score;
+    return m > 0 ? m : 1;
+}
+
+/* Combines the first search r0 with the expanded one r1 (sorted by
+ * document on return) as fo says, into r0: with fo->rerank N, r1's
+ * scores order r0's best N (scores become N + 1 - rank over there, so
+ * the order is the scorer's); with fo->mix < 1, CombSUM of the scores
+ * normalised by each search's best; else r1 replaces r0. */
+static enum tl_status
+combine(struct ranking *r0, struct ranking *r1, const struct feedback_opts *fo,
+        long hits, struct tl_error *err)
+{
+    enum tl_status st = TL_OK;
+
+    if (fo->rerank <= 0 && fo->mix >= 1) {
+        struct ranking t = *r0;
+        *r0 = *r1;
+        *r1 = t;
+        return TL_OK;
+    }
+    qsort(r1->r, r1->n, sizeof *r1->r, cmp_doc);
+    if (fo->rerank > 0) {
+        size_t top = r0->n < (size_t)fo->rerank ? r0->n : (size_t)fo->rerank;
+        for (size_t i = 0; i < top; i++)
+            r0->r[i].other = score_of(r1, r0->r[i].doc);
+        qsort(r0->r, top, sizeof *r0->r, cmp_other);
+        for (size_t i = 0; i < r0->n; i++)
+            r0->r[i].score = (double)(r0->n - i);
+        return TL_OK;
+    }
+    {
+        double m0 = max_score(r0), m1 = max_score(r1);
+        size_t n0 = r0->n;
+        for (size_t i = 0; i < n0; i++) {
+            double s1 = score_of(r1, r0->r[i].doc);
+            r0->r[i].score = (1 - fo->mix) * r0->r[i].score / m0
+                             + (s1 > 0 ? fo->mix * s1 / m1 : 0);
+        }
+        /* the expanded search's documents the first did not find */
+        qsort(r0->r, n0, sizeof *r0->r, cmp_doc);
+        for (size_t i = 0; st == TL_OK && i < r1->n; i++) {
+            struct ranked key = r1->r[i];
+            if (bsearch(&key, r0->r, n0, sizeof *r0->r, cmp_doc) == NULL)
+                st = ranking_add(r0, key.doc, fo->mix * key.score / m1, err);
+        }
+        qsort(r0->r, r0->n, sizeof *r0->r, cmp_score);
+        while (r0->n > (size_t)hits)
+            free(r0->r[--r0->n].doc);
+    }
+    return st;
+}
+
+/* Score-based predictors of the first search: NQC (standard deviation
+ * over mean of the best 100) and the gap 1 - s10 / s1. */
+static void
+score_predictors(const struct ranking *rk, double *pred)
+{
+    size_t k = rk->n < 100 ? rk->n : 100;
+    double mean = 0, var = 0;
+
+    for (size_t i = 0; i < k; i++)
+        mean += rk->r[i].score;
+    if (k > 0)
+        mean /= (double)k;
+    for (size_t i = 0; i < k; i++)
+        var += (rk->r[i].score - mean) * (rk->r[i].score - mean);
+    pred[PREDICT_NQC] = k > 1 && mean > 0 ? sqrt(var / (double)k) / mean
+                                          : 0;
+    pred[PREDICT_GAP] = rk->n >= 10 && rk->r[0].score > 0
+                            ? 1 - rk->r[9].score / rk->r[0].score
+                            : 0;
+}
+
+static int
+in_range(const struct feedback_opts *fo, double v)
+{
+    return v >= fo->select_lo && v <= fo->select_hi;
+}
+
+/* Runs one query, with feedback if asked for (selectively, if asked for)
+ * and adds its ranking to run and f (and its predictors to pf). */
 static enum tl_status
 run_query(sqlite3 *db, const struct harness_options *o,
           const struct tl_synonyms *syn, const struct query *qu,
-          struct tl_buf *text, struct eval_run *run, FILE *f,
+          struct tl_buf *text, struct eval_run *run, FILE *f, FILE *pf,
           struct collection_result *res, struct tl_error *err)
 {
-    struct tl_search_opts so;
+    const struct feedback_opts *fo = &o->feedback;
+    struct ranking r0 = { 0 }, r1 = { 0 };
+    double pred[PREDICT_COUNT] = { 0 };
     struct tl_query q;
     struct feedback fb;
     enum tl_status st;
-    long n = 0;
-    int done = 0;
+    int want_fb, need_first, used_fb = 0, predict = pf != NULL;
 
     tl_query_init(&q);
     feedback_init(&fb);
@@ -480,39 +782,66 @@ run_query(sqlite3 *db, const struct harness_options *o,
         tl_query_release(&q);
         return TL_OK;
     }
-    if (st == TL_OK)
-        st = expand(db, o, &q, &fb, err);
+    if (st == TL_OK && o->bigrams > 0)
+        st = add_bigrams(db, o, text->data, q.match, &fb, err);
+    /* the first search, unless feedback will replace it anyway */
+    need_first = fo->method == FEEDBACK_NONE || fo->select != PREDICT_NONE
+                 || predict || fo->rerank > 0 || fo->mix < 1;
+    if (st == TL_OK && need_first)
+        st = search_ranking(db, o, fb.n_tail > 0 ? fb.match.data : q.match,
+                            &r0, err);
     if (st != TL_OK)
         goto out;
-    tl_search_opts_init(&so);
-    so.match = fb.match.data;
-    so.per_article = 1;
-    so.limit = o->hits;
-    if (o->passages) {
-        struct tl_search *s = NULL;
-        struct tl_hit hit;
-        st = tl_search_new(db, &so, &s, err);
-        while (st == TL_OK) {
-            st = tl_search_next(s, &hit, &done, err);
-            if (st != TL_OK || done)
-                break;
-            st = add_hit(qu->qid, hit.path, hit.score, ++n, run, f, err);
+    /* the predictors asked for */
+    if (predict || fo->select == PREDICT_AVG_IDF
+        || fo->select == PREDICT_MAX_IDF)
+        st = feedback_query_idf(db, q.words, q.n_words,
+                                &pred[PREDICT_AVG_IDF],
+                                &pred[PREDICT_MAX_IDF], err);
+    if (st == TL_OK && (predict || fo->select == PREDICT_CLARITY
+                        || fo->select == PREDICT_CLARITY_GAIN))
+        st = feedback_clarity(db, fb.n_tail > 0 ? fb.match.data : q.match,
+                              fo->clarity_docs, &pred[PREDICT_CLARITY], err);
+    score_predictors(&r0, pred);
+    if (st != TL_OK)
+        goto out;
+    want_fb = fo->method != FEEDBACK_NONE
+              && (fo->select == PREDICT_NONE
+                  || fo->select == PREDICT_CLARITY_GAIN
+                  || in_range(fo, pred[fo->select]));
+    if (want_fb)
+        st = expand(db, o, &q, &fb, err);
+    if (st == TL_OK && want_fb && fb.n_tail > 0) {
+        st = search_ranking(db, o, fb.match.data, &r1, err);
+        if (st == TL_OK && (predict || fo->select == PREDICT_CLARITY_GAIN)) {
+            double c1 = 0;
+            st = feedback_clarity(db, fb.match.data, fo->clarity_docs, &c1,
+                                  err);
+            pred[PREDICT_CLARITY_GAIN] = c1 - pred[PREDICT_CLARITY];
         }
-        tl_search_free(s);
-    } else {
-        struct tl_articles *a = NULL;
-        struct tl_article_row row;
-        st = tl_articles_new(db, &so, &a, err);
-        while (st == TL_OK) {
-            st = tl_articles_next(a, &row, &done, err);
-            if (st != TL_OK || done)
-                break;
-            st = add_hit(qu->qid, row.path, row.score, ++n, run, f, err);
-        }
-        tl_articles_free(a);
+        used_fb = st == TL_OK
+                  && (fo->select != PREDICT_CLARITY_GAIN
+                      || in_range(fo, pred[PREDICT_CLARITY_GAIN]));
     }
-    if (st == TL_OK && n == 0)
+    if (st == TL_OK && used_fb) {
+        res->expanded++;
+        st = combine(&r0, &r1, fo, o->hits, err);
+    } else if (st == TL_OK && !need_first) {   /* nothing to add */
+        st = search_ranking(db, o, q.match, &r0, err);
+    }
+    for (size_t i = 0; st == TL_OK && i < r0.n; i++)
+        st = add_hit(qu->qid, r0.r[i].doc, r0.r[i].score, (long)i + 1, run,
+                     f, err);
+    if (st == TL_OK && r0.n == 0)
         res->unanswered++;
+    if (st == TL_OK && pf != NULL
+        && fprintf(pf, "%s\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%d\n",
+                   qu->qid, pred[PREDICT_AVG_IDF], pred[PREDICT_MAX_IDF],
+                   pred[PREDICT_CLARITY], pred[PREDICT_CLARITY_GAIN],
+                   pred[PREDICT_NQC], pred[PREDICT_GAP], used_fb) < 0)
+        st = tl_error_set(err, TL_ERR_IO, "cannot write the predictors: %s",
+                          strerror(errno));
+out:
     if (st == TL_ERR_QUERY) {   /* FTS5 refused the expression */
         res->refused++;
         res->unanswered++;
@@ -520,9 +849,11 @@ run_query(sqlite3 *db, const struct harness_options *o,
             tl_cli_warn("query %s refused: %s", qu->qid, err->msg);
         st = TL_OK;
     }
-out:
-    if (fb.n_tail > 0 && st == TL_OK)    /* back to the plain ranking */
+    if (st == TL_OK && (fb.n_tail > 0 || o->bigrams > 0))
+        /* back to the plain ranking */
         st = tl_rank_override(db, o->rank, err);
+    ranking_release(&r0);
+    ranking_release(&r1);
     feedback_release(&fb);
     tl_query_release(&q);
     return st;
@@ -626,7 +957,7 @@ bench_collection(const struct harness_options *o, const char *dir,
     struct eval_run *run = NULL;
     struct collection_result res = { 0 };
     struct tl_buf path, name, text;
-    FILE *f = NULL;
+    FILE *f = NULL, *pf = NULL;
     enum tl_status st;
     double t0;
 
@@ -707,6 +1038,18 @@ bench_collection(const struct harness_options *o, const char *dir,
             goto out;
         }
     }
+    if (o->predict) {
+        tl_buf_reset(&path);
+        tl_buf_appendf(&path, "%s/%s.pred", o->run_dir, name.data);
+        pf = fopen(path.data, "w");
+        if (pf == NULL) {
+            st = tl_error_set(err, TL_ERR_IO, "cannot create '%s': %s",
+                              path.data, strerror(errno));
+            goto out;
+        }
+        fputs("qid\tavg_idf\tmax_idf\tclarity\tclarity_gain\tnqc\tgap"
+              "\texpanded\n", pf);
+    }
 
     /* search */
     t0 = now_seconds();
@@ -714,7 +1057,8 @@ bench_collection(const struct harness_options *o, const char *dir,
         if (!eval_qrels_has_relevant(qrels, qs.q[i].qid))
             continue;
         res.n_queries++;
-        st = run_query(l.db, o, syn, &qs.q[i], &text, run, f, &res, err);
+        st = run_query(l.db, o, syn, &qs.q[i], &text, run, f, pf, &res,
+                       err);
     }
     res.query_s = now_seconds() - t0;
     if (st != TL_OK)
@@ -723,6 +1067,16 @@ bench_collection(const struct harness_options *o, const char *dir,
         int bad = ferror(f);
         bad |= fclose(f) != 0;
         f = NULL;
+        if (bad) {
+            st = tl_error_set(err, TL_ERR_IO, "cannot write the run of %s",
+                              name.data);
+            goto out;
+        }
+    }
+    if (pf != NULL) {
+        int bad = ferror(pf);
+        bad |= fclose(pf) != 0;
+        pf = NULL;
         if (bad) {
             st = tl_error_set(err, TL_ERR_IO, "cannot write '%s'",
                               path.data);
@@ -738,10 +1092,15 @@ bench_collection(const struct harness_options *o, const char *dir,
         goto out;
     if (!o->quiet && res.refused > 0)
         tl_cli_info("%s: %zu queries refused", name.data, res.refused);
+    if (!o->quiet && o->feedback.method != FEEDBACK_NONE)
+        tl_cli_info("%s: feedback used for %zu of %zu queries", name.data,
+                    res.expanded, res.n_queries);
     print_row(name.data, &l, &res);
 out:
     if (f != NULL)
         fclose(f);
+    if (pf != NULL)
+        fclose(pf);
     if (l.in_txn)
         tl_store_rollback(l.store);
     eval_run_free(run);

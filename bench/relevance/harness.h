@@ -22,9 +22,13 @@ struct harness_options {
     int per_query;          /* print each query's figures */
     int verbose;            /* list the documents the pipeline changed */
     int quiet;              /* no pipeline report on stderr */
+    int predict;            /* write each query's performance predictors
+                               to run_dir/NAME.pred */
     /* ranking overrides (NULL: the defaults search.c uses) */
     const struct tl_rank_params *rank;
     struct feedback_opts feedback;  /* pseudo-relevance feedback */
+    double bigrams;         /* weight of each ordered bigram of the query
+                               added to it (0: none; not with feedback) */
 };
 
 void harness_options_init(struct harness_options *o);

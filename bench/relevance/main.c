@@ -48,6 +48,28 @@ static const char usage[] =
     "  --fb-weight X    the original query's share, 0-1 (default 0.7)\n"
     "  --fb-max-df X    never add a word in more than this fraction of\n"
     "                   the passages (default 0.1)\n"
+    "  --fb-rerank N    the expanded query only reorders the first\n"
+    "                   search's best N articles (default 0: it ranks all)\n"
+    "  --fb-mix X       final score (1 - X) s0 / max s0 + X s1 / max s1, s0\n"
+    "                   the first search's, s1 the expanded's (default 1:\n"
+    "                   s1 alone)\n"
+    "  --fb-select P    selective feedback: only for queries whose\n"
+    "                   predictor P is within --fb-min and --fb-max; P is\n"
+    "                   avg-idf, max-idf (idf over the largest possible,\n"
+    "                   0-1), clarity (bits, of the first search's best\n"
+    "                   passages), clarity-gain (the expanded search's\n"
+    "                   clarity minus the first's), nqc (sd / mean of the\n"
+    "                   best 100 scores) or gap (1 - s10 / s1)\n"
+    "  --fb-min X, --fb-max X  bounds of --fb-select (default: none)\n"
+    "  --clarity-docs N passages a clarity score reads (default 10)\n"
+    "  --predict        write each query's predictors to DIR/NAME.pred\n"
+    "                   (needs --runs DIR)\n"
+    "  --bigrams X      add each two neighbouring words of the query (once\n"
+    "                   stopwords are set aside) as a phrase of weight X\n"
+    "                   (sequential dependence; not with --feedback)\n"
+    "  --qtf-k3 X       a word the query has qtf times counts (X + 1) qtf /\n"
+    "                   (X + qtf) times (Okapi's k3; default 1.2, the\n"
+    "                   ranking's; -1: qtf times)\n"
     "  --classic        FTS5's bm25() formula (one length over all columns,\n"
     "                   IDF clamped), with the parameters above\n"
     "\n"
@@ -58,6 +80,18 @@ enum {
     OPT_K1, OPT_B, OPT_WEIGHTS, OPT_CLASSIC, OPT_STOPWORD, OPT_PROXIMITY,
     OPT_DELTA,
     OPT_FEEDBACK, OPT_FB_DOCS, OPT_FB_TERMS, OPT_FB_WEIGHT, OPT_FB_MAX_DF,
+    OPT_FB_RERANK, OPT_FB_MIX, OPT_FB_SELECT, OPT_FB_MIN, OPT_FB_MAX,
+    OPT_CLARITY_DOCS, OPT_PREDICT, OPT_BIGRAMS, OPT_QTF_K3,
+};
+
+static const char *const predictors[PREDICT_COUNT] = {
+    [PREDICT_NONE] = "none",
+    [PREDICT_AVG_IDF] = "avg-idf",
+    [PREDICT_MAX_IDF] = "max-idf",
+    [PREDICT_CLARITY] = "clarity",
+    [PREDICT_CLARITY_GAIN] = "clarity-gain",
+    [PREDICT_NQC] = "nqc",
+    [PREDICT_GAP] = "gap",
 };
 
 static int
@@ -117,6 +151,15 @@ main(int argc, char **argv)
         { "fb-terms", required_argument, NULL, OPT_FB_TERMS },
         { "fb-weight", required_argument, NULL, OPT_FB_WEIGHT },
         { "fb-max-df", required_argument, NULL, OPT_FB_MAX_DF },
+        { "fb-rerank", required_argument, NULL, OPT_FB_RERANK },
+        { "fb-mix", required_argument, NULL, OPT_FB_MIX },
+        { "fb-select", required_argument, NULL, OPT_FB_SELECT },
+        { "fb-min", required_argument, NULL, OPT_FB_MIN },
+        { "fb-max", required_argument, NULL, OPT_FB_MAX },
+        { "clarity-docs", required_argument, NULL, OPT_CLARITY_DOCS },
+        { "predict", no_argument, NULL, OPT_PREDICT },
+        { "bigrams", required_argument, NULL, OPT_BIGRAMS },
+        { "qtf-k3", required_argument, NULL, OPT_QTF_K3 },
         { "verbose", no_argument, NULL, 'v' },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
@@ -217,6 +260,56 @@ main(int argc, char **argv)
                 return tl_cli_usage("bad --fb-max-df '%s' (want 0-1)",
                                     optarg);
             break;
+        case OPT_FB_RERANK:
+            if (!tl_cli_parse_long(optarg, 0, 100000, &o.feedback.rerank))
+                return tl_cli_usage("bad --fb-rerank '%s' (want 0-100000)",
+                                    optarg);
+            break;
+        case OPT_FB_MIX:
+            if (!parse_double(optarg, 0, 1, &o.feedback.mix))
+                return tl_cli_usage("bad --fb-mix '%s' (want 0-1)", optarg);
+            break;
+        case OPT_FB_SELECT: {
+            int p;
+            for (p = 1; p < PREDICT_COUNT; p++)
+                if (strcmp(optarg, predictors[p]) == 0)
+                    break;
+            if (p == PREDICT_COUNT)
+                return tl_cli_usage("bad --fb-select '%s' (want avg-idf, "
+                                    "max-idf, clarity, clarity-gain, nqc "
+                                    "or gap)", optarg);
+            o.feedback.select = (enum feedback_predictor)p;
+            break;
+        }
+        case OPT_FB_MIN:
+            if (!parse_double(optarg, -1e6, 1e6, &o.feedback.select_lo))
+                return tl_cli_usage("bad --fb-min '%s' (want a number)",
+                                    optarg);
+            break;
+        case OPT_FB_MAX:
+            if (!parse_double(optarg, -1e6, 1e6, &o.feedback.select_hi))
+                return tl_cli_usage("bad --fb-max '%s' (want a number)",
+                                    optarg);
+            break;
+        case OPT_CLARITY_DOCS:
+            if (!tl_cli_parse_long(optarg, 1, 1000, &o.feedback.clarity_docs))
+                return tl_cli_usage("bad --clarity-docs '%s' (want 1-1000)",
+                                    optarg);
+            break;
+        case OPT_BIGRAMS:
+            if (!parse_double(optarg, 0, 100, &o.bigrams))
+                return tl_cli_usage("bad --bigrams '%s' (want 0-100)",
+                                    optarg);
+            break;
+        case OPT_QTF_K3:
+            if (!parse_double(optarg, -1, 1e6, &rank.k3))
+                return tl_cli_usage("bad --qtf-k3 '%s' (want -1 (off) to "
+                                    "1000000)", optarg);
+            ranked = 1;
+            break;
+        case OPT_PREDICT:
+            o.predict = 1;
+            break;
         case OPT_CLASSIC:
             rank.classic = 1;
             ranked = 1;
@@ -236,6 +329,10 @@ main(int argc, char **argv)
     }
     if (optind >= argc)
         return tl_cli_usage("no collection given");
+    if (o.bigrams > 0 && o.feedback.method != FEEDBACK_NONE)
+        return tl_cli_usage("--bigrams does not go with --feedback");
+    if (o.predict && o.run_dir == NULL)
+        return tl_cli_usage("--predict needs --runs DIR");
     if (ranked)
         o.rank = &rank;
     return tl_cli_finish(harness_run(&o, argv + optind,

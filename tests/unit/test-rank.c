@@ -398,6 +398,38 @@ START_TEST(test_override_replaces_arguments_until_cleared)
 }
 END_TEST
 
+/* A word the query repeats: each of its phrases weighs (k3 + 1) / (k3 +
+ * qtf), so twice "apple" is worth 2 (k3 + 1) / (k3 + 2) of once; with k3
+ * off (negative), twice. */
+START_TEST(test_repeated_word_saturates_with_k3)
+{
+    struct tl_rank_params p;
+    double once = score("", "apple", "apple banana apple");
+    double twice = score("", "apple OR apple", "apple banana apple");
+    double k3 = TL_RANK_K3;
+
+    ck_assert(once > 0);
+    ck_assert_double_eq_tol(twice, once * 2 * (k3 + 1) / (k3 + 2), EPS);
+    tl_rank_params_init(&p);
+    p.k3 = -1;
+    override(&p);
+    ck_assert_double_eq_tol(score("", "apple OR apple", "apple banana apple"),
+                            2 * once, EPS);
+    p.k3 = 0;       /* every repeat but one is free */
+    override(&p);
+    ck_assert_double_eq_tol(score("", "apple OR apple", "apple banana apple"),
+                            once, EPS);
+    /* two different words are not repeats (no proximity, to compare) */
+    tl_rank_params_init(&p);
+    p.proximity = 0;
+    override(&p);
+    ck_assert_double_eq_tol(score("", "apple OR banana", "apple banana apple"),
+                            score("", "apple", "apple banana apple")
+                            + score("", "banana", "apple banana apple"), EPS);
+    override(NULL);
+}
+END_TEST
+
 /* Stopwords, and passages of equal length for proximity. */
 static void
 prose(void)
@@ -651,6 +683,7 @@ rank_suite(void)
     tcase_add_test(tc, test_missing_arguments_take_the_defaults);
     tcase_add_test(tc, test_classic_mode_is_fts5_bm25);
     tcase_add_test(tc, test_override_replaces_arguments_until_cleared);
+    tcase_add_test(tc, test_repeated_word_saturates_with_k3);
     tcase_add_test(tc, test_explain_gives_each_phrase_its_share);
     tcase_add_test(tc, test_explain_refuses_a_passage_that_does_not_match);
     tcase_add_test(tc, test_delta_adds_a_lower_bound_per_matched_word);

@@ -113,11 +113,26 @@ same_state(const struct spans_state *a, const struct spans_state *b)
     return 1;
 }
 
-/* Reads the stored map's state and, when blob is not NULL, its bytes
- * (copied into blob).  *found_out 0 when there is no map. */
+/* The state in columns 0-5 of a row of article_spans. */
+static void
+row_state(sqlite3_stmt *st, struct spans_state *s)
+{
+    memset(s, 0, sizeof *s);
+    s->totals.rows = sqlite3_column_int64(st, 0);
+    for (int c = 0; c < TL_RANK_COLUMNS; c++)
+        s->totals.tokens[c] = sqlite3_column_int64(st, 1 + c);
+    s->max_passage = sqlite3_column_int64(st, 4);
+    s->max_article = sqlite3_column_int64(st, 5);
+}
+
+#define STATE_COLUMNS \
+    "rows, tokens_body, tokens_title, tokens_author, max_passage, " \
+    "max_article"
+
+/* Reads the stored map's state; *found_out 0 when there is no map. */
 static enum tl_status
-stored(sqlite3 *db, struct spans_state *s, struct tl_buf *blob,
-       int *found_out, struct tl_error *err)
+stored(sqlite3 *db, struct spans_state *s, int *found_out,
+       struct tl_error *err)
 {
     sqlite3_stmt *st = NULL;
     enum tl_status rs = TL_OK;
@@ -125,27 +140,12 @@ stored(sqlite3 *db, struct spans_state *s, struct tl_buf *blob,
 
     *found_out = 0;
     memset(s, 0, sizeof *s);
-    if (sqlite3_prepare_v2(db, blob != NULL
-            ? "SELECT rows, tokens_body, tokens_title, tokens_author, "
-              "max_passage, max_article, spans FROM article_spans "
-              "WHERE id = 1"
-            : "SELECT rows, tokens_body, tokens_title, tokens_author, "
-              "max_passage, max_article FROM article_spans WHERE id = 1",
-            -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, "SELECT " STATE_COLUMNS " FROM article_spans "
+                           "WHERE id = 1", -1, &st, NULL) != SQLITE_OK)
         return tl_error_db(err, db, "reading the article spans");
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        s->totals.rows = sqlite3_column_int64(st, 0);
-        for (int c = 0; c < TL_RANK_COLUMNS; c++)
-            s->totals.tokens[c] = sqlite3_column_int64(st, 1 + c);
-        s->max_passage = sqlite3_column_int64(st, 4);
-        s->max_article = sqlite3_column_int64(st, 5);
-        if (blob != NULL) {
-            const void *p = sqlite3_column_blob(st, 6);
-            size_t n = (size_t)sqlite3_column_bytes(st, 6);
-            if (n > 0 && tl_buf_append(blob, p, n) != TL_OK)
-                rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-        }
+        row_state(st, s);
         *found_out = 1;
     } else if (rc != SQLITE_DONE) {
         rs = tl_error_db(err, db, "reading the article spans");
@@ -343,7 +343,7 @@ tl_spans_refresh(sqlite3 *db, size_t *n_out, struct tl_error *err)
         return rs;
     rs = live_state(db, &live, err);
     if (rs == TL_OK)
-        rs = stored(db, &old, NULL, &found, err);
+        rs = stored(db, &old, &found, err);
     if (rs != TL_OK || (found && same_state(&live, &old)))
         goto out;
     rs = make_map(db, &s, &flags, err);
@@ -387,6 +387,10 @@ decode(const unsigned char *p, size_t n, struct tl_spans *s,
     *flags_out = (unsigned)v[0];
     while (k < n) {
         for (int f = 0; f < 3; f++) {
+            if (k < n && p[k] < 0x80) {     /* most take one byte */
+                v[f] = p[k++];
+                continue;
+            }
             size_t m = tl_leb_get(p + k, n - k, &v[f]);
             if (m == 0)
                 return 0;
@@ -395,42 +399,55 @@ decode(const unsigned char *p, size_t n, struct tl_spans *s,
         int64_t first = prev_last + 1 + (int64_t)v[0];
         int64_t last = first + (int64_t)v[1];
         int64_t article = prev_article + unzigzag(v[2]);
-        if ((*rs = push(s, &cap, first, last, article, err)) != TL_OK)
-            return 0;
+        /* room: a span takes 3 bytes at least */
+        s->first[s->n] = first;
+        s->last[s->n] = last;
+        s->article[s->n] = article;
+        s->n++;
         prev_last = last;
         prev_article = article;
     }
     return 1;
 }
 
-/* The stored map when it fits the index; flags too. */
+/* The stored map when it fits the index; flags too.  Decoded from the
+ * row as SQLite holds it, not copied first. */
 static enum tl_status
 load(sqlite3 *db, struct tl_spans *s, unsigned *flags_out, int *fresh_out,
      struct tl_error *err)
 {
     struct spans_state live, old;
-    struct tl_buf blob;
+    sqlite3_stmt *st = NULL;
     enum tl_status rs;
-    int found = 0;
+    int rc;
 
     *fresh_out = 0;
     *flags_out = 0;
     tl_spans_release(s);
-    tl_buf_init(&blob, 0);
-    rs = stored(db, &old, &blob, &found, err);
-    if (rs == TL_OK && found)
-        rs = live_state(db, &live, err);
-    if (rs != TL_OK || !found || !same_state(&live, &old))
-        goto out;
-    if (decode((const unsigned char *)blob.data, blob.len, s, flags_out, err,
-               &rs)) {
-        s->multi = (*flags_out & FLAG_MULTI) != 0;
-        *fresh_out = 1;
+    rs = live_state(db, &live, err);
+    if (rs != TL_OK)
+        return rs;
+    if (sqlite3_prepare_v2(db, "SELECT " STATE_COLUMNS ", spans FROM "
+                           "article_spans WHERE id = 1", -1, &st, NULL)
+        != SQLITE_OK)
+        return tl_error_db(err, db, "reading the article spans");
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        row_state(st, &old);
+        if (same_state(&live, &old)) {
+            const unsigned char *p = sqlite3_column_blob(st, 6);
+            size_t n = (size_t)sqlite3_column_bytes(st, 6);
+            if (p != NULL && decode(p, n, s, flags_out, err, &rs)) {
+                s->multi = (*flags_out & FLAG_MULTI) != 0;
+                *fresh_out = 1;
+            } else {
+                tl_spans_release(s);
+            }
+        }
+    } else if (rc != SQLITE_DONE) {
+        rs = tl_error_db(err, db, "reading the article spans");
     }
-    else
-        tl_spans_release(s);
-out:
-    tl_buf_release(&blob);
+    sqlite3_finalize(st);
     return rs;
 }
 

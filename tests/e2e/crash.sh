@@ -111,7 +111,7 @@ t=$(now)
 python3 "$GEN" --seed 6 --count "$N" "$ART"
 gen_ms=$(ms_since "$t")
 t=$(now)
-run "$TALAASH_INDEX" --db "$WORK/clean1.db" "$ART"
+run "$TALAASH_INDEX" --batch "$BATCH" --db "$WORK/clean1.db" "$ART"
 clean_ms=$(ms_since "$t")
 expect_rc "a clean run over $N generated articles (${clean_ms} ms)" 0
 clean1=$(digest "$WORK/clean1.db")
@@ -185,7 +185,7 @@ expect_rc "a clean run over the changed articles" 0
 clean2=$(digest "$WORK/clean2.db")
 copy_db "$DB" "$WORK/update.db"
 t=$(now)
-run "$TALAASH_INDEX" --prune --db "$WORK/update.db" "$ART"
+run "$TALAASH_INDEX" --batch "$BATCH" --prune --db "$WORK/update.db" "$ART"
 update_ms=$(ms_since "$t")
 expect_rc "an update run that is never killed (${update_ms} ms)" 0
 # what --mutate did (gen-articles.py): K % 10 == 3 deleted, else K % 4 == 1

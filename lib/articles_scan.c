@@ -114,7 +114,6 @@ tl_articles_scan(sqlite3 *db, const char *match, int positive_only,
     struct heap h = { 0 };
     struct art cur = { 0, -1, 0 };
     sqlite3_stmt *scan = NULL;
-    char sql[256];
     double floor = -HUGE_VAL;
     size_t j = 0;
     long cur_span = -1;
@@ -136,11 +135,9 @@ tl_articles_scan(sqlite3 *db, const char *match, int positive_only,
         goto out;
     }
     /* the same ranking expression as lib/search.c's SQL */
-    snprintf(sql, sizeof sql, "SELECT rowid, -" TL_RANK_FUNCTION
-             "(passages_fts, %.6g, %.6g, %.6g, %.6g, %.6g) FROM passages_fts "
-             "WHERE passages_fts MATCH ?1 ORDER BY rowid", TL_RANK_K1,
-             TL_RANK_B, TL_RANK_W_BODY, TL_RANK_W_TITLE, TL_RANK_W_AUTHOR);
-    if (sqlite3_prepare_v2(db, sql, -1, &scan, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, "SELECT rowid, " TL_RANK_SQL " FROM "
+                           "passages_fts WHERE passages_fts MATCH ?1 ORDER BY "
+                           "rowid", -1, &scan, NULL) != SQLITE_OK) {
         rs = tl_error_db(err, db, "preparing the search");
         goto out;
     }
@@ -202,13 +199,8 @@ tl_articles_scan(sqlite3 *db, const char *match, int positive_only,
     out->n = h.n;
     *answered_out = 1;
 out:
-    if (floor_set) {
-        struct tl_error scratch = { 0 };
-        enum tl_status off = tl_rank_floor(db, NULL, rs == TL_OK ? err
-                                                                 : &scratch);
-        if (rs == TL_OK)
-            rs = off;
-    }
+    if (floor_set)
+        rs = tl_rank_floor_end(db, rs, err);
     sqlite3_finalize(scan);
     free(h.a);
     tl_spans_release(&s);

@@ -827,6 +827,18 @@ tl_rank_floor(sqlite3 *db, const double *floor, struct tl_error *err)
 }
 #endif
 
+#ifndef TL_SQLITE_EXTENSION
+enum tl_status
+tl_rank_floor_end(sqlite3 *db, enum tl_status rs, struct tl_error *err)
+{
+    struct tl_error scratch = { 0 };
+    enum tl_status off = tl_rank_floor(db, NULL, rs == TL_OK ? err
+                                                             : &scratch);
+
+    return rs == TL_OK ? off : rs;
+}
+#endif
+
 /* tl_rank_keep(on): the scalar SQL function behind tl_rank_keep(). */
 static void
 keep_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)

@@ -66,6 +66,16 @@
 #define TL_RANK_PROXIMITY 0.2
 #define TL_RANK_K3 1.2
 
+/* The ranking with the defaults, as an SQL expression over passages_fts
+ * (higher is better): the one text every search path scores with, so
+ * their scores are bit for bit the same. */
+#define TL_RANK_STR_(x) #x
+#define TL_RANK_STR(x) TL_RANK_STR_(x)
+#define TL_RANK_SQL \
+    "-" TL_RANK_FUNCTION "(passages_fts, " TL_RANK_STR(TL_RANK_K1) ", " \
+    TL_RANK_STR(TL_RANK_B) ", " TL_RANK_STR(TL_RANK_W_BODY) ", " \
+    TL_RANK_STR(TL_RANK_W_TITLE) ", " TL_RANK_STR(TL_RANK_W_AUTHOR) ")"
+
 /* Columns of passages_fts the parameters cover. */
 #define TL_RANK_COLUMNS 3
 /* Room for a phrase's stems in an explanation (longer ones are cut). */
@@ -127,6 +137,11 @@ enum tl_status tl_rank_keep(sqlite3 *db, int on, struct tl_error *err);
  * done) turns it off.  floor must outlive its use. */
 enum tl_status tl_rank_floor(sqlite3 *db, const double *floor,
                              struct tl_error *err);
+/* Turns the floor off at the end of a scan whose outcome so far is rs:
+ * returns rs, or the failure to turn it off when rs is TL_OK (err then
+ * says so; an earlier error in err is kept). */
+enum tl_status tl_rank_floor_end(sqlite3 *db, enum tl_status rs,
+                                 struct tl_error *err);
 /* Is tl_rank_override() in force on db (1), or are the SQL arguments
  * used (0)? */
 int tl_rank_overridden(sqlite3 *db);

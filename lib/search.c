@@ -116,15 +116,11 @@ hits_cte(struct tl_buf *b, const struct tl_search_opts *o, int scored)
                        "passages_fts.rowid JOIN articles AS a ON a.id = "
                        "p.article_id WHERE ");
     else if (o->match != NULL)
-        st = tl_buf_appendf(b,
-            "SELECT passages_fts.rowid AS pid, "
-            "p.article_id AS aid, -" TL_RANK_FUNCTION "(passages_fts, "
-            "%.6g, %.6g, %.6g, %.6g, %.6g) "
-            "AS score FROM passages_fts "
-            "JOIN passages AS p ON p.id = passages_fts.rowid "
-            "JOIN articles AS a ON a.id = p.article_id WHERE ",
-            TL_RANK_K1, TL_RANK_B, TL_RANK_W_BODY, TL_RANK_W_TITLE,
-            TL_RANK_W_AUTHOR);
+        st = append(b, "SELECT passages_fts.rowid AS pid, "
+                       "p.article_id AS aid, " TL_RANK_SQL " AS score "
+                       "FROM passages_fts "
+                       "JOIN passages AS p ON p.id = passages_fts.rowid "
+                       "JOIN articles AS a ON a.id = p.article_id WHERE ");
     else
         st = append(b, "SELECT p.id AS pid, "
                        "p.article_id AS "
@@ -612,6 +608,27 @@ out:
     return TL_OK;
 }
 
+/* The articles the spans' scans may take: *list_out NULL when nothing
+ * filters them, else the sorted ids the filters accept (*n_out of them,
+ * owned by *ids_out: free it; "none" when they accept nothing). */
+static enum tl_status
+accepted_list(sqlite3 *db, const struct tl_search_opts *o, int64_t **ids_out,
+              const int64_t **list_out, size_t *n_out, struct tl_error *err)
+{
+    static const int64_t none[1];
+    enum tl_status rs;
+
+    *ids_out = NULL;
+    *list_out = NULL;
+    *n_out = 0;
+    if (!has_filters(o))
+        return TL_OK;
+    rs = accepted_articles(db, o, ids_out, n_out, err);
+    if (rs == TL_OK)
+        *list_out = *n_out > 0 ? *ids_out : none;
+    return rs;
+}
+
 /* Counts from the article spans (lib/spans.c), without joining each
  * match to its article, when they fit the index; *answered_out 0 when
  * the SQL must count (no words, 0 scores left out, no fresh map). */
@@ -619,21 +636,19 @@ static enum tl_status
 count_fast(sqlite3 *db, const struct tl_search_opts *o, long *passages_out,
            long *articles_out, int *answered_out, struct tl_error *err)
 {
-    static const int64_t none[1];   /* filters that accept nothing */
-    int64_t *ids = NULL;
-    size_t n = 0;
-    enum tl_status rs = TL_OK;
+    const int64_t *list;
+    int64_t *ids;
+    size_t n;
+    enum tl_status rs;
 
     *answered_out = 0;
     if (o->match == NULL || o->exhaustive
         || (o->positive_only && o->match != NULL))
         return TL_OK;
-    if (has_filters(o))
-        rs = accepted_articles(db, o, &ids, &n, err);
+    rs = accepted_list(db, o, &ids, &list, &n, err);
     if (rs == TL_OK)
-        rs = tl_spans_count(db, o->match,
-                            !has_filters(o) ? NULL : n > 0 ? ids : none, n,
-                            passages_out, articles_out, answered_out, err);
+        rs = tl_spans_count(db, o->match, list, n, passages_out,
+                            articles_out, answered_out, err);
     free(ids);
     return rs;
 }
@@ -691,22 +706,19 @@ static enum tl_status
 articles_fast(sqlite3 *db, const struct tl_search_opts *o,
               struct tl_articles *a, struct tl_error *err)
 {
-    static const int64_t none[1];   /* filters that accept nothing */
-    int64_t *ids = NULL;
-    size_t n = 0;
-    enum tl_status rs = TL_OK;
+    const int64_t *list;
+    int64_t *ids;
+    size_t n;
+    enum tl_status rs;
 
     if (o->exhaustive || o->match == NULL || o->sort != TL_SORT_RANK
         || o->limit <= 0 || o->offset < 0
         || o->limit > TL_TOPK_SCAN_MAX - o->offset)
         return TL_OK;
-    if (has_filters(o))
-        rs = accepted_articles(db, o, &ids, &n, err);
+    rs = accepted_list(db, o, &ids, &list, &n, err);
     if (rs == TL_OK)
-        rs = tl_articles_scan(db, o->match, o->positive_only,
-                              !has_filters(o) ? NULL : n > 0 ? ids : none,
-                              n, o->offset + o->limit, &a->hits, &a->fast,
-                              err);
+        rs = tl_articles_scan(db, o->match, o->positive_only, list, n,
+                              o->offset + o->limit, &a->hits, &a->fast, err);
     free(ids);
     if (rs == TL_OK && a->fast) {
         a->next = (size_t)o->offset;
@@ -832,23 +844,20 @@ static enum tl_status
 facet_fast(sqlite3 *db, const struct tl_search_opts *o, const char *tail,
            sqlite3_stmt **st_out, struct tl_error *err)
 {
-    static const int64_t none[1];   /* filters that accept nothing */
     struct tl_spans_tally t;
     struct tl_buf sql, json;
-    int64_t *ids = NULL;
-    size_t n = 0;
+    const int64_t *list;
+    int64_t *ids;
+    size_t n;
     int answered = 0;
-    enum tl_status rs = TL_OK;
+    enum tl_status rs;
 
     *st_out = NULL;
     if (o->match == NULL || o->exhaustive || o->positive_only)
         return TL_OK;
-    if (has_filters(o))
-        rs = accepted_articles(db, o, &ids, &n, err);
+    rs = accepted_list(db, o, &ids, &list, &n, err);
     if (rs == TL_OK)
-        rs = tl_spans_tally(db, o->match,
-                            !has_filters(o) ? NULL : n > 0 ? ids : none, n,
-                            &t, &answered, err);
+        rs = tl_spans_tally(db, o->match, list, n, &t, &answered, err);
     free(ids);
     if (rs != TL_OK || !answered)
         return rs;

@@ -177,14 +177,10 @@ static enum tl_status
 prepare_walk(struct walk *w, const char *match, int descending,
              const char *from, const char *to)
 {
-    char sql[320];
-
-    snprintf(sql, sizeof sql, "SELECT rowid, -" TL_RANK_FUNCTION
-             "(passages_fts, %.6g, %.6g, %.6g, %.6g, %.6g) FROM passages_fts "
-             "WHERE passages_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3",
-             TL_RANK_K1, TL_RANK_B, TL_RANK_W_BODY, TL_RANK_W_TITLE,
-             TL_RANK_W_AUTHOR);
-    if (sqlite3_prepare_v2(w->db, sql, -1, &w->scan, NULL) != SQLITE_OK
+    if (sqlite3_prepare_v2(w->db, "SELECT rowid, " TL_RANK_SQL " FROM "
+                           "passages_fts WHERE passages_fts MATCH ?1 AND "
+                           "rowid BETWEEN ?2 AND ?3", -1, &w->scan, NULL)
+        != SQLITE_OK
         || sqlite3_prepare_v2(w->db, descending
                ? "SELECT id, pub_date FROM articles WHERE pub_date >= ?1 "
                  "AND pub_date <= ?2 ORDER BY pub_date DESC"

@@ -155,7 +155,6 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
     struct heap h = { 0 };
     struct amap seen = { 0 }, verdict = { 0 };
     sqlite3_stmt *scan = NULL, *article = NULL;
-    char sql[256];
     int64_t matches = 0;
     size_t accepted = 0;
     enum tl_status rs = TL_OK;
@@ -186,11 +185,9 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
         goto out;
     }
     /* the same ranking expression as lib/search.c's SQL */
-    snprintf(sql, sizeof sql, "SELECT rowid, -" TL_RANK_FUNCTION
-             "(passages_fts, %.6g, %.6g, %.6g, %.6g, %.6g) FROM passages_fts "
-             "WHERE passages_fts MATCH ?1", TL_RANK_K1, TL_RANK_B,
-             TL_RANK_W_BODY, TL_RANK_W_TITLE, TL_RANK_W_AUTHOR);
-    if (sqlite3_prepare_v2(db, sql, -1, &scan, NULL) != SQLITE_OK
+    if (sqlite3_prepare_v2(db, "SELECT rowid, " TL_RANK_SQL " FROM "
+                           "passages_fts WHERE passages_fts MATCH ?1", -1,
+                           &scan, NULL) != SQLITE_OK
         || sqlite3_prepare_v2(db, "SELECT article_id FROM passages WHERE "
                               "id = ?1", -1, &article, NULL) != SQLITE_OK) {
         rs = tl_error_db(err, db, "preparing the search");
@@ -268,13 +265,8 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
     }
 out:
     best_floor_end(&bf);
-    if (floor_set) {
-        struct tl_error scratch = { 0 };
-        enum tl_status off = tl_rank_floor(db, NULL, rs == TL_OK ? err
-                                                                 : &scratch);
-        if (rs == TL_OK)
-            rs = off;
-    }
+    if (floor_set)
+        rs = tl_rank_floor_end(db, rs, err);
     sqlite3_finalize(scan);
     sqlite3_finalize(article);
     free(h.a);

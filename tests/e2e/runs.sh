@@ -115,9 +115,19 @@ EOF
         expect_match "says so in one line, and what to install" "$err" \
             "^talaash-index: this SQLite \([0-9.]+\) was built without FTS5; install a libsqlite3 with FTS5"
         expect_eq "and leaves no database file behind" "$(ls "$WORK"/nofts.db* 2>/dev/null)" ""
-        run env LD_PRELOAD="$shim" "$TALAASH" --db "$DB" haqqani
-        expect_rc "talaash with a SQLite without FTS5" 2
-        expect_match "says so too" "$err" "^talaash: this SQLite \([0-9.]+\) was built without FTS5"
+        case $(ldd "$TALAASH" 2>&1) in
+            *"statically linked"* | *"not a dynamic executable"*) static=1 ;;
+            *) static=0 ;;
+        esac
+        if [ "$static" = 0 ]; then
+            run env LD_PRELOAD="$shim" "$TALAASH" --db "$DB" haqqani
+            expect_rc "talaash with a SQLite without FTS5" 2
+            expect_match "says so too" "$err" "^talaash: this SQLite \([0-9.]+\) was built without FTS5"
+        else
+            # meson.build links talaash statically only with a SQLite
+            # that has FTS5 (its probe creates an FTS5 table)
+            ok "SKIP: talaash is statically linked; its SQLite has FTS5"
+        fi
     else
         fail "could not build the no-FTS5 shim" "$(cat "$WORK/cc.err")"
     fi

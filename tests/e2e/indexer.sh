@@ -121,6 +121,41 @@ expect_match "--prune reports the removal" "$err" "1 removed"
 expect_eq "the deleted file's article is gone" "$(sqlite3 "$WORK/ren.db" "SELECT count(*) FROM articles")" 1
 expect_eq "and its passages" "$(sqlite3 "$WORK/ren.db" "SELECT count(*) FROM passages p LEFT JOIN articles a ON a.id = p.article_id WHERE a.id IS NULL")" 0
 
+# one segment: a run that wrote a tenth of the archive or more merges the
+# index at its end and gives the freed pages back; a small run does not;
+# --optimize does it on demand, and no search answers differently
+mkdir -p "$WORK/seg"
+for i in $(seq 1 30); do
+    printf 'Note %d\n\nThe river delta report number %d on harvests, barges and\nmarkets; the mountain passes stayed open in week %d.\n' \
+        "$i" "$i" "$i" > "$WORK/seg/n$i.txt"
+done
+run "$TALAASH_INDEX" --db "$WORK/seg.db" --batch 4 "$WORK/seg"
+expect_rc "index 30 notes, 4 per transaction" 0
+expect_eq "a new database gives freed pages back (auto_vacuum incremental)" \
+    "$(sqlite3 "$WORK/seg.db" "PRAGMA auto_vacuum")" 2
+expect_eq "the full build left no free page" \
+    "$(sqlite3 "$WORK/seg.db" "PRAGMA freelist_count")" 0
+rows_full=$(sqlite3 "$WORK/seg.db" "SELECT count(*) FROM passages_fts_data")
+printf 'Note 31\n\nA late river note.\n' > "$WORK/seg/n31.txt"
+printf 'Note 1\n\nThe river report, revised.\n' > "$WORK/seg/n1.txt"
+run "$TALAASH_INDEX" --db "$WORK/seg.db" --batch 1 "$WORK/seg"
+expect_rc "a small run (2 of 31 articles)" 0
+rows_small=$(sqlite3 "$WORK/seg.db" "SELECT count(*) FROM passages_fts_data")
+[ "$rows_small" -gt "$rows_full" ] && ok "a small run adds segments, unmerged" \
+    || fail "a small run adds segments, unmerged" "rows $rows_full -> $rows_small"
+run "$TALAASH" --db "$WORK/seg.db" --format json --limit 50 river
+before=$out
+run "$TALAASH_INDEX" --db "$WORK/seg.db" --optimize
+expect_rc "--optimize with no PATH" 0
+rows_opt=$(sqlite3 "$WORK/seg.db" "SELECT count(*) FROM passages_fts_data")
+[ "$rows_opt" -lt "$rows_small" ] && ok "--optimize merges the segments" \
+    || fail "--optimize merges the segments" "rows $rows_small -> $rows_opt"
+run "$TALAASH" --db "$WORK/seg.db" --format json --limit 50 river
+expect_eq "every hit and score as before the merge" "$out" "$before"
+run "$TALAASH_INDEX" --db "$WORK/seg.db" --optimize --dry-run
+expect_rc "--optimize --dry-run is a usage error" 2
+expect_match "and says so" "$err" "--optimize cannot be combined with --dry-run"
+
 # --metadata overrides, --topics replaces the rules
 run "$TALAASH_INDEX" --db "$WORK/m.db" --metadata "$F/manifest.csv" "$TESTDATA/mini"
 expect_rc "index with --metadata" 0

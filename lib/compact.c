@@ -1,0 +1,49 @@
+/*
+ * compact.c - one FTS5 segment and no free pages after a large run
+ * (compact.h).
+ */
+#include "compact.h"
+
+static enum tl_status
+pragma_int(sqlite3 *db, const char *sql, long *out, struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "compacting the index");
+    rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return tl_error_db(err, db, "compacting the index");
+    return TL_OK;
+}
+
+enum tl_status
+tl_index_compact(sqlite3 *db, long *freed_out, struct tl_error *err)
+{
+    enum tl_status st;
+    long mode = 0, before = 0, after = 0;
+
+    if (freed_out != NULL)
+        *freed_out = 0;
+    if (sqlite3_exec(db, "INSERT INTO passages_fts(passages_fts) "
+                     "VALUES('optimize')", NULL, NULL, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "merging the index into one segment");
+    st = pragma_int(db, "PRAGMA auto_vacuum", &mode, err);
+    if (st != TL_OK || mode != 2)           /* 2: incremental */
+        return st;
+    st = pragma_int(db, "PRAGMA freelist_count", &before, err);
+    if (st != TL_OK)
+        return st;
+    if (before == 0)
+        return TL_OK;
+    if (sqlite3_exec(db, "PRAGMA incremental_vacuum", NULL, NULL, NULL)
+        != SQLITE_OK)
+        return tl_error_db(err, db, "giving free pages back");
+    st = pragma_int(db, "PRAGMA freelist_count", &after, err);
+    if (st == TL_OK && freed_out != NULL)
+        *freed_out = before - after;
+    return st;
+}

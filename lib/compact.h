@@ -1,0 +1,30 @@
+/*
+ * compact.h - after a large indexing run: FTS5's index merged into one
+ * segment, and the pages that frees given back to the file system.
+ *
+ * FTS5 writes a new segment at every commit and merges them only now
+ * and then, so a freshly built index is a handful of segments (9 at
+ * 21,268 articles with 2,048 articles per transaction).  A query walks
+ * every segment's doclist for each of its words, and each hit's
+ * `MATCH ? AND rowid = ?` seeks in every segment: one segment makes
+ * queries 5-18 % cheaper in CPU (docs/performance.md, "One segment").
+ * The merge writes the index once more, so it is worth it after a run
+ * that wrote much of the index, not after every small one (the indexer
+ * decides: indexer/index.c).
+ */
+#include "talaash.h"
+
+#ifndef TALAASH_COMPACT_H
+#define TALAASH_COMPACT_H
+
+/* Merges the FTS5 index into one segment ('optimize'), then, when the
+ * database was created with auto_vacuum = INCREMENTAL (talaash-index
+ * makes new databases so, lib/db.c), truncates the file by the pages
+ * that are now free.  Each step is its own transaction; call it outside
+ * any.  A kill between them leaves a consistent database with free pages
+ * inside it, reused by the next run.  *freed_out (may be NULL) gets the
+ * number of pages given back. */
+enum tl_status
+tl_index_compact(sqlite3 *db, long *freed_out, struct tl_error *err);
+
+#endif

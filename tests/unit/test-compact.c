@@ -1,0 +1,183 @@
+/* test-compact.c - merging the index into one segment and giving the
+ * freed pages back (lib/compact.c): every search answers as before, the
+ * file keeps no free page, and a second merge changes nothing. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "compact.h"
+#include "unit.h"
+
+static const char *const words[] = {
+    "river", "delta", "harvest", "barges", "markets", "mountain",
+    "passes", "crossings", "snow", "trade",
+};
+#define N_WORDS (sizeof words / sizeof *words)
+
+/* n passages of one article, each its own transaction: FTS5 writes a
+ * segment for each (and merges some of them now and then). */
+static void
+corpus(int n)
+{
+    char sql[8192], filler[6000];
+
+    unit_db_setup();
+    unit_exec("INSERT INTO articles (id, path, hash, size, mtime_ns, "
+              "format, title, author) VALUES (1, '/a/1.txt', 'h1', 1, 1, "
+              "'text', 'notes', '')");
+    for (int i = 0; i < n; i++) {
+        size_t len = 0;
+
+        /* 600 words nobody searches for, so that a segment fills pages */
+        for (int k = 0; k < 600; k++)
+            len += (size_t)snprintf(filler + len, sizeof filler - len,
+                                    " f%d", (i * 600 + k) % 5003);
+        snprintf(sql, sizeof sql, "INSERT INTO passages (article_id, "
+                 "ordinal, byte_start, byte_end, text) VALUES (1, %d, 0, 1, "
+                 "'%s %s %s and more %s%s')", i + 1, words[i % N_WORDS],
+                 words[(i * 7 + 3) % N_WORDS], words[(i * 3 + 1) % N_WORDS],
+                 words[(i / 5) % N_WORDS], filler);
+        unit_exec(sql);
+        unit_exec("INSERT INTO passages_fts (rowid, body, title, author) "
+                  "SELECT p.id, p.text, 'notes', '' FROM passages AS p "
+                  "WHERE p.id = last_insert_rowid()");
+    }
+}
+
+static long
+number(const char *sql)
+{
+    return atol(unit_text(sql));
+}
+
+/* Every word's matches and their scores, in one string. */
+static char *
+answers(void)
+{
+    size_t size = 1 << 16, len = 0;
+    char *out = malloc(size);
+
+    ck_assert_ptr_nonnull(out);
+    out[0] = '\0';
+    for (size_t w = 0; w < N_WORDS; w++) {
+        sqlite3_stmt *st = NULL;
+        ck_assert_int_eq(sqlite3_prepare_v2(unit_db, "SELECT rowid, "
+                         "printf('%.9f', bm25(passages_fts)) FROM "
+                         "passages_fts WHERE passages_fts MATCH ? ORDER BY "
+                         "rowid", -1, &st, NULL), SQLITE_OK);
+        sqlite3_bind_text(st, 1, words[w], -1, SQLITE_STATIC);
+        while (sqlite3_step(st) == SQLITE_ROW)
+            len += (size_t)snprintf(out + len, size - len, "%s:%lld=%s ",
+                                    words[w],
+                                    (long long)sqlite3_column_int64(st, 0),
+                                    (const char *)sqlite3_column_text(st, 1));
+        sqlite3_finalize(st);
+        ck_assert_uint_lt(len, size);
+    }
+    return out;
+}
+
+static void
+compact(long *freed)
+{
+    struct tl_error err = { 0 };
+
+    ck_assert_msg(tl_index_compact(unit_db, freed, &err) == TL_OK, "%s",
+                  err.msg);
+}
+
+START_TEST(test_new_database_gives_free_pages_back)
+{
+    unit_db_setup();
+    ck_assert_int_eq(number("PRAGMA auto_vacuum"), 2);   /* incremental */
+    unit_db_teardown();
+}
+END_TEST
+
+START_TEST(test_every_search_answers_as_before)
+{
+    char *before, *after;
+
+    corpus(60);
+    before = answers();
+    ck_assert_ptr_nonnull(strstr(before, "river:1="));
+    compact(NULL);
+    after = answers();
+    ck_assert_str_eq(after, before);
+    free(before);
+    free(after);
+    unit_db_teardown();
+}
+END_TEST
+
+START_TEST(test_merges_segments_and_frees_their_pages)
+{
+    long rows_before, rows_after, freed = -1;
+
+    corpus(60);
+    rows_before = number("SELECT count(*) FROM passages_fts_data");
+    compact(&freed);
+    rows_after = number("SELECT count(*) FROM passages_fts_data");
+    /* one segment: fewer leaf pages and no page of a merged segment */
+    ck_assert_int_lt(rows_after, rows_before);
+    ck_assert_int_gt(freed, 0);
+    ck_assert_int_eq(number("PRAGMA freelist_count"), 0);
+    unit_db_teardown();
+}
+END_TEST
+
+START_TEST(test_second_merge_changes_nothing)
+{
+    long rows, pages, freed = -1;
+
+    corpus(40);
+    compact(NULL);
+    rows = number("SELECT count(*) FROM passages_fts_data");
+    pages = number("PRAGMA page_count");
+    compact(&freed);
+    ck_assert_int_eq(number("SELECT count(*) FROM passages_fts_data"), rows);
+    ck_assert_int_eq(number("PRAGMA page_count"), pages);
+    ck_assert_int_eq(freed, 0);
+    unit_db_teardown();
+}
+END_TEST
+
+START_TEST(test_empty_index_is_fine)
+{
+    long freed = -1;
+
+    unit_db_setup();
+    compact(&freed);
+    ck_assert_int_eq(freed, 0);
+    ck_assert_int_eq(number("SELECT count(*) FROM passages_fts"), 0);
+    unit_db_teardown();
+}
+END_TEST
+
+START_TEST(test_refused_inside_a_read_only_database_with_a_message)
+{
+    struct tl_error err = { 0 };
+
+    corpus(3);
+    unit_exec("PRAGMA query_only = 1");
+    ck_assert_int_ne(tl_index_compact(unit_db, NULL, &err), TL_OK);
+    ck_assert_ptr_nonnull(strstr(err.msg, "merging the index"));
+    unit_exec("PRAGMA query_only = 0");
+    unit_db_teardown();
+}
+END_TEST
+
+Suite *
+compact_suite(void)
+{
+    Suite *s = suite_create("compact");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_test(tc, test_new_database_gives_free_pages_back);
+    tcase_add_test(tc, test_every_search_answers_as_before);
+    tcase_add_test(tc, test_merges_segments_and_frees_their_pages);
+    tcase_add_test(tc, test_second_merge_changes_nothing);
+    tcase_add_test(tc, test_empty_index_is_fine);
+    tcase_add_test(tc, test_refused_inside_a_read_only_database_with_a_message);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -6,11 +6,11 @@
  * statement): the number of passages, each column's mean length, and for
  * each phrase its IDF, counted with xQueryPhrase as FTS5's bm25() does,
  * and its stem, read from the first passage holding it (so a one-word
- * phrase can be recognised as a stopword: FTS5 3.40 cannot tell an
- * auxiliary function a phrase's text).  Per row: one pass over the row's
- * phrase instances (xInst, in position order) gives the frequencies per
- * phrase and column and the proximity accumulators, and xColumnSize the
- * column lengths.
+ * phrase can be recognised as a stopword or a weak word: FTS5 3.40
+ * cannot tell an auxiliary function a phrase's text).  Per row: one pass
+ * over the row's phrase instances (xInst, in position order) gives the
+ * frequencies per phrase and column and the proximity accumulators, and
+ * xColumnSize the column lengths.
  */
 #ifdef TL_SQLITE_EXTENSION
 /* also compiled into the loadable extension (ext/extension.c): SQLite is
@@ -58,7 +58,7 @@ struct rank_query {
     double *avglen;         /* per column */
     double *idf;            /* per phrase, Lucene's */
     double *idf_classic;    /* per phrase, FTS5 bm25()'s */
-    int *stop;              /* per phrase: a stopword */
+    int *kind;              /* per phrase: its enum word_kind */
     int *qtf;               /* per phrase: phrases with its stems */
     int *word;              /* per phrase: the first phrase with its stems
                                (the same word, for proximity) */
@@ -83,12 +83,13 @@ tl_rank_params_init(struct tl_rank_params *p)
     p->w[1] = TL_RANK_W_TITLE;
     p->w[2] = TL_RANK_W_AUTHOR;
     p->stopword_weight = TL_RANK_STOPWORD_WEIGHT;
+    p->weak_weight = TL_RANK_WEAK_WEIGHT;
     p->proximity = TL_RANK_PROXIMITY;
     p->k3 = TL_RANK_K3;
     p->head_weight = 1.0;
 }
 
-/* ---- stopwords ------------------------------------------------------- */
+/* ---- stopwords and weak words ---------------------------------------- */
 
 /* Snowball's English stop list (snowballstem.org, english/stop.txt),
  * apostrophes removed as the tokenizer joins them. */
@@ -118,51 +119,229 @@ static const char *const stopwords[] = {
 
 #define N_STOPWORDS (sizeof stopwords / sizeof *stopwords)
 
-/* Their stems, sorted; made once per process. */
-static char stop_stems[N_STOPWORDS][STEM_MAX];
-static size_t n_stop_stems;
-static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
+/* Weak words: words that ask for something or name what is asked for
+ * (please, tell, information, articles), and the verbs and nouns of
+ * report prose that seldom carry a query's topic (use, show, found,
+ * effect, study, results).  Written for Talaash (docs/relevance.md,
+ * experiment 17): they count TL_RANK_WEAK_WEIGHT, not 0, so that "show
+ * trial" or "use of force" still rank on both words. */
+static const char *const weak_words[] = {
+    /* requests and questions */
+    "please", "tell", "explain", "describe", "want", "wish", "know",
+    "looking", "send", "provide", "regarding", "pertaining", "pertinent",
+    "like", "need",
+    /* what is asked for */
+    "information", "article", "articles", "paper", "papers", "abstract",
+    "abstracts", "reference", "references", "document", "documents",
+    "literature",
+    /* verbs of report prose */
+    "use", "used", "uses", "using", "show", "shown", "shows", "showed",
+    "showing", "find", "found", "finds", "give", "given", "gives", "make",
+    "made", "makes", "obtain", "obtained", "present", "presented",
+    "described", "consider", "considered",
+    /* nouns of report prose */
+    "effect", "effects", "study", "studies", "studied", "result", "results",
+    "method", "methods",
+};
+
+#define N_WEAK_WORDS (sizeof weak_words / sizeof *weak_words)
+
+/* A stem of one of the lists. */
+struct stem {
+    char s[STEM_MAX];
+};
+
+/* One list: its built-in words' stems, sorted (made once per process),
+ * and the list tl_rank_words_set() installed in their place (owned;
+ * NULL: the built-in one is in force; guarded by words_lock). */
+struct word_list {
+    const char *const *words;
+    size_t n_words;
+    struct stem *builtin;
+    size_t n_builtin;
+    struct stem *custom;
+    size_t n_custom;
+};
+
+static struct stem stop_stems[N_STOPWORDS];
+static struct stem weak_stems[N_WEAK_WORDS];
+static struct word_list lists[] = {
+    [TL_RANK_STOPWORDS] = { stopwords, N_STOPWORDS, stop_stems, 0, NULL, 0 },
+    [TL_RANK_WEAK_WORDS] = { weak_words, N_WEAK_WORDS, weak_stems, 0, NULL,
+                             0 },
+};
+static pthread_once_t words_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t words_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int
 cmp_stem(const void *a, const void *b)
 {
-    return strcmp(a, b);
+    return strcmp(((const struct stem *)a)->s, ((const struct stem *)b)->s);
+}
+
+/* Stems word into out as the tokenizer would: ASCII capitals folded,
+ * apostrophes dropped.  Returns 0 when it has no stem (empty, too long,
+ * out of memory). */
+static int
+stem_word(struct sb_stemmer *sb, const char *word, struct stem *out)
+{
+    char folded[STEM_MAX];
+    const sb_symbol *s;
+    size_t n = 0;
+    int len;
+
+    for (const char *c = word; *c != '\0'; c++) {
+        if (*c == '\'')
+            continue;
+        if (n + 1 >= sizeof folded)
+            return 0;
+        folded[n++] = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+    }
+    if (n == 0)
+        return 0;
+    s = sb_stemmer_stem(sb, (const sb_symbol *)folded, (int)n);
+    len = sb_stemmer_length(sb);
+    if (s == NULL || len <= 0 || len >= STEM_MAX)
+        return 0;
+    memcpy(out->s, s, (size_t)len);
+    out->s[len] = '\0';
+    return 1;
+}
+
+/* Stems n_words words into out (room for as many), sorted, each stem
+ * once; returns how many. */
+static size_t
+stem_words(struct sb_stemmer *sb, const char *const *words, size_t n_words,
+           struct stem *out)
+{
+    size_t n = 0, kept = 0;
+
+    for (size_t i = 0; i < n_words; i++)
+        if (words[i] != NULL && stem_word(sb, words[i], &out[n]))
+            n++;
+    qsort(out, n, sizeof *out, cmp_stem);
+    for (size_t i = 0; i < n; i++)
+        if (kept == 0 || strcmp(out[i].s, out[kept - 1].s) != 0)
+            out[kept++] = out[i];
+    return kept;
 }
 
 static void
-make_stop_stems(void)
+make_builtin_stems(void)
 {
     struct sb_stemmer *sb = sb_stemmer_new("english", "UTF_8");
 
     if (sb == NULL)
         return;
-    for (size_t i = 0; i < N_STOPWORDS; i++) {
-        const sb_symbol *s = sb_stemmer_stem(sb, (const sb_symbol *)
-                                             stopwords[i],
-                                             (int)strlen(stopwords[i]));
-        int len = sb_stemmer_length(sb);
-        if (s == NULL || len <= 0 || len >= STEM_MAX)
-            continue;
-        memcpy(stop_stems[n_stop_stems], s, (size_t)len);
-        stop_stems[n_stop_stems++][len] = '\0';
-    }
+    for (size_t l = 0; l < sizeof lists / sizeof *lists; l++)
+        lists[l].n_builtin = stem_words(sb, lists[l].words, lists[l].n_words,
+                                        lists[l].builtin);
     sb_stemmer_delete(sb);
-    qsort(stop_stems, n_stop_stems, sizeof *stop_stems, cmp_stem);
+}
+
+/* Is key in list l as it stands?  Call with words_lock held. */
+static int
+in_list(enum tl_rank_words l, const struct stem *key)
+{
+    const struct word_list *w = &lists[l];
+
+    if (w->custom != NULL)
+        return bsearch(key, w->custom, w->n_custom, sizeof *w->custom,
+                       cmp_stem) != NULL;
+    return bsearch(key, w->builtin, w->n_builtin, sizeof *w->builtin,
+                   cmp_stem) != NULL;
+}
+
+/* What stem (len bytes) weighs as in a query: a stopword (the list of
+ * stopwords has it), a weak word (only the list of weak words has it) or
+ * a word. */
+enum word_kind { WORD_FULL, WORD_STOP, WORD_WEAK };
+
+static enum word_kind
+word_kind(const char *stem, size_t len)
+{
+    struct stem key;
+    enum word_kind kind = WORD_FULL;
+
+    if (len == 0 || len >= STEM_MAX)
+        return WORD_FULL;
+    pthread_once(&words_once, make_builtin_stems);
+    memcpy(key.s, stem, len);
+    key.s[len] = '\0';
+    pthread_mutex_lock(&words_lock);
+    if (in_list(TL_RANK_STOPWORDS, &key))
+        kind = WORD_STOP;
+    else if (in_list(TL_RANK_WEAK_WORDS, &key))
+        kind = WORD_WEAK;
+    pthread_mutex_unlock(&words_lock);
+    return kind;
 }
 
 int
 tl_rank_is_stopword(const char *stem, size_t len)
 {
-    char key[STEM_MAX];
-
-    if (len == 0 || len >= STEM_MAX)
-        return 0;
-    pthread_once(&stop_once, make_stop_stems);
-    memcpy(key, stem, len);
-    key[len] = '\0';
-    return bsearch(key, stop_stems, n_stop_stems, sizeof *stop_stems,
-                   cmp_stem) != NULL;
+    return word_kind(stem, len) == WORD_STOP;
 }
+
+int
+tl_rank_is_weak_word(const char *stem, size_t len)
+{
+    return word_kind(stem, len) == WORD_WEAK;
+}
+
+#ifndef TL_SQLITE_EXTENSION
+enum tl_status
+tl_rank_words_set(enum tl_rank_words which, const char *const *words,
+                  size_t n_words, int extend, struct tl_error *err)
+{
+    struct word_list *w;
+    struct sb_stemmer *sb = NULL;
+    struct stem *list = NULL, *old;
+    const char **all = NULL;
+    size_t n = 0;
+    enum tl_status st = TL_OK;
+
+    if ((int)which < 0 || (size_t)which >= sizeof lists / sizeof *lists)
+        return tl_error_set(err, TL_ERR_USAGE, "no word list %d",
+                            (int)which);
+    w = &lists[which];
+    pthread_once(&words_once, make_builtin_stems);
+    if (words == NULL)
+        goto install;
+    if (extend) {
+        /* the built-in words, then these: stemmed and sorted together */
+        all = malloc((w->n_words + n_words + 1) * sizeof *all);
+        if (all == NULL) {
+            st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        memcpy(all, w->words, w->n_words * sizeof *all);
+        if (n_words > 0)
+            memcpy(all + w->n_words, words, n_words * sizeof *all);
+        words = all;
+        n_words += w->n_words;
+    }
+    list = malloc((n_words + 1) * sizeof *list);
+    sb = sb_stemmer_new("english", "UTF_8");
+    if (list == NULL || sb == NULL) {
+        st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    n = stem_words(sb, words, n_words, list);
+install:
+    pthread_mutex_lock(&words_lock);
+    old = w->custom;
+    w->custom = list;
+    w->n_custom = n;
+    pthread_mutex_unlock(&words_lock);
+    list = old;
+out:
+    sb_stemmer_delete(sb);
+    free(list);
+    free(all);
+    return st;
+}
+#endif
 
 /* ---- per query ------------------------------------------------------- */
 
@@ -176,7 +355,7 @@ free_query(void *p)
     free(q->avglen);
     free(q->idf);
     free(q->idf_classic);
-    free(q->stop);
+    free(q->kind);
     free(q->qtf);
     free(q->word);
     free(q->stems);
@@ -267,7 +446,7 @@ alloc_query(int n_phrase, int n_col)
     q->norm = calloc(nc, sizeof *q->norm);
     q->idf = calloc(np, sizeof *q->idf);
     q->idf_classic = calloc(np, sizeof *q->idf_classic);
-    q->stop = calloc(np, sizeof *q->stop);
+    q->kind = calloc(np, sizeof *q->kind);
     q->qtf = calloc(np, sizeof *q->qtf);
     q->word = calloc(np, sizeof *q->word);
     q->acc = calloc(np, sizeof *q->acc);
@@ -276,7 +455,7 @@ alloc_query(int n_phrase, int n_col)
     q->contrib = calloc(np, sizeof *q->contrib);
     q->freq = calloc(np * nc, sizeof *q->freq);
     if (q->avglen == NULL || q->norm == NULL || q->idf == NULL
-        || q->idf_classic == NULL || q->stop == NULL || q->acc == NULL
+        || q->idf_classic == NULL || q->kind == NULL || q->acc == NULL
         || q->qw == NULL || q->freq == NULL || q->stems == NULL
         || q->contrib == NULL || q->qtf == NULL || q->word == NULL) {
         free_query(q);
@@ -299,7 +478,7 @@ copy_query(const struct rank_query *q)
     memcpy(c->idf, q->idf, (size_t)q->n_phrase * sizeof *q->idf);
     memcpy(c->idf_classic, q->idf_classic,
            (size_t)q->n_phrase * sizeof *q->idf_classic);
-    memcpy(c->stop, q->stop, (size_t)q->n_phrase * sizeof *q->stop);
+    memcpy(c->kind, q->kind, (size_t)q->n_phrase * sizeof *q->kind);
     memcpy(c->qtf, q->qtf, (size_t)q->n_phrase * sizeof *q->qtf);
     memcpy(c->word, q->word, (size_t)q->n_phrase * sizeof *q->word);
     c->grouped = q->grouped;
@@ -353,8 +532,9 @@ make_query(const Fts5ExtensionApi *api, Fts5Context *fts,
         q->idf[i] = tl_rank_idf(q->n_rows, n);
         classic = log((q->n_rows - n + 0.5) / (n + 0.5));
         q->idf_classic[i] = classic > 0 ? classic : 1e-6;
-        q->stop[i] = s.size == 1
-                     && tl_rank_is_stopword(q->stems[i], strlen(q->stems[i]));
+        q->kind[i] = s.size == 1
+                     ? (int)word_kind(q->stems[i], strlen(q->stems[i]))
+                     : WORD_FULL;
     }
     q->grouped = -1;
     if (conn != NULL && conn->keeping && conn->kept == NULL) {
@@ -468,15 +648,17 @@ static void
 query_weights(struct rank_query *q, const struct tl_rank_params *p,
               double *qw)
 {
-    int all_stop = 1;
+    int all_stop = 1, any_full = 0;
     size_t head = (size_t)q->n_phrase;
 
     if (p->tail != NULL && p->n_tail <= head)
         head -= p->n_tail;
     if (q->grouped != (int)head)
         group_words(q, (int)head);
-    for (int t = 0; t < q->n_phrase; t++)
-        all_stop &= q->stop[t];
+    for (int t = 0; t < q->n_phrase; t++) {
+        all_stop &= q->kind[t] == WORD_STOP;
+        any_full |= q->kind[t] == WORD_FULL;
+    }
     for (int t = 0; t < q->n_phrase; t++) {
         if (p->classic)
             qw[t] = 1.0;
@@ -484,8 +666,10 @@ query_weights(struct rank_query *q, const struct tl_rank_params *p,
             qw[t] = p->tail[(size_t)t - head];
         else
             qw[t] = p->tail != NULL ? p->head_weight : 1.0;
-        if (!p->classic && q->stop[t] && !all_stop)
+        if (!p->classic && q->kind[t] == WORD_STOP && !all_stop)
             qw[t] *= p->stopword_weight;
+        else if (!p->classic && q->kind[t] == WORD_WEAK && any_full)
+            qw[t] *= p->weak_weight;
         if (!p->classic && p->k3 >= 0 && q->qtf[t] > 1)
             qw[t] *= (p->k3 + 1.0) / (p->k3 + q->qtf[t]);
     }
@@ -706,7 +890,7 @@ explain_function(const Fts5ExtensionApi *api, Fts5Context *fts,
         memcpy(term->stems, q->stems[t], sizeof term->stems);
         term->idf = p.classic ? q->idf_classic[t] : q->idf[t];
         term->weight = q->qw[t];
-        term->stopword = q->stop[t];
+        term->stopword = q->kind[t] == WORD_STOP;
         for (int c = 0; c < q->n_col && c < TL_RANK_COLUMNS; c++)
             term->tf[c] = (int)q->freq[t * q->n_col + c];
         term->score = q->contrib[t];

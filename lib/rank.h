@@ -29,13 +29,17 @@
  * q(t), the phrase's weight in the query, is 1, except for a stopword
  * (a one-word phrase whose stem is one of a common English function
  * word's, tl_rank_is_stopword()): TL_RANK_STOPWORD_WEIGHT, unless every
- * phrase of the query is a stopword.  (FTS5 does not tell an auxiliary
- * function a phrase's text: its stem is read from the first passage
- * holding it, so a prefix like "th*" whose first match is "the" counts
- * as a stopword.)  A word the query repeats (phrases with the same
- * stems, qtf of them) has each of its phrases weighed (k3 + 1) / (k3 +
- * qtf), so together (k3 + 1) qtf / (k3 + qtf) rather than qtf: Okapi's
- * query-term saturation (Robertson et al. 1994), k3 = TL_RANK_K3.
+ * phrase of the query is a stopword; and for a weak word (one whose stem
+ * is that of a word of requests or of report prose, "please",
+ * "information", "using", "results": tl_rank_is_weak_word()):
+ * TL_RANK_WEAK_WEIGHT, unless every phrase of the query is a stopword or
+ * a weak word.  (FTS5 does not tell an auxiliary function a phrase's
+ * text: its stem is read from the first passage holding it, so a prefix
+ * like "th*" whose first match is "the" counts as a stopword.)  A word
+ * the query repeats (phrases with the same stems, qtf of them) has each
+ * of its phrases weighed (k3 + 1) / (k3 + qtf), so together (k3 + 1) qtf
+ * / (k3 + qtf) rather than qtf: Okapi's query-term saturation (Robertson
+ * et al. 1994), k3 = TL_RANK_K3.
  *
  * Added to it, with weight TL_RANK_PROXIMITY, a term proximity score
  * (Büttcher, Clarke and Lushman 2006): each match and the match before
@@ -63,6 +67,7 @@
 #define TL_RANK_W_TITLE 1.5
 #define TL_RANK_W_AUTHOR 1.5
 #define TL_RANK_STOPWORD_WEIGHT 0.0
+#define TL_RANK_WEAK_WEIGHT 0.3
 #define TL_RANK_PROXIMITY 0.2
 #define TL_RANK_K3 1.2
 
@@ -86,6 +91,7 @@ struct tl_rank_params {
     double b;
     double w[TL_RANK_COLUMNS];  /* body, title, author */
     double stopword_weight;     /* q(t) of a stopword */
+    double weak_weight;         /* q(t) of a weak word */
     /* weight of the term proximity score (Büttcher, Clarke and Lushman
      * 2006) added to BM25; 0 is off */
     double proximity;
@@ -160,9 +166,32 @@ double tl_rank_share(const struct tl_rank_params *p, double qw, double idf,
                      const double *freq, const double *norm, int n_col);
 
 /* Is stem (len bytes, a token as the tokenizer makes it) the stem of one
- * of Snowball's English stopwords ("the", "of", "why", "doing", ...)?
- * The list is stemmed once per process; thread-safe. */
+ * of the stopwords (built in: Snowball's English list, "the", "of",
+ * "why", "doing", ...)?  The lists are stemmed once per process;
+ * thread-safe. */
 int tl_rank_is_stopword(const char *stem, size_t len);
+/* Is it, not being a stopword's, the stem of one of the weak words
+ * (built in: "please", "information", "use", "shown", "results", ...)? */
+int tl_rank_is_weak_word(const char *stem, size_t len);
+
+/* The lists of words tl_bm25() weighs apart. */
+enum tl_rank_words {
+    TL_RANK_STOPWORDS,
+    TL_RANK_WEAK_WORDS,
+};
+
+/* Installs words (n_words of them, copied) as the list which, in place
+ * of its built-in words or, with extend, beside them; words NULL puts
+ * the built-in list back.  Each word is folded (ASCII capitals,
+ * apostrophes dropped) and stemmed as the built-in ones are, so "used"
+ * and "using" are one word, "use"; a word of no stem (empty, over 63
+ * bytes) is skipped.  Process-wide and for experiments (the relevance
+ * benchmark): the stopwords are also the query parser's
+ * (tl_rank_is_stopword()), and a query made meanwhile sees either list.
+ * TL_ERR_USAGE for no such list, TL_ERR_NOMEM. */
+enum tl_status
+tl_rank_words_set(enum tl_rank_words which, const char *const *words,
+                  size_t n_words, int extend, struct tl_error *err);
 
 /* One phrase of the query, for one passage. */
 struct tl_rank_term {
@@ -170,7 +199,8 @@ struct tl_rank_term {
      * it (for a prefix, that passage's word); "" when no passage does */
     char stems[TL_RANK_STEMS_MAX];
     double idf;
-    double weight;              /* q(t); 0 for a stopword */
+    double weight;              /* q(t); 0 for a stopword, less than 1
+                                   for a weak word */
     int stopword;
     int tf[TL_RANK_COLUMNS];    /* occurrences in this passage: body,
                                    title, author */

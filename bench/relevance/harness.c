@@ -1118,12 +1118,84 @@ out:
     return st;
 }
 
+/* Installs the words of path (separated by white space; '#' to the end
+ * of a line is a comment) as the list which, or with extend beside its
+ * built-in words (tl_rank_words_set()). */
+static enum tl_status
+load_words(const char *path, enum tl_rank_words which, int extend,
+           struct tl_error *err)
+{
+    FILE *f = fopen(path, "r");
+    struct tl_buf text;
+    const char **words = NULL;
+    size_t n = 0, cap = 0;
+    enum tl_status st = TL_OK;
+    char chunk[4096], *p;
+    size_t got;
+
+    if (f == NULL)
+        return tl_error_set(err, TL_ERR_IO, "cannot open '%s': %s", path,
+                            strerror(errno));
+    tl_buf_init(&text, 0);
+    while (st == TL_OK && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        st = tl_buf_append(&text, chunk, got);
+    if (st == TL_OK)
+        st = tl_buf_append(&text, "", 0);   /* data not NULL when empty */
+    if (st != TL_OK)
+        st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    else if (ferror(f))
+        st = tl_error_set(err, TL_ERR_IO, "cannot read '%s': %s", path,
+                          strerror(errno));
+    p = st == TL_OK ? text.data : "";
+    while (*p != '\0') {
+        size_t len = strcspn(p, " \t\r\n#");
+        char end = p[len];
+        if (len > 0) {
+            if (n == cap) {
+                size_t ncap = cap != 0 ? cap * 2 : 256;
+                const char **w = realloc(words, ncap * sizeof *w);
+                if (w == NULL) {
+                    st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+                    break;
+                }
+                words = w;
+                cap = ncap;
+            }
+            words[n++] = p;
+            p[len] = '\0';
+        }
+        p += len + (end != '\0');
+        if (end == '#')
+            p += strcspn(p, "\n");
+    }
+    if (st == TL_OK && n == 0 && extend)
+        st = tl_error_set(err, TL_ERR_INPUT, "no words in '%s'", path);
+    if (st == TL_OK) {
+        const char *none = NULL;
+        st = tl_rank_words_set(which, words != NULL ? words : &none, n,
+                               extend, err);
+    }
+    free(words);
+    tl_buf_release(&text);
+    fclose(f);
+    return st;
+}
+
 int
 harness_run(const struct harness_options *o, char *const *dirs,
             size_t n_dirs)
 {
     struct tl_error err = { 0 };
 
+    if ((o->stopwords != NULL
+         && load_words(o->stopwords, TL_RANK_STOPWORDS, o->stopwords_extend,
+                       &err) != TL_OK)
+        || (o->weak_words != NULL
+            && load_words(o->weak_words, TL_RANK_WEAK_WORDS,
+                          o->weak_words_extend, &err) != TL_OK)) {
+        tl_cli_error("%s", err.msg);
+        return 2;
+    }
     printf("| collection | docs | queries | nDCG@10 | MAP | R@100 | MRR@10 "
            "| reference | index s | ms/query |\n");
     printf("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");

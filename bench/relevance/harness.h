@@ -24,6 +24,13 @@ struct harness_options {
     int quiet;              /* no pipeline report on stderr */
     int predict;            /* write each query's performance predictors
                                to run_dir/NAME.pred */
+    /* files of stopwords and of weak words to rank with (NULL: the
+     * built-in lists), each in place of the built-in list or, with
+     * *_extend, beside it (tl_rank_words_set()) */
+    const char *stopwords;
+    int stopwords_extend;
+    const char *weak_words;
+    int weak_words_extend;
     /* ranking overrides (NULL: the defaults search.c uses) */
     const struct tl_rank_params *rank;
     struct feedback_opts feedback;  /* pseudo-relevance feedback */

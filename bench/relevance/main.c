@@ -38,6 +38,14 @@ static const char usage[] =
     "  --b X            BM25's b\n"
     "  --weights B,T,A  weights of the body, title and author columns\n"
     "  --stopword-weight X  weight of a stopword in the query\n"
+    "  --stopwords FILE rank with the words of FILE (separated by white\n"
+    "                   space, '#' starts a comment) as the stopwords, in\n"
+    "                   place of the built-in list (stemmed as it is)\n"
+    "  --extra-stopwords FILE  the built-in stopwords and those of FILE\n"
+    "  --weak-words FILE, --extra-weak-words FILE  the same for the weak\n"
+    "                   words (a stopword is never a weak word)\n"
+    "  --weak-weight X  weight of a weak word in the query (when it has\n"
+    "                   other words)\n"
     "  --proximity X    weight of the term proximity score (0: off)\n"
     "  --delta X        BM25+'s lower bound on a matched word's share (0:\n"
     "                   plain BM25)\n"
@@ -81,7 +89,8 @@ enum {
     OPT_DELTA,
     OPT_FEEDBACK, OPT_FB_DOCS, OPT_FB_TERMS, OPT_FB_WEIGHT, OPT_FB_MAX_DF,
     OPT_FB_RERANK, OPT_FB_MIX, OPT_FB_SELECT, OPT_FB_MIN, OPT_FB_MAX,
-    OPT_CLARITY_DOCS, OPT_PREDICT, OPT_BIGRAMS, OPT_QTF_K3,
+    OPT_CLARITY_DOCS, OPT_PREDICT, OPT_BIGRAMS, OPT_QTF_K3, OPT_STOPWORDS,
+    OPT_EXTRA_STOPWORDS, OPT_WEAK_WORDS, OPT_EXTRA_WEAK_WORDS, OPT_WEAK,
 };
 
 static const char *const predictors[PREDICT_COUNT] = {
@@ -144,6 +153,11 @@ main(int argc, char **argv)
         { "weights", required_argument, NULL, OPT_WEIGHTS },
         { "classic", no_argument, NULL, OPT_CLASSIC },
         { "stopword-weight", required_argument, NULL, OPT_STOPWORD },
+        { "stopwords", required_argument, NULL, OPT_STOPWORDS },
+        { "extra-stopwords", required_argument, NULL, OPT_EXTRA_STOPWORDS },
+        { "weak-words", required_argument, NULL, OPT_WEAK_WORDS },
+        { "extra-weak-words", required_argument, NULL, OPT_EXTRA_WEAK_WORDS },
+        { "weak-weight", required_argument, NULL, OPT_WEAK },
         { "proximity", required_argument, NULL, OPT_PROXIMITY },
         { "delta", required_argument, NULL, OPT_DELTA },
         { "feedback", required_argument, NULL, OPT_FEEDBACK },
@@ -218,6 +232,28 @@ main(int argc, char **argv)
             if (!parse_double(optarg, 0, 100, &rank.stopword_weight))
                 return tl_cli_usage("bad --stopword-weight '%s' (want "
                                     "0-100)", optarg);
+            ranked = 1;
+            break;
+        case OPT_STOPWORDS:
+        case OPT_EXTRA_STOPWORDS:
+            if (o.stopwords != NULL)
+                return tl_cli_usage("give one of --stopwords and "
+                                    "--extra-stopwords, once");
+            o.stopwords = optarg;
+            o.stopwords_extend = c == OPT_EXTRA_STOPWORDS;
+            break;
+        case OPT_WEAK_WORDS:
+        case OPT_EXTRA_WEAK_WORDS:
+            if (o.weak_words != NULL)
+                return tl_cli_usage("give one of --weak-words and "
+                                    "--extra-weak-words, once");
+            o.weak_words = optarg;
+            o.weak_words_extend = c == OPT_EXTRA_WEAK_WORDS;
+            break;
+        case OPT_WEAK:
+            if (!parse_double(optarg, 0, 100, &rank.weak_weight))
+                return tl_cli_usage("bad --weak-weight '%s' (want 0-100)",
+                                    optarg);
             ranked = 1;
             break;
         case OPT_PROXIMITY:

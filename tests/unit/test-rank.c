@@ -665,6 +665,225 @@ START_TEST(test_explain_names_phrases_and_stopwords)
 }
 END_TEST
 
+/* Installs words as list which (NULL: the built-in one back). */
+static void
+set_words(enum tl_rank_words which, const char *const *words, size_t n,
+          int extend)
+{
+    struct tl_error err = { 0 };
+
+    ck_assert_msg(tl_rank_words_set(which, words, n, extend, &err) == TL_OK,
+                  "%s", err.msg);
+}
+
+START_TEST(test_installed_stopwords_replace_the_built_in_ones)
+{
+    static const char *const words[] = { "River", "don't", "floods" };
+
+    set_words(TL_RANK_STOPWORDS, words, 3, 0);
+    /* folded and stemmed as the tokenizer does */
+    ck_assert(tl_rank_is_stopword("river", 5));
+    ck_assert(tl_rank_is_stopword("dont", 4));
+    ck_assert(tl_rank_is_stopword("flood", 5));
+    ck_assert(!tl_rank_is_stopword("the", 3));
+    /* a new stopword scores 0, the other words as before */
+    ck_assert_double_eq_tol(score("", "river OR bank", "river bank was far "
+                                  "from the"),
+                            score("", "bank", "river bank was far from the"),
+                            EPS);
+    ck_assert(score("", "the OR bank", "the of and in to") > 0);
+    set_words(TL_RANK_STOPWORDS, NULL, 0, 0);
+    ck_assert(tl_rank_is_stopword("the", 3));
+    ck_assert(!tl_rank_is_stopword("river", 5));
+    ck_assert_double_eq_tol(score("", "the OR bank", "the of and in to"), 0,
+                            EPS);
+}
+END_TEST
+
+START_TEST(test_extra_stopwords_join_the_built_in_ones)
+{
+    static const char *const words[] = { "river" };
+
+    set_words(TL_RANK_STOPWORDS, words, 1, 1);
+    ck_assert(tl_rank_is_stopword("river", 5));
+    ck_assert(tl_rank_is_stopword("the", 3));
+    ck_assert(tl_rank_is_stopword("whi", 3));
+    ck_assert(!tl_rank_is_stopword("bank", 4));
+    set_words(TL_RANK_STOPWORDS, NULL, 0, 0);
+    ck_assert(!tl_rank_is_stopword("river", 5));
+}
+END_TEST
+
+START_TEST(test_an_empty_list_has_no_stopwords)
+{
+    static const char *const none[] = { NULL };
+
+    set_words(TL_RANK_STOPWORDS, none, 0, 0);
+    ck_assert(!tl_rank_is_stopword("the", 3));
+    ck_assert(score("", "the OR river", "the of and in to") > 0);
+    set_words(TL_RANK_STOPWORDS, NULL, 0, 0);
+}
+END_TEST
+
+START_TEST(test_words_set_refuses_an_unknown_list)
+{
+    struct tl_error err = { 0 };
+
+    ck_assert_int_eq(tl_rank_words_set((enum tl_rank_words)7, NULL, 0, 0,
+                                       &err), TL_ERR_USAGE);
+    ck_assert(err.msg[0] != '\0');
+}
+END_TEST
+
+/* Weak words: passages of equal length in words (the stopwords aside),
+ * for comparing shares. */
+static void
+reports(void)
+{
+    static const char *const a[] = { "police used force at the border "
+                                     "crossing", NULL };
+    static const char *const b[] = { "the show trial of the rebels began",
+                                     NULL };
+    static const char *const c[] = { "rebels used the river crossing",
+                                     NULL };
+    static const char *const d[] = { "the border was quiet", NULL };
+    static const char *const e[] = { "results of the vote were shown",
+                                     NULL };
+
+    unit_db_setup();
+    add_article(1, "", a);
+    add_article(2, "", b);
+    add_article(3, "", c);
+    add_article(4, "", d);
+    add_article(5, "", e);
+}
+
+START_TEST(test_weak_word_stems_are_recognised)
+{
+    ck_assert(tl_rank_is_weak_word("use", 3));      /* used, using */
+    ck_assert(tl_rank_is_weak_word("show", 4));     /* showing */
+    ck_assert(tl_rank_is_weak_word("shown", 5));
+    ck_assert(tl_rank_is_weak_word("result", 6));
+    ck_assert(tl_rank_is_weak_word("studi", 5));    /* study */
+    ck_assert(tl_rank_is_weak_word("effect", 6));
+    ck_assert(tl_rank_is_weak_word("inform", 6));   /* information */
+    ck_assert(tl_rank_is_weak_word("pleas", 5));    /* please */
+    ck_assert(tl_rank_is_weak_word("articl", 6));   /* articles */
+    /* a stopword is not a weak word, nor a weak word a stopword */
+    ck_assert(!tl_rank_is_weak_word("the", 3));
+    ck_assert(!tl_rank_is_stopword("use", 3));
+    /* the topics of "show trial", "use of force", "election results" */
+    ck_assert(!tl_rank_is_weak_word("trial", 5));
+    ck_assert(!tl_rank_is_weak_word("forc", 4));
+    ck_assert(!tl_rank_is_weak_word("elect", 5));
+    ck_assert(!tl_rank_is_weak_word("", 0));
+}
+END_TEST
+
+START_TEST(test_a_weak_word_counts_a_fraction_of_a_word)
+{
+    struct tl_rank_params p;
+    const char *text = "the show trial of the rebels began";
+    double word, weak, full;
+
+    tl_rank_params_init(&p);
+    ck_assert_double_eq_tol(p.weak_weight, TL_RANK_WEAK_WEIGHT, EPS);
+    ck_assert(TL_RANK_WEAK_WEIGHT > 0 && TL_RANK_WEAK_WEIGHT < 1);
+    p.proximity = 0;        /* the shares alone */
+    override(&p);
+    word = score("", "trial", text);
+    weak = score("", "show OR trial", text);
+    p.weak_weight = 1;
+    override(&p);
+    full = score("", "show OR trial", text);
+    ck_assert(full > word);
+    ck_assert_double_eq_tol(weak - word, TL_RANK_WEAK_WEIGHT * (full - word),
+                            EPS);
+}
+END_TEST
+
+START_TEST(test_a_weak_word_alone_still_scores)
+{
+    /* unlike a stopword, a passage matched by a weak word alone scores,
+     * below one matched by the query's other word */
+    double weak = score("", "border OR used", "rebels used the river "
+                        "crossing");
+
+    ck_assert(weak > 0);
+    ck_assert(score("", "border OR used", "the border was quiet") > weak);
+}
+END_TEST
+
+START_TEST(test_a_query_of_weak_words_only_weighs_them_fully)
+{
+    struct tl_rank_params p;
+    const char *text = "rebels used the river crossing";
+    double fair;
+
+    ck_assert_double_eq_tol(score("", "the OR used", text),
+                            score("", "used", text), EPS);
+    fair = score("", "used OR shown", text);
+    tl_rank_params_init(&p);
+    p.weak_weight = 1;
+    override(&p);
+    ck_assert_double_eq_tol(score("", "used OR shown", text), fair, EPS);
+}
+END_TEST
+
+START_TEST(test_weak_words_rank_with_the_proximity_score)
+{
+    /* "show trial": the weak word next to the topic earns proximity */
+    struct tl_rank_params p;
+    const char *text = "the show trial of the rebels began";
+    double with;
+
+    with = score("", "show OR trial", text);
+    tl_rank_params_init(&p);
+    p.proximity = 0;
+    override(&p);
+    ck_assert(with > score("", "show OR trial", text));
+}
+END_TEST
+
+START_TEST(test_installed_weak_words_replace_the_built_in_ones)
+{
+    static const char *const words[] = { "Borders", "the" };
+
+    set_words(TL_RANK_WEAK_WORDS, words, 2, 0);
+    ck_assert(tl_rank_is_weak_word("border", 6));
+    ck_assert(!tl_rank_is_weak_word("use", 3));
+    /* a stopword stays a stopword */
+    ck_assert(!tl_rank_is_weak_word("the", 3));
+    ck_assert(tl_rank_is_stopword("the", 3));
+    ck_assert(score("", "border OR used", "the border was quiet")
+              < score("", "border OR used", "rebels used the river "
+                      "crossing"));
+    set_words(TL_RANK_WEAK_WORDS, NULL, 0, 0);
+    ck_assert(tl_rank_is_weak_word("use", 3));
+    ck_assert(!tl_rank_is_weak_word("border", 6));
+}
+END_TEST
+
+START_TEST(test_explain_gives_a_weak_word_its_weight)
+{
+    struct tl_rank_explanation e;
+    struct tl_error err = { 0 };
+
+    tl_rank_explanation_init(&e);
+    ck_assert_int_eq(tl_rank_explain(unit_db, "force OR used",
+                                     passage_id("police used force at the "
+                                                "border crossing"), &e,
+                                     &err), TL_OK);
+    ck_assert_uint_eq(e.n_terms, 2);
+    ck_assert_double_eq_tol(e.terms[0].weight, 1, EPS);
+    ck_assert_str_eq(e.terms[1].stems, "use");
+    ck_assert_int_eq(e.terms[1].stopword, 0);
+    ck_assert_double_eq_tol(e.terms[1].weight, TL_RANK_WEAK_WEIGHT, EPS);
+    ck_assert(e.terms[1].score > 0);
+    tl_rank_explanation_release(&e);
+}
+END_TEST
+
 Suite *
 rank_suite(void)
 {
@@ -704,6 +923,20 @@ rank_suite(void)
     tcase_add_test(tc, test_proximity_rewards_terms_close_together);
     tcase_add_test(tc, test_tail_weights_apply_to_the_last_phrases);
     tcase_add_test(tc, test_explain_names_phrases_and_stopwords);
+    tcase_add_test(tc, test_installed_stopwords_replace_the_built_in_ones);
+    tcase_add_test(tc, test_extra_stopwords_join_the_built_in_ones);
+    tcase_add_test(tc, test_an_empty_list_has_no_stopwords);
+    tcase_add_test(tc, test_words_set_refuses_an_unknown_list);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("weak");
+    tcase_add_checked_fixture(tc, reports, unit_db_teardown);
+    tcase_add_test(tc, test_weak_word_stems_are_recognised);
+    tcase_add_test(tc, test_a_weak_word_counts_a_fraction_of_a_word);
+    tcase_add_test(tc, test_a_weak_word_alone_still_scores);
+    tcase_add_test(tc, test_a_query_of_weak_words_only_weighs_them_fully);
+    tcase_add_test(tc, test_weak_words_rank_with_the_proximity_score);
+    tcase_add_test(tc, test_installed_weak_words_replace_the_built_in_ones);
+    tcase_add_test(tc, test_explain_gives_a_weak_word_its_weight);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -117,7 +117,7 @@ tl_articles_scan(sqlite3 *db, const char *match, int positive_only,
     double floor = -HUGE_VAL;
     size_t j = 0;
     long cur_span = -1;
-    int fresh = 0, floor_set = 0, cur_ok = 0, rc;
+    int fresh = 0, floor_set = 0, listed = 0, cur_ok = 0, rc;
     enum tl_status rs;
 
     memset(out, 0, sizeof *out);
@@ -146,6 +146,9 @@ tl_articles_scan(sqlite3 *db, const char *match, int positive_only,
     if (rs != TL_OK)
         goto out;
     floor_set = 1;
+    rs = tl_topk_listed_df_begin(db, match, &listed, err);
+    if (rs != TL_OK)
+        goto out;
     while ((rc = sqlite3_step(scan)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(scan, 0);
         double score = sqlite3_column_double(scan, 1);
@@ -199,6 +202,8 @@ tl_articles_scan(sqlite3 *db, const char *match, int positive_only,
     out->n = h.n;
     *answered_out = 1;
 out:
+    sqlite3_reset(scan);
+    rs = tl_topk_listed_df_end(db, listed, rs, err);
     if (floor_set)
         rs = tl_rank_floor_end(db, rs, err);
     sqlite3_finalize(scan);

@@ -48,7 +48,13 @@ struct rank_conn {
     /* tl_rank_floor(): a row whose score is sure to be below *floor may
      * be given a bound below *floor instead of its score */
     const double *floor;
+    /* tl_rank_listed_df(): SELECT df FROM impacts WHERE term = ?1, while
+     * a one-word phrase's df may come from there; NULL: it may not */
+    sqlite3_stmt *listed_df;
 };
+
+/* Phrases whose df came from the impacts table (tl_rank_listed_df()). */
+static _Atomic long n_listed_df;
 
 /* One per query. */
 struct rank_query {
@@ -400,6 +406,7 @@ struct phrase_scan {
     sqlite3_int64 rows;
     int size;               /* tokens in the phrase */
     char *stems;            /* read from the first row holding it */
+    int first_only;         /* stop after that row */
 };
 
 static int
@@ -411,7 +418,7 @@ scan_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
     const char *text;
     int col = -1, off = -1, n = 0, rc;
 
-    if (s->rows++ > 0)
+    if (s->rows++ > 0 || s->stems[0] != '\0')
         return SQLITE_OK;
     rc = api->xPhraseFirst(fts, 0, &it, &col, &off);
     if (rc != SQLITE_OK || col < 0)
@@ -424,7 +431,43 @@ scan_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
     t.to = off + s->size;
     t.out = s->stems;
     rc = api->xTokenize(fts, text, n, &t, on_token);
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    if (rc != SQLITE_OK && rc != SQLITE_DONE)
+        return rc;
+    return s->first_only ? SQLITE_DONE : SQLITE_OK;
+}
+
+/* Phrase i's rows (its df) into s: from the impacts table when
+ * tl_rank_listed_df() is on, the phrase is one word and that word is
+ * listed, else by counting its doclist; s->stems gets its stems. */
+static int
+count_phrase(const Fts5ExtensionApi *api, Fts5Context *fts,
+             const struct rank_conn *conn, int i, struct phrase_scan *s)
+{
+    sqlite3_stmt *st = conn != NULL ? conn->listed_df : NULL;
+    int rc;
+
+    if (st != NULL && s->size == 1) {
+        s->first_only = 1;
+        rc = api->xQueryPhrase(fts, i, s, scan_row);
+        s->first_only = 0;
+        if (rc != SQLITE_OK || s->rows == 0)
+            return rc;          /* no row holds it: df 0 */
+        if (s->stems[0] != '\0') {
+            sqlite3_bind_text(st, 1, s->stems, -1, SQLITE_STATIC);
+            rc = sqlite3_step(st);
+            if (rc == SQLITE_ROW) {
+                s->rows = sqlite3_column_int64(st, 0);
+                n_listed_df++;
+            }
+            sqlite3_reset(st);
+            if (rc == SQLITE_ROW)
+                return SQLITE_OK;
+            if (rc != SQLITE_DONE)
+                return rc;
+        }
+        s->rows = 0;            /* not listed: counted */
+    }
+    return api->xQueryPhrase(fts, i, s, scan_row);
 }
 
 /* A query's arrays for n_phrase phrases and n_col columns, zeroed; NULL
@@ -523,9 +566,10 @@ make_query(const Fts5ExtensionApi *api, Fts5Context *fts,
     }
     q->avg_all = (double)total / q->n_rows;
     for (int i = 0; i < q->n_phrase; i++) {
-        struct phrase_scan s = { 0, api->xPhraseSize(fts, i), q->stems[i] };
+        struct phrase_scan s = { 0, api->xPhraseSize(fts, i), q->stems[i],
+                                 0 };
         double n, classic;
-        rc = api->xQueryPhrase(fts, i, &s, scan_row);
+        rc = count_phrase(api, fts, conn, i, &s);
         if (rc != SQLITE_OK)
             goto fail;
         n = (double)s.rows;
@@ -974,6 +1018,7 @@ free_conn(void *p)
         return;
     free(conn->tail);
     free_query(conn->kept);
+    sqlite3_finalize(conn->listed_df);
     free(conn);
 }
 
@@ -1052,6 +1097,51 @@ tl_rank_keep(sqlite3 *db, int on, struct tl_error *err)
     if (rc != SQLITE_ROW)
         return tl_error_db(err, db, "keeping ranking statistics");
     return TL_OK;
+}
+#endif
+
+/* tl_rank_listed_df(on): the scalar SQL function behind
+ * tl_rank_listed_df(). */
+static void
+listed_df_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
+{
+    struct rank_conn *conn = sqlite3_user_data(ctx);
+
+    (void)n_val;
+    sqlite3_finalize(conn->listed_df);
+    conn->listed_df = NULL;
+    if (sqlite3_value_int(val[0]) != 0
+        && sqlite3_prepare_v2(sqlite3_context_db_handle(ctx),
+                              "SELECT df FROM impacts WHERE term = ?1", -1,
+                              &conn->listed_df, NULL) != SQLITE_OK) {
+        sqlite3_result_error(ctx, "no impacts table", -1);
+        return;
+    }
+    sqlite3_result_null(ctx);
+}
+
+#ifndef TL_SQLITE_EXTENSION
+enum tl_status
+tl_rank_listed_df(sqlite3 *db, int on, struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(db, "SELECT tl_rank_listed_df(?1)", -1, &st,
+                           NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "reading listed word counts");
+    sqlite3_bind_int(st, 1, on);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return tl_error_db(err, db, "reading listed word counts");
+    return TL_OK;
+}
+
+long
+tl_rank_listed_df_count(void)
+{
+    return n_listed_df;
 }
 #endif
 
@@ -1140,6 +1230,11 @@ tl_rank_register(sqlite3 *db)
                                         SQLITE_UTF8 | SQLITE_DIRECTONLY,
                                         conn, floor_function, NULL, NULL,
                                         NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "tl_rank_listed_df", 1,
+                                        SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                        conn, listed_df_function, NULL,
+                                        NULL, NULL);
     if (rc != SQLITE_OK) {
         free(conn);
         return rc;
@@ -1154,6 +1249,8 @@ tl_rank_register(sqlite3 *db)
         sqlite3_create_function_v2(db, "tl_rank_keep", 1, SQLITE_UTF8,
                                    NULL, NULL, NULL, NULL, NULL);
         sqlite3_create_function_v2(db, "tl_rank_floor", 1, SQLITE_UTF8,
+                                   NULL, NULL, NULL, NULL, NULL);
+        sqlite3_create_function_v2(db, "tl_rank_listed_df", 1, SQLITE_UTF8,
                                    NULL, NULL, NULL, NULL, NULL);
         free(conn);
         return rc;

@@ -135,6 +135,16 @@ tl_rank_override(sqlite3 *db, const struct tl_rank_params *p,
  * one MATCH expression run many times over small rowid ranges
  * (lib/topk_date.c): the scores are those of one run over all rows. */
 enum tl_status tl_rank_keep(sqlite3 *db, int on, struct tl_error *err);
+/* With on, tl_bm25() on db takes a one-word phrase's df (the passages
+ * holding it, for its IDF) from the impacts table when the word is
+ * listed there, instead of counting it over its whole doclist: the
+ * same number while the impact lists are fresh (tl_impact_fresh()), for
+ * a MATCH expression with no column filter and no prefix (whose phrases
+ * count other rows).  The caller checks both (tl_topk_listed_df_begin(),
+ * lib/topk.h).  0 (always, once done) turns it off. */
+enum tl_status tl_rank_listed_df(sqlite3 *db, int on, struct tl_error *err);
+/* How many phrases' df came from the impacts table so far (tests). */
+long tl_rank_listed_df_count(void);
 /* With floor (not NULL), tl_bm25() on db may score a row whose score is
  * sure to be below *floor (read at every row, so the caller may raise
  * it as it goes) by a bound of it that is also below *floor, without

@@ -121,6 +121,38 @@ count_of(struct counts *c, int64_t article)
 }
 
 enum tl_status
+tl_topk_listed_df_begin(sqlite3 *db, const char *match, int *on_out,
+                        struct tl_error *err)
+{
+    double ref[TL_RANK_COLUMNS];
+    enum tl_status rs;
+    int fresh = 0;
+
+    *on_out = 0;
+    if (match == NULL || strpbrk(match, ":{*^") != NULL)
+        return TL_OK;
+    rs = tl_impact_fresh(db, &fresh, ref, err);
+    if (rs != TL_OK || !fresh)
+        return rs;
+    rs = tl_rank_listed_df(db, 1, err);
+    *on_out = rs == TL_OK;
+    return rs;
+}
+
+enum tl_status
+tl_topk_listed_df_end(sqlite3 *db, int on, enum tl_status rs,
+                      struct tl_error *err)
+{
+    struct tl_error scratch = { 0 };
+    enum tl_status off;
+
+    if (!on)
+        return rs;
+    off = tl_rank_listed_df(db, 0, rs == TL_OK ? err : &scratch);
+    return rs == TL_OK ? off : rs;
+}
+
+enum tl_status
 tl_topk_search(sqlite3 *db, const char *match, long per_article, long k,
                tl_topk_filter_fn filter, void *filter_ctx,
                struct tl_topk *t, struct tl_error *err)

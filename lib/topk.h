@@ -93,6 +93,19 @@ tl_articles_scan(sqlite3 *db, const char *match, int positive_only,
                  struct tl_article_hits *out, int *answered_out,
                  struct tl_error *err);
 
+/* Turns tl_rank_listed_df() on for the statements that rank match,
+ * when that gives the same scores: the impact lists are fresh and match
+ * has no column filter, prefix or initial-token query (no ':', '{', '*'
+ * or '^' anywhere, quoted or not).  *on_out tells whether it did;
+ * tl_topk_listed_df_end() turns it off again and returns rs, or the
+ * error of turning it off when rs is TL_OK. */
+enum tl_status
+tl_topk_listed_df_begin(sqlite3 *db, const char *match, int *on_out,
+                        struct tl_error *err);
+enum tl_status
+tl_topk_listed_df_end(sqlite3 *db, int on, enum tl_status rs,
+                      struct tl_error *err);
+
 /* How many searches tl_topk_search() answered and refused in this
  * process (for tests and benchmarks). */
 void tl_topk_counts(long *answered, long *refused);

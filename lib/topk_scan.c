@@ -160,7 +160,7 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
     enum tl_status rs = TL_OK;
     double floor = -HUGE_VAL;
     struct best_floor bf = { NULL, { 0 } };
-    int rc, floor_set = 0;
+    int rc, floor_set = 0, listed = 0;
 
     tl_topk_release(t);
     if (match == NULL || k <= 0 || k > TL_TOPK_SCAN_MAX)
@@ -200,6 +200,10 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
     if (rs != TL_OK)
         goto out;
     floor_set = 1;
+    /* the words' df from the impact lists, not their whole doclists */
+    rs = tl_topk_listed_df_begin(db, match, &listed, err);
+    if (rs != TL_OK)
+        goto out;
     while ((rc = sqlite3_step(scan)) == SQLITE_ROW) {
         struct entry e = { sqlite3_column_double(scan, 1),
                            sqlite3_column_int64(scan, 0) };
@@ -265,6 +269,8 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
     }
 out:
     best_floor_end(&bf);
+    sqlite3_reset(scan);    /* tl_bm25()'s statement done before the end */
+    rs = tl_topk_listed_df_end(db, listed, rs, err);
     if (floor_set)
         rs = tl_rank_floor_end(db, rs, err);
     sqlite3_finalize(scan);

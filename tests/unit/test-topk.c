@@ -503,6 +503,54 @@ START_TEST(test_scan_equals_the_sql)
 }
 END_TEST
 
+/* With fresh lists, a scan takes its words' df from them
+ * (tl_rank_listed_df()) and still ranks exactly as the SQL, which counts
+ * every doclist; an expression whose phrases count other rows (a column
+ * filter, a prefix) does not use them. */
+START_TEST(test_scan_with_listed_df_equals_the_sql)
+{
+    static const char *const matches[] = {
+        "\"w0\" OR \"w1\"", "\"w1\" AND \"w2\"", "\"w0 w1\" \"w2\"",
+        "\"w5\" OR \"w9\" OR \"w3\"", "NEAR(\"w2\" \"w3\", 2)",
+        "\"w0\" NOT \"w1\"", "\"w2\" \"w61\"", "\"w1\" OR \"nosuchword\"",
+    };
+    static const char *const refused[] = {
+        "\"w1\"* \"w2\"", "{title} : \"w4\" \"w1\"",
+    };
+    const char *topics[] = { "t2", "t3" };
+    struct tl_search_opts o;
+    long before;
+
+    corpus();
+    refresh();
+    for (size_t i = 0; i < sizeof matches / sizeof *matches; i++) {
+        before = tl_rank_listed_df_count();
+        o = opts(matches[i], 10);
+        same_both_ways(o);
+        ck_assert_msg(tl_rank_listed_df_count() > before, "%s: no listed "
+                      "df used", matches[i]);
+        o.limit = 37;
+        o.topics = topics;
+        o.n_topics = 2;
+        same_both_ways(o);
+    }
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        before = tl_rank_listed_df_count();
+        same_both_ways(opts(refused[i], 10));
+        ck_assert_int_eq(tl_rank_listed_df_count(), before);
+    }
+    /* stale lists: counted */
+    unit_exec("INSERT INTO passages (article_id, ordinal, byte_start, "
+              "byte_end, text) VALUES (1, 9, 0, 1, 'w0 w1 w2')");
+    unit_exec("INSERT INTO passages_fts (rowid, body, title, author) "
+              "VALUES (last_insert_rowid(), 'w0 w1 w2', 'x', '')");
+    before = tl_rank_listed_df_count();
+    same_both_ways(opts("\"w1\" AND \"w2\"", 10));
+    ck_assert_int_eq(tl_rank_listed_df_count(), before);
+    unit_db_teardown();
+}
+END_TEST
+
 START_TEST(test_lists_hold_the_best_passages)
 {
     struct tl_impact_list l;
@@ -576,6 +624,7 @@ topk_suite(void)
     tcase_add_test(tc, test_other_queries_are_not_answered);
     tcase_add_test(tc, test_date_sorts_are_walked);
     tcase_add_test(tc, test_scan_equals_the_sql);
+    tcase_add_test(tc, test_scan_with_listed_df_equals_the_sql);
     tcase_add_test(tc, test_lists_hold_the_best_passages);
     tcase_add_test(tc, test_totals_are_fts5s);
     suite_add_tcase(s, tc);

@@ -43,6 +43,10 @@ usage(void)
 "      --undated          only articles with no date\n"
 "      --any              passages with any of the words (questions); one\n"
 "                         holding only stopwords (the, why) is left out\n"
+"      --expand           also search the telling words of the best passage\n"
+"                         (pseudo-relevance feedback, Bo1: 40 words, each\n"
+"                         weighing less than the query's); finds passages\n"
+"                         that say the same in other words\n"
 "      --explain          show the query as searched and, for each passage,\n"
 "                         each word's stems and share of its score\n"
 "      --exhaustive       score every matching passage instead of answering\n"
@@ -172,7 +176,7 @@ main(int argc, char **argv)
         OPT_COLOR = 256, OPT_OFFSET, OPT_PER_ARTICLE, OPT_SORT, OPT_SINCE,
         OPT_UNTIL, OPT_UNDATED, OPT_ANY, OPT_COUNT, OPT_ARTICLES, OPT_FACETS,
         OPT_TIMELINE, OPT_BY, OPT_KWIC, OPT_KWIC_SORT, OPT_SYNONYMS,
-        OPT_NO_SYNONYMS, OPT_EXPLAIN, OPT_EXHAUSTIVE,
+        OPT_NO_SYNONYMS, OPT_EXPLAIN, OPT_EXHAUSTIVE, OPT_EXPAND,
     };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, 'd' },
@@ -188,6 +192,7 @@ main(int argc, char **argv)
         { "any", no_argument, NULL, OPT_ANY },
         { "explain", no_argument, NULL, OPT_EXPLAIN },
         { "exhaustive", no_argument, NULL, OPT_EXHAUSTIVE },
+        { "expand", no_argument, NULL, OPT_EXPAND },
         { "context", required_argument, NULL, 'C' },
         { "format", required_argument, NULL, 'f' },
         { "output", required_argument, NULL, 'o' },
@@ -283,6 +288,9 @@ main(int argc, char **argv)
         case OPT_EXHAUSTIVE:
             opt.exhaustive = 1;
             break;
+        case OPT_EXPAND:
+            opt.expand = 1;
+            break;
         case 'f':
             if (strcmp(optarg, "text") == 0)
                 opt.format = FORMAT_TEXT;
@@ -367,6 +375,13 @@ main(int argc, char **argv)
         return tl_cli_usage("--explain explains passages in text: it does "
                             "not go with --format csv or json, --count, "
                             "--articles, --facets, --timeline or --kwic");
+    if (opt.expand && opt.mode != MODE_PASSAGES && opt.mode != MODE_ARTICLES)
+        return tl_cli_usage("--expand goes with a list of passages or "
+                            "articles (not --count, --facets, --timeline or "
+                            "--kwic)");
+    if (opt.expand && opt.sort != TL_SORT_RANK)
+        return tl_cli_usage("--expand ranks by score: it cannot be combined "
+                            "with --sort=date or --sort=-date");
     if (by != NULL && opt.mode != MODE_TIMELINE)
         return tl_cli_usage("--by goes with --timeline");
     if (opt.kwic_sort != KWIC_SORT_RANK && opt.mode != MODE_KWIC)

@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "feedback.h"
 #include "run.h"
 
 /* Passages read for --kwic at most. */
@@ -26,6 +27,7 @@ struct run {
     const char *topics[2 * MAX_FILTERS];
     struct writer w;
     FILE *out;
+    struct tl_feedback fb;      /* --expand */
 };
 
 static int
@@ -222,6 +224,41 @@ build(struct run *r, char *const *words, int n_words, struct tl_error *err)
     st = check_date_range(r, err);
     if (st == TL_OK)
         st = check_names(r, err);
+    return st;
+}
+
+/* --expand: the telling words of the best passage (with the search's
+ * filters) join the query, each weighing less than the query's own
+ * (Bo1, lib/feedback.h); r->so then searches the grown expression with
+ * those weights (tl_rank_override(): no impact lists). */
+static enum tl_status
+expand(struct run *r, struct tl_error *err)
+{
+    struct tl_feedback_opts fo;
+    struct tl_rank_params p;
+    enum tl_status st;
+
+    if (!r->opt->expand || r->so.match == NULL)
+        return TL_OK;
+    tl_feedback_opts_expand(&fo);
+    fo.base = &r->so;
+    st = tl_feedback_expand(r->db, r->so.match, 1, &fo, &r->fb, err);
+    if (st != TL_OK)
+        return st;
+    if (r->fb.n_tail == 0) {
+        tl_cli_info("--expand: no passage to take words from; searched the "
+                    "query as it is");
+        return TL_OK;
+    }
+    tl_cli_info("--expand: added %zu words of the best passage: %s",
+                r->fb.n_tail, r->fb.words.data);
+    tl_rank_params_init(&p);
+    p.tail = r->fb.tail;
+    p.n_tail = r->fb.n_tail;
+    p.head_weight = r->fb.head_weight;
+    st = tl_rank_override(r->db, &p, err);
+    if (st == TL_OK)
+        r->so.match = r->fb.match.data;
     return st;
 }
 
@@ -580,6 +617,7 @@ run_query(const struct query_options *opt, char *const *words, int n_words)
     memset(&r, 0, sizeof r);
     r.opt = opt;
     tl_query_init(&r.q);
+    tl_feedback_init(&r.fb);
     tl_buf_init(&db_path, 0);
     /* a query tokenizes a few passages: a large stem cache would cost
      * more in page faults than it saves */
@@ -611,6 +649,11 @@ run_query(const struct query_options *opt, char *const *words, int n_words)
      * talaash-index writes (WAL) */
     if (sqlite3_exec(r.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
         tl_error_db(&err, r.db, "starting to read");
+        writer_release(&r.w);
+        goto fail;
+    }
+    if (expand(&r, &err) != TL_OK) {
+        sqlite3_exec(r.db, "COMMIT", NULL, NULL, NULL);
         writer_release(&r.w);
         goto fail;
     }
@@ -663,6 +706,7 @@ fail:
         fclose(r.out);
 out:
     tl_query_release(&r.q);
+    tl_feedback_release(&r.fb);
     tl_synonyms_free(r.syn);
     tl_db_close(r.db);
     tl_buf_release(&db_path);

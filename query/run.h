@@ -37,6 +37,7 @@ struct query_options {
     int any;                    /* --any: any of the words */
     int explain;                /* --explain: why each passage scored */
     int exhaustive;             /* --exhaustive: no impact lists */
+    int expand;                 /* --expand: pseudo-relevance feedback */
     int by_month;               /* --timeline --by month */
     enum kwic_sort kwic_sort;
     const char *synonyms_path;  /* --synonyms FILE */

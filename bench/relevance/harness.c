@@ -40,7 +40,7 @@ harness_options_init(struct harness_options *o)
 {
     memset(o, 0, sizeof *o);
     o->hits = 1000;
-    feedback_opts_init(&o->feedback);
+    tl_feedback_opts_init(&o->feedback);
 }
 
 static double
@@ -426,7 +426,7 @@ on_qtoken(void *ctx, const char *tok, int len, int start, int end)
  * fb->head_weight, the added ones fb->tail). */
 static enum tl_status
 override_tail(sqlite3 *db, const struct harness_options *o,
-              const struct feedback *fb, struct tl_error *err)
+              const struct tl_feedback *fb, struct tl_error *err)
 {
     struct tl_rank_params p;
 
@@ -447,7 +447,7 @@ override_tail(sqlite3 *db, const struct harness_options *o,
  * weight o->bigrams each; fb gets the expression and the weights. */
 static enum tl_status
 add_bigrams(sqlite3 *db, const struct harness_options *o, const char *text,
-            const char *match, struct feedback *fb, struct tl_error *err)
+            const char *match, struct tl_feedback *fb, struct tl_error *err)
 {
     struct qtokens qt;
     enum tl_status st;
@@ -455,7 +455,7 @@ add_bigrams(sqlite3 *db, const struct harness_options *o, const char *text,
     double *w;
 
     qt.n = 0;
-    feedback_release(fb);
+    tl_feedback_release(fb);
     st = tl_tokenizer_each(db, text, (int)strlen(text), FTS5_TOKENIZE_QUERY,
                            on_qtoken, &qt, err);
     if (st == TL_OK)
@@ -480,7 +480,7 @@ add_bigrams(sqlite3 *db, const struct harness_options *o, const char *text,
     }
     if (st != TL_OK || n == 0) {
         free(w);
-        feedback_release(fb);
+        tl_feedback_release(fb);
         if (st == TL_OK)
             st = tl_buf_append(&fb->match, match, strlen(match));
         return st;
@@ -497,11 +497,11 @@ add_bigrams(sqlite3 *db, const struct harness_options *o, const char *text,
  * weights for it; fb->match is then the expression to search. */
 static enum tl_status
 expand(sqlite3 *db, const struct harness_options *o, const struct tl_query *q,
-       struct feedback *fb, struct tl_error *err)
+       struct tl_feedback *fb, struct tl_error *err)
 {
     enum tl_status st;
 
-    st = feedback_expand(db, q->match, query_words(db, q), &o->feedback,
+    st = tl_feedback_expand(db, q->match, query_words(db, q), &o->feedback,
                          fb, err);
     if (st != TL_OK || fb->n_tail == 0)
         return st;
@@ -683,7 +683,7 @@ max_score(const struct ranking *rk)
  * the order is the scorer's); with fo->mix < 1, CombSUM of the scores
  * normalised by each search's best; else r1 replaces r0. */
 static enum tl_status
-combine(struct ranking *r0, struct ranking *r1, const struct feedback_opts *fo,
+combine(struct ranking *r0, struct ranking *r1, const struct tl_feedback_opts *fo,
         long hits, struct tl_error *err)
 {
     enum tl_status st = TL_OK;
@@ -740,15 +740,15 @@ score_predictors(const struct ranking *rk, double *pred)
         mean /= (double)k;
     for (size_t i = 0; i < k; i++)
         var += (rk->r[i].score - mean) * (rk->r[i].score - mean);
-    pred[PREDICT_NQC] = k > 1 && mean > 0 ? sqrt(var / (double)k) / mean
+    pred[TL_PREDICT_NQC] = k > 1 && mean > 0 ? sqrt(var / (double)k) / mean
                                           : 0;
-    pred[PREDICT_GAP] = rk->n >= 10 && rk->r[0].score > 0
+    pred[TL_PREDICT_GAP] = rk->n >= 10 && rk->r[0].score > 0
                             ? 1 - rk->r[9].score / rk->r[0].score
                             : 0;
 }
 
 static int
-in_range(const struct feedback_opts *fo, double v)
+in_range(const struct tl_feedback_opts *fo, double v)
 {
     return v >= fo->select_lo && v <= fo->select_hi;
 }
@@ -761,16 +761,16 @@ run_query(sqlite3 *db, const struct harness_options *o,
           struct tl_buf *text, struct eval_run *run, FILE *f, FILE *pf,
           struct collection_result *res, struct tl_error *err)
 {
-    const struct feedback_opts *fo = &o->feedback;
+    const struct tl_feedback_opts *fo = &o->feedback;
     struct ranking r0 = { 0 }, r1 = { 0 };
-    double pred[PREDICT_COUNT] = { 0 };
+    double pred[TL_PREDICT_COUNT] = { 0 };
     struct tl_query q;
-    struct feedback fb;
+    struct tl_feedback fb;
     enum tl_status st;
     int want_fb, need_first, used_fb = 0, predict = pf != NULL;
 
     tl_query_init(&q);
-    feedback_init(&fb);
+    tl_feedback_init(&fb);
     query_text(o, qu->text, text);
     st = tl_query_parse(db, text->data, TL_QUERY_ANY, syn, &q, err);
     if (st == TL_ERR_QUERY || (st == TL_OK && q.match == NULL)) {
@@ -785,7 +785,7 @@ run_query(sqlite3 *db, const struct harness_options *o,
     if (st == TL_OK && o->bigrams > 0)
         st = add_bigrams(db, o, text->data, q.match, &fb, err);
     /* the first search, unless feedback will replace it anyway */
-    need_first = fo->method == FEEDBACK_NONE || fo->select != PREDICT_NONE
+    need_first = fo->method == TL_FEEDBACK_NONE || fo->select != TL_PREDICT_NONE
                  || predict || fo->rerank > 0 || fo->mix < 1;
     if (st == TL_OK && need_first)
         st = search_ranking(db, o, fb.n_tail > 0 ? fb.match.data : q.match,
@@ -793,35 +793,35 @@ run_query(sqlite3 *db, const struct harness_options *o,
     if (st != TL_OK)
         goto out;
     /* the predictors asked for */
-    if (predict || fo->select == PREDICT_AVG_IDF
-        || fo->select == PREDICT_MAX_IDF)
-        st = feedback_query_idf(db, q.words, q.n_words,
-                                &pred[PREDICT_AVG_IDF],
-                                &pred[PREDICT_MAX_IDF], err);
-    if (st == TL_OK && (predict || fo->select == PREDICT_CLARITY
-                        || fo->select == PREDICT_CLARITY_GAIN))
-        st = feedback_clarity(db, fb.n_tail > 0 ? fb.match.data : q.match,
-                              fo->clarity_docs, &pred[PREDICT_CLARITY], err);
+    if (predict || fo->select == TL_PREDICT_AVG_IDF
+        || fo->select == TL_PREDICT_MAX_IDF)
+        st = tl_feedback_query_idf(db, q.words, q.n_words,
+                                &pred[TL_PREDICT_AVG_IDF],
+                                &pred[TL_PREDICT_MAX_IDF], err);
+    if (st == TL_OK && (predict || fo->select == TL_PREDICT_CLARITY
+                        || fo->select == TL_PREDICT_CLARITY_GAIN))
+        st = tl_feedback_clarity(db, fb.n_tail > 0 ? fb.match.data : q.match,
+                              fo->clarity_docs, &pred[TL_PREDICT_CLARITY], err);
     score_predictors(&r0, pred);
     if (st != TL_OK)
         goto out;
-    want_fb = fo->method != FEEDBACK_NONE
-              && (fo->select == PREDICT_NONE
-                  || fo->select == PREDICT_CLARITY_GAIN
+    want_fb = fo->method != TL_FEEDBACK_NONE
+              && (fo->select == TL_PREDICT_NONE
+                  || fo->select == TL_PREDICT_CLARITY_GAIN
                   || in_range(fo, pred[fo->select]));
     if (want_fb)
         st = expand(db, o, &q, &fb, err);
     if (st == TL_OK && want_fb && fb.n_tail > 0) {
         st = search_ranking(db, o, fb.match.data, &r1, err);
-        if (st == TL_OK && (predict || fo->select == PREDICT_CLARITY_GAIN)) {
+        if (st == TL_OK && (predict || fo->select == TL_PREDICT_CLARITY_GAIN)) {
             double c1 = 0;
-            st = feedback_clarity(db, fb.match.data, fo->clarity_docs, &c1,
+            st = tl_feedback_clarity(db, fb.match.data, fo->clarity_docs, &c1,
                                   err);
-            pred[PREDICT_CLARITY_GAIN] = c1 - pred[PREDICT_CLARITY];
+            pred[TL_PREDICT_CLARITY_GAIN] = c1 - pred[TL_PREDICT_CLARITY];
         }
         used_fb = st == TL_OK
-                  && (fo->select != PREDICT_CLARITY_GAIN
-                      || in_range(fo, pred[PREDICT_CLARITY_GAIN]));
+                  && (fo->select != TL_PREDICT_CLARITY_GAIN
+                      || in_range(fo, pred[TL_PREDICT_CLARITY_GAIN]));
     }
     if (st == TL_OK && used_fb) {
         res->expanded++;
@@ -836,9 +836,9 @@ run_query(sqlite3 *db, const struct harness_options *o,
         res->unanswered++;
     if (st == TL_OK && pf != NULL
         && fprintf(pf, "%s\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%d\n",
-                   qu->qid, pred[PREDICT_AVG_IDF], pred[PREDICT_MAX_IDF],
-                   pred[PREDICT_CLARITY], pred[PREDICT_CLARITY_GAIN],
-                   pred[PREDICT_NQC], pred[PREDICT_GAP], used_fb) < 0)
+                   qu->qid, pred[TL_PREDICT_AVG_IDF], pred[TL_PREDICT_MAX_IDF],
+                   pred[TL_PREDICT_CLARITY], pred[TL_PREDICT_CLARITY_GAIN],
+                   pred[TL_PREDICT_NQC], pred[TL_PREDICT_GAP], used_fb) < 0)
         st = tl_error_set(err, TL_ERR_IO, "cannot write the predictors: %s",
                           strerror(errno));
 out:
@@ -854,7 +854,7 @@ out:
         st = tl_rank_override(db, o->rank, err);
     ranking_release(&r0);
     ranking_release(&r1);
-    feedback_release(&fb);
+    tl_feedback_release(&fb);
     tl_query_release(&q);
     return st;
 }
@@ -1092,7 +1092,7 @@ bench_collection(const struct harness_options *o, const char *dir,
         goto out;
     if (!o->quiet && res.refused > 0)
         tl_cli_info("%s: %zu queries refused", name.data, res.refused);
-    if (!o->quiet && o->feedback.method != FEEDBACK_NONE)
+    if (!o->quiet && o->feedback.method != TL_FEEDBACK_NONE)
         tl_cli_info("%s: feedback used for %zu of %zu queries", name.data,
                     res.expanded, res.n_queries);
     print_row(name.data, &l, &res);

@@ -33,7 +33,7 @@ struct harness_options {
     int weak_words_extend;
     /* ranking overrides (NULL: the defaults search.c uses) */
     const struct tl_rank_params *rank;
-    struct feedback_opts feedback;  /* pseudo-relevance feedback */
+    struct tl_feedback_opts feedback;  /* pseudo-relevance feedback */
     double bigrams;         /* weight of each ordered bigram of the query
                                added to it (0: none; not with feedback) */
 };

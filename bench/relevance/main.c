@@ -49,6 +49,9 @@ static const char usage[] =
     "  --proximity X    weight of the term proximity score (0: off)\n"
     "  --delta X        BM25+'s lower bound on a matched word's share (0:\n"
     "                   plain BM25)\n"
+    "  --expand         talaash --expand's feedback (Bo1, 1 passage, 40\n"
+    "                   words, original weight 0.85; the --fb-* options\n"
+    "                   after it change it)\n"
     "  --feedback rm3|bo1  pseudo-relevance feedback: words of the best\n"
     "                   passages of a first search are added\n"
     "  --fb-docs N      passages read (default 10)\n"
@@ -87,20 +90,20 @@ enum {
     OPT_DOCS = 256, OPT_HITS, OPT_PASSAGES, OPT_DB, OPT_RUNS, OPT_RAW, OPT_PER_QUERY,
     OPT_K1, OPT_B, OPT_WEIGHTS, OPT_CLASSIC, OPT_STOPWORD, OPT_PROXIMITY,
     OPT_DELTA,
-    OPT_FEEDBACK, OPT_FB_DOCS, OPT_FB_TERMS, OPT_FB_WEIGHT, OPT_FB_MAX_DF,
+    OPT_EXPAND, OPT_FEEDBACK, OPT_FB_DOCS, OPT_FB_TERMS, OPT_FB_WEIGHT, OPT_FB_MAX_DF,
     OPT_FB_RERANK, OPT_FB_MIX, OPT_FB_SELECT, OPT_FB_MIN, OPT_FB_MAX,
     OPT_CLARITY_DOCS, OPT_PREDICT, OPT_BIGRAMS, OPT_QTF_K3, OPT_STOPWORDS,
     OPT_EXTRA_STOPWORDS, OPT_WEAK_WORDS, OPT_EXTRA_WEAK_WORDS, OPT_WEAK,
 };
 
-static const char *const predictors[PREDICT_COUNT] = {
-    [PREDICT_NONE] = "none",
-    [PREDICT_AVG_IDF] = "avg-idf",
-    [PREDICT_MAX_IDF] = "max-idf",
-    [PREDICT_CLARITY] = "clarity",
-    [PREDICT_CLARITY_GAIN] = "clarity-gain",
-    [PREDICT_NQC] = "nqc",
-    [PREDICT_GAP] = "gap",
+static const char *const predictors[TL_PREDICT_COUNT] = {
+    [TL_PREDICT_NONE] = "none",
+    [TL_PREDICT_AVG_IDF] = "avg-idf",
+    [TL_PREDICT_MAX_IDF] = "max-idf",
+    [TL_PREDICT_CLARITY] = "clarity",
+    [TL_PREDICT_CLARITY_GAIN] = "clarity-gain",
+    [TL_PREDICT_NQC] = "nqc",
+    [TL_PREDICT_GAP] = "gap",
 };
 
 static int
@@ -160,6 +163,7 @@ main(int argc, char **argv)
         { "weak-weight", required_argument, NULL, OPT_WEAK },
         { "proximity", required_argument, NULL, OPT_PROXIMITY },
         { "delta", required_argument, NULL, OPT_DELTA },
+        { "expand", no_argument, NULL, OPT_EXPAND },
         { "feedback", required_argument, NULL, OPT_FEEDBACK },
         { "fb-docs", required_argument, NULL, OPT_FB_DOCS },
         { "fb-terms", required_argument, NULL, OPT_FB_TERMS },
@@ -267,11 +271,14 @@ main(int argc, char **argv)
                 return tl_cli_usage("bad --delta '%s' (want 0-10)", optarg);
             ranked = 1;
             break;
+        case OPT_EXPAND:
+            tl_feedback_opts_expand(&o.feedback);
+            break;
         case OPT_FEEDBACK:
             if (strcmp(optarg, "rm3") == 0)
-                o.feedback.method = FEEDBACK_RM3;
+                o.feedback.method = TL_FEEDBACK_RM3;
             else if (strcmp(optarg, "bo1") == 0)
-                o.feedback.method = FEEDBACK_BO1;
+                o.feedback.method = TL_FEEDBACK_BO1;
             else
                 return tl_cli_usage("bad --feedback '%s' (want rm3 or bo1)",
                                     optarg);
@@ -307,14 +314,14 @@ main(int argc, char **argv)
             break;
         case OPT_FB_SELECT: {
             int p;
-            for (p = 1; p < PREDICT_COUNT; p++)
+            for (p = 1; p < TL_PREDICT_COUNT; p++)
                 if (strcmp(optarg, predictors[p]) == 0)
                     break;
-            if (p == PREDICT_COUNT)
+            if (p == TL_PREDICT_COUNT)
                 return tl_cli_usage("bad --fb-select '%s' (want avg-idf, "
                                     "max-idf, clarity, clarity-gain, nqc "
                                     "or gap)", optarg);
-            o.feedback.select = (enum feedback_predictor)p;
+            o.feedback.select = (enum tl_feedback_predictor)p;
             break;
         }
         case OPT_FB_MIN:
@@ -365,7 +372,7 @@ main(int argc, char **argv)
     }
     if (optind >= argc)
         return tl_cli_usage("no collection given");
-    if (o.bigrams > 0 && o.feedback.method != FEEDBACK_NONE)
+    if (o.bigrams > 0 && o.feedback.method != TL_FEEDBACK_NONE)
         return tl_cli_usage("--bigrams does not go with --feedback");
     if (o.predict && o.run_dir == NULL)
         return tl_cli_usage("--predict needs --runs DIR");

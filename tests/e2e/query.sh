@@ -447,4 +447,34 @@ T "$(python3 -c 'print(" ".join("w%d" % i for i in range(10000)))')"
 [ "$rc" -le 2 ] && ok "a 10,000-word query ends (exit $rc)"
 expect_eq "the database is intact" "$(sqlite3 "$DB" 'SELECT count(*) > 0 FROM articles')" 1
 
+# --- --expand: the best passage's words find what is said in other words
+mkdir -p "$WORK/exp"
+for i in $(seq 1 24); do
+    printf 'Orchard %d\n\nThe orchard%d harvest was weighed at market%d and sold in the autumn.\n' \
+        "$i" "$i" "$i" > "$WORK/exp/o$i.txt"
+done
+printf 'Border report\n\nQuetta shura envoys crossed from Chaman into Kandahar province at night.\n' \
+    > "$WORK/exp/shura.txt"
+printf 'Crossings\n\nMilitant envoys from Chaman reached Kandahar province and met elders.\n' \
+    > "$WORK/exp/chaman.txt"
+run "$TALAASH_INDEX" --db "$WORK/exp.db" "$WORK/exp"
+expect_rc "index the expansion notes" 0
+run "$TALAASH" --db "$WORK/exp.db" --color=never quetta
+expect_eq "without --expand: only the passage with the word" "$(hit_files "$out")" "shura.txt"
+run "$TALAASH" --db "$WORK/exp.db" --color=never --expand quetta
+expect_rc "--expand" 0
+expect_eq "with --expand: also the passage that says it in other words" "$(hit_files "$out")" "chaman.txt shura.txt"
+expect_match "the passage with the word still first" "$(printf '%s\n' "$out" | grep -m1 '#[0-9]*$')" "shura\.txt#"
+expect_match "--expand names the words it added" "$err" "^talaash: --expand: added [0-9]+ words of the best passage: .*(Chaman|Kandahar)"
+run "$TALAASH" --db "$WORK/exp.db" --color=never --expand --articles --format csv quetta
+expect_rc "--expand --articles" 0
+expect_match "lists both articles" "$out" "chaman\.txt"
+run "$TALAASH" --db "$WORK/exp.db" --expand nosuchword
+expect_rc "--expand with nothing found" 1
+run "$TALAASH" --db "$WORK/exp.db" --expand --count quetta
+expect_rc "--expand --count is a usage error" 2
+expect_match "and says what goes with it" "$err" "--expand goes with a list of passages or articles"
+run "$TALAASH" --db "$WORK/exp.db" --expand --sort=-date quetta
+expect_rc "--expand --sort=-date is a usage error" 2
+
 finish

@@ -45,37 +45,50 @@ struct terms {
 };
 
 void
-feedback_opts_init(struct feedback_opts *fo)
+tl_feedback_opts_init(struct tl_feedback_opts *fo)
 {
-    fo->method = FEEDBACK_NONE;
+    fo->method = TL_FEEDBACK_NONE;
     fo->docs = 10;
     fo->terms = 40;
     fo->orig_weight = 0.7;
     fo->max_df = 0.1;
     fo->rerank = 0;
     fo->mix = 1;
-    fo->select = PREDICT_NONE;
+    fo->select = TL_PREDICT_NONE;
     fo->select_lo = -1e300;
     fo->select_hi = 1e300;
     fo->clarity_docs = 10;
+    fo->base = NULL;
 }
 
 void
-feedback_init(struct feedback *fb)
+tl_feedback_opts_expand(struct tl_feedback_opts *fo)
+{
+    tl_feedback_opts_init(fo);
+    fo->method = TL_FEEDBACK_BO1;
+    fo->docs = 1;
+    fo->terms = 40;
+    fo->orig_weight = 0.85;
+}
+
+void
+tl_feedback_init(struct tl_feedback *fb)
 {
     memset(fb, 0, sizeof *fb);
     tl_buf_init(&fb->match, 0);
+    tl_buf_init(&fb->words, 0);
     fb->head_weight = 1.0;
 }
 
 void
-feedback_release(struct feedback *fb)
+tl_feedback_release(struct tl_feedback *fb)
 {
     if (fb == NULL)
         return;
     tl_buf_release(&fb->match);
+    tl_buf_release(&fb->words);
     free(fb->tail);
-    feedback_init(fb);
+    tl_feedback_init(fb);
 }
 
 static void
@@ -288,7 +301,7 @@ vocab_open(sqlite3 *db, sqlite3_stmt **st, sqlite3_stmt **count,
  * p(t|C)), p(t|R) RM3's (the passages' word distributions weighted by
  * score), p(t|C) = cf(t) / the collection's tokens. */
 static enum tl_status
-weigh(sqlite3 *db, struct terms *ts, const struct feedback_opts *fo,
+weigh(sqlite3 *db, struct terms *ts, const struct tl_feedback_opts *fo,
       double *clarity_out, struct tl_error *err)
 {
     sqlite3_stmt *st = NULL, *count = NULL, *tokens = NULL;
@@ -319,11 +332,11 @@ weigh(sqlite3 *db, struct terms *ts, const struct feedback_opts *fo,
         rs = vocab(st, t->stem, &df, &cf, db, err);
         if (rs == TL_OK && clarity_out != NULL && cf > 0 && t->rm > 0)
             clarity += t->rm * log2(t->rm * n_tokens / cf);
-        if (!candidate || fo->method == FEEDBACK_NONE)
+        if (!candidate || fo->method == TL_FEEDBACK_NONE)
             continue;
         if (rs != TL_OK || df / n_rows > fo->max_df || df < 1)
             continue;
-        if (fo->method == FEEDBACK_RM3) {
+        if (fo->method == TL_FEEDBACK_RM3) {
             t->weight = t->rm;
         } else {
             pn = cf / n_rows;
@@ -358,7 +371,8 @@ append_quoted(struct tl_buf *b, const char *word)
  * reads the best `docs` passages into ts, each weighted by its share of
  * their scores; *n_out is how many were read. */
 static enum tl_status
-read_best(sqlite3 *db, const char *match, long docs, struct terms *ts,
+read_best(sqlite3 *db, const char *match, long docs,
+          const struct tl_search_opts *base, struct terms *ts,
           size_t *n_out, struct tl_error *err)
 {
     struct tl_search_opts so;
@@ -386,10 +400,15 @@ read_best(sqlite3 *db, const char *match, long docs, struct terms *ts,
     }
     /* the passages, kept (the search's strings do not outlive the next
      * row) */
-    tl_search_opts_init(&so);
+    if (base != NULL)
+        so = *base;
+    else
+        tl_search_opts_init(&so);
     so.match = match;
     so.per_article = 1;
     so.limit = docs;
+    so.offset = 0;
+    so.sort = TL_SORT_RANK;
     st = tl_search_new(db, &so, &s, err);
     while (st == TL_OK && n_fb < (size_t)docs) {
         st = tl_search_next(s, &hit, &done, err);
@@ -428,8 +447,8 @@ out:
 }
 
 enum tl_status
-feedback_expand(sqlite3 *db, const char *match, size_t n_query,
-                const struct feedback_opts *fo, struct feedback *fb,
+tl_feedback_expand(sqlite3 *db, const char *match, size_t n_query,
+                const struct tl_feedback_opts *fo, struct tl_feedback *fb,
                 struct tl_error *err)
 {
     struct terms ts;
@@ -438,12 +457,12 @@ feedback_expand(sqlite3 *db, const char *match, size_t n_query,
     size_t n_fb = 0, k;
 
     memset(&ts, 0, sizeof ts);
-    feedback_release(fb);
+    tl_feedback_release(fb);
     st = tl_buf_append(&fb->match, match, strlen(match));
-    if (st != TL_OK || fo->method == FEEDBACK_NONE || fo->docs <= 0)
+    if (st != TL_OK || fo->method == TL_FEEDBACK_NONE || fo->docs <= 0)
         return st == TL_OK ? TL_OK
                            : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    st = read_best(db, match, fo->docs, &ts, &n_fb, err);
+    st = read_best(db, match, fo->docs, fo->base, &ts, &n_fb, err);
     if (st != TL_OK || n_fb == 0)
         goto out;
     st = weigh(db, &ts, fo, NULL, err);
@@ -469,7 +488,10 @@ feedback_expand(sqlite3 *db, const char *match, size_t n_query,
         st = tl_buf_append(&fb->match, " OR ", 4);
         if (st == TL_OK)
             st = append_quoted(&fb->match, ts.t[i].word);
-        if (fo->method == FEEDBACK_RM3)
+        if (st == TL_OK)
+            st = tl_buf_appendf(&fb->words, "%s%s", i > 0 ? " " : "",
+                                ts.t[i].word);
+        if (fo->method == TL_FEEDBACK_RM3)
             fb->tail[i] = (1 - fo->orig_weight) * ts.t[i].weight / total;
         else
             fb->tail[i] = (1 - fo->orig_weight) / fo->orig_weight
@@ -480,30 +502,30 @@ feedback_expand(sqlite3 *db, const char *match, size_t n_query,
         goto out;
     }
     fb->n_tail = k;
-    fb->head_weight = fo->method == FEEDBACK_RM3
+    fb->head_weight = fo->method == TL_FEEDBACK_RM3
                           ? fo->orig_weight
                                 / (double)(n_query > 0 ? n_query : 1)
                           : 1.0;
 out:
     terms_release(&ts);
     if (st != TL_OK)
-        feedback_release(fb);
+        tl_feedback_release(fb);
     return st;
 }
 
 enum tl_status
-feedback_clarity(sqlite3 *db, const char *match, long docs,
+tl_feedback_clarity(sqlite3 *db, const char *match, long docs,
                  double *clarity_out, struct tl_error *err)
 {
-    struct feedback_opts none;
+    struct tl_feedback_opts none;
     struct terms ts;
     enum tl_status st;
     size_t n_fb = 0;
 
     memset(&ts, 0, sizeof ts);
-    feedback_opts_init(&none);
+    tl_feedback_opts_init(&none);
     *clarity_out = 0;
-    st = read_best(db, match, docs > 0 ? docs : 1, &ts, &n_fb, err);
+    st = read_best(db, match, docs > 0 ? docs : 1, NULL, &ts, &n_fb, err);
     if (st == TL_OK && n_fb > 0)
         st = weigh(db, &ts, &none, clarity_out, err);
     terms_release(&ts);
@@ -524,7 +546,7 @@ on_query_token(void *ctx, const char *tok, int len, int start, int end)
 }
 
 enum tl_status
-feedback_query_idf(sqlite3 *db, char *const *words, size_t n_words,
+tl_feedback_query_idf(sqlite3 *db, char *const *words, size_t n_words,
                    double *avg_out, double *max_out, struct tl_error *err)
 {
     sqlite3_stmt *st = NULL, *count = NULL;

@@ -21,40 +21,17 @@ SQLITE_EXTENSION_INIT3
 #endif
 
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libstemmer.h>
 
 #include "rank.h"
-
-/* sqlite3_bind_pointer type of tl_rank_override()'s argument. */
-#define OVERRIDE_POINTER "tl_rank_params"
-/* The longest stem kept for a phrase. */
-#define STEM_MAX 64
+#include "rank_conn.h"
 
 struct rank_query;
 
-/* One per connection: tl_bm25()'s user data. */
-struct rank_conn {
-    int overridden;
-    struct tl_rank_params p;
-    double *tail;           /* p.tail's copy */
-    /* tl_rank_keep(): the per-query statistics are made once and reused
-     * by every later query (of as many phrases) until it is turned off */
-    int keeping;
-    struct rank_query *kept;    /* owned */
-    /* tl_rank_floor(): a row whose score is sure to be below *floor may
-     * be given a bound below *floor instead of its score */
-    const double *floor;
-    /* tl_rank_listed_df(): SELECT df FROM impacts WHERE term = ?1, while
-     * a one-word phrase's df may come from there; NULL: it may not */
-    sqlite3_stmt *listed_df;
-};
-
 /* Phrases whose df came from the impacts table (tl_rank_listed_df()). */
-static _Atomic long n_listed_df;
+_Atomic long tl_rank_n_listed_df;
 
 /* One per query. */
 struct rank_query {
@@ -95,264 +72,10 @@ tl_rank_params_init(struct tl_rank_params *p)
     p->head_weight = 1.0;
 }
 
-/* ---- stopwords and weak words ---------------------------------------- */
-
-/* Snowball's English stop list (snowballstem.org, english/stop.txt),
- * apostrophes removed as the tokenizer joins them. */
-static const char *const stopwords[] = {
-    "i", "me", "my", "myself", "we", "our", "ours", "ourselves", "you",
-    "your", "yours", "yourself", "yourselves", "he", "him", "his",
-    "himself", "she", "her", "hers", "herself", "it", "its", "itself",
-    "they", "them", "their", "theirs", "themselves", "what", "which", "who",
-    "whom", "this", "that", "these", "those", "am", "is", "are", "was",
-    "were", "be", "been", "being", "have", "has", "had", "having", "do",
-    "does", "did", "doing", "would", "should", "could", "ought", "im",
-    "youre", "hes", "shes", "its", "were", "theyre", "ive", "youve", "weve",
-    "theyve", "id", "youd", "hed", "shed", "wed", "theyd", "ill", "youll",
-    "hell", "shell", "well", "theyll", "isnt", "arent", "wasnt", "werent",
-    "hasnt", "havent", "hadnt", "doesnt", "dont", "didnt", "wont",
-    "wouldnt", "shant", "shouldnt", "cant", "cannot", "couldnt", "mustnt",
-    "lets", "thats", "whos", "whats", "heres", "theres", "whens", "wheres",
-    "whys", "hows", "a", "an", "the", "and", "but", "if", "or", "because",
-    "as", "until", "while", "of", "at", "by", "for", "with", "about",
-    "against", "between", "into", "through", "during", "before", "after",
-    "above", "below", "to", "from", "up", "down", "in", "out", "on", "off",
-    "over", "under", "again", "further", "then", "once", "here", "there",
-    "when", "where", "why", "how", "all", "any", "both", "each", "few",
-    "more", "most", "other", "some", "such", "no", "nor", "not", "only",
-    "own", "same", "so", "than", "too", "very",
-};
-
-#define N_STOPWORDS (sizeof stopwords / sizeof *stopwords)
-
-/* Weak words: words that ask for something or name what is asked for
- * (please, tell, information, articles), and the verbs and nouns of
- * report prose that seldom carry a query's topic (use, show, found,
- * effect, study, results).  Written for Talaash (docs/relevance.md,
- * experiment 17): they count TL_RANK_WEAK_WEIGHT, not 0, so that "show
- * trial" or "use of force" still rank on both words. */
-static const char *const weak_words[] = {
-    /* requests and questions */
-    "please", "tell", "explain", "describe", "want", "wish", "know",
-    "looking", "send", "provide", "regarding", "pertaining", "pertinent",
-    "like", "need",
-    /* what is asked for */
-    "information", "article", "articles", "paper", "papers", "abstract",
-    "abstracts", "reference", "references", "document", "documents",
-    "literature",
-    /* verbs of report prose */
-    "use", "used", "uses", "using", "show", "shown", "shows", "showed",
-    "showing", "find", "found", "finds", "give", "given", "gives", "make",
-    "made", "makes", "obtain", "obtained", "present", "presented",
-    "described", "consider", "considered",
-    /* nouns of report prose */
-    "effect", "effects", "study", "studies", "studied", "result", "results",
-    "method", "methods",
-};
-
-#define N_WEAK_WORDS (sizeof weak_words / sizeof *weak_words)
-
-/* A stem of one of the lists. */
-struct stem {
-    char s[STEM_MAX];
-};
-
-/* One list: its built-in words' stems, sorted (made once per process),
- * and the list tl_rank_words_set() installed in their place (owned;
- * NULL: the built-in one is in force; guarded by words_lock). */
-struct word_list {
-    const char *const *words;
-    size_t n_words;
-    struct stem *builtin;
-    size_t n_builtin;
-    struct stem *custom;
-    size_t n_custom;
-};
-
-static struct stem stop_stems[N_STOPWORDS];
-static struct stem weak_stems[N_WEAK_WORDS];
-static struct word_list lists[] = {
-    [TL_RANK_STOPWORDS] = { stopwords, N_STOPWORDS, stop_stems, 0, NULL, 0 },
-    [TL_RANK_WEAK_WORDS] = { weak_words, N_WEAK_WORDS, weak_stems, 0, NULL,
-                             0 },
-};
-static pthread_once_t words_once = PTHREAD_ONCE_INIT;
-static pthread_mutex_t words_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static int
-cmp_stem(const void *a, const void *b)
-{
-    return strcmp(((const struct stem *)a)->s, ((const struct stem *)b)->s);
-}
-
-/* Stems word into out as the tokenizer would: ASCII capitals folded,
- * apostrophes dropped.  Returns 0 when it has no stem (empty, too long,
- * out of memory). */
-static int
-stem_word(struct sb_stemmer *sb, const char *word, struct stem *out)
-{
-    char folded[STEM_MAX];
-    const sb_symbol *s;
-    size_t n = 0;
-    int len;
-
-    for (const char *c = word; *c != '\0'; c++) {
-        if (*c == '\'')
-            continue;
-        if (n + 1 >= sizeof folded)
-            return 0;
-        folded[n++] = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
-    }
-    if (n == 0)
-        return 0;
-    s = sb_stemmer_stem(sb, (const sb_symbol *)folded, (int)n);
-    len = sb_stemmer_length(sb);
-    if (s == NULL || len <= 0 || len >= STEM_MAX)
-        return 0;
-    memcpy(out->s, s, (size_t)len);
-    out->s[len] = '\0';
-    return 1;
-}
-
-/* Stems n_words words into out (room for as many), sorted, each stem
- * once; returns how many. */
-static size_t
-stem_words(struct sb_stemmer *sb, const char *const *words, size_t n_words,
-           struct stem *out)
-{
-    size_t n = 0, kept = 0;
-
-    for (size_t i = 0; i < n_words; i++)
-        if (words[i] != NULL && stem_word(sb, words[i], &out[n]))
-            n++;
-    qsort(out, n, sizeof *out, cmp_stem);
-    for (size_t i = 0; i < n; i++)
-        if (kept == 0 || strcmp(out[i].s, out[kept - 1].s) != 0)
-            out[kept++] = out[i];
-    return kept;
-}
-
-static void
-make_builtin_stems(void)
-{
-    struct sb_stemmer *sb = sb_stemmer_new("english", "UTF_8");
-
-    if (sb == NULL)
-        return;
-    for (size_t l = 0; l < sizeof lists / sizeof *lists; l++)
-        lists[l].n_builtin = stem_words(sb, lists[l].words, lists[l].n_words,
-                                        lists[l].builtin);
-    sb_stemmer_delete(sb);
-}
-
-/* Is key in list l as it stands?  Call with words_lock held. */
-static int
-in_list(enum tl_rank_words l, const struct stem *key)
-{
-    const struct word_list *w = &lists[l];
-
-    if (w->custom != NULL)
-        return bsearch(key, w->custom, w->n_custom, sizeof *w->custom,
-                       cmp_stem) != NULL;
-    return bsearch(key, w->builtin, w->n_builtin, sizeof *w->builtin,
-                   cmp_stem) != NULL;
-}
-
-/* What stem (len bytes) weighs as in a query: a stopword (the list of
- * stopwords has it), a weak word (only the list of weak words has it) or
- * a word. */
-enum word_kind { WORD_FULL, WORD_STOP, WORD_WEAK };
-
-static enum word_kind
-word_kind(const char *stem, size_t len)
-{
-    struct stem key;
-    enum word_kind kind = WORD_FULL;
-
-    if (len == 0 || len >= STEM_MAX)
-        return WORD_FULL;
-    pthread_once(&words_once, make_builtin_stems);
-    memcpy(key.s, stem, len);
-    key.s[len] = '\0';
-    pthread_mutex_lock(&words_lock);
-    if (in_list(TL_RANK_STOPWORDS, &key))
-        kind = WORD_STOP;
-    else if (in_list(TL_RANK_WEAK_WORDS, &key))
-        kind = WORD_WEAK;
-    pthread_mutex_unlock(&words_lock);
-    return kind;
-}
-
-int
-tl_rank_is_stopword(const char *stem, size_t len)
-{
-    return word_kind(stem, len) == WORD_STOP;
-}
-
-int
-tl_rank_is_weak_word(const char *stem, size_t len)
-{
-    return word_kind(stem, len) == WORD_WEAK;
-}
-
-#ifndef TL_SQLITE_EXTENSION
-enum tl_status
-tl_rank_words_set(enum tl_rank_words which, const char *const *words,
-                  size_t n_words, int extend, struct tl_error *err)
-{
-    struct word_list *w;
-    struct sb_stemmer *sb = NULL;
-    struct stem *list = NULL, *old;
-    const char **all = NULL;
-    size_t n = 0;
-    enum tl_status st = TL_OK;
-
-    if ((int)which < 0 || (size_t)which >= sizeof lists / sizeof *lists)
-        return tl_error_set(err, TL_ERR_USAGE, "no word list %d",
-                            (int)which);
-    w = &lists[which];
-    pthread_once(&words_once, make_builtin_stems);
-    if (words == NULL)
-        goto install;
-    if (extend) {
-        /* the built-in words, then these: stemmed and sorted together */
-        all = malloc((w->n_words + n_words + 1) * sizeof *all);
-        if (all == NULL) {
-            st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-        memcpy(all, w->words, w->n_words * sizeof *all);
-        if (n_words > 0)
-            memcpy(all + w->n_words, words, n_words * sizeof *all);
-        words = all;
-        n_words += w->n_words;
-    }
-    list = malloc((n_words + 1) * sizeof *list);
-    sb = sb_stemmer_new("english", "UTF_8");
-    if (list == NULL || sb == NULL) {
-        st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    n = stem_words(sb, words, n_words, list);
-install:
-    pthread_mutex_lock(&words_lock);
-    old = w->custom;
-    w->custom = list;
-    w->n_custom = n;
-    pthread_mutex_unlock(&words_lock);
-    list = old;
-out:
-    sb_stemmer_delete(sb);
-    free(list);
-    free(all);
-    return st;
-}
-#endif
-
 /* ---- per query ------------------------------------------------------- */
 
-static void
-free_query(void *p)
+void
+tl_rank_query_free(void *p)
 {
     struct rank_query *q = p;
 
@@ -457,7 +180,7 @@ count_phrase(const Fts5ExtensionApi *api, Fts5Context *fts,
             rc = sqlite3_step(st);
             if (rc == SQLITE_ROW) {
                 s->rows = sqlite3_column_int64(st, 0);
-                n_listed_df++;
+                tl_rank_n_listed_df++;
             }
             sqlite3_reset(st);
             if (rc == SQLITE_ROW)
@@ -501,7 +224,7 @@ alloc_query(int n_phrase, int n_col)
         || q->idf_classic == NULL || q->kind == NULL || q->acc == NULL
         || q->qw == NULL || q->freq == NULL || q->stems == NULL
         || q->contrib == NULL || q->qtf == NULL || q->word == NULL) {
-        free_query(q);
+        tl_rank_query_free(q);
         return NULL;
     }
     return q;
@@ -577,8 +300,8 @@ make_query(const Fts5ExtensionApi *api, Fts5Context *fts,
         classic = log((q->n_rows - n + 0.5) / (n + 0.5));
         q->idf_classic[i] = classic > 0 ? classic : 1e-6;
         q->kind[i] = s.size == 1
-                     ? (int)word_kind(q->stems[i], strlen(q->stems[i]))
-                     : WORD_FULL;
+                     ? (int)tl_rank_word_kind(q->stems[i], strlen(q->stems[i]))
+                     : TL_RANK_WORD_FULL;
     }
     q->grouped = -1;
     if (conn != NULL && conn->keeping && conn->kept == NULL) {
@@ -591,7 +314,7 @@ make_query(const Fts5ExtensionApi *api, Fts5Context *fts,
     *out = q;
     return SQLITE_OK;
 fail:
-    free_query(q);
+    tl_rank_query_free(q);
     return rc;
 }
 
@@ -700,8 +423,8 @@ query_weights(struct rank_query *q, const struct tl_rank_params *p,
     if (q->grouped != (int)head)
         group_words(q, (int)head);
     for (int t = 0; t < q->n_phrase; t++) {
-        all_stop &= q->kind[t] == WORD_STOP;
-        any_full |= q->kind[t] == WORD_FULL;
+        all_stop &= q->kind[t] == TL_RANK_WORD_STOP;
+        any_full |= q->kind[t] == TL_RANK_WORD_FULL;
     }
     for (int t = 0; t < q->n_phrase; t++) {
         if (p->classic)
@@ -710,9 +433,9 @@ query_weights(struct rank_query *q, const struct tl_rank_params *p,
             qw[t] = p->tail[(size_t)t - head];
         else
             qw[t] = p->tail != NULL ? p->head_weight : 1.0;
-        if (!p->classic && q->kind[t] == WORD_STOP && !all_stop)
+        if (!p->classic && q->kind[t] == TL_RANK_WORD_STOP && !all_stop)
             qw[t] *= p->stopword_weight;
-        else if (!p->classic && q->kind[t] == WORD_WEAK && any_full)
+        else if (!p->classic && q->kind[t] == TL_RANK_WORD_WEAK && any_full)
             qw[t] *= p->weak_weight;
         if (!p->classic && p->k3 >= 0 && q->qtf[t] > 1)
             qw[t] *= (p->k3 + 1.0) / (p->k3 + q->qtf[t]);
@@ -844,8 +567,8 @@ score_row(const Fts5ExtensionApi *api, Fts5Context *fts,
     return SQLITE_OK;
 }
 
-static void
-bm25_function(const Fts5ExtensionApi *api, Fts5Context *fts,
+void
+tl_rank_bm25_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
               sqlite3_context *ctx, int n_val, sqlite3_value **val)
 {
     struct rank_query *q = api->xGetAuxdata(fts, 0);
@@ -856,7 +579,7 @@ bm25_function(const Fts5ExtensionApi *api, Fts5Context *fts,
     if (q == NULL) {
         rc = make_query(api, fts, &q);
         if (rc == SQLITE_OK)
-            rc = api->xSetAuxdata(fts, q, free_query);
+            rc = api->xSetAuxdata(fts, q, tl_rank_query_free);
         if (rc != SQLITE_OK) {
             sqlite3_result_error_code(ctx, rc);
             return;
@@ -896,8 +619,8 @@ tl_rank_explanation_release(struct tl_rank_explanation *e)
 
 /* tl_bm25_explain(passages_fts, pointer, k1, b, weights...): scores the
  * row as tl_bm25() and fills the struct tl_rank_explanation given. */
-static void
-explain_function(const Fts5ExtensionApi *api, Fts5Context *fts,
+void
+tl_rank_explain_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
                  sqlite3_context *ctx, int n_val, sqlite3_value **val)
 {
     struct tl_rank_explanation *e;
@@ -923,7 +646,7 @@ explain_function(const Fts5ExtensionApi *api, Fts5Context *fts,
         rc = e->terms != NULL ? SQLITE_OK : SQLITE_NOMEM;
     }
     if (rc != SQLITE_OK) {
-        free_query(q);
+        tl_rank_query_free(q);
         sqlite3_result_error_code(ctx, rc);
         return;
     }
@@ -934,12 +657,12 @@ explain_function(const Fts5ExtensionApi *api, Fts5Context *fts,
         memcpy(term->stems, q->stems[t], sizeof term->stems);
         term->idf = p.classic ? q->idf_classic[t] : q->idf[t];
         term->weight = q->qw[t];
-        term->stopword = q->kind[t] == WORD_STOP;
+        term->stopword = q->kind[t] == TL_RANK_WORD_STOP;
         for (int c = 0; c < q->n_col && c < TL_RANK_COLUMNS; c++)
             term->tf[c] = (int)q->freq[t * q->n_col + c];
         term->score = q->contrib[t];
     }
-    free_query(q);
+    tl_rank_query_free(q);
     sqlite3_result_null(ctx);
 }
 
@@ -979,8 +702,8 @@ tl_rank_explain(sqlite3 *db, const char *match, int64_t passage_id,
 /* tl_tf(passages_fts): the row's occurrences of the query's phrases per
  * column, then its length per column: a blob of 2 * TL_RANK_COLUMNS
  * native int32 (lib/impact_update.c reads it). */
-static void
-tf_function(const Fts5ExtensionApi *api, Fts5Context *fts,
+void
+tl_rank_tf_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
             sqlite3_context *ctx, int n_val, sqlite3_value **val)
 {
     int32_t out[2 * TL_RANK_COLUMNS] = { 0 };
@@ -1006,279 +729,3 @@ tf_function(const Fts5ExtensionApi *api, Fts5Context *fts,
     else
         sqlite3_result_blob(ctx, out, sizeof out, SQLITE_TRANSIENT);
 }
-
-/* ---- registration and overrides -------------------------------------- */
-
-static void
-free_conn(void *p)
-{
-    struct rank_conn *conn = p;
-
-    if (conn == NULL)
-        return;
-    free(conn->tail);
-    free_query(conn->kept);
-    sqlite3_finalize(conn->listed_df);
-    free(conn);
-}
-
-/* The pointer type of tl_rank_floor()'s argument. */
-#define FLOOR_POINTER "tl_rank_floor"
-
-/* tl_rank_floor(pointer): the scalar SQL function behind
- * tl_rank_floor(). */
-static void
-floor_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
-{
-    struct rank_conn *conn = sqlite3_user_data(ctx);
-
-    (void)n_val;
-    conn->floor = sqlite3_value_pointer(val[0], FLOOR_POINTER);
-    sqlite3_result_null(ctx);
-}
-
-#ifndef TL_SQLITE_EXTENSION
-enum tl_status
-tl_rank_floor(sqlite3 *db, const double *floor, struct tl_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc;
-
-    if (sqlite3_prepare_v2(db, "SELECT tl_rank_floor(?1)", -1, &st, NULL)
-        != SQLITE_OK)
-        return tl_error_db(err, db, "setting the ranking floor");
-    sqlite3_bind_pointer(st, 1, (void *)floor, FLOOR_POINTER, NULL);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW)
-        return tl_error_db(err, db, "setting the ranking floor");
-    return TL_OK;
-}
-#endif
-
-#ifndef TL_SQLITE_EXTENSION
-enum tl_status
-tl_rank_floor_end(sqlite3 *db, enum tl_status rs, struct tl_error *err)
-{
-    struct tl_error scratch = { 0 };
-    enum tl_status off = tl_rank_floor(db, NULL, rs == TL_OK ? err
-                                                             : &scratch);
-
-    return rs == TL_OK ? off : rs;
-}
-#endif
-
-/* tl_rank_keep(on): the scalar SQL function behind tl_rank_keep(). */
-static void
-keep_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
-{
-    struct rank_conn *conn = sqlite3_user_data(ctx);
-
-    (void)n_val;
-    free_query(conn->kept);
-    conn->kept = NULL;
-    conn->keeping = sqlite3_value_int(val[0]) != 0;
-    sqlite3_result_null(ctx);
-}
-
-#ifndef TL_SQLITE_EXTENSION
-enum tl_status
-tl_rank_keep(sqlite3 *db, int on, struct tl_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc;
-
-    if (sqlite3_prepare_v2(db, "SELECT tl_rank_keep(?1)", -1, &st, NULL)
-        != SQLITE_OK)
-        return tl_error_db(err, db, "keeping ranking statistics");
-    sqlite3_bind_int(st, 1, on);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW)
-        return tl_error_db(err, db, "keeping ranking statistics");
-    return TL_OK;
-}
-#endif
-
-/* tl_rank_listed_df(on): the scalar SQL function behind
- * tl_rank_listed_df(). */
-static void
-listed_df_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
-{
-    struct rank_conn *conn = sqlite3_user_data(ctx);
-
-    (void)n_val;
-    sqlite3_finalize(conn->listed_df);
-    conn->listed_df = NULL;
-    if (sqlite3_value_int(val[0]) != 0
-        && sqlite3_prepare_v2(sqlite3_context_db_handle(ctx),
-                              "SELECT df FROM impacts WHERE term = ?1", -1,
-                              &conn->listed_df, NULL) != SQLITE_OK) {
-        sqlite3_result_error(ctx, "no impacts table", -1);
-        return;
-    }
-    sqlite3_result_null(ctx);
-}
-
-#ifndef TL_SQLITE_EXTENSION
-enum tl_status
-tl_rank_listed_df(sqlite3 *db, int on, struct tl_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc;
-
-    if (sqlite3_prepare_v2(db, "SELECT tl_rank_listed_df(?1)", -1, &st,
-                           NULL) != SQLITE_OK)
-        return tl_error_db(err, db, "reading listed word counts");
-    sqlite3_bind_int(st, 1, on);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW)
-        return tl_error_db(err, db, "reading listed word counts");
-    return TL_OK;
-}
-
-long
-tl_rank_listed_df_count(void)
-{
-    return n_listed_df;
-}
-#endif
-
-/* tl_rank_override(pointer): the scalar SQL function behind
- * tl_rank_override(). */
-static void
-override_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
-{
-    struct rank_conn *conn = sqlite3_user_data(ctx);
-    const struct tl_rank_params *p;
-    double *tail = NULL;
-
-    (void)n_val;
-    p = sqlite3_value_pointer(val[0], OVERRIDE_POINTER);
-    if (p != NULL && p->tail != NULL && p->n_tail > 0) {
-        tail = malloc(p->n_tail * sizeof *tail);
-        if (tail == NULL) {
-            sqlite3_result_error_nomem(ctx);
-            return;
-        }
-        memcpy(tail, p->tail, p->n_tail * sizeof *tail);
-    }
-    free(conn->tail);
-    conn->tail = tail;
-    conn->overridden = p != NULL;
-    if (p != NULL) {
-        conn->p = *p;
-        conn->p.tail = tail;
-        conn->p.n_tail = tail != NULL ? p->n_tail : 0;
-    }
-    sqlite3_result_null(ctx);
-}
-
-/* tl_rank_overridden(): 1 while tl_rank_override() is in force. */
-static void
-overridden_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
-{
-    const struct rank_conn *conn = sqlite3_user_data(ctx);
-
-    (void)n_val;
-    (void)val;
-    sqlite3_result_int(ctx, conn->overridden);
-}
-
-int
-tl_rank_overridden(sqlite3 *db)
-{
-    sqlite3_stmt *st = NULL;
-    int r = 1;              /* when in doubt, not the defaults */
-
-    if (sqlite3_prepare_v2(db, "SELECT tl_rank_overridden()", -1, &st, NULL)
-        == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        r = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return r;
-}
-
-int
-tl_rank_register(sqlite3 *db)
-{
-    fts5_api *api = tl_fts5_api(db);
-    struct rank_conn *conn;
-    int rc;
-
-    if (api == NULL)
-        return SQLITE_ERROR;
-    conn = calloc(1, sizeof *conn);
-    if (conn == NULL)
-        return SQLITE_NOMEM;
-    /* the scalar function first: FTS5 owns conn once it has it */
-    rc = sqlite3_create_function_v2(db, "tl_rank_override", 1,
-                                    SQLITE_UTF8 | SQLITE_DIRECTONLY, conn,
-                                    override_function, NULL, NULL, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_create_function_v2(db, "tl_rank_overridden", 0,
-                                        SQLITE_UTF8 | SQLITE_DIRECTONLY,
-                                        conn, overridden_function, NULL,
-                                        NULL, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_create_function_v2(db, "tl_rank_keep", 1,
-                                        SQLITE_UTF8 | SQLITE_DIRECTONLY,
-                                        conn, keep_function, NULL, NULL,
-                                        NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_create_function_v2(db, "tl_rank_floor", 1,
-                                        SQLITE_UTF8 | SQLITE_DIRECTONLY,
-                                        conn, floor_function, NULL, NULL,
-                                        NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_create_function_v2(db, "tl_rank_listed_df", 1,
-                                        SQLITE_UTF8 | SQLITE_DIRECTONLY,
-                                        conn, listed_df_function, NULL,
-                                        NULL, NULL);
-    if (rc != SQLITE_OK) {
-        free(conn);
-        return rc;
-    }
-    rc = api->xCreateFunction(api, TL_RANK_FUNCTION, conn, bm25_function,
-                              free_conn);
-    if (rc != SQLITE_OK) {
-        sqlite3_create_function_v2(db, "tl_rank_override", 1, SQLITE_UTF8,
-                                   NULL, NULL, NULL, NULL, NULL);
-        sqlite3_create_function_v2(db, "tl_rank_overridden", 0, SQLITE_UTF8,
-                                   NULL, NULL, NULL, NULL, NULL);
-        sqlite3_create_function_v2(db, "tl_rank_keep", 1, SQLITE_UTF8,
-                                   NULL, NULL, NULL, NULL, NULL);
-        sqlite3_create_function_v2(db, "tl_rank_floor", 1, SQLITE_UTF8,
-                                   NULL, NULL, NULL, NULL, NULL);
-        sqlite3_create_function_v2(db, "tl_rank_listed_df", 1, SQLITE_UTF8,
-                                   NULL, NULL, NULL, NULL, NULL);
-        free(conn);
-        return rc;
-    }
-    /* FTS5 owns conn from here */
-    rc = api->xCreateFunction(api, "tl_tf", NULL, tf_function, NULL);
-    if (rc == SQLITE_OK)
-        rc = api->xCreateFunction(api, "tl_bm25_explain", conn,
-                                  explain_function, NULL);
-    return rc;
-}
-
-#ifndef TL_SQLITE_EXTENSION
-enum tl_status
-tl_rank_override(sqlite3 *db, const struct tl_rank_params *p,
-                 struct tl_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc;
-
-    if (sqlite3_prepare_v2(db, "SELECT tl_rank_override(?1)", -1, &st, NULL)
-        != SQLITE_OK)
-        return tl_error_db(err, db, "setting ranking parameters");
-    sqlite3_bind_pointer(st, 1, (void *)p, OVERRIDE_POINTER, NULL);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW)
-        return tl_error_db(err, db, "setting ranking parameters");
-    return TL_OK;
-}
-#endif

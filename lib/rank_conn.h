@@ -1,0 +1,45 @@
+/*
+ * rank_conn.h - what lib/rank.c (the ranking function) and lib/rank_sql.c
+ * (its registration and the SQL functions that set it up) share; not
+ * for other modules.
+ */
+#include "rank.h"
+
+#ifndef TALAASH_RANK_CONN_H
+#define TALAASH_RANK_CONN_H
+
+struct rank_query;
+
+/* One per connection: tl_bm25()'s user data. */
+struct rank_conn {
+    int overridden;
+    struct tl_rank_params p;
+    double *tail;           /* p.tail's copy */
+    /* tl_rank_keep(): the per-query statistics are made once and reused
+     * by every later query (of as many phrases) until it is turned off */
+    int keeping;
+    struct rank_query *kept;    /* owned */
+    /* tl_rank_floor(): a row whose score is sure to be below *floor may
+     * be given a bound below *floor instead of its score */
+    const double *floor;
+    /* tl_rank_listed_df(): SELECT df FROM impacts WHERE term = ?1, while
+     * a one-word phrase's df may come from there; NULL: it may not */
+    sqlite3_stmt *listed_df;
+};
+
+/* Phrases whose df came from the impacts table (tl_rank_listed_df()). */
+extern _Atomic long tl_rank_n_listed_df;
+
+/* Frees a struct rank_query (FTS5 auxdata destructor). */
+void tl_rank_query_free(void *q);
+
+/* The FTS5 auxiliary functions tl_bm25(), tl_bm25_explain() and tl_tf(). */
+void tl_rank_bm25_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
+                     sqlite3_context *ctx, int n_val, sqlite3_value **val);
+void tl_rank_explain_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
+                        sqlite3_context *ctx, int n_val,
+                        sqlite3_value **val);
+void tl_rank_tf_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
+                   sqlite3_context *ctx, int n_val, sqlite3_value **val);
+
+#endif

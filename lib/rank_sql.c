@@ -1,0 +1,293 @@
+/*
+ * rank_sql.c - registering tl_bm25() (rank.c) on a connection, and the
+ * SQL functions behind tl_rank_override(), tl_rank_keep(),
+ * tl_rank_floor() and tl_rank_listed_df(): each sets the connection's
+ * struct rank_conn, which FTS5 hands tl_bm25() as its user data.
+ */
+#ifdef TL_SQLITE_EXTENSION
+/* also compiled into the loadable extension (see rank.c) */
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT3
+#endif
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "rank_conn.h"
+
+/* sqlite3_bind_pointer type of tl_rank_override()'s argument. */
+#define OVERRIDE_POINTER "tl_rank_params"
+
+static void
+free_conn(void *p)
+{
+    struct rank_conn *conn = p;
+
+    if (conn == NULL)
+        return;
+    free(conn->tail);
+    tl_rank_query_free(conn->kept);
+    sqlite3_finalize(conn->listed_df);
+    free(conn);
+}
+
+/* The pointer type of tl_rank_floor()'s argument. */
+#define FLOOR_POINTER "tl_rank_floor"
+
+/* tl_rank_floor(pointer): the scalar SQL function behind
+ * tl_rank_floor(). */
+static void
+floor_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
+{
+    struct rank_conn *conn = sqlite3_user_data(ctx);
+
+    (void)n_val;
+    conn->floor = sqlite3_value_pointer(val[0], FLOOR_POINTER);
+    sqlite3_result_null(ctx);
+}
+
+#ifndef TL_SQLITE_EXTENSION
+enum tl_status
+tl_rank_floor(sqlite3 *db, const double *floor, struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(db, "SELECT tl_rank_floor(?1)", -1, &st, NULL)
+        != SQLITE_OK)
+        return tl_error_db(err, db, "setting the ranking floor");
+    sqlite3_bind_pointer(st, 1, (void *)floor, FLOOR_POINTER, NULL);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return tl_error_db(err, db, "setting the ranking floor");
+    return TL_OK;
+}
+#endif
+
+#ifndef TL_SQLITE_EXTENSION
+enum tl_status
+tl_rank_floor_end(sqlite3 *db, enum tl_status rs, struct tl_error *err)
+{
+    struct tl_error scratch = { 0 };
+    enum tl_status off = tl_rank_floor(db, NULL, rs == TL_OK ? err
+                                                             : &scratch);
+
+    return rs == TL_OK ? off : rs;
+}
+#endif
+
+/* tl_rank_keep(on): the scalar SQL function behind tl_rank_keep(). */
+static void
+keep_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
+{
+    struct rank_conn *conn = sqlite3_user_data(ctx);
+
+    (void)n_val;
+    tl_rank_query_free(conn->kept);
+    conn->kept = NULL;
+    conn->keeping = sqlite3_value_int(val[0]) != 0;
+    sqlite3_result_null(ctx);
+}
+
+#ifndef TL_SQLITE_EXTENSION
+enum tl_status
+tl_rank_keep(sqlite3 *db, int on, struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(db, "SELECT tl_rank_keep(?1)", -1, &st, NULL)
+        != SQLITE_OK)
+        return tl_error_db(err, db, "keeping ranking statistics");
+    sqlite3_bind_int(st, 1, on);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return tl_error_db(err, db, "keeping ranking statistics");
+    return TL_OK;
+}
+#endif
+
+/* tl_rank_listed_df(on): the scalar SQL function behind
+ * tl_rank_listed_df(). */
+static void
+listed_df_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
+{
+    struct rank_conn *conn = sqlite3_user_data(ctx);
+
+    (void)n_val;
+    sqlite3_finalize(conn->listed_df);
+    conn->listed_df = NULL;
+    if (sqlite3_value_int(val[0]) != 0
+        && sqlite3_prepare_v2(sqlite3_context_db_handle(ctx),
+                              "SELECT df FROM impacts WHERE term = ?1", -1,
+                              &conn->listed_df, NULL) != SQLITE_OK) {
+        sqlite3_result_error(ctx, "no impacts table", -1);
+        return;
+    }
+    sqlite3_result_null(ctx);
+}
+
+#ifndef TL_SQLITE_EXTENSION
+enum tl_status
+tl_rank_listed_df(sqlite3 *db, int on, struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(db, "SELECT tl_rank_listed_df(?1)", -1, &st,
+                           NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "reading listed word counts");
+    sqlite3_bind_int(st, 1, on);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return tl_error_db(err, db, "reading listed word counts");
+    return TL_OK;
+}
+
+long
+tl_rank_listed_df_count(void)
+{
+    return tl_rank_n_listed_df;
+}
+#endif
+
+/* tl_rank_override(pointer): the scalar SQL function behind
+ * tl_rank_override(). */
+static void
+override_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
+{
+    struct rank_conn *conn = sqlite3_user_data(ctx);
+    const struct tl_rank_params *p;
+    double *tail = NULL;
+
+    (void)n_val;
+    p = sqlite3_value_pointer(val[0], OVERRIDE_POINTER);
+    if (p != NULL && p->tail != NULL && p->n_tail > 0) {
+        tail = malloc(p->n_tail * sizeof *tail);
+        if (tail == NULL) {
+            sqlite3_result_error_nomem(ctx);
+            return;
+        }
+        memcpy(tail, p->tail, p->n_tail * sizeof *tail);
+    }
+    free(conn->tail);
+    conn->tail = tail;
+    conn->overridden = p != NULL;
+    if (p != NULL) {
+        conn->p = *p;
+        conn->p.tail = tail;
+        conn->p.n_tail = tail != NULL ? p->n_tail : 0;
+    }
+    sqlite3_result_null(ctx);
+}
+
+/* tl_rank_overridden(): 1 while tl_rank_override() is in force. */
+static void
+overridden_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
+{
+    const struct rank_conn *conn = sqlite3_user_data(ctx);
+
+    (void)n_val;
+    (void)val;
+    sqlite3_result_int(ctx, conn->overridden);
+}
+
+int
+tl_rank_overridden(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int r = 1;              /* when in doubt, not the defaults */
+
+    if (sqlite3_prepare_v2(db, "SELECT tl_rank_overridden()", -1, &st, NULL)
+        == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        r = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return r;
+}
+
+int
+tl_rank_register(sqlite3 *db)
+{
+    fts5_api *api = tl_fts5_api(db);
+    struct rank_conn *conn;
+    int rc;
+
+    if (api == NULL)
+        return SQLITE_ERROR;
+    conn = calloc(1, sizeof *conn);
+    if (conn == NULL)
+        return SQLITE_NOMEM;
+    /* the scalar function first: FTS5 owns conn once it has it */
+    rc = sqlite3_create_function_v2(db, "tl_rank_override", 1,
+                                    SQLITE_UTF8 | SQLITE_DIRECTONLY, conn,
+                                    override_function, NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "tl_rank_overridden", 0,
+                                        SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                        conn, overridden_function, NULL,
+                                        NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "tl_rank_keep", 1,
+                                        SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                        conn, keep_function, NULL, NULL,
+                                        NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "tl_rank_floor", 1,
+                                        SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                        conn, floor_function, NULL, NULL,
+                                        NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "tl_rank_listed_df", 1,
+                                        SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                        conn, listed_df_function, NULL,
+                                        NULL, NULL);
+    if (rc != SQLITE_OK) {
+        free(conn);
+        return rc;
+    }
+    rc = api->xCreateFunction(api, TL_RANK_FUNCTION, conn, tl_rank_bm25_fn,
+                              free_conn);
+    if (rc != SQLITE_OK) {
+        sqlite3_create_function_v2(db, "tl_rank_override", 1, SQLITE_UTF8,
+                                   NULL, NULL, NULL, NULL, NULL);
+        sqlite3_create_function_v2(db, "tl_rank_overridden", 0, SQLITE_UTF8,
+                                   NULL, NULL, NULL, NULL, NULL);
+        sqlite3_create_function_v2(db, "tl_rank_keep", 1, SQLITE_UTF8,
+                                   NULL, NULL, NULL, NULL, NULL);
+        sqlite3_create_function_v2(db, "tl_rank_floor", 1, SQLITE_UTF8,
+                                   NULL, NULL, NULL, NULL, NULL);
+        sqlite3_create_function_v2(db, "tl_rank_listed_df", 1, SQLITE_UTF8,
+                                   NULL, NULL, NULL, NULL, NULL);
+        free(conn);
+        return rc;
+    }
+    /* FTS5 owns conn from here */
+    rc = api->xCreateFunction(api, "tl_tf", NULL, tl_rank_tf_fn, NULL);
+    if (rc == SQLITE_OK)
+        rc = api->xCreateFunction(api, "tl_bm25_explain", conn,
+                                  tl_rank_explain_fn, NULL);
+    return rc;
+}
+
+#ifndef TL_SQLITE_EXTENSION
+enum tl_status
+tl_rank_override(sqlite3 *db, const struct tl_rank_params *p,
+                 struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(db, "SELECT tl_rank_override(?1)", -1, &st, NULL)
+        != SQLITE_OK)
+        return tl_error_db(err, db, "setting ranking parameters");
+    sqlite3_bind_pointer(st, 1, (void *)p, OVERRIDE_POINTER, NULL);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return tl_error_db(err, db, "setting ranking parameters");
+    return TL_OK;
+}
+#endif

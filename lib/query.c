@@ -1207,11 +1207,45 @@ separate(struct parser *p, int *first, const char *sep, struct tl_buf *b)
 /* An AND: its positive children AND-ed, then NOT each negated one.  When
  * any, the positive children other than title: words are OR-ed instead,
  * as one operand. */
+/* With TL_QUERY_ANY, are the stopwords among AND node n's plain words
+ * left out of the OR of its words?  When some other plain word is there:
+ * a stopword weighs 0 beside it (lib/rank.c) and adds nothing to the
+ * proximity score, so the ranking is the same, and the passages that
+ * only a stopword matched (all of them, nearly: "why", "did") would
+ * score 0 and be left out anyway; they are just never visited.  A list
+ * of stopwords only keeps them (they are then what is searched for). */
+/* A plain one-word stopword, searched as written (no synonyms, no
+ * prefix): weighed 0 by tl_bm25() whatever it matches. */
+static int
+plain_stopword(const struct node *cn)
+{
+    return cn->kind == N_PHRASE && cn->stop && !cn->title && !cn->prefix
+           && cn->group == NONE;
+}
+
+static int
+any_drops_stopwords(const struct parser *p, size_t n)
+{
+    int stop = 0, other = 0;
+
+    for (size_t c = p->nodes[n].first; c != NONE; c = p->nodes[c].next) {
+        const struct node *cn = &p->nodes[c];
+        if (cn->neg || (cn->kind == N_PHRASE && cn->title))
+            continue;
+        if (plain_stopword(cn))
+            stop = 1;
+        else
+            other = 1;
+    }
+    return stop && other;
+}
+
 static enum tl_status
 emit_and(struct parser *p, size_t n, int any, struct tl_buf *b)
 {
     size_t n_plain = 0, n_title = 0, n_neg = 0, units, first_neg = NONE;
     int first = 1, wrap_all, wrap_any;
+    int drop = any && any_drops_stopwords(p, n);
     enum tl_status st = TL_OK;
 
     for (size_t c = p->nodes[n].first; c != NONE; c = p->nodes[c].next) {
@@ -1222,7 +1256,7 @@ emit_and(struct parser *p, size_t n, int any, struct tl_buf *b)
             n_neg++;
         } else if (cn->kind == N_PHRASE && cn->title) {
             n_title++;
-        } else {
+        } else if (!(drop && plain_stopword(cn))) {
             n_plain++;
         }
     }
@@ -1241,7 +1275,8 @@ emit_and(struct parser *p, size_t n, int any, struct tl_buf *b)
         for (size_t c = p->nodes[n].first; st == TL_OK && c != NONE;
              c = p->nodes[c].next) {
             const struct node *cn = &p->nodes[c];
-            if (cn->neg || (cn->kind == N_PHRASE && cn->title))
+            if (cn->neg || (cn->kind == N_PHRASE && cn->title)
+                || (drop && plain_stopword(cn)))
                 continue;
             st = separate(p, &first, " OR ", b);
             if (st == TL_OK)
@@ -1418,6 +1453,8 @@ can_match_stopwords_only(const struct parser *p, size_t n, int any)
             int zero;
             if (cn->neg)
                 continue;       /* excluded: never what matched */
+            if (any && plain_stopword(cn) && any_drops_stopwords(p, n))
+                continue;       /* not searched for (emit_and()) */
             zero = can_match_stopwords_only(p, c, 0);
             if (any && !(cn->kind == N_PHRASE && cn->title)) {
                 plain++;

@@ -524,7 +524,7 @@ struct zero_case {
 static const struct zero_case zero_cases[] = {
     /* every match holds a word that counts */
     { "haqqani", 0, 0 },
-    { "the haqqani", 0, 1 },            /* --any: "the" alone matches */
+    { "the haqqani", 0, 0 },            /* --any leaves "the" out */
     { "haqqani -the", 0, 0 },
     { "\"the network\"", 0, 0 },        /* a phrase of two words */
     { "NEAR(the haqqani)", 0, 0 },
@@ -673,6 +673,34 @@ START_TEST(test_any_match_is_there_without_the_flag)
     tl_query_release(&q);
     parse_ok("kabul OR doha", 0, &q);
     ck_assert_str_eq(q.any_match, q.match);
+    tl_query_release(&q);
+}
+END_TEST
+
+/* --any leaves the plain stopwords out of the OR when another word is
+ * there (they weigh 0 beside it); a list of stopwords only keeps them,
+ * and so do the all-words match, a title: word and a synonym group. */
+START_TEST(test_any_leaves_stopwords_out_beside_other_words)
+{
+    struct tl_query q;
+
+    parse_ok("why did the talks in kabul fail", TL_QUERY_ANY, &q);
+    ck_assert_str_eq(q.match, "\"talks\" OR \"kabul\" OR \"fail\"");
+    tl_query_release(&q);
+    parse_ok("the kabul", 0, &q);
+    ck_assert_str_eq(q.match, "\"the\" AND \"kabul\"");
+    ck_assert_str_eq(q.any_match, "\"kabul\"");
+    tl_query_release(&q);
+    parse_ok("the of", TL_QUERY_ANY, &q);
+    ck_assert_str_eq(q.match, "\"the\" OR \"of\"");
+    tl_query_release(&q);
+    parse_ok("title:the kabul why", TL_QUERY_ANY, &q);
+    ck_assert_msg(strstr(q.match, "{title} : \"the\"") != NULL, "%s",
+                  q.match);
+    ck_assert_msg(strstr(q.match, "\"why\"") == NULL, "%s", q.match);
+    tl_query_release(&q);
+    parse_ok("the OR kabul", TL_QUERY_ANY, &q);   /* an OR the user wrote */
+    ck_assert_str_eq(q.match, "\"the\" OR \"kabul\"");
     tl_query_release(&q);
 }
 END_TEST
@@ -948,6 +976,7 @@ query_suite(void)
     tcase_add_test(tc, test_words_are_the_phrases_searched_for);
     tcase_add_test(tc, test_any_ors_the_top_level_words);
     tcase_add_test(tc, test_any_match_is_there_without_the_flag);
+    tcase_add_test(tc, test_any_leaves_stopwords_out_beside_other_words);
     tcase_add_test(tc, test_no_synonyms_without_a_thesaurus);
     tcase_add_test(tc, test_release_accepts_null_and_reparse_resets);
     tcase_add_test(tc, test_quotes_in_phrases_never_escape);

@@ -66,6 +66,9 @@ expect_rc "--classic" 0
 run "$RELEVANCE" -q --docs $SLICE --feedback rm3 --fb-docs 3 "$EVAL/vaswani"
 expect_rc "--feedback rm3" 0
 expect_match "--feedback: a row" "$out" "^\| vaswani \| $SLICE \|"
+run "$RELEVANCE" -q --docs $SLICE --expand "$EVAL/vaswani"
+expect_rc "--expand (talaash --expand's feedback)" 0
+expect_match "--expand: a row" "$out" "^\| vaswani \| $SLICE \|"
 
 # talaash --explain: the query as searched, then each hit's score split by
 # word, adding up to the score shown

@@ -175,6 +175,13 @@ double tl_rank_norm(const struct tl_rank_params *p, int len, double avglen);
 double tl_rank_share(const struct tl_rank_params *p, double qw, double idf,
                      const double *freq, const double *norm, int n_col);
 
+/* How a query word weighs (lib/rank_words.c): a stopword (weight 0
+ * beside other words), a weak word (TL_RANK_WEAK_WEIGHT) or a word. */
+enum tl_rank_word_kind {
+    TL_RANK_WORD_FULL, TL_RANK_WORD_STOP, TL_RANK_WORD_WEAK
+};
+/* The kind of stem (len bytes, a token as the tokenizer makes it). */
+enum tl_rank_word_kind tl_rank_word_kind(const char *stem, size_t len);
 /* Is stem (len bytes, a token as the tokenizer makes it) the stem of one
  * of the stopwords (built in: Snowball's English list, "the", "of",
  * "why", "doing", ...)?  The lists are stemmed once per process;

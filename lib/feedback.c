@@ -71,6 +71,22 @@ tl_feedback_opts_expand(struct tl_feedback_opts *fo)
     fo->orig_weight = 0.85;
 }
 
+enum tl_status
+tl_feedback_rank(sqlite3 *db, const struct tl_feedback *fb,
+                 const struct tl_rank_params *base, struct tl_error *err)
+{
+    struct tl_rank_params p;
+
+    if (base != NULL)
+        p = *base;
+    else
+        tl_rank_params_init(&p);
+    p.tail = fb->tail;
+    p.n_tail = fb->n_tail;
+    p.head_weight = fb->head_weight;
+    return tl_rank_override(db, &p, err);
+}
+
 void
 tl_feedback_init(struct tl_feedback *fb)
 {

@@ -76,6 +76,14 @@ struct tl_feedback {
 void tl_feedback_init(struct tl_feedback *fb);
 void tl_feedback_release(struct tl_feedback *fb);
 
+/* Makes every later tl_bm25() call on db rank with fb's weights (the
+ * original phrases fb->head_weight, the added ones fb->tail) on top of
+ * base (NULL: the defaults), through tl_rank_override(); search
+ * fb->match then.  tl_rank_override(db, NULL, ...) undoes it. */
+enum tl_status
+tl_feedback_rank(sqlite3 *db, const struct tl_feedback *fb,
+                 const struct tl_rank_params *base, struct tl_error *err);
+
 /* Searches match (the words of the query: n_query of them, stopwords
  * aside) on db with the ranking in force, reads the best fo->docs
  * passages and fills fb with the expanded query, to be searched with

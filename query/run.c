@@ -235,7 +235,6 @@ static enum tl_status
 expand(struct run *r, struct tl_error *err)
 {
     struct tl_feedback_opts fo;
-    struct tl_rank_params p;
     enum tl_status st;
 
     if (!r->opt->expand || r->so.match == NULL)
@@ -252,11 +251,7 @@ expand(struct run *r, struct tl_error *err)
     }
     tl_cli_info("--expand: added %zu words of the best passage: %s",
                 r->fb.n_tail, r->fb.words.data);
-    tl_rank_params_init(&p);
-    p.tail = r->fb.tail;
-    p.n_tail = r->fb.n_tail;
-    p.head_weight = r->fb.head_weight;
-    st = tl_rank_override(r->db, &p, err);
+    st = tl_feedback_rank(r->db, &r->fb, NULL, err);
     if (st == TL_OK)
         r->so.match = r->fb.match.data;
     return st;

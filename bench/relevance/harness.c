@@ -428,16 +428,7 @@ static enum tl_status
 override_tail(sqlite3 *db, const struct harness_options *o,
               const struct tl_feedback *fb, struct tl_error *err)
 {
-    struct tl_rank_params p;
-
-    if (o->rank != NULL)
-        p = *o->rank;
-    else
-        tl_rank_params_init(&p);
-    p.tail = fb->tail;
-    p.n_tail = fb->n_tail;
-    p.head_weight = fb->head_weight;
-    return tl_rank_override(db, &p, err);
+    return tl_feedback_rank(db, fb, o->rank, err);
 }
 
 /* The sequential-dependence style ordered bigrams of the query text

@@ -149,17 +149,12 @@ END_TEST
 START_TEST(test_expanded_search_finds_other_wording)
 {
     struct tl_feedback fb;
-    struct tl_rank_params p;
     struct tl_error err = { 0 };
     const char *found;
 
     corpus();
     expand("\"haqqani\"", NULL, &fb);
-    tl_rank_params_init(&p);
-    p.tail = fb.tail;
-    p.n_tail = fb.n_tail;
-    p.head_weight = fb.head_weight;
-    ck_assert_msg(tl_rank_override(unit_db, &p, &err) == TL_OK, "%s",
+    ck_assert_msg(tl_feedback_rank(unit_db, &fb, NULL, &err) == TL_OK, "%s",
                   err.msg);
     /* article 12 never says Haqqani */
     ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "compact.h"
+#include "lengths.h"
 #include "indexer.h"
 
 /* Seconds between progress line updates. */
@@ -236,8 +237,9 @@ summary(const struct run *r, double seconds)
                 c->warnings == 1 ? "" : "s", seconds);
 }
 
-/* Brings the impact lists (lib/impact.c) and the article spans
- * (lib/spans.c) up to date with the index;
+/* Brings the impact lists (lib/impact.c), the article spans
+ * (lib/spans.c) and the passage lengths (lib/lengths.c) up to date with
+ * the index;
  * queries do without them while they are stale, so a run stopped here
  * loses nothing. */
 static enum tl_status
@@ -249,6 +251,8 @@ refresh_impacts(struct run *r, struct tl_error *err)
 
     if (st == TL_OK)
         st = tl_spans_refresh(r->db, NULL, err);
+    if (st == TL_OK)
+        st = tl_lengths_refresh(r->db, NULL, err);
     return st;
 }
 

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lengths.h"
 #include "search.h"
 #include "spans.h"
 #include "topk.h"
@@ -114,6 +115,7 @@ tl_articles_scan(sqlite3 *db, const char *match, int positive_only,
     struct heap h = { 0 };
     struct art cur = { 0, -1, 0 };
     sqlite3_stmt *scan = NULL;
+    struct tl_lengths *lens = NULL;
     double floor = -HUGE_VAL;
     size_t j = 0;
     long cur_span = -1;
@@ -147,6 +149,8 @@ tl_articles_scan(sqlite3 *db, const char *match, int positive_only,
         goto out;
     floor_set = 1;
     rs = tl_topk_listed_df_begin(db, match, &listed, err);
+    if (rs == TL_OK)
+        rs = tl_lengths_begin(db, &lens, err);
     if (rs != TL_OK)
         goto out;
     while ((rc = sqlite3_step(scan)) == SQLITE_ROW) {
@@ -204,6 +208,7 @@ tl_articles_scan(sqlite3 *db, const char *match, int positive_only,
 out:
     sqlite3_reset(scan);
     rs = tl_topk_listed_df_end(db, listed, rs, err);
+    rs = tl_lengths_end(db, lens, rs, err);
     if (floor_set)
         rs = tl_rank_floor_end(db, rs, err);
     sqlite3_finalize(scan);

@@ -32,6 +32,8 @@ struct rank_query;
 
 /* Phrases whose df came from the impacts table (tl_rank_listed_df()). */
 _Atomic long tl_rank_n_listed_df;
+/* Rows whose lengths came from tl_rank_lengths(). */
+_Atomic long tl_rank_n_lengths;
 
 /* One per query. */
 struct rank_query {
@@ -502,12 +504,32 @@ score_with(struct rank_query *q, const struct tl_rank_params *p,
     return score;
 }
 
+/* The row's column lengths from lens into q->norm; 0 when lens does not
+ * know them. */
+static int
+known_lengths(const Fts5ExtensionApi *api, Fts5Context *fts,
+              const struct tl_rank_lengths *lens, struct rank_query *q,
+              const struct tl_rank_params *p)
+{
+    int len[TL_RANK_COLUMNS];
+
+    if (lens == NULL || q->n_col > TL_RANK_COLUMNS
+        || !lens->get(lens->ctx, api->xRowid(fts), len))
+        return 0;
+    for (int c = 0; c < q->n_col; c++)
+        q->norm[c] = tl_rank_norm(p, len[c], q->avglen[c]);
+    tl_rank_n_lengths++;
+    return 1;
+}
+
 /* The score of the current row (positive, higher is better); with floor
- * (not NULL), a bound below *floor when the score is sure to be. */
+ * (not NULL), a bound below *floor when the score is sure to be; with
+ * lens (not NULL), the lengths from there where it knows them. */
 static int
 score_row(const Fts5ExtensionApi *api, Fts5Context *fts,
           struct rank_query *q, const struct tl_rank_params *p,
-          const double *floor, double *score_out)
+          const double *floor, const struct tl_rank_lengths *lens,
+          double *score_out)
 {
     double *qw = q->qw;
     int n_inst = 0, rc, last_phrase = -1, last_col = -1, last_off = 0;
@@ -545,6 +567,10 @@ score_row(const Fts5ExtensionApi *api, Fts5Context *fts,
         return rc;
     if (p->classic)
         return score_classic(api, fts, q, p, score_out);
+    if (known_lengths(api, fts, lens, q, p)) {
+        *score_out = score_with(q, p, 0);
+        return SQLITE_OK;
+    }
     if (floor != NULL && p->b >= 0 && p->b <= 1) {
         /* the score with every column as short as its matches allow
          * (the norm only grows with the length) bounds the true one;
@@ -589,7 +615,7 @@ tl_rank_bm25_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
 
     call_params(conn, n_val, val, &p);
     rc = score_row(api, fts, q, &p, conn != NULL ? conn->floor : NULL,
-                   &score);
+                   conn != NULL ? conn->lens : NULL, &score);
     if (rc != SQLITE_OK) {
         sqlite3_result_error_code(ctx, rc);
         return;
@@ -638,7 +664,7 @@ tl_rank_explain_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
     rc = make_query(api, fts, &q);
     if (rc == SQLITE_OK) {
         call_params(api->xUserData(fts), n_val - 1, val + 1, &p);
-        rc = score_row(api, fts, q, &p, NULL, &score);
+        rc = score_row(api, fts, q, &p, NULL, NULL, &score);
     }
     if (rc == SQLITE_OK) {
         free(e->terms);

@@ -158,6 +158,21 @@ enum tl_status tl_rank_floor(sqlite3 *db, const double *floor,
  * says so; an earlier error in err is kept). */
 enum tl_status tl_rank_floor_end(sqlite3 *db, enum tl_status rs,
                                  struct tl_error *err);
+/* Where tl_bm25() may find a row's column lengths instead of asking
+ * FTS5 (a docsize lookup per row): get() fills len (body, title,
+ * author) for rowid and returns 1, or returns 0 when it does not know
+ * them (lib/lengths.c). */
+struct tl_rank_lengths {
+    int (*get)(void *ctx, int64_t rowid, int len[TL_RANK_COLUMNS]);
+    void *ctx;
+};
+/* With l (not NULL), tl_bm25() on db takes the column lengths from l
+ * where it knows them; NULL (always, once done) turns it off.  l must
+ * outlive its use, and give exactly FTS5's lengths. */
+enum tl_status tl_rank_lengths(sqlite3 *db, const struct tl_rank_lengths *l,
+                               struct tl_error *err);
+/* How many rows' lengths came from a struct tl_rank_lengths (tests). */
+long tl_rank_lengths_count(void);
 /* Is tl_rank_override() in force on db (1), or are the SQL arguments
  * used (0)? */
 int tl_rank_overridden(sqlite3 *db);

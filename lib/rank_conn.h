@@ -25,10 +25,15 @@ struct rank_conn {
     /* tl_rank_listed_df(): SELECT df FROM impacts WHERE term = ?1, while
      * a one-word phrase's df may come from there; NULL: it may not */
     sqlite3_stmt *listed_df;
+    /* tl_rank_lengths(): the rows' column lengths, where it knows them;
+     * NULL: FTS5's */
+    const struct tl_rank_lengths *lens;
 };
 
 /* Phrases whose df came from the impacts table (tl_rank_listed_df()). */
 extern _Atomic long tl_rank_n_listed_df;
+/* Rows whose lengths came from a struct tl_rank_lengths. */
+extern _Atomic long tl_rank_n_lengths;
 
 /* Frees a struct rank_query (FTS5 auxdata destructor). */
 void tl_rank_query_free(void *q);

@@ -1,7 +1,8 @@
 /*
  * rank_sql.c - registering tl_bm25() (rank.c) on a connection, and the
  * SQL functions behind tl_rank_override(), tl_rank_keep(),
- * tl_rank_floor() and tl_rank_listed_df(): each sets the connection's
+ * tl_rank_floor(), tl_rank_listed_df() and tl_rank_lengths(): each sets
+ * the connection's
  * struct rank_conn, which FTS5 hands tl_bm25() as its user data.
  */
 #ifdef TL_SQLITE_EXTENSION
@@ -154,6 +155,47 @@ tl_rank_listed_df_count(void)
 }
 #endif
 
+/* The pointer type of tl_rank_lengths()'s argument. */
+#define LENGTHS_POINTER "tl_rank_lengths"
+
+/* tl_rank_lengths(pointer): the scalar SQL function behind
+ * tl_rank_lengths(). */
+static void
+lengths_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
+{
+    struct rank_conn *conn = sqlite3_user_data(ctx);
+
+    (void)n_val;
+    conn->lens = sqlite3_value_pointer(val[0], LENGTHS_POINTER);
+    sqlite3_result_null(ctx);
+}
+
+#ifndef TL_SQLITE_EXTENSION
+enum tl_status
+tl_rank_lengths(sqlite3 *db, const struct tl_rank_lengths *l,
+                struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(db, "SELECT tl_rank_lengths(?1)", -1, &st, NULL)
+        != SQLITE_OK)
+        return tl_error_db(err, db, "setting the passage lengths");
+    sqlite3_bind_pointer(st, 1, (void *)l, LENGTHS_POINTER, NULL);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return tl_error_db(err, db, "setting the passage lengths");
+    return TL_OK;
+}
+
+long
+tl_rank_lengths_count(void)
+{
+    return tl_rank_n_lengths;
+}
+#endif
+
 /* tl_rank_override(pointer): the scalar SQL function behind
  * tl_rank_override(). */
 static void
@@ -244,6 +286,11 @@ tl_rank_register(sqlite3 *db)
                                         SQLITE_UTF8 | SQLITE_DIRECTONLY,
                                         conn, listed_df_function, NULL,
                                         NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "tl_rank_lengths", 1,
+                                        SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                        conn, lengths_function, NULL,
+                                        NULL, NULL);
     if (rc != SQLITE_OK) {
         free(conn);
         return rc;
@@ -260,6 +307,8 @@ tl_rank_register(sqlite3 *db)
         sqlite3_create_function_v2(db, "tl_rank_floor", 1, SQLITE_UTF8,
                                    NULL, NULL, NULL, NULL, NULL);
         sqlite3_create_function_v2(db, "tl_rank_listed_df", 1, SQLITE_UTF8,
+                                   NULL, NULL, NULL, NULL, NULL);
+        sqlite3_create_function_v2(db, "tl_rank_lengths", 1, SQLITE_UTF8,
                                    NULL, NULL, NULL, NULL, NULL);
         free(conn);
         return rc;

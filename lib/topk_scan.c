@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "topk.h"
+#include "lengths.h"
 #include "topk_floor.h"
 
 struct entry {
@@ -160,6 +161,7 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
     enum tl_status rs = TL_OK;
     double floor = -HUGE_VAL;
     struct best_floor bf = { NULL, { 0 } };
+    struct tl_lengths *lens = NULL;
     int rc, floor_set = 0, listed = 0;
 
     tl_topk_release(t);
@@ -202,6 +204,10 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
     floor_set = 1;
     /* the words' df from the impact lists, not their whole doclists */
     rs = tl_topk_listed_df_begin(db, match, &listed, err);
+    if (rs != TL_OK)
+        goto out;
+    /* the rows' lengths from the packed table, not FTS5's docsize */
+    rs = tl_lengths_begin(db, &lens, err);
     if (rs != TL_OK)
         goto out;
     while ((rc = sqlite3_step(scan)) == SQLITE_ROW) {
@@ -271,6 +277,7 @@ out:
     best_floor_end(&bf);
     sqlite3_reset(scan);    /* tl_bm25()'s statement done before the end */
     rs = tl_topk_listed_df_end(db, listed, rs, err);
+    rs = tl_lengths_end(db, lens, rs, err);
     if (floor_set)
         rs = tl_rank_floor_end(db, rs, err);
     sqlite3_finalize(scan);

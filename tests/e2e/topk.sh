@@ -114,6 +114,29 @@ expect_eq "a run with nothing to index makes a missing map" \
 expect_eq "and --count is right again" "$("$TALAASH" --db "$DB" --count -- harbour)" \
     "$("$TALAASH" --db "$DB" --count --exhaustive -- harbour)"
 
+# the packed passage lengths (lib/lengths.c) cover the index after a run,
+# and the scans above read them: lengths 7 tokens too long change the
+# scores, --exhaustive (FTS5's own lengths) does not follow them
+expect_eq "the index run packed every passage's lengths" \
+    "$(sqlite3 "$DB" "SELECT covered, dirty FROM passage_lengths_state")" \
+    "$(sqlite3 "$DB" "SELECT max(id) FROM passages")|0"
+lens_of() { "$TALAASH" --db "$DB" --format json "$@" -- 'flood audit' 2>&1; }
+before=$(lens_of)
+sqlite3 "$DB" "SELECT chunk, hex(lens) FROM passage_lengths" | python3 -c 'import sys
+for line in sys.stdin:
+    c, h = line.strip().split("|")
+    b = bytearray.fromhex(h)
+    for i in range(0, len(b), 4):
+        if any(b[i:i + 4]): b[i] += 7
+    print("UPDATE passage_lengths SET lens = x\x27%s\x27 WHERE chunk = %s;" % (b.hex(), c))' \
+    | sqlite3 "$DB"
+[ "$(lens_of)" != "$before" ] && ok "the scan scores with the packed lengths" \
+    || fail "longer packed lengths left the scores as they were"
+expect_eq "--exhaustive scores with FTS5's" "$(lens_of --exhaustive)" "$before"
+sqlite3 "$DB" "DELETE FROM passage_lengths; UPDATE passage_lengths_state SET covered = 0"
+run "$TALAASH_INDEX" -q --db "$DB" "$ART"
+expect_eq "a run with nothing to index packs them again" "$(lens_of)" "$before"
+
 # sorted by date: the walk over the articles in date order gives the
 # SQL's answer (dates, undated last, score, passage id, the cap)
 dated=$(sqlite3 "$DB" "SELECT count(*) FROM articles WHERE pub_date IS NOT NULL")

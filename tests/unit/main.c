@@ -37,6 +37,30 @@ unit_exec(const char *sql)
     ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, msg ? msg : "?");
 }
 
+void
+unit_add_passage(int64_t id, int64_t article, int ordinal, const char *text)
+{
+    char *sql;
+
+    if (id > 0)
+        sql = sqlite3_mprintf("INSERT INTO passages (id, article_id, "
+                              "ordinal, byte_start, byte_end, text) VALUES "
+                              "(%lld, %lld, %d, 0, 1, %Q)", (long long)id,
+                              (long long)article, ordinal, text);
+    else
+        sql = sqlite3_mprintf("INSERT INTO passages (article_id, ordinal, "
+                              "byte_start, byte_end, text) VALUES (%lld, "
+                              "%d, 0, 1, %Q)", (long long)article, ordinal,
+                              text);
+    ck_assert_ptr_nonnull(sql);
+    unit_exec(sql);
+    sqlite3_free(sql);
+    unit_exec("INSERT INTO passages_fts (rowid, body, title, author) "
+              "SELECT p.id, p.text, a.title, a.author FROM passages AS p "
+              "JOIN articles AS a ON a.id = p.article_id WHERE p.id = "
+              "last_insert_rowid()");
+}
+
 const char *
 unit_text(const char *sql)
 {

@@ -284,8 +284,9 @@ START_TEST(test_version_1_database_is_upgraded_with_its_index)
     ck_assert_str_eq(unit_text("SELECT group_concat(name, ' ') FROM (SELECT "
                                "name FROM sqlite_schema WHERE type = "
                                "'trigger' ORDER BY name)"),
-                     "articles_au_impacts articles_au_text articles_bd "
-                     "articles_bu_text passages_ad_impacts passages_bd "
+                     "articles_au_impacts articles_au_lengths "
+                     "articles_au_text articles_bd articles_bu_text "
+                     "passages_ad_impacts passages_ad_lengths passages_bd "
                      "passages_bu");
     /* the old entries are all there, and exactly right */
     integrity_ok();

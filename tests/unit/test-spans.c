@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "unit.h"
+#include "lengths.h"
 
 static void
 add_article(int id, const char *title)
@@ -354,38 +355,47 @@ START_TEST(test_articles_scan_ranks_as_the_sql)
 
     corpus();
     refresh();
-    ck_assert_int_eq(tl_articles_scan(unit_db, "\"river\"", 0, NULL, 0, 10,
-                                      &h, &answered, &err), TL_OK);
-    ck_assert_int_eq(answered, 1);
-    ck_assert_uint_eq(h.n, 3);
-    tl_search_opts_init(&o);
-    o.match = "\"river\"";
-    o.limit = 10;
-    o.exhaustive = 1;
-    ck_assert_int_eq(tl_articles_new(unit_db, &o, &a, &err), TL_OK);
-    for (;;) {
-        ck_assert_int_eq(tl_articles_next(a, &row, &done, &err), TL_OK);
-        if (done)
-            break;
-        ck_assert_uint_lt(i, h.n);
-        ck_assert_int_eq(row.id, h.ids[i]);
-        ck_assert(row.score == h.best[i]);
-        ck_assert_int_eq(row.passages, h.passages[i]);
-        i++;
-    }
-    ck_assert_uint_eq(i, h.n);
-    ck_assert_int_eq(h.passages[0] + h.passages[1] + h.passages[2], 4);
-    tl_articles_free(a);
-    tl_article_hits_release(&h);
-    /* only articles 2 and 3, and the first one alone */
-    {
-        const int64_t two_three[] = { 2, 3 };
-        ck_assert_int_eq(tl_articles_scan(unit_db, "\"river\"", 0, two_three,
-                                          2, 1, &h, &answered, &err), TL_OK);
+    /* with FTS5's lengths, then with the packed ones (lib/lengths.c) */
+    for (int pass = 0; pass < 2; pass++) {
+        long before = tl_rank_lengths_count(), n = 0;
+        i = 0;
+        if (pass == 1)
+            ck_assert_int_eq(tl_lengths_refresh(unit_db, &n, &err), TL_OK);
+        ck_assert_int_eq(tl_articles_scan(unit_db, "\"river\"", 0, NULL, 0,
+                                          10, &h, &answered, &err), TL_OK);
+        ck_assert_int_eq(tl_rank_lengths_count() > before, pass == 1);
         ck_assert_int_eq(answered, 1);
-        ck_assert_uint_eq(h.n, 1);
-        ck_assert(h.ids[0] == 2 || h.ids[0] == 3);
+        ck_assert_uint_eq(h.n, 3);
+        tl_search_opts_init(&o);
+        o.match = "\"river\"";
+        o.limit = 10;
+        o.exhaustive = 1;
+        ck_assert_int_eq(tl_articles_new(unit_db, &o, &a, &err), TL_OK);
+        for (;;) {
+            ck_assert_int_eq(tl_articles_next(a, &row, &done, &err), TL_OK);
+            if (done)
+                break;
+            ck_assert_uint_lt(i, h.n);
+            ck_assert_int_eq(row.id, h.ids[i]);
+            ck_assert(row.score == h.best[i]);
+            ck_assert_int_eq(row.passages, h.passages[i]);
+            i++;
+        }
+        ck_assert_uint_eq(i, h.n);
+        ck_assert_int_eq(h.passages[0] + h.passages[1] + h.passages[2], 4);
+        tl_articles_free(a);
         tl_article_hits_release(&h);
+        /* only articles 2 and 3, and the first one alone */
+        {
+            const int64_t two_three[] = { 2, 3 };
+            ck_assert_int_eq(tl_articles_scan(unit_db, "\"river\"", 0,
+                                              two_three, 2, 1, &h, &answered,
+                                              &err), TL_OK);
+            ck_assert_int_eq(answered, 1);
+            ck_assert_uint_eq(h.n, 1);
+            ck_assert(h.ids[0] == 2 || h.ids[0] == 3);
+            tl_article_hits_release(&h);
+        }
     }
     unit_db_teardown();
 }

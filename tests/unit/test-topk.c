@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "unit.h"
+#include "lengths.h"
 
 #define ARTICLES 500
 #define PER_ARTICLE 3
@@ -551,6 +552,44 @@ START_TEST(test_scan_with_listed_df_equals_the_sql)
 }
 END_TEST
 
+/* With the packed lengths (lib/lengths.c), the scans score every row
+ * from them, bit for bit as the SQL scores with FTS5's; rows stored
+ * after the refresh take FTS5's. */
+START_TEST(test_scan_with_lengths_equals_the_sql)
+{
+    static const char *const matches[] = {
+        "\"w0\" OR \"w1\"", "\"w1\" AND \"w2\"", "\"w0 w1\" \"w2\"",
+        "\"w5\" OR \"w9\" OR \"w3\"", "NEAR(\"w2\" \"w3\", 2)",
+        "\"w1\"* \"w2\"", "{title} : \"w4\" \"w1\"", "\"w0\" NOT \"w1\"",
+    };
+    const char *topics[] = { "t2", "t3" };
+    struct tl_error err = { 0 };
+    struct tl_search_opts o;
+    long before, n = 0;
+
+    corpus();
+    refresh();
+    ck_assert_msg(tl_lengths_refresh(unit_db, &n, &err) == TL_OK, "%s",
+                  err.msg);
+    ck_assert_int_eq(n, ARTICLES * PER_ARTICLE);
+    for (size_t i = 0; i < sizeof matches / sizeof *matches; i++) {
+        before = tl_rank_lengths_count();
+        o = opts(matches[i], 10);
+        same_both_ways(o);
+        ck_assert_msg(tl_rank_lengths_count() > before, "%s: no lengths "
+                      "used", matches[i]);
+        o.limit = 37;
+        o.topics = topics;
+        o.n_topics = 2;
+        same_both_ways(o);
+    }
+    /* a passage stored since: FTS5's lengths for it */
+    unit_add_passage(0, 1, 99, "w0 w1 w2 w0");
+    same_both_ways(opts("\"w1\" AND \"w2\"", 10));
+    unit_db_teardown();
+}
+END_TEST
+
 START_TEST(test_lists_hold_the_best_passages)
 {
     struct tl_impact_list l;
@@ -625,6 +664,7 @@ topk_suite(void)
     tcase_add_test(tc, test_date_sorts_are_walked);
     tcase_add_test(tc, test_scan_equals_the_sql);
     tcase_add_test(tc, test_scan_with_listed_df_equals_the_sql);
+    tcase_add_test(tc, test_scan_with_lengths_equals_the_sql);
     tcase_add_test(tc, test_lists_hold_the_best_passages);
     tcase_add_test(tc, test_totals_are_fts5s);
     suite_add_tcase(s, tc);

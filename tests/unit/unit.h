@@ -14,6 +14,10 @@ void unit_db_teardown(void);
 
 /* Runs sql on unit_db, failing the test on error. */
 void unit_exec(const char *sql);
+/* Stores a passage of article (which must exist) with id (0: the next
+ * one) and indexes it, as lib/store.c does. */
+void unit_add_passage(int64_t id, int64_t article, int ordinal,
+                      const char *text);
 /* The first column of the first row of sql, as text (static buffer). */
 const char *unit_text(const char *sql);
 

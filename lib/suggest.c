@@ -6,7 +6,18 @@
  * (Damerau: a swap of two letters counts 1), the most frequent win, and
  * each is shown as a word it was written as (the first occurrence in a
  * passage, from highlight()).
+ *
+ * Only the stems that begin with the word's first or second character
+ * are read (two ranges of the terms table, sorted by term): that keeps
+ * a swapped or an extra first letter ("ifnance", "xfinance"), and
+ * leaves out a first letter typed wrong or dropped ("ginance",
+ * "inance"), as Lucene's spell checker does by default (typos are
+ * rarely there).  Among them, a stem whose
+ * set of bytes differs from the word's in more than 4 (2 per edit) is
+ * too far without computing the distance.  The whole vocabulary is read
+ * when the ranges hold nothing near.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,12 +132,33 @@ surface_form(sqlite3 *db, const char *stem)
     return word;
 }
 
+/* The bytes of the UTF-8 character at s (1 when malformed), at most n. */
+static size_t
+char_bytes(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)s[0];
+    size_t k = c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+
+    return k < n ? k : n;
+}
+
 /* One candidate stem. */
 struct best {
     char *stem;
     long count;
     int dist;
 };
+
+/* The set of s's bytes, folded into 64 bits. */
+static uint64_t
+byte_set(const char *s, size_t n)
+{
+    uint64_t m = 0;
+
+    for (size_t i = 0; i < n; i++)
+        m |= (uint64_t)1 << ((unsigned char)s[i] & 63);
+    return m;
+}
 
 /* Keeps in best (at most max, closest first, then most frequent) the
  * stems among st's rows (term, passage count) near f.  Returns the rows
@@ -135,18 +167,25 @@ static size_t
 closest(sqlite3_stmt *st, const struct first_token *f, struct best *best,
         size_t *n_best, size_t max)
 {
+    uint64_t mine = byte_set(f->stem, f->len);
     size_t rows = 0;
 
     while (sqlite3_step(st) == SQLITE_ROW) {
         const char *term = (const char *)sqlite3_column_text(st, 0);
         size_t tn = (size_t)sqlite3_column_bytes(st, 0);
-        long count = (long)sqlite3_column_int64(st, 1);
+        long count;
         int dist;
         size_t k;
 
         rows++;
-        if (term == NULL)
+        if (term == NULL || (tn > f->len ? tn - f->len : f->len - tn)
+                            > MAX_DISTANCE
+            /* an edit changes at most 2 bytes of the set (a folded set
+             * only merges differences) */
+            || __builtin_popcountll(mine ^ byte_set(term, tn))
+               > 2 * MAX_DISTANCE)
             continue;
+        count = (long)sqlite3_column_int64(st, 1);
         dist = distance(f->stem, f->len, term, tn);
         if (dist == 0 || dist > MAX_DISTANCE)
             continue;
@@ -183,13 +222,38 @@ tl_search_suggest(sqlite3 *db, const char *word, char **out, size_t max)
     if (tl_tokenizer_each(db, word, (int)strlen(word), FTS5_TOKENIZE_QUERY,
                           on_token, &f, NULL) != TL_OK || f.len == 0)
         return 0;
-    /* the vocabulary talaash-index saved (lib/impact.c), else FTS5's own
-     * (a pass over every doclist: slow on a large index) */
-    if (sqlite3_prepare_v2(db, "SELECT term, df FROM terms", -1, &st, NULL)
-        == SQLITE_OK)
-        rows = closest(st, &f, best, &n_best, max);
+    /* the vocabulary talaash-index saved (lib/impact.c): the stems from
+     * the word's first or second character, else all */
+    if (sqlite3_prepare_v2(db, "SELECT term, df FROM terms WHERE term >= ?1 "
+                           "AND term < ?2", -1, &st, NULL) == SQLITE_OK) {
+        size_t at = 0;
+        for (int c = 0; c < 2 && at < f.len; c++) {
+            char lo[8], hi[8];
+            size_t n = char_bytes(f.stem + at, f.len - at);
+            memcpy(lo, f.stem + at, n);
+            memcpy(hi, lo, n);
+            hi[n - 1] = (char)(hi[n - 1] + 1);  /* never 0xff in UTF-8 */
+            sqlite3_reset(st);
+            sqlite3_bind_text(st, 1, lo, (int)n, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 2, hi, (int)n, SQLITE_TRANSIENT);
+            rows += closest(st, &f, best, &n_best, max);
+            if (c == 0 && n == f.len)
+                break;
+            if (c == 1 && memcmp(lo, f.stem, n) == 0)
+                break;      /* the same character twice: read once */
+            at += n;
+        }
+    }
     sqlite3_finalize(st);
     st = NULL;
+    if (n_best == 0
+        && sqlite3_prepare_v2(db, "SELECT term, df FROM terms", -1, &st,
+                              NULL) == SQLITE_OK)
+        rows += closest(st, &f, best, &n_best, max);
+    sqlite3_finalize(st);
+    st = NULL;
+    /* else FTS5's own (a pass over every doclist: slow on a large
+     * index) */
     if (rows == 0) {
         if (sqlite3_exec(db, "CREATE VIRTUAL TABLE IF NOT EXISTS "
                          "temp.tl_vocab USING fts5vocab(main, passages_fts, "

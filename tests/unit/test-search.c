@@ -522,6 +522,41 @@ START_TEST(test_did_you_mean)
 }
 END_TEST
 
+/* The saved vocabulary (terms): the stems from the word's first or
+ * second character are read, and all of them when those hold nothing
+ * near; the answers are those of FTS5's vocabulary above. */
+START_TEST(test_did_you_mean_from_the_saved_vocabulary)
+{
+    static const struct { const char *typed, *want; } cases[] = {
+        { "corridr", "corridor" },      /* the first character's range */
+        { "ocrridor", "corridor" },     /* the first two swapped */
+        { "xcorridor", "corridor" },    /* one too many at the front */
+        { "xorridor", "corridor" },     /* nothing near there: all */
+    };
+    struct tl_impact_stats stats;
+    struct tl_error err = { 0 };
+    char *out[3];
+
+    /* a rarer stem one letter from "ocrridor" in the first character's
+     * range: "corridor", as near and more frequent, is still found in
+     * the second's */
+    article(20, "Decoy", "", NULL, NULL);
+    passage(20, 1, "ocrridos");
+    ck_assert_msg(tl_impact_refresh(unit_db, 1000, &stats, &err) == TL_OK,
+                  "%s", err.msg);
+    ck_assert_int_gt(atoi(unit_text("SELECT count(*) FROM terms")), 10);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t n = tl_search_suggest(unit_db, cases[i].typed, out, 3);
+        ck_assert_msg(n >= 1, "%s: no suggestion", cases[i].typed);
+        ck_assert_msg(strcmp(out[0], cases[i].want) == 0, "%s: %s, not %s",
+                      cases[i].typed, out[0], cases[i].want);
+        for (size_t k = 0; k < n; k++)
+            free(out[k]);
+    }
+    ck_assert_uint_eq(tl_search_suggest(unit_db, "zzzzzzzz", out, 3), 0);
+}
+END_TEST
+
 Suite *
 search_suite(void)
 {
@@ -542,6 +577,7 @@ search_suite(void)
     tcase_add_test(tc, test_marked_text_shows_stemmed_matches);
     tcase_add_test(tc, test_bad_expression_is_a_query_error);
     tcase_add_test(tc, test_did_you_mean);
+    tcase_add_test(tc, test_did_you_mean_from_the_saved_vocabulary);
     tcase_add_test(tc, test_author_filter_folds_case_and_accents);
     tcase_add_test(tc, test_author_filter_still_matches_part_of_a_word);
     tcase_add_test(tc, test_topic_filter_folds_case_and_accents);

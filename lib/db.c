@@ -225,7 +225,12 @@ tl_db_open(const char *path, enum tl_db_mode mode, sqlite3 **db_out,
         if (st == TL_OK)
             st = tl_schema_migrate(db, err);
     } else {
-        st = tl_schema_check(db, err);
+        /* a search reads its pages from the mapped file: no read() and
+         * no page-cache copy per page (docs/performance.md, session 6);
+         * a read error then comes as SIGBUS, which talaash reports */
+        st = exec(db, "PRAGMA mmap_size = 2147418112", path, err);
+        if (st == TL_OK)
+            st = tl_schema_check(db, err);
     }
     if (st != TL_OK) {
         if (err != NULL && strstr(err->msg, path) == NULL) {

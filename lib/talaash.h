@@ -125,7 +125,9 @@ tl_db_default_path(const char *explicit_path, struct tl_buf *buf,
 /* Opens (read-write: creating it and its folder, migrating the schema)
  * the database at path, registers the tokenizer, sets WAL, foreign keys
  * and a busy timeout.  *db_out is NULL on failure; close with
- * tl_db_close(). */
+ * tl_db_close().  Read-only, the file is memory-mapped (up to 2 GB): a
+ * disk error or a file cut short by something other than SQLite then
+ * raises SIGBUS, which the program should report (talaash does). */
 enum tl_status
 tl_db_open(const char *path, enum tl_db_mode mode, sqlite3 **db_out,
            struct tl_error *err);

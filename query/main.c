@@ -1,8 +1,10 @@
 /* main.c - talaash: options, then run_query(). */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "run.h"
 
@@ -11,6 +13,24 @@
 #define PER_ARTICLE_DEFAULT 2
 #define CONTEXT_DEFAULT 30
 #define CONTEXT_MAX 10000
+
+/* The database is memory-mapped (tl_db_open()): a page that cannot be
+ * read (a disk error, a file cut short behind SQLite's back) arrives as
+ * SIGBUS.  Said in one line, exit 2 (talaash writes nothing, so nothing
+ * is lost). */
+static void
+on_sigbus(int sig)
+{
+    static const char msg[] = "talaash: could not read the database (a "
+                              "disk error, or the file was cut short "
+                              "while searching); check the disk, then "
+                              "run the search again\n";
+    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+
+    (void)sig;
+    (void)w;
+    _exit(2);
+}
 
 static void
 usage(void)
@@ -220,6 +240,7 @@ main(int argc, char **argv)
     opt.per_article = PER_ARTICLE_DEFAULT;
     opt.context = CONTEXT_DEFAULT;
     tl_cli_init("talaash");
+    signal(SIGBUS, on_sigbus);
     protect_exclusions(argc, argv);
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":d:n:a:t:C:f:o:hV", longopts,

@@ -477,4 +477,20 @@ expect_match "and says what goes with it" "$err" "--expand goes with a list of p
 run "$TALAASH" --db "$WORK/exp.db" --expand --sort=-date quetta
 expect_rc "--expand --sort=-date is a usage error" 2
 
+# --- a database that cannot be read: talaash maps the file (lib/db.c),
+# so a disk error arrives as SIGBUS; it is said in one line, exit 2.
+# (A file cut short by another program is caught by SQLite itself.)
+mkfifo "$WORK/bus.csv"
+"$TALAASH" --db "$DB" --format csv -o "$WORK/bus.csv" haqqani 2>"$WORK/bus.err" &
+pid=$!
+for _ in $(seq 100); do      # the database open: the handler is set
+    ls -l "/proc/$pid/fd" 2>/dev/null | grep -q -- '-> .*q\.db$' && break
+    sleep 0.05
+done
+kill -BUS "$pid"
+wait "$pid"
+expect_eq "SIGBUS: exit 2" "$?" 2
+expect_eq "SIGBUS: said in one line" "$(cat "$WORK/bus.err")" \
+    "talaash: could not read the database (a disk error, or the file was cut short while searching); check the disk, then run the search again"
+
 finish

@@ -32,6 +32,31 @@ free_conn(void *p)
     free(conn);
 }
 
+#ifndef TL_SQLITE_EXTENSION
+/* Runs one of the setters below ("SELECT fn(?1)"): ?1 bound to ptr as a
+ * pointer of type type, or to on when type is NULL; what names it in an
+ * error. */
+static enum tl_status
+run_setter(sqlite3 *db, const char *sql, const void *ptr, const char *type,
+           int on, const char *what, struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, what);
+    if (type != NULL)
+        sqlite3_bind_pointer(st, 1, (void *)ptr, type, NULL);
+    else
+        sqlite3_bind_int(st, 1, on);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return tl_error_db(err, db, what);
+    return TL_OK;
+}
+#endif
+
 /* The pointer type of tl_rank_floor()'s argument. */
 #define FLOOR_POINTER "tl_rank_floor"
 
@@ -51,18 +76,8 @@ floor_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
 enum tl_status
 tl_rank_floor(sqlite3 *db, const double *floor, struct tl_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc;
-
-    if (sqlite3_prepare_v2(db, "SELECT tl_rank_floor(?1)", -1, &st, NULL)
-        != SQLITE_OK)
-        return tl_error_db(err, db, "setting the ranking floor");
-    sqlite3_bind_pointer(st, 1, (void *)floor, FLOOR_POINTER, NULL);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW)
-        return tl_error_db(err, db, "setting the ranking floor");
-    return TL_OK;
+    return run_setter(db, "SELECT tl_rank_floor(?1)", floor, FLOOR_POINTER, 0,
+                      "setting the ranking floor", err);
 }
 #endif
 
@@ -95,18 +110,8 @@ keep_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
 enum tl_status
 tl_rank_keep(sqlite3 *db, int on, struct tl_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc;
-
-    if (sqlite3_prepare_v2(db, "SELECT tl_rank_keep(?1)", -1, &st, NULL)
-        != SQLITE_OK)
-        return tl_error_db(err, db, "keeping ranking statistics");
-    sqlite3_bind_int(st, 1, on);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW)
-        return tl_error_db(err, db, "keeping ranking statistics");
-    return TL_OK;
+    return run_setter(db, "SELECT tl_rank_keep(?1)", NULL, NULL, on,
+                      "keeping ranking statistics", err);
 }
 #endif
 
@@ -134,18 +139,8 @@ listed_df_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
 enum tl_status
 tl_rank_listed_df(sqlite3 *db, int on, struct tl_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc;
-
-    if (sqlite3_prepare_v2(db, "SELECT tl_rank_listed_df(?1)", -1, &st,
-                           NULL) != SQLITE_OK)
-        return tl_error_db(err, db, "reading listed word counts");
-    sqlite3_bind_int(st, 1, on);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW)
-        return tl_error_db(err, db, "reading listed word counts");
-    return TL_OK;
+    return run_setter(db, "SELECT tl_rank_listed_df(?1)", NULL, NULL, on,
+                      "reading listed word counts", err);
 }
 
 long
@@ -175,18 +170,8 @@ enum tl_status
 tl_rank_lengths(sqlite3 *db, const struct tl_rank_lengths *l,
                 struct tl_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc;
-
-    if (sqlite3_prepare_v2(db, "SELECT tl_rank_lengths(?1)", -1, &st, NULL)
-        != SQLITE_OK)
-        return tl_error_db(err, db, "setting the passage lengths");
-    sqlite3_bind_pointer(st, 1, (void *)l, LENGTHS_POINTER, NULL);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW)
-        return tl_error_db(err, db, "setting the passage lengths");
-    return TL_OK;
+    return run_setter(db, "SELECT tl_rank_lengths(?1)", l, LENGTHS_POINTER, 0,
+                      "setting the passage lengths", err);
 }
 
 long
@@ -326,17 +311,8 @@ enum tl_status
 tl_rank_override(sqlite3 *db, const struct tl_rank_params *p,
                  struct tl_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc;
-
-    if (sqlite3_prepare_v2(db, "SELECT tl_rank_override(?1)", -1, &st, NULL)
-        != SQLITE_OK)
-        return tl_error_db(err, db, "setting ranking parameters");
-    sqlite3_bind_pointer(st, 1, (void *)p, OVERRIDE_POINTER, NULL);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW)
-        return tl_error_db(err, db, "setting ranking parameters");
-    return TL_OK;
+    return run_setter(db, "SELECT tl_rank_override(?1)", p,
+                      OVERRIDE_POINTER, 0, "setting ranking parameters",
+                      err);
 }
 #endif

@@ -30,8 +30,11 @@ WHEN old.id <= (SELECT covered FROM passage_lengths_state WHERE id = 1)
 END;
 
 -- a changed title or author re-indexes the article's passages in place
--- (001-init.sql), with new lengths
+-- (001-init.sql), with new lengths; not when it has none (lib/store.c
+-- deletes an edited article's passages before it updates the article,
+-- and stores new ones, with new ids, after)
 CREATE TRIGGER articles_au_lengths AFTER UPDATE OF title, author ON articles
-WHEN old.title IS NOT new.title OR old.author IS NOT new.author BEGIN
+WHEN (old.title IS NOT new.title OR old.author IS NOT new.author)
+     AND EXISTS (SELECT 1 FROM passages WHERE article_id = new.id) BEGIN
     UPDATE passage_lengths_state SET dirty = 1 WHERE id = 1 AND dirty = 0;
 END;

@@ -199,6 +199,11 @@ sed -i '1s/.*/A New Title About Grain Audits/' "$first"
 run "$TALAASH_INDEX" -q --db "$DB" "$ART"
 expect_rc "a run that edits three articles" 0
 expect_eq "the lists were kept, not rebuilt" "$(sqlite3 "$DB" "SELECT ref_rows FROM impact_state")" "$ref_before"
+expect_eq "the packed lengths cover the edited index (a new title with new passages)" \
+    "$(sqlite3 "$DB" "SELECT covered, dirty FROM passage_lengths_state")" \
+    "$(sqlite3 "$DB" "SELECT max(id) FROM passages")|0"
+expect_eq "after the edits: 'flood audit' scored with them as the SQL scores it" \
+    "$(lens_of)" "$(lens_of --exhaustive)"
 expect_eq "and cover the index" \
     "$(sqlite3 "$DB" "SELECT rows FROM impact_state")" "$(sqlite3 "$DB" "SELECT count(*) FROM passages")"
 expect_eq "df follows the removals" \

@@ -217,6 +217,33 @@ START_TEST(test_a_title_changed_in_place_is_never_used_stale)
 }
 END_TEST
 
+/* talaash-index deletes an edited article's passages before it updates
+ * the article: a new title then changes no stored passage */
+START_TEST(test_a_title_changed_with_new_passages_keeps_the_table)
+{
+    struct tl_lengths *l;
+
+    corpus();
+    refresh();
+    unit_exec("DELETE FROM passages WHERE article_id = 1");
+    unit_exec("UPDATE articles SET title = 'River news of the whole valley "
+              "and beyond' WHERE id = 1");
+    ck_assert_str_eq(unit_text("SELECT dirty FROM passage_lengths_state"),
+                     "0");
+    unit_add_passage(0, 1, 1, "common river delta floods in the spring");
+    l = open_lengths();
+    ck_assert_ptr_nonnull(l);
+    assert_known(l, 4);
+    assert_unknown(l, 2201);        /* the new passage, until the refresh */
+    tl_lengths_free(l);
+    ck_assert_int_eq(refresh(), 2);     /* the last chunk only */
+    l = open_lengths();
+    assert_known(l, 2201);
+    tl_lengths_free(l);
+    unit_db_teardown();
+}
+END_TEST
+
 START_TEST(test_fields_too_long_are_not_known)
 {
     struct tl_lengths *l;
@@ -262,6 +289,7 @@ lengths_suite(void)
     tcase_add_test(tc, test_ids_that_may_come_back_are_not_covered);
     tcase_add_test(tc, test_deleting_inner_passages_keeps_the_rest);
     tcase_add_test(tc, test_a_title_changed_in_place_is_never_used_stale);
+    tcase_add_test(tc, test_a_title_changed_with_new_passages_keeps_the_table);
     tcase_add_test(tc, test_fields_too_long_are_not_known);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);

@@ -44,6 +44,8 @@ struct tl_search {
                                scoring every match (tl_topk_scan()) */
     int by_date;            /* fast came from the walk by date
                                (tl_topk_by_date()) */
+    int or_as_and;          /* fast came from the passages with both words
+                               of an OR (tl_topk_or_as_and()) */
     int positive_only;      /* o->positive_only with words */
     struct tl_hit_rows *batch;  /* the fast hits' rows, read at once
                                    when there are many (hit_rows.h) */
@@ -136,6 +138,13 @@ try_fast(sqlite3 *db, const struct tl_search_opts *o, struct tl_search *s,
                         f.st != NULL ? filter_article : NULL, &f, &s->fast,
                         err);
     s->from_lists = st == TL_OK && s->fast.exact;
+    if (st == TL_OK && !s->fast.exact && !s->positive_only) {
+        st = tl_topk_or_as_and(db, o->match, o->per_article,
+                               o->offset + o->limit,
+                               f.st != NULL ? filter_article : NULL, &f,
+                               &s->fast, err);
+        s->or_as_and = st == TL_OK && s->fast.exact;
+    }
     if (st == TL_OK && !s->fast.exact)
         st = tl_topk_scan(db, o->match, o->per_article,
                           o->offset + o->limit,
@@ -293,7 +302,7 @@ tl_search_next(struct tl_search *s, struct tl_hit *hit, int *done_out,
 int
 tl_search_fast(const struct tl_search *s)
 {
-    return s->by_date ? 2 : s->from_lists;
+    return s->by_date ? 2 : s->or_as_and ? 3 : s->from_lists;
 }
 
 void

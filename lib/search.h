@@ -84,8 +84,9 @@ tl_search_next(struct tl_search *s, struct tl_hit *hit, int *done_out,
 void tl_search_free(struct tl_search *s);
 
 /* How s was answered: 1 from the impact lists (lib/topk.c), 2 by the
- * walk over the articles in date order (lib/topk_date.c), 0 by scoring
- * every match. */
+ * walk over the articles in date order (lib/topk_date.c), 3 from the
+ * passages with both words of an OR of two (lib/topk_or.c), 0 by
+ * scoring every match. */
 int tl_search_fast(const struct tl_search *s);
 
 /* The number of matching passages and articles (limit, offset and the

@@ -54,6 +54,16 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
              tl_topk_filter_fn filter, void *filter_ctx, struct tl_topk *t,
              struct tl_error *err);
 
+/* The same answer for match "a" OR "b" (two quoted words, as
+ * lib/query.c writes them), from the scan of "a" AND "b", when the k-th
+ * best passage with both words scores above the best passage of either
+ * word alone (from the impact lists): then no passage with one word can
+ * be among the k (topk_or.c).  t->exact is 0 otherwise: scan the OR. */
+enum tl_status
+tl_topk_or_as_and(sqlite3 *db, const char *match, long per_article, long k,
+                  tl_topk_filter_fn filter, void *filter_ctx,
+                  struct tl_topk *t, struct tl_error *err);
+
 /* The first k hits of a search sorted by date (descending: newest
  * first), in the exhaustive SQL's order: articles by date, undated last;
  * within a date, score descending, then passage id; at most per_article

@@ -348,6 +348,9 @@ run_passages(struct run *r, long *rows, struct tl_error *err)
                                          "(exact; not every match scored)"
                 : tl_search_fast(s) == 2 ? "walked the articles by date "
                                            "(exact; only their matches scored)"
+                : tl_search_fast(s) == 3 ? "ranked the passages with both "
+                                           "words (exact: one word alone "
+                                           "scores less)"
                                          : "every matching passage scored");
     while ((st = tl_search_next(s, &hit, &done, err)) == TL_OK && !done) {
         st = write_hit(&r->w, &hit, err);

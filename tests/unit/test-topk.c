@@ -456,7 +456,9 @@ START_TEST(test_other_queries_are_not_answered)
 
     corpus();
     refresh();
-    ck_assert_int_eq(same_both_ways(opts("\"w0\" OR \"w1\"", 10)), 0);
+    /* not from the lists (an OR of two words may come from the passages
+     * with both: test_or_of_two_words_from_the_passages_with_both) */
+    ck_assert_int_ne(same_both_ways(opts("\"w0\" OR \"w1\"", 10)), 1);
     ck_assert_int_eq(same_both_ways(opts("\"w0 w1\"", 10)), 0);
     ck_assert_int_eq(same_both_ways(opts("\"w1\"*", 10)), 0);
     /* other ranking parameters: the lists do not apply */
@@ -464,6 +466,7 @@ START_TEST(test_other_queries_are_not_answered)
     p.b = 0.3;
     ck_assert(tl_rank_override(unit_db, &p, &err) == TL_OK);
     ck_assert_int_eq(same_both_ways(opts("\"w0\"", 10)), 0);
+    ck_assert_int_eq(same_both_ways(opts("\"w0\" OR \"w1\"", 10)), 0);
     unit_db_teardown();
 }
 END_TEST
@@ -590,6 +593,46 @@ START_TEST(test_scan_with_lengths_equals_the_sql)
 }
 END_TEST
 
+/* "a" OR "b" from the passages with both words (lib/topk_or.c): only
+ * when the k-th of them beats the best passage of either word alone,
+ * and then with the OR's exact answer; otherwise the scan. */
+START_TEST(test_or_of_two_words_from_the_passages_with_both)
+{
+    const char *topics[] = { "t2", "t3" };
+    struct tl_search_opts o;
+
+    corpus();
+    /* twelve short passages dense with both words: far above any
+     * passage with one of them */
+    for (int i = 0; i < 12; i++)
+        unit_add_passage(0, 1 + i, 10 + i, "w0 w1 w0 w1 w0 w1 w0 w1");
+    refresh();
+    ck_assert_int_eq(same_both_ways(opts("\"w0\" OR \"w1\"", 10)), 3);
+    ck_assert_int_eq(same_both_ways(opts("\"w1\" OR \"w0\"", 12)), 3);
+    o = opts("\"w0\" OR \"w1\"", 5);
+    o.offset = 4;                   /* the first 9 */
+    ck_assert_int_eq(same_both_ways(o), 3);
+    o = opts("\"w0\" OR \"w1\"", 10);
+    o.per_article = 0;
+    ck_assert_int_eq(same_both_ways(o), 3);
+    /* a rarer second word: passages with w0 alone come in, the scan */
+    ck_assert_int_eq(same_both_ways(opts("\"w0\" OR \"w30\"", 10)), 0);
+    /* with filters and the cap (each article keeps 2): as the SQL */
+    o = opts("\"w0\" OR \"w1\"", 10);
+    o.topics = topics;
+    o.n_topics = 2;
+    same_both_ways(o);
+    o = opts("\"w0\" OR \"w1\"", 10);
+    o.per_article = 1;
+    same_both_ways(o);
+    /* not two plain words: never */
+    ck_assert_int_eq(same_both_ways(opts("\"w0\" OR \"w1\" OR \"w2\"",
+                                         10)), 0);
+    ck_assert_int_eq(same_both_ways(opts("\"w0\" OR \"w1\"*", 10)), 0);
+    unit_db_teardown();
+}
+END_TEST
+
 START_TEST(test_lists_hold_the_best_passages)
 {
     struct tl_impact_list l;
@@ -665,6 +708,7 @@ topk_suite(void)
     tcase_add_test(tc, test_scan_equals_the_sql);
     tcase_add_test(tc, test_scan_with_listed_df_equals_the_sql);
     tcase_add_test(tc, test_scan_with_lengths_equals_the_sql);
+    tcase_add_test(tc, test_or_of_two_words_from_the_passages_with_both);
     tcase_add_test(tc, test_lists_hold_the_best_passages);
     tcase_add_test(tc, test_totals_are_fts5s);
     suite_add_tcase(s, tc);

@@ -22,21 +22,6 @@ add_article(int id, const char *topic)
     unit_exec(sql);
 }
 
-static void
-add_passage(int article, int ordinal, const char *text)
-{
-    char sql[2048];
-
-    snprintf(sql, sizeof sql, "INSERT INTO passages (article_id, ordinal, "
-             "byte_start, byte_end, text) VALUES (%d, %d, 0, 1, '%s')",
-             article, ordinal, text);
-    unit_exec(sql);
-    unit_exec("INSERT INTO passages_fts (rowid, body, title, author) "
-              "SELECT p.id, p.text, a.title, a.author FROM passages AS p "
-              "JOIN articles AS a ON a.id = p.article_id WHERE p.id = "
-              "last_insert_rowid()");
-}
-
 /* 30 passages on other things, so that the story's words are rare; the
  * story twice, once without the word searched for; the word again in an
  * article of another topic. */
@@ -52,17 +37,17 @@ corpus(void)
             snprintf(text, sizeof text, "the harvest of orchard%d was weighed "
                      "at market%d and sold by grower%d in the autumn", a * 3 + p,
                      a, p);
-            add_passage(a, p, text);
+            unit_add_passage(0, a, p, text);
         }
     }
     add_article(11, "border");
-    add_passage(11, 1, "Haqqani network fighters crossed from Waziristan "
+    unit_add_passage(0, 11, 1, "Haqqani network fighters crossed from Waziristan "
                 "into Khost province at night");
     add_article(12, "border");
-    add_passage(12, 1, "Militants from Waziristan crossed into Khost "
+    unit_add_passage(0, 12, 1, "Militants from Waziristan crossed into Khost "
                 "province and attacked two posts");
     add_article(13, "cities");
-    add_passage(13, 1, "Haqqani commanders met traders in Peshawar bazaars, "
+    unit_add_passage(0, 13, 1, "Haqqani commanders met traders in Peshawar bazaars, "
                 "where the talk was of prices, of the weather, of cricket, "
                 "of weddings and of the long road north to the hills");
 }

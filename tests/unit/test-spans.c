@@ -18,44 +18,22 @@ add_article(int id, const char *title)
     unit_exec(sql);
 }
 
-/* A passage of article with id (0: the next id), indexed as the store
- * indexes it. */
-static void
-add_passage(int64_t id, int article, int ordinal, const char *text)
-{
-    char sql[1024];
-
-    if (id > 0)
-        snprintf(sql, sizeof sql, "INSERT INTO passages (id, article_id, "
-                 "ordinal, byte_start, byte_end, text) VALUES (%lld, %d, "
-                 "%d, 0, 1, '%s')", (long long)id, article, ordinal, text);
-    else
-        snprintf(sql, sizeof sql, "INSERT INTO passages (article_id, "
-                 "ordinal, byte_start, byte_end, text) VALUES (%d, %d, 0, "
-                 "1, '%s')", article, ordinal, text);
-    unit_exec(sql);
-    unit_exec("INSERT INTO passages_fts (rowid, body, title, author) "
-              "SELECT p.id, p.text, a.title, a.author FROM passages AS p "
-              "JOIN articles AS a ON a.id = p.article_id WHERE p.id = "
-              "last_insert_rowid()");
-}
-
 /* Three articles: 1 (ids 1-3), 2 (4-5), 3 (6-8). */
 static void
 corpus(void)
 {
     unit_db_setup();
     add_article(1, "first");
-    add_passage(0, 1, 1, "river delta floods");
-    add_passage(0, 1, 2, "the harvest failed");
-    add_passage(0, 1, 3, "river barges stopped");
+    unit_add_passage(0, 1, 1, "river delta floods");
+    unit_add_passage(0, 1, 2, "the harvest failed");
+    unit_add_passage(0, 1, 3, "river barges stopped");
     add_article(2, "second");
-    add_passage(0, 2, 1, "river trade");
-    add_passage(0, 2, 2, "quiet markets");
+    unit_add_passage(0, 2, 1, "river trade");
+    unit_add_passage(0, 2, 2, "quiet markets");
     add_article(3, "third");
-    add_passage(0, 3, 1, "mountain passes");
-    add_passage(0, 3, 2, "river crossings");
-    add_passage(0, 3, 3, "snow");
+    unit_add_passage(0, 3, 1, "mountain passes");
+    unit_add_passage(0, 3, 2, "river crossings");
+    unit_add_passage(0, 3, 3, "snow");
 }
 
 static size_t
@@ -172,7 +150,7 @@ START_TEST(test_new_passages_make_the_map_stale)
     corpus();
     refresh();
     add_article(4, "fourth");
-    add_passage(0, 4, 1, "river mouths");
+    unit_add_passage(0, 4, 1, "river mouths");
     count("river", NULL, 0, &p, &a, &answered);
     ck_assert_int_eq(answered, 0);
     ck_assert_uint_eq(refresh(), 4);
@@ -196,9 +174,9 @@ START_TEST(test_reused_ids_make_the_map_stale)
     refresh();
     unit_exec("DELETE FROM articles WHERE id = 3");
     add_article(9, "third");
-    add_passage(0, 9, 1, "mountain passes");
-    add_passage(0, 9, 2, "river crossings");
-    add_passage(0, 9, 3, "snow");
+    unit_add_passage(0, 9, 1, "mountain passes");
+    unit_add_passage(0, 9, 2, "river crossings");
+    unit_add_passage(0, 9, 3, "snow");
     ck_assert_str_eq(unit_text("SELECT max(id) FROM passages"), "8");
     count("river", NULL, 0, &p, &a, &answered);
     ck_assert_int_eq(answered, 0);
@@ -215,9 +193,9 @@ START_TEST(test_article_in_two_spans_counts_once)
     unit_db_setup();
     add_article(1, "one");
     add_article(2, "two");
-    add_passage(1, 1, 1, "river one");
-    add_passage(2, 2, 1, "river two");
-    add_passage(3, 1, 2, "river again");
+    unit_add_passage(1, 1, 1, "river one");
+    unit_add_passage(2, 2, 1, "river two");
+    unit_add_passage(3, 1, 2, "river again");
     ck_assert_uint_eq(refresh(), 3);
     count("river", NULL, 0, &p, &a, &answered);
     ck_assert_int_eq(answered, 1);
@@ -410,9 +388,9 @@ START_TEST(test_articles_scan_refuses_split_articles)
     unit_db_setup();
     add_article(1, "one");
     add_article(2, "two");
-    add_passage(1, 1, 1, "river one");
-    add_passage(2, 2, 1, "river two");
-    add_passage(3, 1, 2, "river again");
+    unit_add_passage(1, 1, 1, "river one");
+    unit_add_passage(2, 2, 1, "river two");
+    unit_add_passage(3, 1, 2, "river again");
     refresh();
     ck_assert_int_eq(tl_articles_scan(unit_db, "\"river\"", 0, NULL, 0, 10,
                                       &h, &answered, &err), TL_OK);

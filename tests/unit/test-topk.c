@@ -35,27 +35,6 @@ word(char *out, size_t size)
 }
 
 static void
-add_passage(int article, int ordinal, const char *text)
-{
-    char sql[4096];
-
-    snprintf(sql, sizeof sql, "INSERT INTO passages (article_id, ordinal, "
-             "byte_start, byte_end, text) VALUES (%d, %d, 0, 1, '%s')",
-             article, ordinal, text);
-    unit_exec(sql);
-    /* index it when no trigger does (the store writes passages_fts
-     * itself when the schema has no passages_ai trigger) */
-    if (strcmp(unit_text("SELECT count(*) FROM sqlite_schema WHERE name = "
-                         "'passages_ai'"), "0") == 0) {
-        snprintf(sql, sizeof sql, "INSERT INTO passages_fts (rowid, body, "
-                 "title, author) SELECT p.id, p.text, a.title, a.author FROM "
-                 "passages AS p JOIN articles AS a ON a.id = p.article_id "
-                 "WHERE p.id = last_insert_rowid()");
-        unit_exec(sql);
-    }
-}
-
-static void
 add_article(int id)
 {
     char sql[1024], title[64], w[16];
@@ -91,7 +70,7 @@ corpus(void)
                 len += (size_t)snprintf(text + len, sizeof text - len, "%s%s",
                                         i > 0 ? " " : "", w);
             }
-            add_passage(a, p, text);
+            unit_add_passage(0, a, p, text);
         }
     }
     unit_exec("COMMIT");
@@ -263,7 +242,7 @@ START_TEST(test_stale_lists_are_not_used)
     corpus();
     refresh();
     ck_assert_int_eq(same_both_ways(opts("\"w0\"", 10)), 1);
-    add_passage(1, 99, "w0 w0 w0 w0");
+    unit_add_passage(0, 1, 99, "w0 w0 w0 w0");
     ck_assert_int_eq(same_both_ways(opts("\"w0\"", 10)), 0);
     refresh();
     ck_assert_int_eq(same_both_ways(opts("\"w0\"", 10)), 1);
@@ -294,9 +273,9 @@ START_TEST(test_added_passages_extend_the_lists)
     for (int i = 0; i < 30; i++) {
         /* short passages full of w0: they beat everything listed */
         snprintf(text, sizeof text, "w0 w0 w0 w0 w%d", 10 + i);
-        add_passage(1 + i, 50, text);
+        unit_add_passage(0, 1 + i, 50, text);
     }
-    add_passage(2, 51, "w1 w2 w3");
+    unit_add_passage(0, 2, 51, "w1 w2 w3");
     unit_exec("COMMIT");
     ck_assert_int_eq(same_both_ways(opts("\"w0\"", 10)), 0);    /* stale */
     update(0);
@@ -327,15 +306,15 @@ START_TEST(test_a_stem_that_is_not_its_own_stem)
     unit_exec("BEGIN");
     for (int i = 0; i < MIN_DF + 5; i++) {
         snprintf(text, sizeof text, "they endorse w%d", i % 7);
-        add_passage(1 + i, 60, text);
+        unit_add_passage(0, 1 + i, 60, text);
     }
     unit_exec("COMMIT");
     refresh();
     ck_assert_str_eq(unit_text("SELECT df FROM impacts WHERE term = "
                                "'endors'"), "45");
     unit_exec("BEGIN");
-    add_passage(100, 61, "endorse endorse endorse");
-    add_passage(101, 61, "endorsed w1");
+    unit_add_passage(0, 100, 61, "endorse endorse endorse");
+    unit_add_passage(0, 101, 61, "endorsed w1");
     unit_exec("COMMIT");
     update(0);
     ck_assert_str_eq(unit_text("SELECT df FROM impacts WHERE term = "

@@ -232,9 +232,8 @@ alloc_query(int n_phrase, int n_col)
     return q;
 }
 
-/* A copy of q's statistics (not its per-row scratch), or NULL. */
-static struct rank_query *
-copy_query(const struct rank_query *q)
+struct rank_query *
+tl_rank_query_copy(const struct rank_query *q)
 {
     struct rank_query *c = alloc_query(q->n_phrase, q->n_col);
 
@@ -271,7 +270,7 @@ make_query(const Fts5ExtensionApi *api, Fts5Context *fts,
     if (conn != NULL && conn->keeping && conn->kept != NULL
         && conn->kept->n_phrase == api->xPhraseCount(fts)
         && conn->kept->n_col == api->xColumnCount(fts)) {
-        *out = copy_query(conn->kept);
+        *out = tl_rank_query_copy(conn->kept);
         return *out != NULL ? SQLITE_OK : SQLITE_NOMEM;
     }
     q = alloc_query(api->xPhraseCount(fts), api->xColumnCount(fts));
@@ -307,7 +306,7 @@ make_query(const Fts5ExtensionApi *api, Fts5Context *fts,
     }
     q->grouped = -1;
     if (conn != NULL && conn->keeping && conn->kept == NULL) {
-        conn->kept = copy_query(q);
+        conn->kept = tl_rank_query_copy(q);
         if (conn->kept == NULL) {
             rc = SQLITE_NOMEM;
             goto fail;

@@ -135,6 +135,22 @@ tl_rank_override(sqlite3 *db, const struct tl_rank_params *p,
  * one MATCH expression run many times over small rowid ranges
  * (lib/topk_date.c): the scores are those of one run over all rows. */
 enum tl_status tl_rank_keep(sqlite3 *db, int on, struct tl_error *err);
+/* The statistics tl_rank_keep() keeps (opaque): another connection
+ * to the same snapshot can score with them instead of counting again
+ * (lib/topk_scan.c hands them to the parts of a split scan). */
+struct tl_rank_stats;
+/* A copy of the statistics db keeps (tl_rank_keep() on, and a query
+ * scored since) in *out, or NULL when it keeps none; free it with
+ * tl_rank_stats_free(). */
+enum tl_status tl_rank_stats_get(sqlite3 *db, struct tl_rank_stats **out,
+                                 struct tl_error *err);
+/* Turns tl_rank_keep() on for db as if it had made stats itself (a
+ * copy): its queries of as many phrases score with them.  Only for the
+ * same MATCH expression on the same snapshot as they were made for. */
+enum tl_status tl_rank_stats_put(sqlite3 *db,
+                                 const struct tl_rank_stats *stats,
+                                 struct tl_error *err);
+void tl_rank_stats_free(struct tl_rank_stats *s);
 /* With on, tl_bm25() on db takes a one-word phrase's df (the passages
  * holding it, for its IDF) from the impacts table when the word is
  * listed there, instead of counting it over its whole doclist: the

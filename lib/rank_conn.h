@@ -37,6 +37,13 @@ extern _Atomic long tl_rank_n_lengths;
 
 /* Frees a struct rank_query (FTS5 auxdata destructor). */
 void tl_rank_query_free(void *q);
+/* A copy of q's statistics (not its per-row scratch), or NULL. */
+struct rank_query *tl_rank_query_copy(const struct rank_query *q);
+
+/* What tl_rank_stats_get() hands out. */
+struct tl_rank_stats {
+    struct rank_query *q;
+};
 
 /* The FTS5 auxiliary functions tl_bm25(), tl_bm25_explain() and tl_tf(). */
 void tl_rank_bm25_fn(const Fts5ExtensionApi *api, Fts5Context *fts,

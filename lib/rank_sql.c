@@ -115,6 +115,92 @@ tl_rank_keep(sqlite3 *db, int on, struct tl_error *err)
 }
 #endif
 
+/* The pointer type of tl_rank_stats_get() and _put()'s argument. */
+#define STATS_POINTER "tl_rank_stats"
+
+/* What tl_rank_stats(pointer) does: get (copy the kept statistics out)
+ * or put (keep a copy of them). */
+struct stats_op {
+    int put;
+    struct rank_query *q;
+    int failed;
+};
+
+static void
+stats_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
+{
+    struct rank_conn *conn = sqlite3_user_data(ctx);
+    struct stats_op *op = sqlite3_value_pointer(val[0], STATS_POINTER);
+
+    (void)n_val;
+    if (op == NULL) {
+        sqlite3_result_error(ctx, "tl_rank_stats: no statistics given", -1);
+        return;
+    }
+    if (op->put) {
+        struct rank_query *c = tl_rank_query_copy(op->q);
+        op->failed = c == NULL;
+        if (c != NULL) {
+            tl_rank_query_free(conn->kept);
+            conn->kept = c;
+            conn->keeping = 1;
+        }
+    } else {
+        op->q = conn->kept != NULL ? tl_rank_query_copy(conn->kept) : NULL;
+        op->failed = conn->kept != NULL && op->q == NULL;
+    }
+    sqlite3_result_null(ctx);
+}
+
+#ifndef TL_SQLITE_EXTENSION
+enum tl_status
+tl_rank_stats_get(sqlite3 *db, struct tl_rank_stats **out,
+                  struct tl_error *err)
+{
+    struct stats_op op = { 0, NULL, 0 };
+    enum tl_status rs;
+
+    *out = NULL;
+    rs = run_setter(db, "SELECT tl_rank_stats(?1)", &op, STATS_POINTER, 0,
+                    "reading ranking statistics", err);
+    if (rs == TL_OK && op.failed)
+        rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    if (rs == TL_OK && op.q != NULL) {
+        *out = malloc(sizeof **out);
+        if (*out == NULL)
+            rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+        else
+            (*out)->q = op.q;
+    }
+    if (*out == NULL)
+        tl_rank_query_free(op.q);
+    return rs;
+}
+
+enum tl_status
+tl_rank_stats_put(sqlite3 *db, const struct tl_rank_stats *stats,
+                  struct tl_error *err)
+{
+    struct stats_op op = { 1, stats->q, 0 };
+    enum tl_status rs;
+
+    rs = run_setter(db, "SELECT tl_rank_stats(?1)", &op, STATS_POINTER, 0,
+                    "setting ranking statistics", err);
+    if (rs == TL_OK && op.failed)
+        rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    return rs;
+}
+
+void
+tl_rank_stats_free(struct tl_rank_stats *s)
+{
+    if (s == NULL)
+        return;
+    tl_rank_query_free(s->q);
+    free(s);
+}
+#endif
+
 /* tl_rank_listed_df(on): the scalar SQL function behind
  * tl_rank_listed_df(). */
 static void
@@ -276,6 +362,11 @@ tl_rank_register(sqlite3 *db)
                                         SQLITE_UTF8 | SQLITE_DIRECTONLY,
                                         conn, lengths_function, NULL,
                                         NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "tl_rank_stats", 1,
+                                        SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                        conn, stats_function, NULL,
+                                        NULL, NULL);
     if (rc != SQLITE_OK) {
         free(conn);
         return rc;
@@ -294,6 +385,8 @@ tl_rank_register(sqlite3 *db)
         sqlite3_create_function_v2(db, "tl_rank_listed_df", 1, SQLITE_UTF8,
                                    NULL, NULL, NULL, NULL, NULL);
         sqlite3_create_function_v2(db, "tl_rank_lengths", 1, SQLITE_UTF8,
+                                   NULL, NULL, NULL, NULL, NULL);
+        sqlite3_create_function_v2(db, "tl_rank_stats", 1, SQLITE_UTF8,
                                    NULL, NULL, NULL, NULL, NULL);
         free(conn);
         return rc;

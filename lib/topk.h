@@ -54,6 +54,13 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
              tl_topk_filter_fn filter, void *filter_ctx, struct tl_topk *t,
              struct tl_error *err);
 
+/* Rows tl_topk_scan() reads before it may hand the rest of a long scan
+ * to parts on the other cores (scan_part.h; only inside an explicit read
+ * transaction, not with tl_rank_override(), not for a prefix); it splits
+ * when it expects at least eight times as many rows after them.  0: the
+ * environment's TALAASH_SCAN_SPLIT, else 2048.  Tests set it low. */
+void tl_topk_scan_split_after(long rows);
+
 /* The same answer for match "a" OR "b" (two quoted words, as
  * lib/query.c writes them), from the scan of "a" AND "b", when the k-th
  * best passage with both words scores above the best passage of either

@@ -6,12 +6,15 @@
  * window-sorts every match; this is the same ranking without that.
  */
 #include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "topk.h"
 #include "lengths.h"
 #include "topk_floor.h"
+#include "scan_part.h"
 
 struct entry {
     double score;
@@ -148,41 +151,348 @@ best_floor_end(struct best_floor *bf)
     tl_spans_release(&bf->spans);
 }
 
+/* What a scan keeps on one connection: the best rows, how many rows it
+ * saw, and its floors.  Not moved once begun (tl_rank_floor() holds a
+ * pointer to floor). */
+struct scanner {
+    sqlite3 *db;
+    long per_article, k;
+    int unfiltered;         /* no filter: the articles' floor may be used */
+    struct heap h;
+    int64_t matches;
+    double floor;
+    struct best_floor bf;
+    struct tl_lengths *lens;
+    int floor_set, listed;
+    /* a split scan's floor, shared by its connections (below) */
+    _Atomic double *shared;
+};
+
+static enum tl_status
+scanner_begin(struct scanner *s, sqlite3 *db, const char *match,
+              long per_article, long k, int unfiltered, struct tl_error *err)
+{
+    enum tl_status rs;
+
+    memset(s, 0, sizeof *s);
+    s->db = db;
+    s->per_article = per_article;
+    s->k = k;
+    s->unfiltered = unfiltered;
+    s->floor = -HUGE_VAL;
+    /* room for what the cap and the filters may pass over */
+    s->h.cap = (size_t)k * 4 + 256;
+    s->h.a = malloc(s->h.cap * sizeof *s->h.a);
+    if (s->h.a == NULL)
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    /* once the heap is full, a row scoring below its worst cannot get
+     * in: tl_bm25() may then skip the row's lengths (tl_rank_floor()) */
+    rs = tl_rank_floor(db, &s->floor, err);
+    if (rs != TL_OK)
+        return rs;
+    s->floor_set = 1;
+    /* the words' df from the impact lists, not their whole doclists */
+    rs = tl_topk_listed_df_begin(db, match, &s->listed, err);
+    if (rs != TL_OK)
+        return rs;
+    /* the rows' lengths from the packed table, not FTS5's docsize */
+    return tl_lengths_begin(db, &s->lens, err);
+}
+
+/* Every floor of every connection of a split scan holds for all of it
+ * (a heap's floor: as many better rows as the heap holds; the articles'
+ * floor: k articles with a better best passage), so each takes the
+ * highest every SHARE_EVERY rows. */
+#define SHARE_EVERY 256
+
+static void
+share_floor(struct scanner *s)
+{
+    double g = atomic_load(s->shared);
+
+    while (g < s->floor
+           && !atomic_compare_exchange_weak(s->shared, &g, s->floor))
+        ;
+    if (g > s->floor)
+        s->floor = g;
+}
+
+/* One matching row, as tl_bm25() scored it (or bounded it, below the
+ * floor). */
+static enum tl_status
+scanner_row(struct scanner *s, int64_t id, double score,
+            struct tl_error *err)
+{
+    struct entry e = { score, id };
+    enum tl_status rs;
+
+    if (e.score < s->floor) {   /* possibly a bound: cannot get in */
+        s->matches++;
+        return TL_OK;
+    }
+    offer(&s->h, &e);
+    if (s->h.n == s->h.cap && s->h.a[0].score > s->floor)
+        s->floor = s->h.a[0].score;
+    if (++s->matches == FLOOR_AFTER && s->unfiltered) {
+        rs = best_floor_start(s->db, s->per_article, s->k, &s->bf, err);
+        if (rs != TL_OK)
+            return rs;
+    }
+    if (s->bf.f != NULL)
+        best_floor_offer(&s->bf, s->per_article, &e, &s->floor);
+    if (s->shared != NULL && (s->matches & (SHARE_EVERY - 1)) == 0)
+        share_floor(s);
+    return TL_OK;
+}
+
+/* Undoes scanner_begin() but the heap; returns rs, or the first error of
+ * undoing when rs is TL_OK.  Every statement that scored rows with it
+ * must be reset first. */
+static enum tl_status
+scanner_end(struct scanner *s, enum tl_status rs, struct tl_error *err)
+{
+    best_floor_end(&s->bf);
+    rs = tl_topk_listed_df_end(s->db, s->listed, rs, err);
+    rs = tl_lengths_end(s->db, s->lens, rs, err);
+    s->lens = NULL;
+    if (s->floor_set)
+        rs = tl_rank_floor_end(s->db, rs, err);
+    s->floor_set = 0;
+    return rs;
+}
+
+/* ---- both cores for one search (docs/topk.md) ---------------------------
+ *
+ * A scan that has read split_after rows and expects SPLIT_REST times as
+ * many after them hands the upper rowid ranges to parts (scan_part.h), each on
+ * a connection of its own in a thread of its own, and stops where they
+ * begin.  Each part keeps its own best rows and floors: a row under a
+ * part's floor has as many better rows in that part as the heap holds, so
+ * the best of all the heaps together are the best of the whole scan.  A
+ * part that cannot run (another index, an error) is scanned here. */
+#define SPLIT_AFTER_DEFAULT 2048
+/* ... and expects this many times as many after them: a part costs about
+ * a millisecond of its core to start (a connection, the schema, FTS5's
+ * cursor), and on this project's 2-core machine two threads scan only
+ * about 1.3 times as fast as one (docs/topk.md) */
+#define SPLIT_REST 8
+static long split_after;    /* 0: TALAASH_SCAN_SPLIT, else the default */
+
+void
+tl_topk_scan_split_after(long rows)
+{
+    split_after = rows > 0 ? rows : 0;
+}
+
+static long
+split_after_rows(void)
+{
+    const char *env;
+    long n;
+
+    if (split_after > 0)
+        return split_after;
+    env = getenv("TALAASH_SCAN_SPLIT");
+    if (env != NULL && (n = atol(env)) > 0)
+        return n;
+    return SPLIT_AFTER_DEFAULT;
+}
+
+/* The rows of match in (after, upto], for a part or in its stead. */
+struct range {
+    const char *match;
+    long per_article, k;
+    int64_t after, upto;
+    /* the scan's statistics: a part does not count the phrases again
+     * (for a phrase of common words, as long as the whole scan) */
+    const struct tl_rank_stats *stats;
+    _Atomic double *shared;
+    struct scanner s;       /* the part's, on its connection */
+    struct tl_part *part;
+};
+
+static enum tl_status
+scan_range(sqlite3 *db, const struct range *r, struct scanner *s,
+           struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum tl_status rs = TL_OK;
+    int rc;
+
+    if (sqlite3_prepare_v2(db, "SELECT rowid, " TL_RANK_SQL " FROM "
+                           "passages_fts WHERE passages_fts MATCH ?1 AND "
+                           "rowid > ?2 AND rowid <= ?3", -1, &st, NULL)
+        != SQLITE_OK)
+        return tl_error_db(err, db, "preparing the search");
+    sqlite3_bind_text(st, 1, r->match, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, r->after);
+    sqlite3_bind_int64(st, 3, r->upto);
+    while (rs == TL_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        rs = scanner_row(s, sqlite3_column_int64(st, 0),
+                         sqlite3_column_double(st, 1), err);
+    if (rs == TL_OK && rc != SQLITE_DONE)
+        rs = tl_error_db(err, db, "search");
+    sqlite3_finalize(st);
+    return rs;
+}
+
+/* A part's work, on its own connection (tl_part_fn). */
+static enum tl_status
+range_part(sqlite3 *db, void *arg, struct tl_error *err)
+{
+    struct range *r = arg;
+    enum tl_status rs;
+
+    /* no articles' floor of its own (it would read the article spans
+     * again): the scan's, shared */
+    rs = scanner_begin(&r->s, db, r->match, r->per_article, r->k, 0, err);
+    r->s.shared = r->shared;
+    r->s.floor = atomic_load(r->shared);
+    if (rs == TL_OK)
+        rs = tl_rank_stats_put(db, r->stats, err);
+    if (rs == TL_OK)
+        rs = scan_range(db, r, &r->s, err);
+    return scanner_end(&r->s, rs, err);
+}
+
+/* The parts of a scan. */
+struct split {
+    struct range r[TL_PART_MAX];
+    int n;
+    struct tl_rank_stats *stats;    /* owned */
+    _Atomic double floor;           /* the highest floor of them all */
+};
+
+/* After s->matches rows, the first at first_id and the last at id: hands
+ * the rest to parts when it is long enough; returns the last rowid this
+ * scan keeps (INT64_MAX: all). */
+static enum tl_status
+split_rest(sqlite3 *db, const char *match, struct scanner *s,
+           int64_t first_id, int64_t id, struct split *sp, int64_t *upto_out,
+           struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t last = 0, rest, share;
+    int parts = tl_part_max();
+    long after = split_after_rows();
+    enum tl_status rs = TL_OK;
+
+    *upto_out = INT64_MAX;
+    /* an override's weights are this connection's; a prefix FTS5 merges
+     * over all rows for every cursor, so a part would repeat it whole */
+    if (parts == 0 || tl_rank_overridden(db) || strchr(match, '*') != NULL)
+        return TL_OK;
+    if (sqlite3_prepare_v2(db, "SELECT max(id) FROM passages", -1, &st, NULL)
+        != SQLITE_OK)
+        return tl_error_db(err, db, "preparing the search");
+    if (sqlite3_step(st) == SQLITE_ROW)
+        last = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (last <= id)
+        return TL_OK;
+    /* the statistics the scan made at its first row (tl_rank_keep()) */
+    rs = tl_rank_stats_get(db, &sp->stats, err);
+    if (rs != TL_OK || sp->stats == NULL)
+        return rs;
+    /* rows expected after id, at the density seen so far */
+    rest = (int64_t)((double)s->matches * (double)(last - id)
+                     / (double)(id - first_id + 1));
+    if (rest < SPLIT_REST * after)
+        return TL_OK;
+    if (parts > rest / after - 1)
+        parts = (int)(rest / after - 1);
+    share = (last - id) / (parts + 1);
+    if (share < 1)
+        return TL_OK;
+    atomic_init(&sp->floor, s->floor);
+    for (int i = 0; i < parts; i++) {
+        struct range *r = &sp->r[sp->n];
+        memset(r, 0, sizeof *r);
+        r->match = match;
+        r->per_article = s->per_article;
+        r->k = s->k;
+        r->after = id + share * (i + 1);
+        r->upto = i + 1 == parts ? INT64_MAX : id + share * (i + 2);
+        r->stats = sp->stats;
+        r->shared = &sp->floor;
+        /* one that does not start (r->part NULL) is scanned here */
+        rs = tl_part_start(db, range_part, r, &r->part, err);
+        if (rs != TL_OK)
+            break;
+        sp->n++;
+    }
+    if (sp->n > 0) {
+        *upto_out = sp->r[0].after;
+        s->shared = &sp->floor;
+    }
+    return rs;
+}
+
+/* Waits for the parts; takes the best rows of those that ran into s and
+ * scans the others' ranges on db.  The scan's statement must still be
+ * reading (the same snapshot). */
+static enum tl_status
+join_parts(sqlite3 *db, struct split *sp, struct scanner *s,
+           enum tl_status rs, struct tl_error *err)
+{
+    for (int i = 0; i < sp->n; i++) {
+        struct range *r = &sp->r[i];
+        int ok = tl_part_join(r->part);
+
+        r->part = NULL;
+        if (ok && rs == TL_OK) {
+            for (size_t j = 0; j < r->s.h.n; j++)
+                offer(&s->h, &r->s.h.a[j]);
+            s->matches += r->s.matches;
+        } else if (rs == TL_OK) {
+            rs = scan_range(db, r, s, err);
+        }
+        free(r->s.h.a);
+        r->s.h.a = NULL;
+    }
+    sp->n = 0;
+    s->shared = NULL;
+    tl_rank_stats_free(sp->stats);
+    sp->stats = NULL;
+    return rs;
+}
+
 enum tl_status
 tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
              tl_topk_filter_fn filter, void *filter_ctx, struct tl_topk *t,
              struct tl_error *err)
 {
-    struct heap h = { 0 };
+    struct scanner s;
+    struct split sp;
     struct amap seen = { 0 }, verdict = { 0 };
     sqlite3_stmt *scan = NULL, *article = NULL;
-    int64_t matches = 0;
     size_t accepted = 0;
     enum tl_status rs = TL_OK;
-    double floor = -HUGE_VAL;
-    struct best_floor bf = { NULL, { 0 } };
-    struct tl_lengths *lens = NULL;
-    int rc, floor_set = 0, listed = 0;
+    int64_t first_id = 0, upto = INT64_MAX;
+    long after = split_after_rows();
+    int rc = SQLITE_DONE, keeping = 0;
 
     tl_topk_release(t);
+    memset(&s, 0, sizeof s);
+    sp.n = 0;
+    sp.stats = NULL;
     if (match == NULL || k <= 0 || k > TL_TOPK_SCAN_MAX)
         return TL_OK;
-    /* room for what the cap and the filters may pass over */
-    h.cap = (size_t)k * 4 + 256;
+    rs = scanner_begin(&s, db, match, per_article, k, filter == NULL, err);
+    if (rs != TL_OK)
+        goto out;
     seen.size = verdict.size = 64;
-    while (seen.size < 2 * h.cap)
+    while (seen.size < 2 * s.h.cap)
         seen.size *= 2;
     verdict.size = seen.size;
-    h.a = malloc(h.cap * sizeof *h.a);
     seen.key = calloc(seen.size, sizeof *seen.key);
     seen.val = calloc(seen.size, sizeof *seen.val);
     verdict.key = calloc(verdict.size, sizeof *verdict.key);
     verdict.val = calloc(verdict.size, sizeof *verdict.val);
     t->ids = malloc((size_t)k * sizeof *t->ids);
     t->scores = malloc((size_t)k * sizeof *t->scores);
-    if (h.a == NULL || seen.key == NULL || seen.val == NULL
-        || verdict.key == NULL || verdict.val == NULL || t->ids == NULL
-        || t->scores == NULL) {
+    if (seen.key == NULL || seen.val == NULL || verdict.key == NULL
+        || verdict.val == NULL || t->ids == NULL || t->scores == NULL) {
         rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -196,52 +506,49 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
         goto out;
     }
     sqlite3_bind_text(scan, 1, match, -1, SQLITE_STATIC);
-    /* once the heap is full, a row scoring below its worst cannot get
-     * in: tl_bm25() may then skip the row's lengths (tl_rank_floor()) */
-    rs = tl_rank_floor(db, &floor, err);
-    if (rs != TL_OK)
-        goto out;
-    floor_set = 1;
-    /* the words' df from the impact lists, not their whole doclists */
-    rs = tl_topk_listed_df_begin(db, match, &listed, err);
-    if (rs != TL_OK)
-        goto out;
-    /* the rows' lengths from the packed table, not FTS5's docsize */
-    rs = tl_lengths_begin(db, &lens, err);
-    if (rs != TL_OK)
-        goto out;
+    /* a scan that may be split keeps its statistics for the parts */
+    if (!sqlite3_get_autocommit(db) && tl_part_max() > 0) {
+        rs = tl_rank_keep(db, 1, err);
+        if (rs != TL_OK)
+            goto out;
+        keeping = 1;
+    }
     while ((rc = sqlite3_step(scan)) == SQLITE_ROW) {
-        struct entry e = { sqlite3_column_double(scan, 1),
-                           sqlite3_column_int64(scan, 0) };
-        if (e.score < floor) {      /* possibly a bound: cannot get in */
-            matches++;
-            continue;
-        }
-        offer(&h, &e);
-        if (h.n == h.cap && h.a[0].score > floor)
-            floor = h.a[0].score;
-        if (++matches == FLOOR_AFTER && filter == NULL) {
-            rs = best_floor_start(db, per_article, k, &bf, err);
+        int64_t id = sqlite3_column_int64(scan, 0);
+
+        if (id > upto)
+            break;              /* the parts' rows */
+        if (s.matches == 0)
+            first_id = id;
+        else if (s.matches == after && sp.n == 0) {
+            rs = split_rest(db, match, &s, first_id, id, &sp, &upto, err);
             if (rs != TL_OK)
                 goto out;
+            if (id > upto)
+                break;
         }
-        if (bf.f != NULL)
-            best_floor_offer(&bf, per_article, &e, &floor);
+        rs = scanner_row(&s, id, sqlite3_column_double(scan, 1), err);
+        if (rs != TL_OK)
+            goto out;
     }
-    if (rc != SQLITE_DONE) {
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
         /* a plain SQLITE_ERROR is FTS5 refusing the expression: the SQL
          * path reports it as the user's query */
         if (sqlite3_extended_errcode(db) != SQLITE_ERROR)
             rs = tl_error_db(err, db, "search");
         goto out;
     }
-    qsort(h.a, h.n, sizeof *h.a, cmp_rank);
-    for (size_t i = 0; i < h.n && accepted < (size_t)k; i++) {
+    /* the parts, while scan still holds this snapshot */
+    rs = join_parts(db, &sp, &s, rs, err);
+    if (rs != TL_OK)
+        goto out;
+    qsort(s.h.a, s.h.n, sizeof *s.h.a, cmp_rank);
+    for (size_t i = 0; i < s.h.n && accepted < (size_t)k; i++) {
         int64_t aid;
         int *n;
 
         sqlite3_reset(article);
-        sqlite3_bind_int64(article, 1, h.a[i].id);
+        sqlite3_bind_int64(article, 1, s.h.a[i].id);
         rc = sqlite3_step(article);
         if (rc != SQLITE_ROW) {
             rs = tl_error_db(err, db, "reading a passage's article");
@@ -264,25 +571,28 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
         if (per_article > 0 && *n >= per_article)
             continue;
         (*n)++;
-        t->ids[accepted] = h.a[i].id;
-        t->scores[accepted] = h.a[i].score;
+        t->ids[accepted] = s.h.a[i].id;
+        t->scores[accepted] = s.h.a[i].score;
         accepted++;
     }
     /* exact when k were accepted or no match was left out of the heap */
-    if (accepted == (size_t)k || (size_t)matches == h.n) {
+    if (accepted == (size_t)k || (size_t)s.matches == s.h.n) {
         t->n = accepted;
         t->exact = 1;
     }
 out:
-    best_floor_end(&bf);
+    rs = join_parts(db, &sp, &s, rs, err);  /* after an error: none left */
     sqlite3_reset(scan);    /* tl_bm25()'s statement done before the end */
-    rs = tl_topk_listed_df_end(db, listed, rs, err);
-    rs = tl_lengths_end(db, lens, rs, err);
-    if (floor_set)
-        rs = tl_rank_floor_end(db, rs, err);
+    rs = scanner_end(&s, rs, err);
+    if (keeping) {
+        struct tl_error ignored;
+        if (tl_rank_keep(db, 0, rs == TL_OK ? err : &ignored) != TL_OK
+            && rs == TL_OK)
+            rs = TL_ERR_DB;
+    }
     sqlite3_finalize(scan);
     sqlite3_finalize(article);
-    free(h.a);
+    free(s.h.a);
     free(seen.key);
     free(seen.val);
     free(verdict.key);

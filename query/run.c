@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "feedback.h"
+#include "scan_part.h"
 #include "run.h"
 
 /* Passages read for --kwic at most. */
@@ -334,12 +335,19 @@ run_passages(struct run *r, long *rows, struct tl_error *err)
     struct tl_search *s = NULL;
     struct tl_hit hit;
     enum tl_status st;
+    long parts_before, parts, ignored;
     int done = 0;
 
+    tl_part_counts(&parts_before, &ignored);
     st = tl_search_new(r->db, &r->so, &s, err);
     if (st != TL_OK)
         return st;
+    tl_part_counts(&parts, &ignored);
     write_hits_header(&r->w);
+    if (r->opt->explain && parts > parts_before)
+        fprintf(r->w.out, "explain: %ld more thread%s scored part of the "
+                "matches (TALAASH_SCAN_THREADS)\n", parts - parts_before,
+                parts - parts_before == 1 ? "" : "s");
     if (r->opt->explain)
         fprintf(r->w.out, "explain: searched %s\nexplain: %s\n\n",
                 r->so.match != NULL ? r->so.match

@@ -68,6 +68,25 @@ for q in 'flood OR audit' 'flood audit' '"flood audit"' 'harb*' 'NEAR(flood audi
     fi
 done
 
+# a long scan split between two threads, each on its own connection
+# (lib/scan_part.c): the same bytes as one thread and as the SQL
+# (TALAASH_SCAN_SPLIT: after 256 rows, this corpus being small)
+q='grain OR harbour OR census'
+for opts in "-n 10" "--per-article 1 -n 40" "--offset 7 -n 9" "--since 2001 -n 20" "-n 300"; do
+    a=$(TALAASH_SCAN_SPLIT=256 TALAASH_SCAN_THREADS=2 "$TALAASH" --db "$DB" --format json $opts -- "$q" 2>&1)
+    b=$(TALAASH_SCAN_SPLIT=256 TALAASH_SCAN_THREADS=1 "$TALAASH" --db "$DB" --format json $opts -- "$q" 2>&1)
+    c=$("$TALAASH" --db "$DB" --format json --exhaustive $opts -- "$q" 2>&1)
+    expect_eq "'$q' $opts: two threads as one" "$a" "$b"
+    expect_eq "'$q' $opts: two threads as the SQL" "$a" "$c"
+done
+run env TALAASH_SCAN_SPLIT=256 TALAASH_SCAN_THREADS=2 "$TALAASH" --db "$DB" --color=never --explain -- "$q"
+expect_match "'$q': a second thread scored part of the matches" "$out" \
+    '^explain: 1 more thread scored part of the matches'
+run env TALAASH_SCAN_SPLIT=256 TALAASH_SCAN_THREADS=1 "$TALAASH" --db "$DB" --color=never --explain -- "$q"
+expect_no_match "TALAASH_SCAN_THREADS=1: one thread" "$out" 'more thread'
+run env TALAASH_SCAN_SPLIT=256 TALAASH_SCAN_THREADS=2 "$TALAASH" --db "$DB" --color=never --explain -- 'harb*'
+expect_no_match "a prefix is not split (FTS5 would merge its words again)" "$out" 'more thread'
+
 # counts: from the article spans (lib/spans.c), the same as the SQL's
 # join, with and without filters
 compare_counts() {

@@ -5,27 +5,56 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "unit.h"
 
 Suite *TL_SUITE(void);
 
 sqlite3 *unit_db;
+char unit_db_path[4200];
+static char unit_dir[4096];
 
 void
 unit_db_setup(void)
 {
     struct tl_error err = { 0 };
 
+    unit_db_path[0] = '\0';
     ck_assert_msg(tl_db_open(":memory:", TL_DB_READWRITE, &unit_db, &err)
+                  == TL_OK, "open: %s", err.msg);
+}
+
+void
+unit_db_setup_file(void)
+{
+    struct tl_error err = { 0 };
+    const char *tmp = getenv("TMPDIR");
+
+    snprintf(unit_dir, sizeof unit_dir, "%s/talaash-unit-XXXXXX",
+             tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+    ck_assert_ptr_nonnull(mkdtemp(unit_dir));
+    snprintf(unit_db_path, sizeof unit_db_path, "%s/t.db", unit_dir);
+    ck_assert_msg(tl_db_open(unit_db_path, TL_DB_READWRITE, &unit_db, &err)
                   == TL_OK, "open: %s", err.msg);
 }
 
 void
 unit_db_teardown(void)
 {
+    static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+    char path[4300];
+
     tl_db_close(unit_db);
     unit_db = NULL;
+    if (unit_db_path[0] != '\0') {
+        for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
+            snprintf(path, sizeof path, "%s%s", unit_db_path, suffix[i]);
+            unlink(path);
+        }
+        rmdir(unit_dir);
+        unit_db_path[0] = '\0';
+    }
 }
 
 void

@@ -6,6 +6,7 @@
 
 #include "unit.h"
 #include "lengths.h"
+#include "scan_part.h"
 
 #define ARTICLES 500
 #define PER_ARTICLE 3
@@ -52,11 +53,14 @@ add_article(int id)
 }
 
 static void
-corpus(void)
+corpus_in(int file)
 {
     char text[2048], w[16];
 
-    unit_db_setup();
+    if (file)
+        unit_db_setup_file();
+    else
+        unit_db_setup();
     rng_state = 88172645463325252u;
     unit_exec("BEGIN");
     for (int a = 1; a <= ARTICLES; a++) {
@@ -74,6 +78,12 @@ corpus(void)
         }
     }
     unit_exec("COMMIT");
+}
+
+static void
+corpus(void)
+{
+    corpus_in(0);
 }
 
 static void
@@ -572,6 +582,114 @@ START_TEST(test_scan_with_lengths_equals_the_sql)
 }
 END_TEST
 
+/* The k best of match by tl_topk_scan() with threads threads in all
+ * (TALAASH_SCAN_THREADS), inside the caller's transaction. */
+static void
+scan_with(const char *match, long cap, long k, const char *threads,
+          struct run *r)
+{
+    struct tl_error err = { 0 };
+    struct tl_topk t;
+
+    memset(r, 0, sizeof *r);
+    setenv("TALAASH_SCAN_THREADS", threads, 1);
+    tl_topk_init(&t);
+    ck_assert_msg(tl_topk_scan(unit_db, match, cap, k, NULL, NULL, &t, &err)
+                  == TL_OK, "%s: %s", match, err.msg);
+    ck_assert_msg(t.exact, "%s: not answered", match);
+    ck_assert_uint_le(t.n, 400);
+    for (size_t i = 0; i < t.n; i++) {
+        r->id[i] = t.ids[i];
+        r->score[i] = t.scores[i];
+    }
+    r->n = t.n;
+    tl_topk_release(&t);
+    unsetenv("TALAASH_SCAN_THREADS");
+}
+
+static void
+same_runs(const char *what, const struct run *a, const struct run *b)
+{
+    ck_assert_uint_eq(a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        ck_assert_msg(a->id[i] == b->id[i], "%s: hit %zu is passage %lld, "
+                      "one connection alone %lld", what, i,
+                      (long long)a->id[i], (long long)b->id[i]);
+        ck_assert_msg(a->score[i] == b->score[i], "%s: hit %zu scores "
+                      "%.17g, one connection alone %.17g", what, i,
+                      a->score[i], b->score[i]);
+    }
+}
+
+/* A long scan hands its upper rowid ranges to parts on connections of
+ * their own (lib/scan_part.c, docs/topk.md "Both cores for one search"):
+ * the same hits and scores, bit for bit, as one connection alone and as
+ * the SQL; phrases and prefixes too, whose statistics the parts take
+ * from the scan instead of counting again.  A part that sees another
+ * index (talaash-index committed since the search began) is scanned by
+ * the search itself, in its own snapshot. */
+START_TEST(test_split_scan_equals_one_connection)
+{
+    static const char *const matches[] = {
+        "\"w0\" OR \"w1\"", "\"w0 w1\"", "\"w1\"*", "\"w0\" NOT \"w1\"",
+        "{title} : \"w0\" OR \"w2\"", "\"w2\" AND \"w3\"",
+    };
+    struct run one, split;
+    struct tl_error err = { 0 };
+    sqlite3 *writer = NULL;
+    long ran, ran_before, mismatched, mismatched_before;
+
+    corpus_in(1);
+    tl_topk_scan_split_after(64);
+    tl_part_counts(&ran_before, &mismatched_before);
+    unit_exec("BEGIN");
+    for (size_t i = 0; i < sizeof matches / sizeof *matches; i++) {
+        for (long cap = 0; cap <= 2; cap++) {
+            for (long k = 10; k <= 100; k += 90) {
+                scan_with(matches[i], cap, k, "1", &one);
+                scan_with(matches[i], cap, k, "3", &split);
+                same_runs(matches[i], &split, &one);
+            }
+        }
+        setenv("TALAASH_SCAN_THREADS", "3", 1);
+        same_both_ways(opts(matches[i], 10));
+        unsetenv("TALAASH_SCAN_THREADS");
+    }
+    tl_part_counts(&ran, &mismatched);
+    ck_assert_int_ge(ran - ran_before,
+                     (long)(sizeof matches / sizeof *matches) * 6);
+    ck_assert_int_eq(mismatched, mismatched_before);
+
+    /* another connection adds a passage: the parts see another index */
+    scan_with("\"w0\" OR \"w1\"", 2, 10, "1", &one);
+    ck_assert_msg(tl_db_open(unit_db_path, TL_DB_READWRITE, &writer, &err)
+                  == TL_OK, "%s", err.msg);
+    ck_assert_int_eq(sqlite3_exec(writer, "INSERT INTO passages (article_id, "
+                                  "ordinal, byte_start, byte_end, text) VALUES "
+                                  "(1, 50, 0, 1, 'w0 w1 w0 w1 w0 w1'); "
+                                  "INSERT INTO passages_fts (rowid, body, "
+                                  "title, author) SELECT p.id, p.text, "
+                                  "a.title, a.author FROM passages AS p JOIN "
+                                  "articles AS a ON a.id = p.article_id WHERE "
+                                  "p.id = last_insert_rowid()", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    tl_db_close(writer);
+    scan_with("\"w0\" OR \"w1\"", 2, 10, "3", &split);
+    same_runs("after a write elsewhere", &split, &one);
+    tl_part_counts(&ran, &mismatched);
+    ck_assert_int_gt(mismatched, mismatched_before);
+    unit_exec("COMMIT");
+
+    /* autocommit: no snapshot to share, no parts */
+    tl_part_counts(&ran_before, &mismatched_before);
+    scan_with("\"w0\" OR \"w1\"", 2, 10, "3", &split);
+    tl_part_counts(&ran, &mismatched);
+    ck_assert_int_eq(ran, ran_before);
+    tl_topk_scan_split_after(0);
+    unit_db_teardown();
+}
+END_TEST
+
 /* "a" OR "b" from the passages with both words (lib/topk_or.c): only
  * when the k-th of them beats the best passage of either word alone,
  * and then with the OR's exact answer; otherwise the scan. */
@@ -687,6 +805,7 @@ topk_suite(void)
     tcase_add_test(tc, test_scan_equals_the_sql);
     tcase_add_test(tc, test_scan_with_listed_df_equals_the_sql);
     tcase_add_test(tc, test_scan_with_lengths_equals_the_sql);
+    tcase_add_test(tc, test_split_scan_equals_one_connection);
     tcase_add_test(tc, test_or_of_two_words_from_the_passages_with_both);
     tcase_add_test(tc, test_lists_hold_the_best_passages);
     tcase_add_test(tc, test_totals_are_fts5s);

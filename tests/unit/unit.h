@@ -10,6 +10,11 @@
  * by the same tl_db_open() the programs use.  Set by unit_db_setup(). */
 extern sqlite3 *unit_db;
 void unit_db_setup(void);
+/* The same in a database file in a new temporary folder, for tests that
+ * need a second connection to it; unit_db_teardown() removes both. */
+void unit_db_setup_file(void);
+/* The path of that file ("" after unit_db_setup()). */
+extern char unit_db_path[];
 void unit_db_teardown(void);
 
 /* Runs sql on unit_db, failing the test on error. */

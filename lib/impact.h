@@ -105,14 +105,31 @@ enum tl_status
 tl_impact_update(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
                  struct tl_error *err);
 
+/* What a transaction's forgets take off the listed terms' df, summed
+ * per term until tl_impact_forget_flush() writes it. */
+struct tl_impact_forgetting;
+enum tl_status tl_impact_forgetting_new(struct tl_impact_forgetting **out,
+                                        struct tl_error *err);
+void tl_impact_forgetting_free(struct tl_impact_forgetting *f);
+
 /* Call before removing article_id's passages (all of them): takes
- * their words off the listed terms' df and records them in
- * impact_removed, so that the lists stay usable (tl_impact_update()
- * drops them from the lists).  Nothing to do, and nothing done, when
- * there are no lists or they are already marked stale.  Runs inside the
- * caller's transaction. */
+ * their words off the listed terms' df (in f, until the flush) and
+ * records them in impact_removed, so that the lists stay usable
+ * (tl_impact_update() drops them from the lists).  Nothing to do, and
+ * nothing done, when there are no lists or they are already marked
+ * stale.  Runs inside the caller's transaction, which must call
+ * tl_impact_forget_flush() before it commits, or
+ * tl_impact_forget_discard() when it rolls back. */
 enum tl_status
-tl_impact_forget(sqlite3 *db, int64_t article_id, struct tl_error *err);
+tl_impact_forget(sqlite3 *db, struct tl_impact_forgetting *f,
+                 int64_t article_id, struct tl_error *err);
+/* Writes f's sums into the impacts table (one UPDATE per term) and
+ * empties f; inside the same transaction as the forgets. */
+enum tl_status
+tl_impact_forget_flush(sqlite3 *db, struct tl_impact_forgetting *f,
+                       struct tl_error *err);
+/* Empties f without writing (the transaction rolled back). */
+void tl_impact_forget_discard(struct tl_impact_forgetting *f);
 
 /* The column lengths in a passages_fts_docsize blob (FTS5's varints);
  * missing ones are 0. */

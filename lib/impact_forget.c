@@ -7,8 +7,10 @@
  * and the passages are recorded in impact_removed, so the delete
  * trigger does not mark the lists stale and tl_impact_update() can drop
  * them from the lists instead of rebuilding everything.  The cost grows
- * with what is removed, not with the index.
+ * with what is removed, not with the index: the df decrements of a
+ * batch are summed per term and written once, before its commit.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,60 +64,160 @@ cmp_token(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Are there lists whose df must be kept? */
+/* What a batch of forgets takes off the listed terms' df, until it is
+ * written (tl_impact_forget_flush()): one UPDATE per listed term a batch
+ * touched, instead of one per passage and term (each rewrites the term's
+ * row, list included: 2.9 ms an edited article at 200,000 articles). */
+struct tl_impact_forgetting {
+    int loaded;             /* the state and the listed terms are read */
+    int live;               /* there are lists whose df must be kept */
+    int64_t covered;        /* the last passage their df counts */
+    char **term;            /* open addressing, size slots */
+    long *count;
+    size_t size;
+    sqlite3_stmt *rows, *rec;
+};
+
+enum tl_status
+tl_impact_forgetting_new(struct tl_impact_forgetting **out,
+                         struct tl_error *err)
+{
+    *out = calloc(1, sizeof **out);
+    return *out != NULL ? TL_OK
+                        : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+}
+
+/* Forgets what was loaded and counted (not written). */
+void
+tl_impact_forget_discard(struct tl_impact_forgetting *f)
+{
+    if (f == NULL)
+        return;
+    for (size_t i = 0; i < f->size; i++)
+        free(f->term[i]);
+    free(f->term);
+    free(f->count);
+    sqlite3_finalize(f->rows);
+    sqlite3_finalize(f->rec);
+    memset(f, 0, sizeof *f);
+}
+
+void
+tl_impact_forgetting_free(struct tl_impact_forgetting *f)
+{
+    tl_impact_forget_discard(f);
+    free(f);
+}
+
+static size_t
+slot_of(const struct tl_impact_forgetting *f, const char *term)
+{
+    uint64_t h = 1469598103934665603u;
+
+    for (const unsigned char *p = (const unsigned char *)term; *p; p++)
+        h = (h ^ *p) * 1099511628211u;
+    return (size_t)h & (f->size - 1);
+}
+
+/* The slot of term, or of the empty slot where it would go. */
+static size_t
+find_slot(const struct tl_impact_forgetting *f, const char *term)
+{
+    size_t i = slot_of(f, term);
+
+    while (f->term[i] != NULL && strcmp(f->term[i], term) != 0)
+        i = (i + 1) & (f->size - 1);
+    return i;
+}
+
+/* Reads whether there are live lists, and their terms. */
 static enum tl_status
-lists_live(sqlite3 *db, int *live_out, int64_t *max_out, struct tl_error *err)
+load(sqlite3 *db, struct tl_impact_forgetting *f, struct tl_error *err)
 {
     sqlite3_stmt *st = NULL;
+    enum tl_status rs = TL_OK;
+    int64_t n_terms = 0;
     int rc;
 
-    *live_out = 0;
-    *max_out = 0;
-    if (sqlite3_prepare_v2(db, "SELECT rows, max_passage FROM impact_state "
-                           "WHERE id = 1", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, "SELECT rows, max_passage, (SELECT count(*) "
+                           "FROM impacts) FROM impact_state WHERE id = 1",
+                           -1, &st, NULL) != SQLITE_OK)
         return tl_error_db(err, db, "reading the impact lists' state");
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        *live_out = sqlite3_column_int64(st, 0) >= 0;
-        *max_out = sqlite3_column_int64(st, 1);
+        f->live = sqlite3_column_int64(st, 0) >= 0;
+        f->covered = sqlite3_column_int64(st, 1);
+        n_terms = sqlite3_column_int64(st, 2);
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return tl_error_db(err, db, "reading the impact lists' state");
-    return TL_OK;
-}
-
-enum tl_status
-tl_impact_forget(sqlite3 *db, int64_t article_id, struct tl_error *err)
-{
-    sqlite3_stmt *rows = NULL, *dec = NULL, *rec = NULL;
-    struct tokens t;
-    enum tl_status rs;
-    int64_t covered = 0;
-    int live = 0, rc = SQLITE_DONE;
-
-    memset(&t, 0, sizeof t);
-    tl_buf_init(&t.text, 0);
-    rs = lists_live(db, &live, &covered, err);
-    if (rs != TL_OK || !live)
+    f->loaded = 1;
+    if (!f->live)
+        return TL_OK;
+    f->size = 64;
+    while (f->size < 2 * (size_t)n_terms + 2)
+        f->size *= 2;
+    f->term = calloc(f->size, sizeof *f->term);
+    f->count = calloc(f->size, sizeof *f->count);
+    if (f->term == NULL || f->count == NULL)
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    if (sqlite3_prepare_v2(db, "SELECT term FROM impacts", -1, &st, NULL)
+        != SQLITE_OK)
+        return tl_error_db(err, db, "reading the impact lists");
+    while (rs == TL_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        size_t i;
+        if (t == NULL)
+            continue;
+        i = find_slot(f, t);
+        if (f->term[i] == NULL && (f->term[i] = strdup(t)) == NULL)
+            rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    }
+    if (rs == TL_OK && rc != SQLITE_DONE)
+        rs = tl_error_db(err, db, "reading the impact lists");
+    sqlite3_finalize(st);
+    if (rs != TL_OK)
         return rs;
+    /* passages after the last the lists cover are not in any df yet */
     if (sqlite3_prepare_v2(db, "SELECT p.id, p.text, a.title, a.author, "
                            "d.sz FROM passages AS p JOIN articles AS a ON "
                            "a.id = p.article_id LEFT JOIN passages_fts_docsize "
                            "AS d ON d.id = p.id WHERE p.article_id = ?1 "
-                           "AND p.id <= ?2", -1, &rows, NULL) != SQLITE_OK
-        || sqlite3_prepare_v2(db, "UPDATE impacts SET df = df - 1 WHERE "
-                              "term = ?1", -1, &dec, NULL) != SQLITE_OK
+                           "AND p.id <= ?2", -1, &f->rows, NULL) != SQLITE_OK
         || sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO impact_removed (id, "
                               "tokens_body, tokens_title, tokens_author) "
-                              "VALUES (?1, ?2, ?3, ?4)", -1, &rec, NULL)
-            != SQLITE_OK) {
-        rs = tl_error_db(err, db, "updating the impact lists");
-        goto out;
+                              "VALUES (?1, ?2, ?3, ?4)", -1, &f->rec, NULL)
+            != SQLITE_OK)
+        return tl_error_db(err, db, "updating the impact lists");
+    return TL_OK;
+}
+
+enum tl_status
+tl_impact_forget(sqlite3 *db, struct tl_impact_forgetting *f,
+                 int64_t article_id, struct tl_error *err)
+{
+    sqlite3_stmt *rows, *rec;
+    struct tokens t;
+    enum tl_status rs = TL_OK;
+    int rc = SQLITE_DONE;
+
+    if (!f->loaded) {
+        rs = load(db, f, err);
+        if (rs != TL_OK) {
+            tl_impact_forget_discard(f);
+            return rs;
+        }
     }
+    if (!f->live)
+        return TL_OK;
+    rows = f->rows;
+    rec = f->rec;
+    memset(&t, 0, sizeof t);
+    tl_buf_init(&t.text, 0);
+    sqlite3_reset(rows);
     sqlite3_bind_int64(rows, 1, article_id);
-    /* passages after the last the lists cover are not in any df yet */
-    sqlite3_bind_int64(rows, 2, covered);
+    sqlite3_bind_int64(rows, 2, f->covered);
     while (rs == TL_OK && (rc = sqlite3_step(rows)) == SQLITE_ROW) {
         int64_t len[TL_RANK_COLUMNS];
 
@@ -137,14 +239,13 @@ tl_impact_forget(sqlite3 *db, int64_t article_id, struct tl_error *err)
         for (size_t i = 0; i < t.n; i++)
             t.tok[i] = t.text.data + t.at[i];
         qsort(t.tok, t.n, sizeof *t.tok, cmp_token);
-        for (size_t i = 0; rs == TL_OK && i < t.n; i++) {
-            const char *tok = t.tok[i];
-            if (i > 0 && strcmp(tok, t.tok[i - 1]) == 0)
+        for (size_t i = 0; i < t.n; i++) {
+            size_t k;
+            if (i > 0 && strcmp(t.tok[i], t.tok[i - 1]) == 0)
                 continue;
-            sqlite3_reset(dec);
-            sqlite3_bind_text(dec, 1, tok, -1, SQLITE_STATIC);
-            if (sqlite3_step(dec) != SQLITE_DONE)
-                rs = tl_error_db(err, db, "updating the impact lists");
+            k = find_slot(f, t.tok[i]);
+            if (f->term[k] != NULL)     /* a listed term: one passage less */
+                f->count[k]++;
         }
         tl_impact_decode_sizes(sqlite3_column_blob(rows, 4),
                                (size_t)sqlite3_column_bytes(rows, 4), len);
@@ -152,17 +253,45 @@ tl_impact_forget(sqlite3 *db, int64_t article_id, struct tl_error *err)
         sqlite3_bind_int64(rec, 1, sqlite3_column_int64(rows, 0));
         for (int c = 0; c < TL_RANK_COLUMNS; c++)
             sqlite3_bind_int64(rec, 2 + c, len[c]);
-        if (rs == TL_OK && sqlite3_step(rec) != SQLITE_DONE)
+        if (sqlite3_step(rec) != SQLITE_DONE)
             rs = tl_error_db(err, db, "updating the impact lists");
     }
     if (rs == TL_OK && rc != SQLITE_DONE)
         rs = tl_error_db(err, db, "updating the impact lists");
-out:
-    sqlite3_finalize(rows);
-    sqlite3_finalize(dec);
-    sqlite3_finalize(rec);
+    sqlite3_reset(rows);
+    sqlite3_reset(rec);
     free(t.at);
     free(t.tok);
     tl_buf_release(&t.text);
+    return rs;
+}
+
+enum tl_status
+tl_impact_forget_flush(sqlite3 *db, struct tl_impact_forgetting *f,
+                       struct tl_error *err)
+{
+    sqlite3_stmt *dec = NULL;
+    enum tl_status rs = TL_OK;
+
+    if (f == NULL || !f->loaded)
+        return TL_OK;
+    for (size_t i = 0; rs == TL_OK && i < f->size; i++) {
+        if (f->term[i] == NULL || f->count[i] == 0)
+            continue;
+        if (dec == NULL
+            && sqlite3_prepare_v2(db, "UPDATE impacts SET df = df - ?2 WHERE "
+                                  "term = ?1", -1, &dec, NULL) != SQLITE_OK) {
+            rs = tl_error_db(err, db, "updating the impact lists");
+            break;
+        }
+        sqlite3_reset(dec);
+        sqlite3_bind_text(dec, 1, f->term[i], -1, SQLITE_STATIC);
+        sqlite3_bind_int64(dec, 2, f->count[i]);
+        if (sqlite3_step(dec) != SQLITE_DONE)
+            rs = tl_error_db(err, db, "updating the impact lists");
+    }
+    sqlite3_finalize(dec);
+    /* the next batch reads the state and the terms again */
+    tl_impact_forget_discard(f);
     return rs;
 }

@@ -85,6 +85,8 @@ static const char *const sql[Q_COUNT] = {
 struct tl_store {
     sqlite3 *db;
     sqlite3_stmt *q[Q_COUNT];
+    /* the transaction's df decrements, written before its commit */
+    struct tl_impact_forgetting *forgetting;
 };
 
 enum tl_status
@@ -96,6 +98,10 @@ tl_store_new(sqlite3 *db, struct tl_store **out, struct tl_error *err)
     if (s == NULL)
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     s->db = db;
+    if (tl_impact_forgetting_new(&s->forgetting, err) != TL_OK) {
+        free(s);
+        return TL_ERR_NOMEM;
+    }
     for (int i = 0; i < Q_COUNT; i++) {
         if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                                &s->q[i], NULL) != SQLITE_OK) {
@@ -115,6 +121,7 @@ tl_store_free(struct tl_store *s)
         return;
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(s->q[i]);
+    tl_impact_forgetting_free(s->forgetting);
     free(s);
 }
 
@@ -370,7 +377,7 @@ tl_store_put(struct tl_store *s, const struct tl_article *a,
     if (id != 0) {
         /* passages first, while the old title and author are there for
          * the index to forget them by */
-        rs = tl_impact_forget(s->db, id, err);
+        rs = tl_impact_forget(s->db, s->forgetting, id, err);
         if (rs != TL_OK)
             return rs;
         st = s->q[Q_DELETE_PASSAGES];
@@ -472,7 +479,7 @@ tl_store_prune(struct tl_store *s, size_t *removed_out, struct tl_error *err)
     if (rs == TL_OK && n > 0)
         rs = tl_store_begin(s, err);
     for (size_t i = 0; rs == TL_OK && i < n; i++) {
-        rs = tl_impact_forget(s->db, gone[i], err);
+        rs = tl_impact_forget(s->db, s->forgetting, gone[i], err);
         if (rs != TL_OK)
             break;
         st = s->q[Q_DELETE_ARTICLE];
@@ -507,6 +514,10 @@ tl_store_begin(struct tl_store *s, struct tl_error *err)
 enum tl_status
 tl_store_commit(struct tl_store *s, struct tl_error *err)
 {
+    if (tl_impact_forget_flush(s->db, s->forgetting, err) != TL_OK) {
+        tl_store_rollback(s);
+        return TL_ERR_DB;
+    }
     if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         tl_error_db(err, s->db, "committing");
         tl_store_rollback(s);
@@ -518,6 +529,7 @@ tl_store_commit(struct tl_store *s, struct tl_error *err)
 void
 tl_store_rollback(struct tl_store *s)
 {
+    tl_impact_forget_discard(s->forgetting);
     if (sqlite3_get_autocommit(s->db) == 0)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -339,17 +339,28 @@ END_TEST
 START_TEST(test_removed_by_the_store_are_dropped)
 {
     struct tl_error err = { 0 };
+    struct tl_impact_forgetting *f = NULL;
     char sql[256];
 
     corpus();
     refresh();
+    ck_assert_int_eq(tl_impact_forgetting_new(&f, &err), TL_OK);
+    unit_exec("BEGIN");
     for (int a = 5; a <= 60; a += 5) {
-        ck_assert_msg(tl_impact_forget(unit_db, a, &err) == TL_OK, "%s",
+        ck_assert_msg(tl_impact_forget(unit_db, f, a, &err) == TL_OK, "%s",
                       err.msg);
         snprintf(sql, sizeof sql, "DELETE FROM passages WHERE article_id = "
                  "%d", a);
         unit_exec(sql);
     }
+    /* the decrements wait for the flush, one per term */
+    snprintf(sql, sizeof sql, "%s", unit_text("SELECT df FROM impacts WHERE "
+                                              "term = 'w0'"));
+    ck_assert_int_eq(tl_impact_forget_flush(unit_db, f, &err), TL_OK);
+    ck_assert_int_lt(atol(unit_text("SELECT df FROM impacts WHERE term = "
+                                    "'w0'")), atol(sql));
+    unit_exec("COMMIT");
+    tl_impact_forgetting_free(f);
     ck_assert_str_ne(unit_text("SELECT rows FROM impact_state"), "-1");
     ck_assert_str_eq(unit_text("SELECT count(*) FROM impact_removed"), "36");
     update(0);

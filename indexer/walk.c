@@ -65,6 +65,20 @@ on_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
         walk_list->skipped++;
         return FTW_CONTINUE;
     }
+    if (type == FTW_SL) {
+        /* a link to a file is listed as the file it names, so that each
+         * file counts once; every other path is already real (the walk
+         * starts from a real path and follows no link to a folder), and
+         * resolving each one cost six readlink() calls a file */
+        char *real = realpath(path, NULL);
+        int rc = real != NULL ? push(walk_list, real) : 0;
+        free(real);
+        if (rc != 0) {
+            walk_failed = ENOMEM;
+            return FTW_STOP;
+        }
+        return FTW_CONTINUE;
+    }
     if (push(walk_list, path) != 0) {
         walk_failed = ENOMEM;
         return FTW_STOP;
@@ -116,15 +130,6 @@ walk_paths(char *const *paths, int n_paths, struct file_list *out,
             return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
         }
         free(abs);
-    }
-    /* nftw reports paths under the real path of each folder, but links
-     * to files are not resolved: resolve them so each file counts once */
-    for (size_t i = 0; i < out->n; i++) {
-        char *abs = realpath(out->paths[i], NULL);
-        if (abs != NULL) {
-            free(out->paths[i]);
-            out->paths[i] = abs;
-        }
     }
     if (out->n > 0)
         qsort(out->paths, out->n, sizeof *out->paths, compare_paths);

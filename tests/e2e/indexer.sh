@@ -262,4 +262,20 @@ expect_rc "index an article with a paragraph after its biography" 0
 expect_eq "the biography before a closing paragraph names the author" \
     "$(sqlite3 "$WORK/bio.db" "SELECT author || ' ' || author_source FROM articles")" "Nadia Qasim biography"
 
+# ---- links to files: each file once, under its real path ----------------
+L="$WORK/links"
+mkdir -p "$L/folder/deeper" "$L/elsewhere"
+printf 'Linked Report\n\nA paragraph about canal dredging in the delta.\n' > "$L/folder/deeper/real.txt"
+printf 'Outside Note\n\nA paragraph about grain silos near the port.\n' > "$L/elsewhere/outside.txt"
+ln -s deeper/real.txt "$L/folder/alias.txt"
+ln -s ../elsewhere/outside.txt "$L/folder/outside-link.txt"
+run "$TALAASH_INDEX" -q --db "$WORK/links.db" "$L/folder"
+expect_rc "index a folder with links to files" 0
+real_l=$(cd "$L" && pwd -P)
+expect_eq "a file and a link to it are one article, under the file's real path; a link out of the folder is its target" \
+    "$(sqlite3 "$WORK/links.db" "SELECT path FROM articles ORDER BY path")" \
+    "$(printf '%s\n%s' "$real_l/elsewhere/outside.txt" "$real_l/folder/deeper/real.txt")"
+run "$TALAASH_INDEX" --db "$WORK/links.db" "$L/folder"
+expect_match "a re-run finds both unchanged" "$err" "nothing changed: 2 articles already up to date"
+
 finish

@@ -35,6 +35,7 @@ struct run {
     struct tl_topics *topics;
     struct manifest *manifest;
     int in_txn;
+    int in_read;            /* a read transaction for the lookups */
     int pending;            /* articles in the open transaction */
     int progress;           /* draw a progress line on stderr */
     double t0, last_progress;
@@ -50,6 +51,15 @@ now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Ends the lookups' read transaction, if open. */
+static void
+end_read(struct run *r)
+{
+    if (r->in_read)
+        sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL);
+    r->in_read = 0;
+}
+
 static enum tl_status
 ensure_txn(struct run *r, struct tl_error *err)
 {
@@ -57,6 +67,7 @@ ensure_txn(struct run *r, struct tl_error *err)
 
     if (r->in_txn)
         return TL_OK;
+    end_read(r);
     st = tl_store_begin(r->store, err);
     if (st == TL_OK)
         r->in_txn = 1;
@@ -113,6 +124,13 @@ submit_file(struct run *r, struct pool *pool, const char *path,
     if (stat(path, &sb) != 0)
         return tl_error_set(err, TL_ERR_IO, "skipped '%s': %s", path,
                             strerror(errno));
+    /* lookups between the stores' transactions share one read
+     * transaction: one statement alone locks and unlocks the file and
+     * checks its size, three system calls a file (a re-run with nothing
+     * changed at 200,000 articles spent most of its time there) */
+    if (!r->in_txn && !r->in_read
+        && sqlite3_exec(r->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK)
+        r->in_read = 1;
     st = tl_store_lookup(r->store, path, (int64_t)sb.st_size,
                          (int64_t)sb.st_mtim.tv_sec * 1000000000
                              + sb.st_mtim.tv_nsec, &state, err);
@@ -214,6 +232,7 @@ index_files(struct run *r, const struct file_list *files,
         show_progress(r, 0);
     }
     pool_free(pool);
+    end_read(r);
     return st;
 }
 

@@ -254,10 +254,12 @@ tl_impact_tfp(const struct tl_rank_params *p,
 
 /* ---- refresh ----------------------------------------------------------- */
 
-/* The column lengths of every passage, by id. */
+/* The column lengths and the article of every passage, by id. */
 struct lengths {
     int (*len)[TL_RANK_COLUMNS];
+    int32_t *article;       /* 0: unknown */
     int64_t max_id;
+    int articles_known;     /* every article id fits article[] */
 };
 
 static enum tl_status
@@ -296,6 +298,29 @@ load_lengths(sqlite3 *db, struct lengths *l, struct tl_error *err)
     }
     if (rc != SQLITE_DONE)
         rs = tl_error_db(err, db, "reading passage lengths");
+    sqlite3_finalize(st);
+    if (rs != TL_OK)
+        return rs;
+    /* the articles, for the article counts (adf) */
+    l->article = calloc((size_t)l->max_id + 1, sizeof *l->article);
+    if (l->article == NULL)
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    if (sqlite3_prepare_v2(db, "SELECT id, article_id FROM passages", -1,
+                           &st, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "reading passages");
+    l->articles_known = 1;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        int64_t a = sqlite3_column_int64(st, 1);
+        if (id < 0 || id > l->max_id)
+            continue;
+        if (a <= 0 || a > INT32_MAX)
+            l->articles_known = 0;
+        else
+            l->article[id] = (int32_t)a;
+    }
+    if (rc != SQLITE_DONE)
+        rs = tl_error_db(err, db, "reading passages");
     sqlite3_finalize(st);
     return rs;
 }
@@ -387,6 +412,10 @@ struct refresh {
     struct tl_buf blob;
     struct tl_impact_state state;
     struct tl_impact_entry entries[TL_IMPACT_LIST];
+    /* the term's articles, one per run of its passages (adf) */
+    int32_t *arts;
+    size_t n_arts, cap_arts;
+    int arts_failed;        /* out of memory or an unknown article */
 };
 
 /* One passage's occurrences of the term are complete. */
@@ -403,18 +432,68 @@ close_passage(struct refresh *r, int64_t id, const int *tf)
     }
     s.tfp = tl_impact_tfp(&r->p, &s.e, r->ref);
     heap_offer(&r->heap, &s);
+    if (!r->arts_failed) {
+        int32_t a = id >= 0 && id <= r->lens.max_id ? r->lens.article[id] : 0;
+        if (a == 0) {
+            r->arts_failed = 1;
+        } else if (r->n_arts == 0 || r->arts[r->n_arts - 1] != a) {
+            if (r->n_arts == r->cap_arts) {
+                size_t cap = r->cap_arts ? 2 * r->cap_arts : 1024;
+                int32_t *p = realloc(r->arts, cap * sizeof *p);
+                if (p == NULL) {
+                    r->arts_failed = 1;
+                    return;
+                }
+                r->arts = p;
+                r->cap_arts = cap;
+            }
+            r->arts[r->n_arts++] = a;
+        }
+    }
+}
+
+static int
+cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* The number of distinct articles in r->arts (sorted when it is not:
+ * an article whose passages are not one run of ids), or -1 when not
+ * known. */
+static int64_t
+article_count(struct refresh *r)
+{
+    size_t u = 0;
+    int sorted = 1;
+
+    if (r->arts_failed || !r->lens.articles_known)
+        return -1;
+    for (size_t i = 1; i < r->n_arts && sorted; i++)
+        sorted = r->arts[i - 1] < r->arts[i];
+    if (sorted)
+        return (int64_t)r->n_arts;
+    qsort(r->arts, r->n_arts, sizeof *r->arts, cmp_i32);
+    for (size_t i = 0; i < r->n_arts; i++)
+        if (u == 0 || r->arts[u - 1] != r->arts[i])
+            r->arts[u++] = r->arts[i];
+    return (int64_t)u;
 }
 
 static enum tl_status
 refresh_term(struct refresh *r, const char *term, int n_term,
              struct tl_impact_stats *stats, struct tl_error *err)
 {
-    int64_t cur = -1, df = 0;
+    int64_t cur = -1, df = 0, adf;
     int tf[TL_RANK_COLUMNS] = { 0 }, rc;
     enum tl_status rs = TL_OK;
 
     r->heap.n = 0;
     r->heap.cutoff = 0;
+    r->n_arts = 0;
+    r->arts_failed = 0;
     sqlite3_reset(r->occurrences);
     sqlite3_bind_text(r->occurrences, 1, term, n_term, SQLITE_STATIC);
     while ((rc = sqlite3_step(r->occurrences)) == SQLITE_ROW) {
@@ -456,6 +535,11 @@ refresh_term(struct refresh *r, const char *term, int n_term,
     sqlite3_bind_double(r->insert, 3, r->heap.cutoff);
     sqlite3_bind_blob(r->insert, 4, r->blob.data, (int)r->blob.len,
                       SQLITE_STATIC);
+    adf = article_count(r);
+    if (adf >= 0)
+        sqlite3_bind_int64(r->insert, 5, adf);
+    else
+        sqlite3_bind_null(r->insert, 5);
     if (sqlite3_step(r->insert) != SQLITE_DONE)
         return tl_error_db(err, r->db, "writing an impact list");
     stats->terms++;
@@ -509,8 +593,8 @@ tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
         || sqlite3_prepare_v2(db, "SELECT article_id FROM passages WHERE "
                               "id = ?1", -1, &r->article, NULL) != SQLITE_OK
         || sqlite3_prepare_v2(db, "INSERT INTO impacts (term, df, cutoff, "
-                              "list) VALUES (?1, ?2, ?3, ?4)", -1, &r->insert,
-                              NULL) != SQLITE_OK
+                              "list, adf) VALUES (?1, ?2, ?3, ?4, ?5)", -1,
+                              &r->insert, NULL) != SQLITE_OK
         || sqlite3_prepare_v2(db, "INSERT INTO terms (term, df) VALUES "
                               "(?1, ?2)", -1, &r->term, NULL) != SQLITE_OK
         || sqlite3_prepare_v2(db, "SELECT term, doc FROM temp.tl_vocab_row",
@@ -561,6 +645,8 @@ out:
     sqlite3_finalize(r->insert);
     sqlite3_finalize(r->term);
     free(r->lens.len);
+    free(r->lens.article);
+    free(r->arts);
     tl_buf_release(&r->blob);
     free(r);
     return rs;

@@ -73,7 +73,9 @@ struct tl_impact_forgetting {
     int live;               /* there are lists whose df must be kept */
     int64_t covered;        /* the last passage their df counts */
     char **term;            /* open addressing, size slots */
-    long *count;
+    long *count;            /* passages less (df) */
+    long *acount;           /* articles less (adf) */
+    int64_t *seen;          /* the article counted last */
     size_t size;
     sqlite3_stmt *rows, *rec;
 };
@@ -97,6 +99,8 @@ tl_impact_forget_discard(struct tl_impact_forgetting *f)
         free(f->term[i]);
     free(f->term);
     free(f->count);
+    free(f->acount);
+    free(f->seen);
     sqlite3_finalize(f->rows);
     sqlite3_finalize(f->rec);
     memset(f, 0, sizeof *f);
@@ -160,7 +164,10 @@ load(sqlite3 *db, struct tl_impact_forgetting *f, struct tl_error *err)
         f->size *= 2;
     f->term = calloc(f->size, sizeof *f->term);
     f->count = calloc(f->size, sizeof *f->count);
-    if (f->term == NULL || f->count == NULL)
+    f->acount = calloc(f->size, sizeof *f->acount);
+    f->seen = calloc(f->size, sizeof *f->seen);
+    if (f->term == NULL || f->count == NULL || f->acount == NULL
+        || f->seen == NULL)
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     if (sqlite3_prepare_v2(db, "SELECT term FROM impacts", -1, &st, NULL)
         != SQLITE_OK)
@@ -244,8 +251,13 @@ tl_impact_forget(sqlite3 *db, struct tl_impact_forgetting *f,
             if (i > 0 && strcmp(t.tok[i], t.tok[i - 1]) == 0)
                 continue;
             k = find_slot(f, t.tok[i]);
-            if (f->term[k] != NULL)     /* a listed term: one passage less */
-                f->count[k]++;
+            if (f->term[k] == NULL)
+                continue;
+            f->count[k]++;      /* a listed term: one passage less */
+            if (f->seen[k] != article_id) {     /* one article less */
+                f->seen[k] = article_id;
+                f->acount[k]++;
+            }
         }
         tl_impact_decode_sizes(sqlite3_column_blob(rows, 4),
                                (size_t)sqlite3_column_bytes(rows, 4), len);
@@ -279,14 +291,16 @@ tl_impact_forget_flush(sqlite3 *db, struct tl_impact_forgetting *f,
         if (f->term[i] == NULL || f->count[i] == 0)
             continue;
         if (dec == NULL
-            && sqlite3_prepare_v2(db, "UPDATE impacts SET df = df - ?2 WHERE "
-                                  "term = ?1", -1, &dec, NULL) != SQLITE_OK) {
+            && sqlite3_prepare_v2(db, "UPDATE impacts SET df = df - ?2, adf "
+                                  "= adf - ?3 WHERE term = ?1", -1, &dec,
+                                  NULL) != SQLITE_OK) {
             rs = tl_error_db(err, db, "updating the impact lists");
             break;
         }
         sqlite3_reset(dec);
         sqlite3_bind_text(dec, 1, f->term[i], -1, SQLITE_STATIC);
         sqlite3_bind_int64(dec, 2, f->count[i]);
+        sqlite3_bind_int64(dec, 3, f->acount[i]);
         if (sqlite3_step(dec) != SQLITE_DONE)
             rs = tl_error_db(err, db, "updating the impact lists");
     }

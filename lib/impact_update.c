@@ -163,6 +163,11 @@ struct update {
     struct tl_impact_entry *out;
     struct tl_buf blob;
     const struct removed *removed;
+    /* the articles of the term's new passages (its adf grows by how
+     * many distinct ones) */
+    int64_t *arts;
+    size_t n_arts, cap_arts;
+    int arts_failed;
 };
 
 /* One new passage holding the term: offers it to the pool. */
@@ -171,6 +176,23 @@ offer(struct update *u, struct tl_impact_entry *e, double *cutoff, size_t *n)
 {
     struct scored s;
 
+    if (e->article_id <= 0)
+        u->arts_failed = 1;     /* its article unknown: so is adf */
+    if (!u->arts_failed
+        && (u->n_arts == 0 || u->arts[u->n_arts - 1] != e->article_id)) {
+        if (u->n_arts == u->cap_arts) {
+            size_t cap = u->cap_arts ? 2 * u->cap_arts : 256;
+            int64_t *p = realloc(u->arts, cap * sizeof *p);
+            if (p == NULL)
+                u->arts_failed = 1;
+            else {
+                u->arts = p;
+                u->cap_arts = cap;
+            }
+        }
+        if (!u->arts_failed)
+            u->arts[u->n_arts++] = e->article_id;
+    }
     s.e = *e;
     s.tfp = tl_impact_tfp(&u->p, e, u->ref);
     if (s.tfp <= *cutoff)
@@ -298,6 +320,8 @@ update_term(struct update *u, const char *term, int n_term,
     rs = tl_impact_load(u->db, term, (size_t)n_term, &l, &found, err);
     if (rs != TL_OK || !found)
         return rs;
+    u->n_arts = 0;
+    u->arts_failed = 0;
     cutoff = l.cutoff;
     for (size_t i = 0; i < l.n; i++) {
         if (was_removed(u->removed, l.entries[i].passage_id)) {
@@ -337,6 +361,20 @@ update_term(struct update *u, const char *term, int n_term,
     sqlite3_bind_double(u->write, 3, cutoff);
     sqlite3_bind_blob(u->write, 4, u->blob.data, (int)u->blob.len,
                       SQLITE_STATIC);
+    /* articles new to the term: the new passages' distinct articles (an
+     * edited article's old passages were forgotten, adf included) */
+    if (u->arts_failed) {
+        sqlite3_bind_int64(u->write, 5, 0);
+        sqlite3_bind_int(u->write, 6, 1);       /* unknown from now */
+    } else {
+        size_t k = 0;
+        qsort(u->arts, u->n_arts, sizeof *u->arts, cmp_i64);
+        for (size_t i = 0; i < u->n_arts; i++)
+            if (k == 0 || u->arts[k - 1] != u->arts[i])
+                u->arts[k++] = u->arts[i];
+        sqlite3_bind_int64(u->write, 5, (int64_t)k);
+        sqlite3_bind_int(u->write, 6, 0);
+    }
     if (sqlite3_step(u->write) != SQLITE_DONE) {
         rs = tl_error_db(err, u->db, "writing an impact list");
         goto out;
@@ -457,8 +495,9 @@ tl_impact_update(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
                            "AND passages_fts.rowid > ?2", -1, &u.news, NULL)
             != SQLITE_OK
         || sqlite3_prepare_v2(db, "UPDATE impacts SET df = ?2, cutoff = ?3, "
-                              "list = ?4 WHERE term = ?1", -1, &u.write, NULL)
-            != SQLITE_OK
+                              "list = ?4, adf = CASE WHEN ?6 THEN NULL ELSE "
+                              "adf + ?5 END WHERE term = ?1", -1, &u.write,
+                              NULL) != SQLITE_OK
         || sqlite3_exec(db, "CREATE VIRTUAL TABLE IF NOT EXISTS "
                         "temp.tl_vocab_inst USING fts5vocab(main, "
                         "passages_fts, instance)", NULL, NULL, NULL)
@@ -511,6 +550,7 @@ out:
     sqlite3_finalize(u.write);
     free(u.pool);
     free(u.out);
+    free(u.arts);
     free(removed.id);
     tl_buf_release(&u.blob);
     return rs;

@@ -334,7 +334,11 @@ count_fast(sqlite3 *db, const struct tl_search_opts *o, long *passages_out,
         || (o->positive_only && o->match != NULL))
         return TL_OK;
     rs = tl_sql_accepted_list(db, o, &ids, &list, &n, err);
-    if (rs == TL_OK)
+    /* one listed word, no filter: its counts are in the impact lists */
+    if (rs == TL_OK && list == NULL)
+        rs = tl_topk_count(db, o->match, passages_out, articles_out,
+                           answered_out, err);
+    if (rs == TL_OK && !*answered_out)
         rs = tl_spans_count(db, o->match, list, n, passages_out,
                             articles_out, answered_out, err);
     free(ids);

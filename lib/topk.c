@@ -86,6 +86,52 @@ single_term(sqlite3 *db, const char *match, struct one_token *o)
     return o->count == 1 && o->len > 0;
 }
 
+static atomic_long n_counted;
+
+enum tl_status
+tl_topk_count(sqlite3 *db, const char *match, long *passages_out,
+              long *articles_out, int *answered_out, struct tl_error *err)
+{
+    struct one_token term;
+    double ref[TL_RANK_COLUMNS];
+    sqlite3_stmt *st = NULL;
+    enum tl_status rs;
+    int fresh = 0;
+
+    *answered_out = 0;
+    if (match == NULL || !single_term(db, match, &term))
+        return TL_OK;
+    rs = tl_impact_fresh(db, &fresh, ref, err);
+    if (rs != TL_OK || !fresh)
+        return rs;
+    if (sqlite3_prepare_v2(db, "SELECT df, adf FROM impacts WHERE term = ?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "reading the impact lists");
+    sqlite3_bind_text(st, 1, term.tok, term.len, SQLITE_STATIC);
+    switch (sqlite3_step(st)) {
+    case SQLITE_ROW:
+        if (sqlite3_column_type(st, 1) == SQLITE_INTEGER) {
+            *passages_out = (long)sqlite3_column_int64(st, 0);
+            *articles_out = (long)sqlite3_column_int64(st, 1);
+            *answered_out = 1;
+            atomic_fetch_add(&n_counted, 1);
+        }
+        break;
+    case SQLITE_DONE:
+        break;
+    default:
+        rs = tl_error_db(err, db, "reading the impact lists");
+    }
+    sqlite3_finalize(st);
+    return rs;
+}
+
+long
+tl_topk_count_count(void)
+{
+    return atomic_load(&n_counted);
+}
+
 struct cand {
     double score;
     int64_t id, article;

@@ -123,6 +123,16 @@ enum tl_status
 tl_topk_listed_df_end(sqlite3 *db, int on, enum tl_status rs,
                       struct tl_error *err);
 
+/* The passages matching match and their articles, read from the impact
+ * lists when match is one quoted word with a fresh list whose article
+ * count is known (schema 007): the same numbers as counting every match
+ * (talaash --count WORD).  *answered_out 0 otherwise. */
+enum tl_status
+tl_topk_count(sqlite3 *db, const char *match, long *passages_out,
+              long *articles_out, int *answered_out, struct tl_error *err);
+/* How many counts tl_topk_count() answered in this process (tests). */
+long tl_topk_count_count(void);
+
 /* How many searches tl_topk_search() answered and refused in this
  * process (for tests and benchmarks). */
 void tl_topk_counts(long *answered, long *refused);

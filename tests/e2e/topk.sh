@@ -130,7 +130,7 @@ def leb(v):
 n = int(sys.argv[1]); print((leb(0) + leb(1) + leb(n - 1) + leb(2)).hex())' \
     "$(sqlite3 "$DB" "SELECT max(id) FROM passages")")
 sqlite3 "$DB" "UPDATE article_spans SET spans = x'$blob'"
-run "$TALAASH" --db "$DB" --count -- harbour
+run "$TALAASH" --db "$DB" --count -- 'harbour audit'
 expect_match "--count reads the article spans" "$out" ' in 1 article$'
 run "$TALAASH_INDEX" -q --db "$DB" "$ART"
 sqlite3 "$DB" "DELETE FROM article_spans"
@@ -139,6 +139,24 @@ expect_eq "a run with nothing to index makes a missing map" \
     "$(sqlite3 "$DB" "SELECT rows FROM article_spans")" "$(sqlite3 "$DB" "SELECT count(*) FROM passages")"
 expect_eq "and --count is right again" "$("$TALAASH" --db "$DB" --count -- harbour)" \
     "$("$TALAASH" --db "$DB" --count --exhaustive -- harbour)"
+
+# one listed word: its counts are read from the impact lists (df, adf)
+listed_count=$(sqlite3 "$DB" "SELECT df || ' passages in ' || adf || ' articles' FROM impacts WHERE term = 'harbour'")
+run "$TALAASH" --db "$DB" --count -- harbour
+expect_eq "--count of one listed word reads its df and adf" "$out" "$listed_count"
+expect_eq "which is what the SQL counts" "$out" "$("$TALAASH" --db "$DB" --count --exhaustive -- harbour)"
+sqlite3 "$DB" "UPDATE impacts SET adf = adf + 1000 WHERE term = 'harbour'"
+run "$TALAASH" --db "$DB" --count -- harbour
+expect_match "--count follows the stored article count (so the counts above came from it)" "$out" " in [0-9]{4,} articles$"
+run "$TALAASH" --db "$DB" --count --since 2001 -- harbour
+expect_eq "a filtered --count does not use it" "$out" "$("$TALAASH" --db "$DB" --count --exhaustive --since 2001 -- harbour)"
+sqlite3 "$DB" "UPDATE impacts SET adf = NULL WHERE term = 'harbour'"
+expect_eq "an unknown article count is counted" "$("$TALAASH" --db "$DB" --count -- harbour)" \
+    "$("$TALAASH" --db "$DB" --count --exhaustive -- harbour)"
+# the lists rebuilt: the article counts are right again
+sqlite3 "$DB" "UPDATE impact_state SET rows = -1"
+run "$TALAASH_INDEX" -q --db "$DB" "$ART"
+expect_eq "a rebuild counts the articles again" "$("$TALAASH" --db "$DB" --count -- harbour)" "$listed_count"
 
 # the packed passage lengths (lib/lengths.c) cover the index after a run,
 # and the scans above read them: lengths 7 tokens too long change the

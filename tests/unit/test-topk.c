@@ -334,6 +334,95 @@ START_TEST(test_a_stem_that_is_not_its_own_stem)
 }
 END_TEST
 
+/* The counts of one listed word (talaash --count WORD) against the SQL's
+ * join: passages and distinct articles. */
+static void
+counts_agree(const char *what)
+{
+    for (int w = 0; w < 6; w++) {
+        char match[16], sql[256];
+        long p = -1, a = -1;
+        int answered = 0;
+        struct tl_error err = { 0 };
+        long before = tl_topk_count_count();
+
+        snprintf(match, sizeof match, "\"w%d\"", w);
+        ck_assert_int_eq(tl_topk_count(unit_db, match, &p, &a, &answered,
+                                       &err), TL_OK);
+        ck_assert_msg(answered, "%s: w%d not counted from the lists", what,
+                      w);
+        ck_assert_int_eq(tl_topk_count_count(), before + 1);
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM passages_fts WHERE "
+                 "passages_fts MATCH '%s'", match);
+        ck_assert_msg(p == atol(unit_text(sql)), "%s: w%d df %ld, FTS5 %s",
+                      what, w, p, unit_text(sql));
+        snprintf(sql, sizeof sql, "SELECT count(DISTINCT p.article_id) FROM "
+                 "passages_fts JOIN passages AS p ON p.id = passages_fts.rowid "
+                 "WHERE passages_fts MATCH '%s'", match);
+        ck_assert_msg(a == atol(unit_text(sql)), "%s: w%d adf %ld, the join "
+                      "%s", what, w, a, unit_text(sql));
+    }
+}
+
+/* A listed word's passage and article counts (schema 007) stay those of
+ * the index: after a rebuild, new articles (the update), and edited and
+ * removed ones (the store's forgetting, summed and flushed); an unknown
+ * article count, stale lists or another expression are not answered. */
+START_TEST(test_listed_word_counts_follow_the_index)
+{
+    struct tl_error err = { 0 };
+    struct tl_impact_forgetting *f = NULL;
+    char sql[256];
+    long p, a;
+    int answered = 1;
+
+    corpus();
+    refresh();
+    counts_agree("rebuilt");
+    /* new articles, one with a passage elsewhere in id order */
+    unit_exec("BEGIN");
+    for (int id = ARTICLES + 1; id <= ARTICLES + 20; id++) {
+        add_article(id);
+        unit_add_passage(0, id, 1, "w0 w1 w0 w5 w2");
+        unit_add_passage(0, id, 2, "w3 w4 w0");
+    }
+    unit_exec("COMMIT");
+    update(0);
+    counts_agree("after new articles");
+    /* edits: articles 3 and 7 lose their passages and get new ones;
+     * article 11 is removed */
+    ck_assert_int_eq(tl_impact_forgetting_new(&f, &err), TL_OK);
+    unit_exec("BEGIN");
+    for (int id = 3; id <= 11; id += 4) {
+        ck_assert_msg(tl_impact_forget(unit_db, f, id, &err) == TL_OK, "%s",
+                      err.msg);
+        snprintf(sql, sizeof sql, "DELETE FROM passages WHERE article_id = "
+                 "%d", id);
+        unit_exec(sql);
+        if (id != 11)
+            unit_add_passage(0, id, 1, "w0 w2 w2 w9");
+    }
+    ck_assert_int_eq(tl_impact_forget_flush(unit_db, f, &err), TL_OK);
+    unit_exec("COMMIT");
+    tl_impact_forgetting_free(f);
+    update(0);
+    counts_agree("after edits and a removal");
+    /* not answered: an unknown article count, an expression, stale lists */
+    unit_exec("UPDATE impacts SET adf = NULL WHERE term = 'w0'");
+    ck_assert_int_eq(tl_topk_count(unit_db, "\"w0\"", &p, &a, &answered,
+                                   &err), TL_OK);
+    ck_assert_int_eq(answered, 0);
+    ck_assert_int_eq(tl_topk_count(unit_db, "\"w1\" OR \"w2\"", &p, &a,
+                                   &answered, &err), TL_OK);
+    ck_assert_int_eq(answered, 0);
+    unit_add_passage(0, 1, 99, "w1 w1");
+    ck_assert_int_eq(tl_topk_count(unit_db, "\"w1\"", &p, &a, &answered,
+                                   &err), TL_OK);
+    ck_assert_int_eq(answered, 0);
+    unit_db_teardown();
+}
+END_TEST
+
 /* What the store removes (tl_impact_forget() first) leaves the lists
  * usable: df follows, the passages leave the lists, nothing is rebuilt. */
 START_TEST(test_removed_by_the_store_are_dropped)
@@ -810,6 +899,7 @@ topk_suite(void)
     tcase_add_test(tc, test_added_passages_extend_the_lists);
     tcase_add_test(tc, test_a_stem_that_is_not_its_own_stem);
     tcase_add_test(tc, test_removed_by_the_store_are_dropped);
+    tcase_add_test(tc, test_listed_word_counts_follow_the_index);
     tcase_add_test(tc, test_removals_and_title_changes_rebuild);
     tcase_add_test(tc, test_other_queries_are_not_answered);
     tcase_add_test(tc, test_date_sorts_are_walked);

@@ -368,7 +368,8 @@ update_term(struct update *u, const char *term, int n_term,
         sqlite3_bind_int(u->write, 6, 1);       /* unknown from now */
     } else {
         size_t k = 0;
-        qsort(u->arts, u->n_arts, sizeof *u->arts, cmp_i64);
+        if (u->n_arts > 1)
+            qsort(u->arts, u->n_arts, sizeof *u->arts, cmp_i64);
         for (size_t i = 0; i < u->n_arts; i++)
             if (k == 0 || u->arts[k - 1] != u->arts[i])
                 u->arts[k++] = u->arts[i];

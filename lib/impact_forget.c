@@ -10,7 +10,6 @@
  * with what is removed, not with the index: the df decrements of a
  * batch are summed per term and written once, before its commit.
  */
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,21 +112,11 @@ tl_impact_forgetting_free(struct tl_impact_forgetting *f)
     free(f);
 }
 
-static size_t
-slot_of(const struct tl_impact_forgetting *f, const char *term)
-{
-    uint64_t h = 1469598103934665603u;
-
-    for (const unsigned char *p = (const unsigned char *)term; *p; p++)
-        h = (h ^ *p) * 1099511628211u;
-    return (size_t)h & (f->size - 1);
-}
-
 /* The slot of term, or of the empty slot where it would go. */
 static size_t
 find_slot(const struct tl_impact_forgetting *f, const char *term)
 {
-    size_t i = slot_of(f, term);
+    size_t i = (size_t)tl_hash_bytes(term, strlen(term)) & (f->size - 1);
 
     while (f->term[i] != NULL && strcmp(f->term[i], term) != 0)
         i = (i + 1) & (f->size - 1);

@@ -10,7 +10,9 @@
  *
  * It registers the tokenizer and tl_bm25() (lib/rank.c, with its
  * helpers tl_tf() and tl_bm25_explain()), so the shell ranks as talaash
- * does (with the defaults of lib/rank.h when called without arguments).
+ * does (with the defaults of lib/rank.h when called without arguments),
+ * and tl_passage_text() (lib/textpack.c), which the views passage_texts
+ * and passage_docs need to read the compressed text.
  *
  * The entry point's name follows SQLite's rule for a file named
  * talaash.so: sqlite3_talaash_init.
@@ -19,6 +21,7 @@
 SQLITE_EXTENSION_INIT1
 
 #include "talaash.h"
+#include "textpack.h"
 
 #ifdef _WIN32
 __declspec(dllexport)
@@ -39,8 +42,16 @@ sqlite3_talaash_init(sqlite3 *db, char **errmsg,
         return rc;
     }
     rc = tl_rank_register(db);
+    if (rc != SQLITE_OK) {
+        if (errmsg != NULL)
+            *errmsg = sqlite3_mprintf("talaash: cannot register the ranking "
+                                      "function %s()", TL_RANK_FUNCTION);
+        return rc;
+    }
+    /* the views passage_texts and passage_docs read the packed texts */
+    rc = tl_textpack_register(db);
     if (rc != SQLITE_OK && errmsg != NULL)
-        *errmsg = sqlite3_mprintf("talaash: cannot register the ranking "
-                                  "function %s()", TL_RANK_FUNCTION);
+        *errmsg = sqlite3_mprintf("talaash: cannot register "
+                                  "tl_passage_text()");
     return rc;
 }

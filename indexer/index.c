@@ -305,6 +305,21 @@ compact(struct run *r, struct tl_error *err)
     return tl_index_compact(r->db, NULL, err);
 }
 
+/* The one VACUUM an upgrade may ask for (lib/compact.h). */
+static enum tl_status
+vacuum_if_asked(struct run *r, struct tl_error *err)
+{
+    int asked = 0;
+    enum tl_status st = tl_index_vacuum_asked(r->db, &asked, err);
+
+    if (st != TL_OK || !asked)
+        return st;
+    if (r->progress)
+        tl_cli_progress("giving back the space the old text took (once, "
+                        "after the upgrade)");
+    return tl_index_vacuum(r->db, err);
+}
+
 /* Loads --topics FILE, or the built-in rules. */
 static enum tl_status
 load_topics(struct run *r, sqlite3 *db, struct tl_error *err)
@@ -431,7 +446,11 @@ run_index(const struct index_options *opt, char *const *paths, int n_paths)
         goto fail;
     if (opt->prune && tl_store_prune(r.store, &r.c.removed, &err) != TL_OK)
         goto fail;
+    if (tl_store_tune_texts(r.store, &err) != TL_OK)
+        goto fail;
     if (compact(&r, &err) != TL_OK || refresh_impacts(&r, &err) != TL_OK)
+        goto fail;
+    if (vacuum_if_asked(&r, &err) != TL_OK)
         goto fail;
     show_progress(&r, 1);
     if (!opt->quiet)

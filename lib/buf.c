@@ -58,6 +58,12 @@ grow(struct tl_buf *b, size_t n)
 }
 
 enum tl_status
+tl_buf_reserve(struct tl_buf *b, size_t n)
+{
+    return grow(b, n);
+}
+
+enum tl_status
 tl_buf_append(struct tl_buf *b, const char *p, size_t n)
 {
     if (grow(b, n) != TL_OK)

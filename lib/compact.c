@@ -47,3 +47,26 @@ tl_index_compact(sqlite3 *db, long *freed_out, struct tl_error *err)
         *freed_out = before - after;
     return st;
 }
+
+enum tl_status
+tl_index_vacuum_asked(sqlite3 *db, int *asked_out, struct tl_error *err)
+{
+    long asked = 0;
+    enum tl_status st = pragma_int(db, "SELECT count(*) FROM meta WHERE "
+                                   "key = 'vacuum'", &asked, err);
+
+    *asked_out = asked > 0;
+    return st;
+}
+
+enum tl_status
+tl_index_vacuum(sqlite3 *db, struct tl_error *err)
+{
+    if (sqlite3_exec(db, "VACUUM", NULL, NULL, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "giving back free space (VACUUM; it "
+                           "needs as much free disk as the database)");
+    if (sqlite3_exec(db, "DELETE FROM meta WHERE key = 'vacuum'", NULL, NULL,
+                     NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "giving back free space");
+    return TL_OK;
+}

@@ -27,4 +27,14 @@
 enum tl_status
 tl_index_compact(sqlite3 *db, long *freed_out, struct tl_error *err);
 
+/* Whether a migration asked for a VACUUM (meta key 'vacuum': schema 008
+ * dropped passages.text in place, which leaves the passages' pages
+ * nearly empty). */
+enum tl_status
+tl_index_vacuum_asked(sqlite3 *db, int *asked_out, struct tl_error *err);
+/* Runs that VACUUM, then forgets the request.  Outside any transaction;
+ * a kill during it leaves the database as it was, and the next run tries
+ * again. */
+enum tl_status tl_index_vacuum(sqlite3 *db, struct tl_error *err);
+
 #endif

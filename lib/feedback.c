@@ -409,7 +409,7 @@ read_best(sqlite3 *db, const char *match, long docs,
         st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if (sqlite3_prepare_v2(db, "SELECT text FROM passages WHERE id = ?1",
+    if (sqlite3_prepare_v2(db, "SELECT text FROM passage_texts WHERE id = ?1",
                            -1, &text, NULL) != SQLITE_OK) {
         st = tl_error_db(err, db, "reading passages");
         goto out;

@@ -169,7 +169,7 @@ read_marked(sqlite3 *db, struct tl_hit_rows *r, const char *match,
         sqlite3_bind_int64(st, 5, r->rows[0].id);
         sqlite3_bind_int64(st, 6, r->rows[r->n - 1].id);
     } else {
-        if (sqlite3_prepare_v2(db, "SELECT id, text FROM passages WHERE id "
+        if (sqlite3_prepare_v2(db, "SELECT id, text FROM passage_texts WHERE id "
                                "IN (SELECT value FROM json_each(?1))", -1,
                                &st, NULL) != SQLITE_OK)
             return tl_error_db(err, db, "preparing the hits' text");

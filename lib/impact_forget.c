@@ -177,7 +177,7 @@ load(sqlite3 *db, struct tl_impact_forgetting *f, struct tl_error *err)
         return rs;
     /* passages after the last the lists cover are not in any df yet */
     if (sqlite3_prepare_v2(db, "SELECT p.id, p.text, a.title, a.author, "
-                           "d.sz FROM passages AS p JOIN articles AS a ON "
+                           "d.sz FROM passage_texts AS p JOIN articles AS a ON "
                            "a.id = p.article_id LEFT JOIN passages_fts_docsize "
                            "AS d ON d.id = p.id WHERE p.article_id = ?1 "
                            "AND p.id <= ?2", -1, &f->rows, NULL) != SQLITE_OK

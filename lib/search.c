@@ -215,7 +215,7 @@ tl_search_new(sqlite3 *db, const struct tl_search_opts *o,
     if (sqlite3_prepare_v2(db, o->match != NULL
             ? "SELECT highlight(passages_fts, 0, ?3, ?4) FROM passages_fts "
               "WHERE passages_fts MATCH ?1 AND rowid = ?2"
-            : "SELECT text FROM passages WHERE id = ?2",
+            : "SELECT text FROM passage_texts WHERE id = ?2",
             -1, &s->marked, NULL) != SQLITE_OK) {
         st = tl_error_db(err, db, "preparing the search");
         goto fail;

@@ -9,6 +9,8 @@
  * writes them once, at COMMIT, instead of a segment per passage.  The
  * index forgets passages through the triggers of schema/001-init.sql:
  * deleting passages or articles, and changing a title or author.
+ * The text of an article's passages is written once, compressed, to
+ * article_texts (lib/textpack.h); passages.text stays NULL.
  * Callers wrap a batch of tl_store_put() calls in tl_store_begin() and
  * tl_store_commit(): a kill between them loses the batch, never half an
  * article, and never a passage without its index entry.
@@ -19,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "ingest.h"
+#include "textpack.h"
 
 enum {
     Q_LOOKUP,
@@ -38,6 +41,8 @@ enum {
     Q_MOVE,
     Q_ALL_PATHS,
     Q_DELETE_ARTICLE,
+    Q_DELETE_TEXT,
+    Q_PUT_TEXT,
     Q_COUNT
 };
 
@@ -57,9 +62,10 @@ static const char *const sql[Q_COUNT] = {
         "date_source = ?12, encoding = ?13, indexed_at = "
         "strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1",
     [Q_DELETE_PASSAGES] = "DELETE FROM passages WHERE article_id = ?1",
+    /* the text goes to article_texts (Q_PUT_TEXT), once per article */
     [Q_INSERT_PASSAGE] =
-        "INSERT INTO passages (article_id, ordinal, byte_start, byte_end, "
-        "text) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO passages (article_id, ordinal, byte_start, byte_end) "
+        "VALUES (?1, ?2, ?3, ?4)",
     /* one row, VALUES: a statement that may write several rows (a
      * trigger, INSERT ... SELECT) would open a savepoint, and FTS5
      * flushes its pending terms at every savepoint */
@@ -80,6 +86,11 @@ static const char *const sql[Q_COUNT] = {
                "WHERE id = ?1",
     [Q_ALL_PATHS] = "SELECT id, path FROM articles ORDER BY id",
     [Q_DELETE_ARTICLE] = "DELETE FROM articles WHERE id = ?1",
+    /* not INSERT OR REPLACE: a statement that may write two rows opens
+     * a statement savepoint, at which FTS5 writes a segment */
+    [Q_DELETE_TEXT] = "DELETE FROM article_texts WHERE article_id = ?1",
+    [Q_PUT_TEXT] = "INSERT INTO article_texts (article_id, z) "
+                   "VALUES (?1, ?2)",
 };
 
 struct tl_store {
@@ -87,6 +98,8 @@ struct tl_store {
     sqlite3_stmt *q[Q_COUNT];
     /* the transaction's df decrements, written before its commit */
     struct tl_impact_forgetting *forgetting;
+    /* compresses the articles' text (lib/textpack.h) */
+    struct tl_text_writer *texts;
 };
 
 enum tl_status
@@ -100,6 +113,10 @@ tl_store_new(sqlite3 *db, struct tl_store **out, struct tl_error *err)
     s->db = db;
     if (tl_impact_forgetting_new(&s->forgetting, err) != TL_OK) {
         free(s);
+        return TL_ERR_NOMEM;
+    }
+    if (tl_text_writer_new(db, &s->texts, err) != TL_OK) {
+        tl_store_free(s);
         return TL_ERR_NOMEM;
     }
     for (int i = 0; i < Q_COUNT; i++) {
@@ -122,6 +139,7 @@ tl_store_free(struct tl_store *s)
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(s->q[i]);
     tl_impact_forgetting_free(s->forgetting);
+    tl_text_writer_free(s->texts);
     free(s);
 }
 
@@ -325,6 +343,33 @@ put_topics(struct tl_store *s, int64_t article, const struct tl_ingest *in,
     return rs;
 }
 
+/* Writes the text of article's passages, compressed, to article_texts
+ * (its old row, if any, is gone: tl_store_put() removed it after the
+ * old passages, whose triggers read it). */
+static enum tl_status
+put_text(struct tl_store *s, int64_t article, const struct tl_ingest *in,
+         struct tl_error *err)
+{
+    sqlite3_stmt *st = s->q[Q_PUT_TEXT];
+    enum tl_status rs = TL_OK;
+    const void *blob;
+    size_t len;
+
+    tl_text_writer_begin(s->texts);
+    for (size_t i = 0; rs == TL_OK && i < in->n_passages; i++) {
+        const struct tl_passage *p = &in->passages[i];
+        rs = tl_text_writer_add(s->texts, in->text.data + p->start,
+                                p->end - p->start, err);
+    }
+    if (rs == TL_OK)
+        rs = tl_text_writer_finish(s->texts, &blob, &len, err);
+    if (rs != TL_OK)
+        return rs;
+    sqlite3_bind_int64(st, 1, article);
+    sqlite3_bind_blob(st, 2, blob, (int)len, SQLITE_STATIC);
+    return run(s, st, "storing an article's text", err);
+}
+
 /* Inserts the passages of article and indexes each right after it;
  * their ids go to ids_out. */
 static enum tl_status
@@ -334,7 +379,7 @@ put_passages(struct tl_store *s, int64_t article, const struct tl_ingest *in,
     const char *title = or_empty(in->meta.title);
     const char *author = or_empty(in->meta.author);
     sqlite3_stmt *ins = s->q[Q_INSERT_PASSAGE], *idx = s->q[Q_INDEX_PASSAGE];
-    enum tl_status rs = TL_OK;
+    enum tl_status rs = put_text(s, article, in, err);
 
     for (size_t i = 0; rs == TL_OK && i < in->n_passages; i++) {
         const struct tl_passage *p = &in->passages[i];
@@ -345,7 +390,6 @@ put_passages(struct tl_store *s, int64_t article, const struct tl_ingest *in,
         sqlite3_bind_int64(ins, 2, (int64_t)i + 1);
         sqlite3_bind_int64(ins, 3, (int64_t)p->src_start);
         sqlite3_bind_int64(ins, 4, (int64_t)p->src_end);
-        sqlite3_bind_text(ins, 5, text, n, SQLITE_STATIC);
         rs = run(s, ins, "adding a passage", err);
         if (rs != TL_OK)
             break;
@@ -383,6 +427,12 @@ tl_store_put(struct tl_store *s, const struct tl_article *a,
         st = s->q[Q_DELETE_PASSAGES];
         sqlite3_bind_int64(st, 1, id);
         rs = run(s, st, "removing old passages", err);
+        if (rs != TL_OK)
+            return rs;
+        /* after the passages: their triggers read the old text */
+        st = s->q[Q_DELETE_TEXT];
+        sqlite3_bind_int64(st, 1, id);
+        rs = run(s, st, "removing an article's old text", err);
         if (rs != TL_OK)
             return rs;
         st = s->q[Q_UPDATE_ARTICLE];
@@ -497,6 +547,24 @@ tl_store_prune(struct tl_store *s, size_t *removed_out, struct tl_error *err)
 }
 
 enum tl_status
+tl_store_tune_texts(struct tl_store *s, struct tl_error *err)
+{
+    enum tl_status rs;
+    int has = 0, trained = 0;
+
+    rs = tl_text_writer_has_dictionary(s->texts, &has, err);
+    if (rs != TL_OK || has)
+        return rs;
+    rs = tl_store_begin(s, err);
+    if (rs == TL_OK)
+        rs = tl_text_writer_tune(s->texts, &trained, err);
+    if (rs == TL_OK && trained)
+        return tl_store_commit(s, err);
+    tl_store_rollback(s);
+    return rs;
+}
+
+enum tl_status
 tl_store_begin(struct tl_store *s, struct tl_error *err)
 {
     int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
@@ -514,7 +582,10 @@ tl_store_begin(struct tl_store *s, struct tl_error *err)
 enum tl_status
 tl_store_commit(struct tl_store *s, struct tl_error *err)
 {
-    if (tl_impact_forget_flush(s->db, s->forgetting, err) != TL_OK) {
+    /* the first commit after which there is text enough for a
+     * dictionary trains it (lib/textpack_write.c) */
+    if (tl_impact_forget_flush(s->db, s->forgetting, err) != TL_OK
+        || tl_text_writer_tune(s->texts, NULL, err) != TL_OK) {
         tl_store_rollback(s);
         return TL_ERR_DB;
     }

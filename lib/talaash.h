@@ -61,6 +61,9 @@ void tl_buf_init(struct tl_buf *b, size_t max);
 void tl_buf_release(struct tl_buf *b);
 void tl_buf_reset(struct tl_buf *b);
 enum tl_status tl_buf_append(struct tl_buf *b, const char *p, size_t n);
+/* Makes room for n more bytes (and the NUL) after len, to write into
+ * directly: data[len .. len + n) is then the caller's. */
+enum tl_status tl_buf_reserve(struct tl_buf *b, size_t n);
 enum tl_status tl_buf_appendf(struct tl_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -296,6 +299,13 @@ tl_store_adopt_if_moved(struct tl_store *s, const struct tl_article *a,
 /* Removes, in one transaction, the articles whose files are gone. */
 enum tl_status
 tl_store_prune(struct tl_store *s, size_t *removed_out, struct tl_error *err);
+
+/* Trains the database's text dictionary, in a transaction of its own,
+ * when it has none and holds text enough (lib/textpack.h; a migrated
+ * database, or one that grew past the size by a run that wrote only
+ * small batches); writes nothing otherwise. */
+enum tl_status
+tl_store_tune_texts(struct tl_store *s, struct tl_error *err);
 
 enum tl_status tl_store_begin(struct tl_store *s, struct tl_error *err);
 enum tl_status tl_store_commit(struct tl_store *s, struct tl_error *err);

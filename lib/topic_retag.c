@@ -23,7 +23,7 @@ enum {
 };
 
 static const char *const sql[N_QUERIES] = {
-    [Q_PASSAGES] = "SELECT id, article_id, text FROM passages "
+    [Q_PASSAGES] = "SELECT id, article_id, text FROM passage_texts "
                    "ORDER BY article_id, ordinal",
     [Q_TOPIC_ADD] = "INSERT OR IGNORE INTO topics (name) VALUES (?1)",
     [Q_TOPIC_ID] = "SELECT id FROM topics WHERE name = ?1",

@@ -16,7 +16,7 @@ sound() {   # sound NAME DB: both integrity checks pass
         "$(sql_fts "$2" "INSERT INTO passages_fts (passages_fts, rank) VALUES ('integrity-check', 1)")" ""
 }
 digest() {
-    sqlite3 "$1" "SELECT a.path, a.title, a.author, p.ordinal, p.text FROM passages p JOIN articles a ON a.id = p.article_id ORDER BY a.path, p.ordinal" | cksum
+    sqlx "$1" "SELECT a.path, a.title, a.author, p.ordinal, p.text FROM passage_texts p JOIN articles a ON a.id = p.article_id ORDER BY a.path, p.ordinal" | cksum
 }
 
 python3 "$GEN" --seed 9 --count 2400 --folders 24 "$ART"

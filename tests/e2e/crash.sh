@@ -25,15 +25,17 @@ sql_fts() { local db=$1; shift; sqlite_shell "$db" ".load $TALAASH_EXT" "$@" 2>&
 digest() {
     local db=$1
     printf 'articles %s\n' "$(sqlite3 "$db" "SELECT path, hash, size, format, title, author, pub_date, date_precision, title_source, author_source, date_source, encoding FROM articles ORDER BY path" | cksum)"
-    printf 'passages %s\n' "$(sqlite3 "$db" "SELECT a.path, p.ordinal, p.byte_start, p.byte_end, p.text FROM passages p JOIN articles a ON a.id = p.article_id ORDER BY a.path, p.ordinal" | cksum)"
+    printf 'passages %s\n' "$(sqlx "$db" "SELECT a.path, p.ordinal, p.byte_start, p.byte_end, p.text FROM passage_texts p JOIN articles a ON a.id = p.article_id ORDER BY a.path, p.ordinal" | cksum)"
     printf 'topics %s\n' "$(sqlite3 "$db" "SELECT a.path, t.name, x.source, x.matches FROM article_topics x JOIN articles a ON a.id = x.article_id JOIN topics t ON t.id = x.topic_id ORDER BY 1, 2" | cksum)"
     printf 'passage-topics %s\n' "$(sqlite3 "$db" "SELECT a.path, p.ordinal, t.name, x.matches FROM passage_topics x JOIN passages p ON p.id = x.passage_id JOIN articles a ON a.id = p.article_id JOIN topics t ON t.id = x.topic_id ORDER BY 1, 2, 3" | cksum)"
     printf 'index %s\n' "$(sql_fts "$db" "CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, passages_fts, 'col')" "SELECT term, col, doc, cnt FROM temp.v ORDER BY term, col" | cksum)"
 }
 counts() { sqlite3 "$1" "SELECT (SELECT count(*) FROM articles) || ' articles, ' || (SELECT count(*) FROM passages) || ' passages'"; }
 
-# Each article as one row: its path and all its stored text, in order.
-per_article="SELECT path, group_concat(row, char(10)) FROM (SELECT a.path, p.ordinal || '|' || p.byte_start || '|' || p.byte_end || '|' || a.title || '|' || a.author || '|' || coalesce(a.pub_date, '') || '|' || p.text AS row FROM %s.passages p JOIN %s.articles a ON a.id = p.article_id ORDER BY a.path, p.ordinal) GROUP BY path"
+# Each article as one row: its path and all its stored text, in order
+# (printf arguments: the schema, the table of the passages' text, the
+# schema).
+per_article="SELECT path, group_concat(row, char(10)) FROM (SELECT a.path, p.ordinal || '|' || p.byte_start || '|' || p.byte_end || '|' || a.title || '|' || a.author || '|' || coalesce(a.pub_date, '') || '|' || p.text AS row FROM %s.%s p JOIN %s.articles a ON a.id = p.article_id ORDER BY a.path, p.ordinal) GROUP BY path"
 
 # foreign_articles DB REF...: how many articles of DB, path and text, are
 # in none of the reference databases (each article must be whole and as
@@ -42,10 +44,14 @@ foreign_articles() {
     local db=$1 i=0 refs="" attach=""; shift
     for ref in "$@"; do
         attach="$attach ATTACH '$ref' AS r$i;"
-        refs="$refs${refs:+ UNION }$(printf "$per_article" r$i r$i)"
+        refs="$refs${refs:+ UNION }$(printf "$per_article" r$i passage_texts r$i)"
         i=$((i + 1))
     done
-    sqlite3 "$db" "$attach SELECT count(*) FROM ($(printf "$per_article" main main) EXCEPT SELECT * FROM ($refs))"
+    # killed between two migrations, before schema 008 moved the text
+    # out of passages: the text is still there
+    local texts
+    texts=$(sqlite3 "$db" "SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'passage_texts') THEN 'passage_texts' ELSE 'passages' END")
+    sqlx "$db" "$attach SELECT count(*) FROM ($(printf "$per_article" main "$texts" main) EXCEPT SELECT * FROM ($refs))" 2>&1
 }
 
 # copy_db FROM TO: the database as a killed process left it (file and WAL).

@@ -29,6 +29,16 @@ print("\n".join("%s|%s|%s" % (r["path"], r["passage"], r["score"]) for r in rows
     [ -n "$want" ] || fail "'$q': talaash found nothing to compare"
     expect_eq "tl_bm25() in the shell ranks '$q' as talaash does" "$got" "$want"
 done
+# the text is stored compressed, once per article: the shell reads it
+# through the view passage_texts, which needs the extension's
+# tl_passage_text()
+got=$(sqlite_shell "$DB" ".load $TALAASH_EXT" \
+  "SELECT text FROM passage_texts WHERE text LIKE '%growers%'" 2>&1)
+expect_match "the shell reads the passages' text through passage_texts" "$got" "the growers' cooperative"
+expect_eq "which passages.text leaves to article_texts" \
+    "$(sqlite3 -batch "$DB" "SELECT count(*) FROM passages WHERE text IS NOT NULL")" 0
+got=$(sqlite3 -batch "$DB" "SELECT text FROM passage_texts LIMIT 1" 2>&1)
+expect_match "without the extension the view names what is missing" "$got" "no such function: tl_passage_text"
 got=$(sqlite3 -batch "$DB" "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH 'apricot'" 2>&1)
 expect_match "without the extension the tokenizer is missing" "$got" "no such tokenizer: snowball"
 

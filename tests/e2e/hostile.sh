@@ -25,7 +25,7 @@ sound() {   # sound NAME DB: both integrity checks pass
 }
 # The generated articles as stored in DB, by path: "nothing lost".
 good_digest() {
-    sqlite3 "$1" "SELECT a.path, a.title, a.author, a.pub_date, p.ordinal, p.byte_start, p.text FROM passages p JOIN articles a ON a.id = p.article_id WHERE substr(a.path, 1, length('$WORK/good/')) = '$WORK/good/' ORDER BY a.path, p.ordinal" | cksum
+    sqlx "$1" "SELECT a.path, a.title, a.author, a.pub_date, p.ordinal, p.byte_start, p.text FROM passage_texts p JOIN articles a ON a.id = p.article_id WHERE substr(a.path, 1, length('$WORK/good/')) = '$WORK/good/' ORDER BY a.path, p.ordinal" | cksum
 }
 # measured CMD...: runs CMD through run(); $secs and $peak_mb are its wall
 # time and peak resident memory (of the child, from getrusage).
@@ -131,14 +131,14 @@ hits() { run "$TALAASH" --db "$DB" --color=never --limit 100 "$@"; hit_files "$o
 expect_eq "invalid UTF-8: the text is searchable (cafe)" "$(hits cafe)" "bad-utf8.txt"
 expect_eq "invalid UTF-8: the words after bad bytes too (pilots)" "$(hits pilots)" "bad-utf8.txt"
 expect_eq "invalid UTF-8: the passages stored are valid UTF-8" \
-    "$(sqlite3 "$DB" "SELECT p.text FROM passages p JOIN articles a ON a.id = p.article_id WHERE a.path LIKE '%bad-utf8.txt'" | python3 -c 'import sys; sys.stdin.buffer.read().decode("utf-8"); print("valid")' 2>&1)" valid
+    "$(sqlx "$DB" "SELECT p.text FROM passage_texts p JOIN articles a ON a.id = p.article_id WHERE a.path LIKE '%bad-utf8.txt'" | python3 -c 'import sys; sys.stdin.buffer.read().decode("utf-8"); print("valid")' 2>&1)" valid
 expect_eq "a NUL past the first 8 KiB: the file is indexed" "$(hits zeppelinquay)" "nul-late.txt"
 run "$TALAASH" --db "$DB" --format json zeppelinquay
 expect_match "and the text after the NUL is kept and shown (JSON)" "$out" '"text":"A NUL +sits before the word zeppelinquay in this line\."'
-expect_eq "no passage holds a NUL byte" "$(sqlite3 "$DB" "SELECT count(*) FROM passages WHERE instr(text, char(0)) > 0")" 0
+expect_eq "no passage holds a NUL byte" "$(sqlx "$DB" "SELECT count(*) FROM passage_texts WHERE instr(text, char(0)) > 0")" 0
 expect_eq "a 1 MB line without spaces: the file is indexed" "$(hits longlinequay)" "long-line.txt"
 expect_eq "and its line is kept whole" \
-    "$(sqlite3 "$DB" "SELECT max(length(p.text)) >= 1048576 FROM passages p JOIN articles a ON a.id = p.article_id WHERE a.path LIKE '%long-line.txt'")" 1
+    "$(sqlx "$DB" "SELECT max(length(p.text)) >= 1048576 FROM passage_texts p JOIN articles a ON a.id = p.article_id WHERE a.path LIKE '%long-line.txt'")" 1
 run "$TALAASH" --db "$DB" --color=never --context 5 longlinequay
 expect_rc "a hit next to the 1 MB word is shown" 0
 [ "${#out}" -lt 4000 ] && ok "with a short snippet (${#out} bytes)" || fail "the snippet next to the 1 MB word is ${#out} bytes"

@@ -29,31 +29,30 @@ expect_eq "004's title" "$(meta 004 title)" "The Way Forward for Pakistan-U.S. R
 run "$TALAASH" --db "$DB" cookies
 expect_rc "cookies: nothing (the consent wall is gone)" 1
 expect_eq "no passage is a Read more line" \
-    "$(sqlite3 "$DB" "SELECT count(*) FROM passages WHERE text LIKE 'Read more%' OR text LIKE '%pic.twitter.com%' OR text LIKE 'NEXT STORY%' OR text LIKE 'Leave a comment%'")" 0
+    "$(sqlx "$DB" "SELECT count(*) FROM passage_texts WHERE text LIKE 'Read more%' OR text LIKE '%pic.twitter.com%' OR text LIKE 'NEXT STORY%' OR text LIKE 'Leave a comment%'")" 0
 # a passage of up to 60 words inside another passage of its article
 # (letters and digits only, case folded) is a pull quote kept twice
 contained_passages() {   # contained_passages DB: "article:ordinal" of each
-    python3 - "$1" <<'PY'
-import re, sqlite3, sys
-rows = sqlite3.connect(sys.argv[1]).execute(
-    "SELECT article_id, ordinal, text FROM passages ORDER BY article_id, ordinal").fetchall()
+    sqlx "$1" ".mode json" "SELECT article_id, ordinal, text FROM passage_texts ORDER BY article_id, ordinal" | python3 -c '
+import json, re, sys
+rows = [(r["article_id"], r["ordinal"], r["text"]) for r in json.load(sys.stdin)]
 norm = lambda t: " " + " ".join(re.findall(r"[^\W_]+", t.casefold())) + " "
 for a, o, t in rows:
     n = norm(t)
     if len(t.split()) <= 60 and n.strip() and any(
             a2 == a and o2 != o and n in norm(t2) for a2, o2, t2 in rows):
         print(f"{a}:{o}")
-PY
+'
 }
 expect_eq "pull quotes are kept once (no short passage inside another)" "$(contained_passages "$DB")" ""
 expect_eq "no passage keeps Markdown emphasis" \
-    "$(sqlite3 "$DB" "SELECT count(*) FROM passages WHERE text LIKE '%**%'")" 0
+    "$(sqlx "$DB" "SELECT count(*) FROM passage_texts WHERE text LIKE '%**%'")" 0
 expect_eq "Haqqani is a topic of 001 and 003" \
     "$(sqlite3 "$DB" "SELECT group_concat(x, ' ') FROM (SELECT substr(a.path, -24, 3) AS x FROM article_topics at JOIN topics t ON t.id = at.topic_id JOIN articles a ON a.id = at.article_id WHERE t.name = 'Haqqani' ORDER BY a.path)")" "001 003"
 expect_eq "CPEC is a topic of 004" \
     "$(sqlite3 "$DB" "SELECT count(*) FROM article_topics at JOIN topics t ON t.id = at.topic_id JOIN articles a ON a.id = at.article_id WHERE t.name = 'CPEC' AND a.path LIKE '%/004_%'")" 1
 expect_eq "passages carry the topics they mention" \
-    "$(sqlite3 "$DB" "SELECT count(*) FROM passage_topics pt JOIN passages p ON p.id = pt.passage_id WHERE p.text NOT LIKE '%Haqqani%' AND pt.topic_id = (SELECT id FROM topics WHERE name = 'Haqqani')")" 0
+    "$(sqlx "$DB" "SELECT count(*) FROM passage_topics pt JOIN passage_texts p ON p.id = pt.passage_id WHERE p.text NOT LIKE '%Haqqani%' AND pt.topic_id = (SELECT id FROM topics WHERE name = 'Haqqani')")" 0
 expect_eq "byte ranges point at the passage in the file" \
     "$(sqlite3 "$DB" "SELECT count(*) FROM passages WHERE byte_end <= byte_start")" 0
 
@@ -78,9 +77,9 @@ expect_eq "HTML title from <h1>" "$(fmeta water-talks.html title)" "Water Talks 
 expect_eq "HTML author from <meta>" "$(fmeta water-talks.html "author || ' ' || author_source")" "Sana Iqbal HTML meta"
 expect_eq "HTML date from article:published_time" "$(fmeta water-talks.html pub_date)" "2020-02-18"
 expect_eq "script, nav, footer, cookie banner and aside are not indexed" \
-    "$(sqlite3 "$WORK/f.db" "SELECT count(*) FROM passages p JOIN articles a ON a.id = p.article_id WHERE a.path LIKE '%.html' AND (p.text LIKE '%tracking%' OR p.text LIKE '%cookies%' OR p.text LIKE '%Copyright%' OR p.text LIKE '%orchards in winter%')")" 0
+    "$(sqlx "$WORK/f.db" "SELECT count(*) FROM passage_texts p JOIN articles a ON a.id = p.article_id WHERE a.path LIKE '%.html' AND (p.text LIKE '%tracking%' OR p.text LIKE '%cookies%' OR p.text LIKE '%Copyright%' OR p.text LIKE '%orchards in winter%')")" 0
 expect_eq "entities are decoded" \
-    "$(sqlite3 "$WORK/f.db" "SELECT count(*) FROM passages WHERE text LIKE '%river’s waters%' OR text LIKE '%agenda & likely%'")" 2
+    "$(sqlx "$WORK/f.db" "SELECT count(*) FROM passage_texts WHERE text LIKE '%river’s waters%' OR text LIKE '%agenda & likely%'")" 2
 expect_eq "Markdown front matter title" "$(fmeta front-matter.md "title || ' / ' || title_source")" "Orchards and Rivers: Notes from the Valley / front matter"
 expect_eq "Markdown front matter author wins over a byline" "$(fmeta front-matter.md author)" "Bilal Ahmed"
 expect_eq "Markdown front matter date" "$(fmeta front-matter.md "pub_date || ' ' || date_precision")" "2021-06-03 day"
@@ -88,7 +87,7 @@ expect_eq "front matter topics and rule topics" \
     "$(sqlite3 "$WORK/f.db" "SELECT group_concat(x, ' ') FROM (SELECT t.name || ':' || at.source AS x FROM article_topics at JOIN topics t ON t.id = at.topic_id JOIN articles a ON a.id = at.article_id WHERE a.path LIKE '%front-matter.md' ORDER BY t.name)")" \
     "Afghanistan:rules Agriculture:front matter"
 expect_eq "Markdown markup is stripped" \
-    "$(sqlite3 "$WORK/f.db" "SELECT count(*) FROM passages WHERE text LIKE '%**%' OR text LIKE '%](%'")" 0
+    "$(sqlx "$WORK/f.db" "SELECT count(*) FROM passage_texts WHERE text LIKE '%**%' OR text LIKE '%](%'")" 0
 run "$TALAASH" --db "$WORK/f.db" --color=never kashmir
 expect_eq "Kashmir is found only in the HTML article's body" "$(hit_files "$out")" "water-talks.html"
 
@@ -185,7 +184,7 @@ expect_rc "a 300,000-deep HTML page is skipped" 1
 expect_match "and says why" "$err" "skipped '.*deep\.html': HTML nested more than 10000 levels deep"
 
 # threads: the same database whatever --jobs says
-dump() { sqlite3 "$1" "SELECT a.id, a.path, a.title, a.author, a.pub_date, p.ordinal, p.byte_start, p.text FROM articles a JOIN passages p ON p.article_id = a.id ORDER BY p.id" | cksum; }
+dump() { sqlx "$1" "SELECT a.id, a.path, a.title, a.author, a.pub_date, p.ordinal, p.byte_start, p.text FROM articles a JOIN passage_texts p ON p.article_id = a.id ORDER BY p.id" | cksum; }
 mkdir -p "$WORK/many"
 for i in 1 2 3 4 5 6; do cp "$SEEDS"/*.txt "$WORK/many/" 2>/dev/null; for f in "$WORK/many"/0*.txt; do cp "$f" "$WORK/many/copy$i-$(basename "$f")"; printf '\nCopy %s adds a closing line of its own.\n' "$i" >> "$WORK/many/copy$i-$(basename "$f")"; done; done
 run "$TALAASH_INDEX" --db "$WORK/j1.db" --jobs 1 "$WORK/many"
@@ -210,7 +209,7 @@ expect_eq "a manifest date leaves 003's title alone" \
     "$(sqlite3 "$WORK/given.db" "SELECT title || ' | ' || title_source || ' | ' || pub_date || ' ' || date_source FROM articles")" \
     "US must take account of Pakistan’s security concerns | heading | 2018 manifest"
 expect_eq "and its labelled dateline is no passage" \
-    "$(sqlite3 "$WORK/given.db" "SELECT count(*) FROM passages WHERE text LIKE '%Published On%'")" 0
+    "$(sqlx "$WORK/given.db" "SELECT count(*) FROM passage_texts WHERE text LIKE '%Published On%'")" 0
 cat > "$WORK/given/cranes.html" <<'HTML'
 <html><head><meta name="author" content="Nadia Qasim"></head><body><article>
 <h1>Harbour Cranes Return to Work</h1>
@@ -223,12 +222,12 @@ printf -- '---\ntitle: Orchard Prices in the Valley\ndate: 2019-02-14\n---\nFebr
 run "$TALAASH_INDEX" --db "$WORK/given2.db" "$WORK/given/cranes.html" "$WORK/given/orchard.md"
 expect_rc "index HTML with a meta author, Markdown with a front matter date" 0
 expect_eq "the HTML byline is in no passage" \
-    "$(sqlite3 "$WORK/given2.db" "SELECT count(*) FROM passages WHERE text LIKE '%By Nadia%'")" 0
+    "$(sqlx "$WORK/given2.db" "SELECT count(*) FROM passage_texts WHERE text LIKE '%By Nadia%'")" 0
 expect_eq "the HTML author is the meta one, the date the byline's" \
     "$(sqlite3 "$WORK/given2.db" "SELECT author || ' ' || author_source || ' ' || pub_date || ' ' || date_source FROM articles WHERE path LIKE '%.html'")" \
     "Nadia Qasim HTML meta 2022-04-05 byline"
 expect_eq "the Markdown dateline is in no passage" \
-    "$(sqlite3 "$WORK/given2.db" "SELECT count(*) FROM passages WHERE text LIKE '%February 2019%'")" 0
+    "$(sqlx "$WORK/given2.db" "SELECT count(*) FROM passage_texts WHERE text LIKE '%February 2019%'")" 0
 expect_eq "the front matter date wins" \
     "$(sqlite3 "$WORK/given2.db" "SELECT pub_date || ' ' || date_source FROM articles WHERE path LIKE '%.md'")" \
     "2019-02-14 front matter"
@@ -242,13 +241,10 @@ printf '%s\n' "$para" > "$WORK/long/plain.txt"
 run "$TALAASH_INDEX" --db "$WORK/long.db" "$WORK/long"
 expect_rc "index long paragraphs" 0
 words_per_passage() {   # words_per_passage FILE: "n/n/..." in order
-    python3 - "$WORK/long.db" "$1" <<'PY'
-import sqlite3, sys
-rows = sqlite3.connect(sys.argv[1]).execute(
-    "SELECT p.text FROM passages p JOIN articles a ON a.id = p.article_id "
-    "WHERE a.path LIKE ? ORDER BY p.ordinal", ("%/" + sys.argv[2],)).fetchall()
-print("/".join(str(len(t.split())) for (t,) in rows))
-PY
+    sqlx "$WORK/long.db" ".mode json" "SELECT p.text FROM passage_texts p JOIN articles a ON a.id = p.article_id WHERE a.path LIKE '%/$1' ORDER BY p.ordinal" | python3 -c '
+import json, sys
+print("/".join(str(len(r["text"].split())) for r in json.load(sys.stdin)))
+'
 }
 expect_eq "a long paragraph after a heading is split" "$(words_per_passage heading.md)" "301/300/120"
 expect_eq "as it is without one" "$(words_per_passage plain.txt)" "300/300/120"
@@ -277,5 +273,20 @@ expect_eq "a file and a link to it are one article, under the file's real path; 
     "$(printf '%s\n%s' "$real_l/elsewhere/outside.txt" "$real_l/folder/deeper/real.txt")"
 run "$TALAASH_INDEX" --db "$WORK/links.db" "$L/folder"
 expect_match "a re-run finds both unchanged" "$err" "nothing changed: 2 articles already up to date"
+
+# the text is stored once, compressed, per article (lib/textpack.h)
+expect_eq "passages.text is left empty by the indexer" \
+    "$(sqlite3 "$DB" "SELECT count(*) FROM passages WHERE text IS NOT NULL")" 0
+expect_eq "article_texts holds each article's text once" \
+    "$(sqlite3 "$DB" "SELECT (SELECT count(*) FROM article_texts) = (SELECT count(*) FROM articles)")" 1
+# the VACUUM an upgrade asks for (schema 008 does) is run once, by the
+# next run, and leaves everything readable
+before=$(dump "$DB")
+sqlite3 "$DB" "INSERT INTO meta (key, value) VALUES ('vacuum', '008')"
+run "$TALAASH_INDEX" --db "$DB" "$SEEDS"
+expect_rc "a run after an upgrade" 0
+expect_eq "does the VACUUM asked for, once" \
+    "$(sqlite3 "$DB" "SELECT count(*) FROM meta WHERE key = 'vacuum'")" 0
+expect_eq "and the articles read the same after it" "$(dump "$DB")" "$before"
 
 finish

@@ -63,6 +63,10 @@ finish() {
     exit $?
 }
 
+# sqlx DB SQL...: the sqlite3 shell with talaash's extension loaded, which
+# the view passage_texts (the passages with their text) needs.
+sqlx() { local db=$1; shift; sqlite_shell "$db" ".load $TALAASH_EXT" "$@"; }
+
 # sqlite_shell ARGS...: the sqlite3 shell, able to .load $TALAASH_EXT even
 # when it was built with sanitizers (their runtimes must be preloaded).
 sqlite_shell() {

@@ -258,6 +258,11 @@ make_version_1(const char *path)
               "byte_end, text) VALUES (1, 1, 0, 10, 'negotiations resumed'),"
               " (1, 2, 11, 20, 'the corridor opened'),"
               " (2, 1, 0, 10, 'the harbour budget grew')");
+    /* numbered with a gap, as only a hand-made database would be */
+    add_article(3, "Quarry", "");
+    unit_exec("INSERT INTO passages (article_id, ordinal, byte_start, "
+              "byte_end, text) VALUES (3, 2, 0, 5, 'quarry first'),"
+              " (3, 4, 6, 9, 'quarry second')");
     ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "
                                "passages_fts MATCH 'corridor OR harbour'"),
                      "2");
@@ -288,6 +293,19 @@ START_TEST(test_version_1_database_is_upgraded_with_its_index)
                      "articles_au_text articles_bd articles_bu_text "
                      "passages_ad_impacts passages_ad_lengths passages_bd "
                      "passages_bu");
+    /* schema 008: the text moved to article_texts, once per article,
+     * but for the article numbered with a gap, which keeps its own; a
+     * VACUUM is asked for */
+    ck_assert_str_eq(unit_text("SELECT group_concat(text, '|') FROM (SELECT "
+                               "text FROM passage_texts ORDER BY id)"),
+                     "negotiations resumed|the corridor opened|the harbour "
+                     "budget grew|quarry first|quarry second");
+    ck_assert_str_eq(unit_text("SELECT group_concat(article_id) FROM "
+                               "article_texts"), "1,2");
+    ck_assert_str_eq(unit_text("SELECT group_concat(article_id) FROM "
+                               "passages WHERE text IS NOT NULL"), "3,3");
+    ck_assert_str_eq(unit_text("SELECT value FROM meta WHERE key = "
+                               "'vacuum'"), "008");
     /* the old entries are all there, and exactly right */
     integrity_ok();
     ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "

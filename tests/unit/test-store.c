@@ -101,7 +101,7 @@ START_TEST(test_put_stores_article_and_passages)
          "h1", 100);
     put(&a);
     ck_assert_str_eq(unit_text("SELECT count(*) FROM passages"), "2");
-    ck_assert_str_eq(unit_text("SELECT text FROM passages WHERE ordinal = 2"),
+    ck_assert_str_eq(unit_text("SELECT text FROM passage_texts WHERE ordinal = 2"),
                      "The second paragraph also has enough words to stand.");
     ck_assert_str_eq(unit_text("SELECT byte_start || '-' || byte_end FROM "
                                "passages WHERE ordinal = 2"), "54-106");

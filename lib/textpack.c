@@ -36,11 +36,9 @@ struct reader {
         ZSTD_DDict *dd;
     } dicts[MAX_DICTS];
     int n_dicts;
-    /* the last blob unpacked, its content and where each passage starts */
-    unsigned char *z;
-    size_t z_len, z_cap;
-    unsigned char *content;
-    size_t content_len, content_cap;
+    /* the last blob unpacked (len 0: none), its content, and where each
+     * passage starts */
+    struct tl_buf z, content;
     struct {
         size_t start, len;
     } *at;                  /* by ordinal - 1 */
@@ -57,8 +55,8 @@ reader_free(void *p)
     ZSTD_freeDCtx(r->dctx);
     for (int i = 0; i < r->n_dicts; i++)
         ZSTD_freeDDict(r->dicts[i].dd);
-    free(r->z);
-    free(r->content);
+    tl_buf_release(&r->z);
+    tl_buf_release(&r->content);
     free(r->at);
     free(r);
 }
@@ -170,8 +168,9 @@ damaged(sqlite3_context *ctx, const char *why)
 static int
 index_content(struct reader *r)
 {
-    const unsigned char *p = r->content;
-    size_t left = r->content_len, k;
+    const unsigned char *base = (const unsigned char *)r->content.data;
+    const unsigned char *p = base;
+    size_t left = r->content.len, k;
     uint64_t v;
 
     r->n = 0;
@@ -180,7 +179,7 @@ index_content(struct reader *r)
             return -1;
         if (grow((void **)&r->at, &r->cap, r->n + 1, sizeof *r->at) != 0)
             return -2;
-        r->at[r->n].start = (size_t)(p + k - r->content);
+        r->at[r->n].start = (size_t)(p + k - base);
         r->at[r->n].len = (size_t)v;
         r->n++;
         p += k + v;
@@ -189,69 +188,74 @@ index_content(struct reader *r)
     return 0;
 }
 
-/* Unpacks blob z into r; 0, or -1 after setting ctx's error. */
+/* Decompresses the zstd part of a blob (after its method byte: the
+ * dictionary id, then the frame; n bytes) into r->content; 0, or -1
+ * after setting ctx's error. */
+static int
+decompress(sqlite3_context *ctx, struct reader *r, const unsigned char *p,
+           size_t n)
+{
+    unsigned long long want;
+    ZSTD_DDict *dd = NULL;
+    uint64_t dict_id;
+    size_t k, got;
+
+    if ((k = tl_leb_get(p, n, &dict_id)) == 0 || dict_id > INT64_MAX) {
+        damaged(ctx, "no dictionary id");
+        return -1;
+    }
+    want = ZSTD_getFrameContentSize(p + k, n - k);
+    if (want == ZSTD_CONTENTSIZE_UNKNOWN || want == ZSTD_CONTENTSIZE_ERROR
+        || want > MAX_CONTENT) {
+        damaged(ctx, "no frame size");
+        return -1;
+    }
+    if (dict_id != 0 && (dd = dictionary(ctx, r, (int64_t)dict_id)) == NULL)
+        return -1;
+    if ((r->dctx == NULL && (r->dctx = ZSTD_createDCtx()) == NULL)
+        || tl_buf_reserve(&r->content, (size_t)want) != TL_OK) {
+        sqlite3_result_error_nomem(ctx);
+        return -1;
+    }
+    got = dd != NULL
+          ? ZSTD_decompress_usingDDict(r->dctx, r->content.data,
+                                       (size_t)want, p + k, n - k, dd)
+          : ZSTD_decompressDCtx(r->dctx, r->content.data, (size_t)want,
+                                p + k, n - k);
+    if (ZSTD_isError(got) || got != want) {
+        damaged(ctx, ZSTD_isError(got) ? ZSTD_getErrorName(got)
+                                       : "short frame");
+        return -1;
+    }
+    r->content.len = got;
+    return 0;
+}
+
+/* Unpacks blob z (n bytes) into r; 0, or -1 after setting ctx's error. */
 static int
 unpack(sqlite3_context *ctx, struct reader *r, const unsigned char *z,
        size_t n)
 {
-    size_t k, size;
-    uint64_t dict_id;
     int rc;
 
-    if (n == r->z_len && r->z != NULL && memcmp(z, r->z, n) == 0)
+    if (n > 0 && n == r->z.len && memcmp(z, r->z.data, n) == 0)
         return 0;
-    r->z_len = 0;       /* r is in flux until the end */
+    tl_buf_reset(&r->z);        /* r is in flux until the end */
+    tl_buf_reset(&r->content);
     if (n == 0) {
         damaged(ctx, "an empty blob");
         return -1;
     }
     if (z[0] == TL_TEXT_STORED) {
-        size = n - 1;
-        if (grow((void **)&r->content, &r->content_cap, size + 1, 1) != 0)
+        if (tl_buf_append(&r->content, (const char *)z + 1, n - 1) != TL_OK)
             goto nomem;
-        memcpy(r->content, z + 1, size);
     } else if (z[0] == TL_TEXT_ZSTD) {
-        unsigned long long want;
-        ZSTD_DDict *dd = NULL;
-
-        if ((k = tl_leb_get(z + 1, n - 1, &dict_id)) == 0
-            || dict_id > INT64_MAX) {
-            damaged(ctx, "no dictionary id");
+        if (decompress(ctx, r, z + 1, n - 1) != 0)
             return -1;
-        }
-        z += 1 + k;
-        n -= 1 + k;
-        want = ZSTD_getFrameContentSize(z, n);
-        if (want == ZSTD_CONTENTSIZE_UNKNOWN
-            || want == ZSTD_CONTENTSIZE_ERROR || want > MAX_CONTENT) {
-            damaged(ctx, "no frame size");
-            return -1;
-        }
-        if (dict_id != 0 && (dd = dictionary(ctx, r, (int64_t)dict_id))
-            == NULL)
-            return -1;
-        if (r->dctx == NULL && (r->dctx = ZSTD_createDCtx()) == NULL)
-            goto nomem;
-        if (grow((void **)&r->content, &r->content_cap, (size_t)want + 1, 1)
-            != 0)
-            goto nomem;
-        size = dd != NULL
-               ? ZSTD_decompress_usingDDict(r->dctx, r->content,
-                                            (size_t)want, z, n, dd)
-               : ZSTD_decompressDCtx(r->dctx, r->content, (size_t)want, z,
-                                     n);
-        if (ZSTD_isError(size) || size != want) {
-            damaged(ctx, ZSTD_isError(size) ? ZSTD_getErrorName(size)
-                                            : "short frame");
-            return -1;
-        }
-        z -= 1 + k;
-        n += 1 + k;
     } else {
         damaged(ctx, "unknown format");
         return -1;
     }
-    r->content_len = size;
     rc = index_content(r);
     if (rc == -2)
         goto nomem;
@@ -259,10 +263,8 @@ unpack(sqlite3_context *ctx, struct reader *r, const unsigned char *z,
         damaged(ctx, "passage lengths");
         return -1;
     }
-    if (grow((void **)&r->z, &r->z_cap, n, 1) != 0)
+    if (tl_buf_append(&r->z, (const char *)z, n) != TL_OK)
         goto nomem;
-    memcpy(r->z, z, n);
-    r->z_len = n;
     return 0;
 nomem:
     sqlite3_result_error_nomem(ctx);
@@ -290,8 +292,7 @@ passage_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         damaged(ctx, "a passage is missing");
         return;
     }
-    sqlite3_result_text(ctx, (const char *)r->content
-                             + r->at[ordinal - 1].start,
+    sqlite3_result_text(ctx, r->content.data + r->at[ordinal - 1].start,
                         (int)r->at[ordinal - 1].len, SQLITE_TRANSIENT);
 }
 
@@ -394,6 +395,8 @@ tl_textpack_register(sqlite3 *db)
 
     if (r == NULL)
         return SQLITE_NOMEM;
+    tl_buf_init(&r->z, 0);
+    tl_buf_init(&r->content, 0);
     /* innocuous: the views (and FTS5 through them) call it */
     rc = sqlite3_create_function_v2(db, "tl_passage_text", 2,
                                     SQLITE_UTF8 | SQLITE_DETERMINISTIC

@@ -108,7 +108,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (a.path == NULL || tl_buf_append(&a.text, (const char *)data, size)
                           != TL_OK)
         abort();
-    memset(a.hash, '0', sizeof a.hash - 1);
+    memset(a.hash, 0, sizeof a.hash);
     a.size = (int64_t)size;
     a.mtime_ns = 1;
 

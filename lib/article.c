@@ -100,6 +100,7 @@ tl_article_load(const char *path, struct tl_article *a, struct tl_error *err)
     enum tl_status st = TL_OK;
     struct stat sb;
     XXH128_hash_t h;
+    XXH128_canonical_t canon;
     int fd;
 
     tl_article_release(a);
@@ -140,8 +141,9 @@ tl_article_load(const char *path, struct tl_article *a, struct tl_error *err)
     }
     a->size = (int64_t)a->text.len;
     h = XXH3_128bits(a->text.data, a->text.len);
-    snprintf(a->hash, sizeof a->hash, "%016llx%016llx",
-             (unsigned long long)h.high64, (unsigned long long)h.low64);
+    XXH128_canonicalFromHash(&canon, h);
+    _Static_assert(sizeof canon.digest == TL_HASH_SIZE, "XXH128 is 16 bytes");
+    memcpy(a->hash, canon.digest, TL_HASH_SIZE);
 out:
     if (st != TL_OK)
         tl_article_release(a);

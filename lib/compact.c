@@ -4,6 +4,9 @@
  */
 #include "compact.h"
 
+#include <stdio.h>
+#include <string.h>
+
 static enum tl_status
 pragma_int(sqlite3 *db, const char *sql, long *out, struct tl_error *err)
 {
@@ -59,12 +62,55 @@ tl_index_vacuum_asked(sqlite3 *db, int *asked_out, struct tl_error *err)
     return st;
 }
 
+/* The journal mode PRAGMA journal_mode = MODE left, lower case, in
+ * buf (empty when it failed: another connection has the database open). */
+static void
+set_journal_mode(sqlite3 *db, const char *sql, char *buf, size_t size)
+{
+    sqlite3_stmt *st = NULL;
+
+    buf[0] = '\0';
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+        snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+}
+
 enum tl_status
 tl_index_vacuum(sqlite3 *db, struct tl_error *err)
 {
-    if (sqlite3_exec(db, "VACUUM", NULL, NULL, NULL) != SQLITE_OK)
-        return tl_error_db(err, db, "giving back free space (VACUUM; it "
-                           "needs as much free disk as the database)");
+    const char *fail = "giving back free space (VACUUM; it needs as much "
+                       "free disk as the database)";
+    long page = 0;
+    char mode[16];
+    enum tl_status st = pragma_int(db, "PRAGMA page_size", &page, err);
+
+    if (st != TL_OK)
+        return st;
+    if (page != TL_PAGE_SIZE) {
+        /* the page size changes only at a VACUUM outside WAL mode, and
+         * leaving WAL mode needs the database to itself: when a search
+         * has it open, the VACUUM keeps the old page size, and the
+         * database is still consistent, only larger */
+        set_journal_mode(db, "PRAGMA journal_mode = DELETE", mode,
+                         sizeof mode);
+        if (strcmp(mode, "delete") == 0) {
+            char sql[64];
+
+            snprintf(sql, sizeof sql, "PRAGMA page_size = %d",
+                     TL_PAGE_SIZE);
+            if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+                return tl_error_db(err, db, fail);
+        }
+    }
+    if (sqlite3_exec(db, "VACUUM", NULL, NULL, NULL) != SQLITE_OK) {
+        st = tl_error_db(err, db, fail);
+        set_journal_mode(db, "PRAGMA journal_mode = WAL", mode, sizeof mode);
+        return st;
+    }
+    /* should this fail, the next tl_db_open() asks for WAL again */
+    set_journal_mode(db, "PRAGMA journal_mode = WAL", mode, sizeof mode);
     if (sqlite3_exec(db, "DELETE FROM meta WHERE key = 'vacuum'", NULL, NULL,
                      NULL) != SQLITE_OK)
         return tl_error_db(err, db, "giving back free space");

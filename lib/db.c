@@ -162,6 +162,7 @@ tl_db_open(const char *path, enum tl_db_mode mode, sqlite3 **db_out,
     struct tl_buf uri;
     const char *name = path;
     int created = 0;        /* the file did not exist: we make it */
+    int fresh = 0;          /* created, empty or in memory: no pages yet */
 
     *db_out = NULL;
     tl_buf_init(&uri, 0);
@@ -182,8 +183,12 @@ tl_db_open(const char *path, enum tl_db_mode mode, sqlite3 **db_out,
         if (st != TL_OK)
             return st;
         flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-        created = strcmp(path, ":memory:") != 0 && stat(path, &sb) != 0
-                  && errno == ENOENT;
+        if (strcmp(path, ":memory:") == 0)
+            fresh = 1;
+        else if (stat(path, &sb) != 0)
+            fresh = created = errno == ENOENT;
+        else
+            fresh = sb.st_size == 0;
     }
     rc = sqlite3_open_v2(name, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
     tl_buf_release(&uri);
@@ -213,13 +218,20 @@ tl_db_open(const char *path, enum tl_db_mode mode, sqlite3 **db_out,
     if (st != TL_OK)
         goto fail;
     if (mode == TL_DB_READWRITE) {
-        /* a new database gives back the pages an FTS5 merge frees
-         * (lib/compact.c); only a new one: in a database with tables
+        /* a new database gets TL_PAGE_SIZE pages and gives back the
+         * pages an FTS5 merge frees (lib/compact.c); only a new one
+         * (a missing or empty file): in a database with tables
          * the pragma would write its header (a run that changes
          * nothing must not) and take effect only at a VACUUM */
         st = TL_OK;
-        if (created || strcmp(path, ":memory:") == 0)
-            st = exec(db, "PRAGMA auto_vacuum = INCREMENTAL", path, err);
+        if (fresh) {
+            char sql[64];
+
+            snprintf(sql, sizeof sql, "PRAGMA page_size = %d", TL_PAGE_SIZE);
+            st = exec(db, sql, path, err);
+            if (st == TL_OK)
+                st = exec(db, "PRAGMA auto_vacuum = INCREMENTAL", path, err);
+        }
         if (st == TL_OK)
             st = exec(db, "PRAGMA journal_mode = WAL", path, err);
         if (st == TL_OK)

@@ -201,7 +201,7 @@ fm_escape(struct fm_parser *ps, struct tl_buf *b, const char *q,
         return 1;
     }
     for (int i = 1; i <= digits; i++) {
-        int v = hex_value(q[i]);
+        int v = tl_hex_value((unsigned char)q[i]);
 
         if (v < 0) {
             fm_append(ps, b, q - 1, 2);

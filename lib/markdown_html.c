@@ -244,7 +244,8 @@ tl_md_entity(struct inl *in, size_t i)
         uint32_t cp = 0;
 
         for (k = start; k < n && k - start < max; k++) {
-            int v = hex ? hex_value(s[k]) : is_digit(s[k]) ? s[k] - '0' : -1;
+            int v = hex ? tl_hex_value((unsigned char)s[k])
+                        : is_digit(s[k]) ? s[k] - '0' : -1;
 
             if (v < 0)
                 break;

@@ -88,18 +88,6 @@ is_ascii_punct(char c)
            || (c >= '[' && c <= '`') || (c >= '{' && c <= '~');
 }
 
-static inline int
-hex_value(char c)
-{
-    if (is_digit(c))
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Writes code point cp (U+FFFD when it is not a scalar value) as UTF-8
  * into buf[4]; returns the length. */
 static inline size_t

@@ -82,6 +82,37 @@ fail:
     return st;
 }
 
+/* tl_unhex(text): the bytes that text's hex digits spell, as a blob;
+ * anything else (not text, an odd length, not hex) unchanged.  For the
+ * migrations (009: articles.hash); SQLite has unhex() only from 3.41. */
+static void
+unhex_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const unsigned char *s = sqlite3_value_text(argv[0]);
+    int n = sqlite3_value_bytes(argv[0]);
+    unsigned char *out;
+
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) != SQLITE_TEXT || s == NULL || n % 2 != 0) {
+        sqlite3_result_value(ctx, argv[0]);
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        if (tl_hex_value(s[i]) < 0) {
+            sqlite3_result_value(ctx, argv[0]);
+            return;
+        }
+    out = sqlite3_malloc(n / 2 + 1);
+    if (out == NULL) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    for (int i = 0; i < n / 2; i++)
+        out[i] = (unsigned char)(tl_hex_value(s[2 * i]) << 4
+                                 | tl_hex_value(s[2 * i + 1]));
+    sqlite3_result_blob(ctx, out, n / 2, sqlite3_free);
+}
+
 enum tl_status
 tl_schema_migrate(sqlite3 *db, struct tl_error *err)
 {
@@ -93,6 +124,11 @@ tl_schema_migrate(sqlite3 *db, struct tl_error *err)
         return st;
     if (v > tl_schema_latest())
         return refuse_newer(v, err);
+    if (v < tl_schema_latest()
+        && sqlite3_create_function(db, "tl_unhex", 1,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                   unhex_fn, NULL, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "upgrading the schema");
     for (int to = v + 1; to <= tl_schema_latest(); to++) {
         st = step(db, to, &done, err);
         if (st != TL_OK)

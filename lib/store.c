@@ -189,7 +189,7 @@ tl_store_lookup(struct tl_store *s, const char *path, int64_t size,
 /* The id of the article stored at path (0 if none) and whether its hash
  * equals hash. */
 static enum tl_status
-find(struct tl_store *s, const char *path, const char *hash,
+find(struct tl_store *s, const char *path, const unsigned char *hash,
      int64_t *id_out, int *same_out, struct tl_error *err)
 {
     sqlite3_stmt *st = s->q[Q_HASH];
@@ -200,9 +200,11 @@ find(struct tl_store *s, const char *path, const char *hash,
     sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        const char *h = (const char *)sqlite3_column_text(st, 1);
+        const void *h = sqlite3_column_blob(st, 1);
         *id_out = sqlite3_column_int64(st, 0);
-        *same_out = h != NULL && strcmp(h, hash) == 0;
+        *same_out = sqlite3_column_type(st, 1) == SQLITE_BLOB
+                    && sqlite3_column_bytes(st, 1) == TL_HASH_SIZE
+                    && memcmp(h, hash, TL_HASH_SIZE) == 0;
     }
     done(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -249,7 +251,7 @@ bind_article(sqlite3_stmt *st, const struct tl_article *a,
     const struct tl_meta *m = &in->meta;
     int dated = m->date.precision != TL_DATE_NONE;
 
-    sqlite3_bind_text(st, 2, a->hash, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, a->hash, TL_HASH_SIZE, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, a->size);
     sqlite3_bind_int64(st, 4, a->mtime_ns);
     sqlite3_bind_text(st, 5, tl_format_name(a->format), -1, SQLITE_STATIC);
@@ -475,7 +477,7 @@ tl_store_adopt_if_moved(struct tl_store *s, const struct tl_article *a,
     int rc;
 
     *moved_out = 0;
-    sqlite3_bind_text(st, 1, a->hash, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 1, a->hash, TL_HASH_SIZE, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *path = (const char *)sqlite3_column_text(st, 1);
         if (path != NULL && file_gone(path)) {

@@ -69,6 +69,19 @@ enum tl_status tl_buf_appendf(struct tl_buf *b, const char *fmt, ...)
 
 /* FNV-1a of p[0..n), with its high bits folded down: for hash tables. */
 uint64_t tl_hash_bytes(const char *p, size_t n);
+
+/* The value of one hex digit, or -1. */
+static inline int
+tl_hex_value(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
 /* Unsigned LEB128 varints (7 bits a byte, least significant first), as
  * the impact lists and the article spans store numbers: tl_buf_put_leb()
  * appends v; tl_leb_get() reads one from p (n bytes), returning the bytes
@@ -125,6 +138,13 @@ enum tl_status
 tl_db_default_path(const char *explicit_path, struct tl_buf *buf,
                    struct tl_error *err);
 
+/* The page size of a new database, and of an older one after the
+ * VACUUM a migration asks for (lib/compact.c): 16 kB pages hold an
+ * impact list or a long article's text without overflow pages, and make
+ * the news corpus's database 4 % smaller and its searches a little
+ * faster than 4 kB (docs/storage.md). */
+#define TL_PAGE_SIZE 16384
+
 /* Opens (read-write: creating it and its folder, migrating the schema)
  * the database at path, registers the tokenizer, sets WAL, foreign keys
  * and a busy timeout.  *db_out is NULL on failure; close with
@@ -157,12 +177,16 @@ struct tl_span {
     size_t end;
 };
 
+/* The bytes of an article's content hash (articles.hash, a blob). */
+#define TL_HASH_SIZE 16
+
 /* A file as read: its bytes and fingerprint. */
 struct tl_article {
     char *path;         /* as given (owned) */
     struct tl_buf text; /* the file's bytes, NUL-terminated */
     enum tl_format format;
-    char hash[33];      /* XXH3-128 of the bytes, lower-case hex */
+    unsigned char hash[TL_HASH_SIZE];   /* XXH3-128 of the bytes, its
+                                           canonical (big-endian) form */
     int64_t size;
     int64_t mtime_ns;
 };

@@ -208,7 +208,8 @@ load_doc(void *ctx, size_t lineno, char **values)
     a.path = strdup(id);
     a.format = TL_FORMAT_TEXT;
     a.size = (int64_t)strlen(text);
-    snprintf(a.hash, sizeof a.hash, "%032zx", l->n_ids);
+    memset(a.hash, 0, sizeof a.hash);   /* a distinct hash per document */
+    memcpy(a.hash, &l->n_ids, sizeof l->n_ids);
     st = a.path == NULL ? TL_ERR_NOMEM
                         : tl_buf_append(&a.text, text, strlen(text));
     if (st != TL_OK) {

@@ -66,18 +66,6 @@ utf8_len(const unsigned char *p, const unsigned char *end)
     return n;
 }
 
-static int
-hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Reads the 4 hex digits after "\u" at ps->p (which points at 'u'). */
 static enum tl_status
 read_u(struct parser *ps, unsigned *cp_out)
@@ -87,7 +75,7 @@ read_u(struct parser *ps, unsigned *cp_out)
     if (ps->end - ps->p < 5)
         return fail(ps, "\\u needs four hex digits");
     for (int i = 1; i <= 4; i++) {
-        int v = hex_value(ps->p[i]);
+        int v = tl_hex_value((unsigned char)ps->p[i]);
         if (v < 0)
             return fail(ps, "\\u needs four hex digits");
         cp = cp * 16 + (unsigned)v;

@@ -288,5 +288,23 @@ expect_rc "a run after an upgrade" 0
 expect_eq "does the VACUUM asked for, once" \
     "$(sqlite3 "$DB" "SELECT count(*) FROM meta WHERE key = 'vacuum'")" 0
 expect_eq "and the articles read the same after it" "$(dump "$DB")" "$before"
+expect_eq "a new database has 16 kB pages" \
+    "$(sqlite3 "$DB" "PRAGMA page_size")" 16384
+# a database as schema 8 left it (hex hashes, 4 kB pages) is upgraded by
+# the next run: the hashes still match the files, the VACUUM makes 16 kB
+# pages, and it is back in WAL mode
+sqlite3 "$DB" "PRAGMA journal_mode = DELETE; PRAGMA page_size = 4096; VACUUM;
+    PRAGMA journal_mode = WAL; UPDATE articles SET hash = lower(hex(hash));
+    PRAGMA user_version = 8" > /dev/null
+expect_eq "(the old database has 4 kB pages)" \
+    "$(sqlite3 "$DB" "PRAGMA page_size")" 4096
+run "$TALAASH_INDEX" --db "$DB" --rehash "$SEEDS"
+expect_rc "a run on a schema-8 database" 0
+expect_match "finds every file's hash unchanged" "$err" "nothing changed"
+expect_eq "stores the hashes as 16 bytes" \
+    "$(sqlite3 "$DB" "SELECT DISTINCT typeof(hash) || length(hash) FROM articles")" blob16
+expect_eq "moves it to 16 kB pages" "$(sqlite3 "$DB" "PRAGMA page_size")" 16384
+expect_eq "in WAL mode" "$(sqlite3 "$DB" "PRAGMA journal_mode")" wal
+expect_eq "and the articles read the same" "$(dump "$DB")" "$before"
 
 finish

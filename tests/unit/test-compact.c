@@ -16,11 +16,14 @@ static const char *const words[] = {
 /* n passages of one article, each its own transaction: FTS5 writes a
  * segment for each (and merges some of them now and then). */
 static void
-corpus(int n)
+corpus_in(int n, int file)
 {
     char sql[8192], filler[6000];
 
-    unit_db_setup();
+    if (file)
+        unit_db_setup_file();
+    else
+        unit_db_setup();
     unit_exec("INSERT INTO articles (id, path, hash, size, mtime_ns, "
               "format, title, author) VALUES (1, '/a/1.txt', 'h1', 1, 1, "
               "'text', 'notes', '')");
@@ -41,6 +44,12 @@ corpus(int n)
                   "SELECT p.id, p.text, 'notes', '' FROM passages AS p "
                   "WHERE p.id = last_insert_rowid()");
     }
+}
+
+static void
+corpus(int n)
+{
+    corpus_in(n, 0);
 }
 
 static long
@@ -89,6 +98,90 @@ START_TEST(test_new_database_gives_free_pages_back)
 {
     unit_db_setup();
     ck_assert_int_eq(number("PRAGMA auto_vacuum"), 2);   /* incremental */
+    unit_db_teardown();
+}
+END_TEST
+
+START_TEST(test_new_database_file_has_16k_pages_and_wal)
+{
+    unit_db_setup_file();
+    ck_assert_int_eq(number("PRAGMA page_size"), TL_PAGE_SIZE);
+    ck_assert_str_eq(unit_text("PRAGMA journal_mode"), "wal");
+    unit_db_teardown();
+}
+END_TEST
+
+/* A database file of 20 passages with 4 kB pages, as talaash-index made
+ * them before schema 009, with a VACUUM asked for. */
+static void
+old_pages(void)
+{
+    corpus_in(20, 1);
+    unit_exec("PRAGMA journal_mode = DELETE");
+    unit_exec("PRAGMA page_size = 4096");
+    unit_exec("VACUUM");
+    unit_exec("PRAGMA journal_mode = WAL");
+    ck_assert_int_eq(number("PRAGMA page_size"), 4096);
+    unit_exec("INSERT OR REPLACE INTO meta (key, value) "
+              "VALUES ('vacuum', '009')");
+}
+
+static void
+vacuum(void)
+{
+    struct tl_error err = { 0 };
+    int asked = -1;
+
+    ck_assert_int_eq(tl_index_vacuum_asked(unit_db, &asked, &err), TL_OK);
+    ck_assert_int_eq(asked, 1);
+    ck_assert_msg(tl_index_vacuum(unit_db, &err) == TL_OK, "%s", err.msg);
+    ck_assert_int_eq(tl_index_vacuum_asked(unit_db, &asked, &err), TL_OK);
+    ck_assert_int_eq(asked, 0);
+}
+
+START_TEST(test_vacuum_moves_an_old_database_to_16k_pages)
+{
+    char *before, *after;
+
+    old_pages();
+    before = answers();
+    vacuum();
+    ck_assert_int_eq(number("PRAGMA page_size"), TL_PAGE_SIZE);
+    ck_assert_str_eq(unit_text("PRAGMA journal_mode"), "wal");
+    ck_assert_int_eq(number("PRAGMA auto_vacuum"), 2);
+    ck_assert_str_eq(unit_text("PRAGMA integrity_check"), "ok");
+    after = answers();
+    ck_assert_str_eq(after, before);
+    free(before);
+    free(after);
+    unit_db_teardown();
+}
+END_TEST
+
+START_TEST(test_vacuum_beside_a_reader_keeps_the_page_size)
+{
+    sqlite3 *reader = NULL;
+    sqlite3_stmt *st = NULL;
+    char *before, *after;
+
+    old_pages();
+    before = answers();
+    /* a search in the middle of its read transaction */
+    ck_assert_int_eq(sqlite3_open_v2(unit_db_path, &reader,
+                                     SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(reader, "SELECT id FROM articles",
+                                        -1, &st, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    vacuum();
+    ck_assert_int_eq(number("PRAGMA page_size"), 4096);
+    ck_assert_str_eq(unit_text("PRAGMA journal_mode"), "wal");
+    sqlite3_finalize(st);
+    sqlite3_close(reader);
+    ck_assert_str_eq(unit_text("PRAGMA integrity_check"), "ok");
+    after = answers();
+    ck_assert_str_eq(after, before);
+    free(before);
+    free(after);
     unit_db_teardown();
 }
 END_TEST
@@ -173,6 +266,9 @@ compact_suite(void)
     TCase *tc = tcase_create("core");
 
     tcase_add_test(tc, test_new_database_gives_free_pages_back);
+    tcase_add_test(tc, test_new_database_file_has_16k_pages_and_wal);
+    tcase_add_test(tc, test_vacuum_moves_an_old_database_to_16k_pages);
+    tcase_add_test(tc, test_vacuum_beside_a_reader_keeps_the_page_size);
     tcase_add_test(tc, test_every_search_answers_as_before);
     tcase_add_test(tc, test_merges_segments_and_frees_their_pages);
     tcase_add_test(tc, test_second_merge_changes_nothing);

@@ -254,6 +254,9 @@ make_version_1(const char *path)
     unit_exec("COMMIT");
     add_article(1, "Kabul talks", "Ayesha Khan");
     add_article(2, "Harbour budget", "Lena Okafor");
+    /* the content hash as hex digits, as schemas 1-8 kept it */
+    unit_exec("UPDATE articles SET hash = '00ff10a0b1c2d3e4f5061728394a5b6c' "
+              "WHERE id = 1");
     unit_exec("INSERT INTO passages (article_id, ordinal, byte_start, "
               "byte_end, text) VALUES (1, 1, 0, 10, 'negotiations resumed'),"
               " (1, 2, 11, 20, 'the corridor opened'),"
@@ -304,8 +307,14 @@ START_TEST(test_version_1_database_is_upgraded_with_its_index)
                                "article_texts"), "1,2");
     ck_assert_str_eq(unit_text("SELECT group_concat(article_id) FROM "
                                "passages WHERE text IS NOT NULL"), "3,3");
+    /* schema 009: the hash is its 16 bytes (a hand-made one that is not
+     * hex is left alone), and the VACUUM asked for makes 16 kB pages */
+    ck_assert_str_eq(unit_text("SELECT group_concat(typeof(hash) || ' ' || "
+                               "hex(hash), ',') FROM (SELECT hash FROM "
+                               "articles ORDER BY id)"),
+                     "blob 00FF10A0B1C2D3E4F5061728394A5B6C,text 68,text 68");
     ck_assert_str_eq(unit_text("SELECT value FROM meta WHERE key = "
-                               "'vacuum'"), "008");
+                               "'vacuum'"), "009");
     /* the old entries are all there, and exactly right */
     integrity_ok();
     ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "

@@ -79,8 +79,9 @@ tl_topk_or_as_and(sqlite3 *db, const char *match, long per_article, long k,
  * whose pub_date text lies in [from, to] (NULL: unbounded; a superset of
  * what filter accepts, to skip what it would refuse); t->exact is 0
  * (fall back to the SQL) when the match is rare enough for the SQL to be
- * quick, when the walk reads too many articles or reaches the undated
- * ones, or when FTS5 refuses the expression. */
+ * quick, when the walk reads too many articles, when the ranked top-k
+ * cannot answer the undated articles that come after the dated ones, or
+ * when FTS5 refuses the expression. */
 enum tl_status
 tl_topk_by_date(sqlite3 *db, const char *match, int descending,
                 const char *from, const char *to, long per_article, long k,

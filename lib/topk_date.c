@@ -13,12 +13,20 @@
  * date's group is complete and k hits are in hand, the rest cannot come
  * before them.  Scores are tl_bm25()'s, as in the SQL.
  *
+ * When the dated articles run out before k hits (an archive with few
+ * or no dates: the news corpus has none), the undated ones come next,
+ * by score then passage id: the ranked search's own order, so the
+ * ranked top-k (topk.c, topk_or.c, topk_scan.c) answers them, with the
+ * search's filter and "undated" as its filter.  A date bound (--since,
+ * --until) refuses every undated article.
+ *
  * It answers only when it pays: when FTS5 finds few matches (fewer
  * than one in DATE_WALK_DENSITY passages, or than DATE_WALK_MAX),
- * scoring them all is cheap and the SQL does it; a walk that reads DATE_WALK_BUDGET articles without filling
- * k, reaches the undated articles, or meets an article whose passages
- * are not numbered consecutively gives up (t->exact 0), and the caller
- * falls back to the SQL.  tests/e2e/topk.sh compares both byte for byte.
+ * scoring them all is cheap and the SQL does it; a walk that reads
+ * DATE_WALK_BUDGET articles without filling k, or meets an article whose
+ * passages are not numbered consecutively gives up (t->exact 0), and the
+ * caller falls back to the SQL.  tests/e2e/topk.sh compares both byte
+ * for byte.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -200,6 +208,86 @@ prepare_walk(struct walk *w, const char *match, int descending,
     return TL_OK;
 }
 
+/* The search's filter, and only undated articles (dated NULL: every
+ * article is undated). */
+struct undated {
+    sqlite3 *db;
+    sqlite3_stmt *dated;
+    tl_topk_filter_fn filter;
+    void *ctx;
+};
+
+static enum tl_status
+accept_undated(void *ctx, int64_t aid, int *ok_out, struct tl_error *err)
+{
+    struct undated *u = ctx;
+    int rc;
+
+    *ok_out = 1;
+    if (u->dated != NULL) {
+        sqlite3_bind_int64(u->dated, 1, aid);
+        rc = sqlite3_step(u->dated);
+        *ok_out = rc == SQLITE_DONE;
+        sqlite3_reset(u->dated);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return tl_error_db(err, u->db, "reading an article's date");
+    }
+    if (*ok_out && u->filter != NULL)
+        return u->filter(u->ctx, aid, ok_out, err);
+    return TL_OK;
+}
+
+/* After the dated articles, t (t->n < k) takes the undated ones: the
+ * SQL orders them last, by score and passage id, which is the order of
+ * a search by rank among them, so the ranked top-k answers them
+ * (tl_topk_search(), tl_topk_or_as_and(), tl_topk_scan(), as lib/search.c
+ * tries them).  t->exact 1 when one of them answered. */
+static enum tl_status
+add_undated(sqlite3 *db, const char *match, long per_article, long k,
+            tl_topk_filter_fn filter, void *filter_ctx, struct tl_topk *t,
+            struct tl_error *err)
+{
+    struct undated u = { db, NULL, filter, filter_ctx };
+    struct tl_topk tail;
+    long need = k - (long)t->n;
+    enum tl_status st = TL_OK;
+    sqlite3_stmt *any = NULL;
+    int rc;
+
+    tl_topk_init(&tail);
+    /* an archive with no date at all needs no date looked up */
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM articles WHERE pub_date IS "
+                           "NOT NULL LIMIT 1", -1, &any, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "preparing the search");
+    rc = sqlite3_step(any);
+    sqlite3_finalize(any);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return tl_error_db(err, db, "reading the articles by date");
+    if (rc == SQLITE_ROW
+        && sqlite3_prepare_v2(db, "SELECT 1 FROM articles WHERE id = ?1 AND "
+                              "pub_date IS NOT NULL", -1, &u.dated, NULL)
+           != SQLITE_OK)
+        return tl_error_db(err, db, "preparing the search");
+    st = tl_topk_search(db, match, per_article, need, accept_undated, &u,
+                        &tail, err);
+    if (st == TL_OK && !tail.exact)
+        st = tl_topk_or_as_and(db, match, per_article, need, accept_undated,
+                               &u, &tail, err);
+    if (st == TL_OK && !tail.exact)
+        st = tl_topk_scan(db, match, per_article, need, accept_undated, &u,
+                          &tail, err);
+    if (st == TL_OK && tail.exact) {
+        for (size_t i = 0; i < tail.n && t->n < (size_t)k; i++) {
+            t->ids[t->n] = tail.ids[i];
+            t->scores[t->n++] = tail.scores[i];
+        }
+        t->exact = 1;
+    }
+    sqlite3_finalize(u.dated);
+    tl_topk_release(&tail);
+    return st;
+}
+
 enum tl_status
 tl_topk_by_date(sqlite3 *db, const char *match, int descending,
                 const char *from, const char *to, long per_article, long k,
@@ -210,6 +298,7 @@ tl_topk_by_date(sqlite3 *db, const char *match, int descending,
     char *date = NULL;          /* the current group's */
     enum tl_status st;
     int dense = 0, refused = 0, give_up = 0, kept = 0, rc = SQLITE_DONE;
+    int undated = 0;
     long read = 0;
 
     tl_topk_release(t);
@@ -266,8 +355,15 @@ tl_topk_by_date(sqlite3 *db, const char *match, int descending,
     if (st == TL_OK && !give_up && !t->exact && rc != SQLITE_DONE
         && rc != SQLITE_ROW)
         st = tl_error_db(err, db, "reading the articles by date");
-    /* running out of dated articles is no answer: the undated come next,
-     * ordered by score over all of them */
+    if (st == TL_OK && !give_up && !t->exact && rc == SQLITE_DONE) {
+        /* every dated article read: the undated come next, ordered by
+         * score over all of them; a date bound refuses them all */
+        end_group(&w, t, k);
+        if (t->n == (size_t)k || from != NULL || to != NULL)
+            t->exact = 1;
+        else
+            undated = 1;
+    }
 out:
     if (kept) {
         struct tl_error ignored;
@@ -286,6 +382,9 @@ out:
     free(w.article.a);
     free(w.group.a);
     free(date);
+    if (st == TL_OK && undated)
+        st = add_undated(db, match, per_article, k, filter, filter_ctx, t,
+                         err);
     if (!t->exact)
         tl_topk_release(t);
     return st;

@@ -204,6 +204,29 @@ done
 run "$TALAASH" --db "$DB" --color=never --explain --sort=-date zzyzxquay
 expect_match "a word with no match is not walked" "$out$err" 'no match'
 
+# an archive with few dates or none: once the dated articles are read,
+# the undated come next by score, which the ranked top-k answers (with
+# "undated" added to the filters); a date bound refuses them all
+sqlite3 "$DB" "VACUUM INTO '$WORK/few.db'; VACUUM INTO '$WORK/none.db'"
+sqlite3 "$WORK/few.db" "UPDATE articles SET pub_date = NULL, date_precision = NULL WHERE id % 25 <> 0"
+sqlite3 "$WORK/none.db" "UPDATE articles SET pub_date = NULL, date_precision = NULL"
+for db in few none; do
+    walked=0; tried=0
+    for w in $common 'harbour OR audit' '"the harbour"' 'harb*'; do
+        for opts in "--sort=-date -n 10" "--sort=date -n 40" "--sort=-date --per-article 1 -n 30" \
+                    "--sort=date --offset 12 -n 6" "--sort=-date --since 2001 -n 10"; do
+            a=$("$TALAASH" --db "$WORK/$db.db" --format json $opts -- "$w" 2>&1); ra=$?
+            b=$("$TALAASH" --db "$WORK/$db.db" --format json --exhaustive $opts -- "$w" 2>&1); rb=$?
+            expect_eq "$db dates, '$w' $opts: the SQL's hits" "$a (exit $ra)" "$b (exit $rb)"
+            tried=$((tried + 1))
+            "$TALAASH" --db "$WORK/$db.db" --color=never --explain $opts -- "$w" 2>/dev/null \
+                | grep -q '^explain: walked the articles by date' && walked=$((walked + 1))
+        done
+    done
+    [ "$walked" -ge $((tried * 3 / 4)) ] && ok "$db dates: the walk and the ranked top-k answered $walked of $tried" \
+        || fail "$db dates: the walk answered only $walked of $tried"
+done
+
 # an update makes the lists stale; the run refreshes them
 for f in "$ART"/d0*/*.txt; do
     printf '\nThe harbour audit was repeated later in the year.\n' >> "$f"

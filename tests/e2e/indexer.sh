@@ -290,6 +290,11 @@ expect_eq "does the VACUUM asked for, once" \
 expect_eq "and the articles read the same after it" "$(dump "$DB")" "$before"
 expect_eq "a new database has 16 kB pages" \
     "$(sqlite3 "$DB" "PRAGMA page_size")" 16384
+: > "$WORK/empty.db"
+run "$TALAASH_INDEX" -q --db "$WORK/empty.db" "$SEEDS"
+expect_rc "index into an empty file" 0
+expect_eq "which gets 16 kB pages and gives freed pages back too" \
+    "$(sqlite3 "$WORK/empty.db" "PRAGMA page_size; PRAGMA auto_vacuum")" "$(printf '16384\n2')"
 # a database as schema 8 left it (hex hashes, 4 kB pages) is upgraded by
 # the next run: the hashes still match the files, the VACUUM makes 16 kB
 # pages, and it is back in WAL mode

@@ -92,6 +92,7 @@ try_fast(sqlite3 *db, const struct tl_search_opts *o, struct tl_search *s,
     struct tl_search_opts plain = *o;
     struct filter f = { db, NULL };
     struct tl_buf sql;
+    enum tl_topk_way way;
     enum tl_status st = TL_OK;
 
     if (o->exhaustive || o->match == NULL || o->limit <= 0
@@ -134,22 +135,12 @@ try_fast(sqlite3 *db, const struct tl_search_opts *o, struct tl_search *s,
         s->by_date = st == TL_OK && s->fast.exact;
         goto done;
     }
-    st = tl_topk_search(db, o->match, o->per_article, o->offset + o->limit,
+    st = tl_topk_ranked(db, o->match, s->positive_only, o->per_article,
+                        o->offset + o->limit,
                         f.st != NULL ? filter_article : NULL, &f, &s->fast,
-                        err);
-    s->from_lists = st == TL_OK && s->fast.exact;
-    if (st == TL_OK && !s->fast.exact && !s->positive_only) {
-        st = tl_topk_or_as_and(db, o->match, o->per_article,
-                               o->offset + o->limit,
-                               f.st != NULL ? filter_article : NULL, &f,
-                               &s->fast, err);
-        s->or_as_and = st == TL_OK && s->fast.exact;
-    }
-    if (st == TL_OK && !s->fast.exact)
-        st = tl_topk_scan(db, o->match, o->per_article,
-                          o->offset + o->limit,
-                          f.st != NULL ? filter_article : NULL, &f,
-                          &s->fast, err);
+                        &way, err);
+    s->from_lists = st == TL_OK && way == TL_TOPK_LISTS;
+    s->or_as_and = st == TL_OK && way == TL_TOPK_OR_AS_AND;
 done:
     if (st == TL_OK && s->fast.exact)
         s->next = (size_t)o->offset;

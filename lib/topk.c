@@ -312,3 +312,34 @@ out:
     tl_impact_list_release(&list);
     return rs;
 }
+
+enum tl_status
+tl_topk_ranked(sqlite3 *db, const char *match, int positive_only,
+               long per_article, long k, tl_topk_filter_fn filter,
+               void *filter_ctx, struct tl_topk *t,
+               enum tl_topk_way *way_out, struct tl_error *err)
+{
+    enum tl_status st;
+
+    *way_out = TL_TOPK_NONE;
+    st = tl_topk_search(db, match, per_article, k, filter, filter_ctx, t,
+                        err);
+    if (st == TL_OK && t->exact) {
+        *way_out = TL_TOPK_LISTS;
+        return TL_OK;
+    }
+    if (st == TL_OK && !positive_only) {
+        st = tl_topk_or_as_and(db, match, per_article, k, filter,
+                               filter_ctx, t, err);
+        if (st == TL_OK && t->exact) {
+            *way_out = TL_TOPK_OR_AS_AND;
+            return TL_OK;
+        }
+    }
+    if (st == TL_OK)
+        st = tl_topk_scan(db, match, per_article, k, filter, filter_ctx, t,
+                          err);
+    if (st == TL_OK && t->exact)
+        *way_out = TL_TOPK_SCAN;
+    return st;
+}

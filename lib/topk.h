@@ -71,6 +71,24 @@ tl_topk_or_as_and(sqlite3 *db, const char *match, long per_article, long k,
                   tl_topk_filter_fn filter, void *filter_ctx,
                   struct tl_topk *t, struct tl_error *err);
 
+/* Which of the three below answered tl_topk_ranked(). */
+enum tl_topk_way {
+    TL_TOPK_NONE,           /* none: t->exact 0, run the SQL */
+    TL_TOPK_LISTS,          /* tl_topk_search() */
+    TL_TOPK_OR_AS_AND,      /* tl_topk_or_as_and() */
+    TL_TOPK_SCAN            /* tl_topk_scan() */
+};
+
+/* The k best passages ranked by score: tl_topk_search(), then (unless
+ * zero scores are to be left out: positive_only, which the OR's AND
+ * cannot tell) tl_topk_or_as_and(), then tl_topk_scan(), the first that
+ * answers; *way_out says which. */
+enum tl_status
+tl_topk_ranked(sqlite3 *db, const char *match, int positive_only,
+               long per_article, long k, tl_topk_filter_fn filter,
+               void *filter_ctx, struct tl_topk *t,
+               enum tl_topk_way *way_out, struct tl_error *err);
+
 /* The first k hits of a search sorted by date (descending: newest
  * first), in the exhaustive SQL's order: articles by date, undated last;
  * within a date, score descending, then passage id; at most per_article

@@ -240,8 +240,8 @@ accept_undated(void *ctx, int64_t aid, int *ok_out, struct tl_error *err)
 /* After the dated articles, t (t->n < k) takes the undated ones: the
  * SQL orders them last, by score and passage id, which is the order of
  * a search by rank among them, so the ranked top-k answers them
- * (tl_topk_search(), tl_topk_or_as_and(), tl_topk_scan(), as lib/search.c
- * tries them).  t->exact 1 when one of them answered. */
+ * (tl_topk_ranked(); the walk never leaves zero scores out).  t->exact
+ * 1 when it answered. */
 static enum tl_status
 add_undated(sqlite3 *db, const char *match, long per_article, long k,
             tl_topk_filter_fn filter, void *filter_ctx, struct tl_topk *t,
@@ -249,6 +249,7 @@ add_undated(sqlite3 *db, const char *match, long per_article, long k,
 {
     struct undated u = { db, NULL, filter, filter_ctx };
     struct tl_topk tail;
+    enum tl_topk_way way;
     long need = k - (long)t->n;
     enum tl_status st = TL_OK;
     sqlite3_stmt *any = NULL;
@@ -268,14 +269,8 @@ add_undated(sqlite3 *db, const char *match, long per_article, long k,
                               "pub_date IS NOT NULL", -1, &u.dated, NULL)
            != SQLITE_OK)
         return tl_error_db(err, db, "preparing the search");
-    st = tl_topk_search(db, match, per_article, need, accept_undated, &u,
-                        &tail, err);
-    if (st == TL_OK && !tail.exact)
-        st = tl_topk_or_as_and(db, match, per_article, need, accept_undated,
-                               &u, &tail, err);
-    if (st == TL_OK && !tail.exact)
-        st = tl_topk_scan(db, match, per_article, need, accept_undated, &u,
-                          &tail, err);
+    st = tl_topk_ranked(db, match, 0, per_article, need, accept_undated, &u,
+                        &tail, &way, err);
     if (st == TL_OK && tail.exact) {
         for (size_t i = 0; i < tail.n && t->n < (size_t)k; i++) {
             t->ids[t->n] = tail.ids[i];

@@ -186,19 +186,27 @@ expect_eq "a run with nothing to index packs them again" "$(lens_of)" "$before"
 dated=$(sqlite3 "$DB" "SELECT count(*) FROM articles WHERE pub_date IS NOT NULL")
 [ "$dated" -gt 100 ] && ok "the generated articles have dates ($dated)" || fail "only $dated dated articles"
 common=$(printf '%s\n' $words | head -6)
-walked=0; tried=0
-for w in $common 'harbour OR audit' '"the harbour"' 'harb*'; do
-    for opts in "--sort=-date -n 10" "--sort=date -n 10" "--sort=-date --per-article 1 -n 30" \
-                "--sort=-date --per-article 0 -n 25" "--sort=date --offset 12 -n 6" \
-                "--sort=-date --since 2001 --until 2003 -n 10"; do
-        a=$("$TALAASH" --db "$DB" --format json $opts -- "$w" 2>&1); ra=$?
-        b=$("$TALAASH" --db "$DB" --format json --exhaustive $opts -- "$w" 2>&1); rb=$?
-        expect_eq "'$w' $opts: the date walk gives the SQL's hits" "$a (exit $ra)" "$b (exit $rb)"
-        tried=$((tried + 1))
-        "$TALAASH" --db "$DB" --color=never --explain $opts -- "$w" 2>/dev/null \
-            | grep -q '^explain: walked the articles by date' && walked=$((walked + 1))
+# date_sorts DB LABEL OPTIONS...: every common word and three other
+# expressions, sorted under each OPTIONS string, equal to the SQL's
+# answer byte for byte; sets $walked (answered without the SQL), $tried
+date_sorts() {
+    local db=$1 label=$2 w opts a b ra rb
+    shift 2
+    walked=0; tried=0
+    for w in $common 'harbour OR audit' '"the harbour"' 'harb*'; do
+        for opts in "$@"; do
+            a=$("$TALAASH" --db "$db" --format json $opts -- "$w" 2>&1); ra=$?
+            b=$("$TALAASH" --db "$db" --format json --exhaustive $opts -- "$w" 2>&1); rb=$?
+            expect_eq "$label'$w' $opts: the SQL's hits" "$a (exit $ra)" "$b (exit $rb)"
+            tried=$((tried + 1))
+            "$TALAASH" --db "$db" --color=never --explain $opts -- "$w" 2>/dev/null \
+                | grep -q '^explain: walked the articles by date' && walked=$((walked + 1))
+        done
     done
-done
+}
+date_sorts "$DB" "" "--sort=-date -n 10" "--sort=date -n 10" "--sort=-date --per-article 1 -n 30" \
+    "--sort=-date --per-article 0 -n 25" "--sort=date --offset 12 -n 6" \
+    "--sort=-date --since 2001 --until 2003 -n 10"
 [ "$walked" -ge $((tried / 2)) ] && ok "the date walk answered $walked of $tried" \
     || fail "the date walk answered only $walked of $tried"
 run "$TALAASH" --db "$DB" --color=never --explain --sort=-date zzyzxquay
@@ -211,18 +219,9 @@ sqlite3 "$DB" "VACUUM INTO '$WORK/few.db'; VACUUM INTO '$WORK/none.db'"
 sqlite3 "$WORK/few.db" "UPDATE articles SET pub_date = NULL, date_precision = NULL WHERE id % 25 <> 0"
 sqlite3 "$WORK/none.db" "UPDATE articles SET pub_date = NULL, date_precision = NULL"
 for db in few none; do
-    walked=0; tried=0
-    for w in $common 'harbour OR audit' '"the harbour"' 'harb*'; do
-        for opts in "--sort=-date -n 10" "--sort=date -n 40" "--sort=-date --per-article 1 -n 30" \
-                    "--sort=date --offset 12 -n 6" "--sort=-date --since 2001 -n 10"; do
-            a=$("$TALAASH" --db "$WORK/$db.db" --format json $opts -- "$w" 2>&1); ra=$?
-            b=$("$TALAASH" --db "$WORK/$db.db" --format json --exhaustive $opts -- "$w" 2>&1); rb=$?
-            expect_eq "$db dates, '$w' $opts: the SQL's hits" "$a (exit $ra)" "$b (exit $rb)"
-            tried=$((tried + 1))
-            "$TALAASH" --db "$WORK/$db.db" --color=never --explain $opts -- "$w" 2>/dev/null \
-                | grep -q '^explain: walked the articles by date' && walked=$((walked + 1))
-        done
-    done
+    date_sorts "$WORK/$db.db" "$db dates, " "--sort=-date -n 10" "--sort=date -n 40" \
+        "--sort=-date --per-article 1 -n 30" "--sort=date --offset 12 -n 6" \
+        "--sort=-date --since 2001 -n 10"
     [ "$walked" -ge $((tried * 3 / 4)) ] && ok "$db dates: the walk and the ranked top-k answered $walked of $tried" \
         || fail "$db dates: the walk answered only $walked of $tried"
 done

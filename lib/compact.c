@@ -100,8 +100,12 @@ tl_index_vacuum(sqlite3 *db, struct tl_error *err)
 
             snprintf(sql, sizeof sql, "PRAGMA page_size = %d",
                      TL_PAGE_SIZE);
-            if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
-                return tl_error_db(err, db, fail);
+            if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+                st = tl_error_db(err, db, fail);
+                set_journal_mode(db, "PRAGMA journal_mode = WAL", mode,
+                                 sizeof mode);
+                return st;
+            }
         }
     }
     if (sqlite3_exec(db, "VACUUM", NULL, NULL, NULL) != SQLITE_OK) {

@@ -200,10 +200,12 @@ find(struct tl_store *s, const char *path, const unsigned char *hash,
     sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
+        /* the type first: reading a value may convert it */
+        int blob = sqlite3_column_type(st, 1) == SQLITE_BLOB;
         const void *h = sqlite3_column_blob(st, 1);
+
         *id_out = sqlite3_column_int64(st, 0);
-        *same_out = sqlite3_column_type(st, 1) == SQLITE_BLOB
-                    && sqlite3_column_bytes(st, 1) == TL_HASH_SIZE
+        *same_out = blob && sqlite3_column_bytes(st, 1) == TL_HASH_SIZE
                     && memcmp(h, hash, TL_HASH_SIZE) == 0;
     }
     done(st);

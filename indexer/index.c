@@ -265,13 +265,13 @@ static enum tl_status
 refresh_impacts(struct run *r, struct tl_error *err)
 {
     struct tl_impact_stats stats;
-    enum tl_status st = tl_impact_update(r->db, TL_IMPACT_MIN_DF, &stats,
-                                         err);
+    /* the lengths first: the lists read them */
+    enum tl_status st = tl_lengths_refresh(r->db, NULL, err);
 
     if (st == TL_OK)
-        st = tl_spans_refresh(r->db, NULL, err);
+        st = tl_impact_update(r->db, TL_IMPACT_MIN_DF, &stats, err);
     if (st == TL_OK)
-        st = tl_lengths_refresh(r->db, NULL, err);
+        st = tl_spans_refresh(r->db, NULL, err);
     return st;
 }
 

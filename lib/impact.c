@@ -4,11 +4,10 @@
  * A refresh reads the index through FTS5's own tables: the vocabulary
  * (fts5vocab "row": passages per term) chooses the terms, fts5vocab
  * "instance" gives each term's occurrences (passage, column) in passage
- * order, and passages_fts_docsize the column lengths (FTS5's on-disk
- * format: one varint per column).  FTS5's averages record (row 1 of
+ * order, and passage_lengths the column lengths (lib/lengths.h; FTS5
+ * keeps none, columnsize=0).  FTS5's averages record (row 1 of
  * passages_fts_data: a varint row count, then one varint token total per
- * column) gives the totals.  Both formats are part of FTS5's stable file
- * format.
+ * column) gives the totals: part of FTS5's stable file format.
  *
  * A list is a blob of unsigned LEB128 varints, per entry: the passage id
  * less the previous entry's (entries by id), the article id, then tf and
@@ -18,6 +17,7 @@
 #include <string.h>
 
 #include "impact.h"
+#include "lengths.h"
 
 /* ---- varints --------------------------------------------------------- */
 
@@ -59,24 +59,6 @@ tl_impact_encode(const struct tl_impact_entry *e, size_t n, struct tl_buf *out)
             rs = tl_buf_put_leb(out, (uint64_t)e[i].len[c]);
     }
     return rs;
-}
-
-void
-tl_impact_decode_sizes(const void *blob, size_t n,
-                       int64_t len[TL_RANK_COLUMNS])
-{
-    const unsigned char *p = blob;
-    uint64_t v;
-    size_t k;
-
-    for (int c = 0; c < TL_RANK_COLUMNS; c++) {
-        len[c] = 0;
-        if (p != NULL && (k = sqlite_varint(p, n, &v)) > 0) {
-            len[c] = (int64_t)v;
-            p += k;
-            n -= k;
-        }
-    }
 }
 
 /* ---- totals and freshness -------------------------------------------- */
@@ -265,13 +247,14 @@ struct lengths {
 static enum tl_status
 load_lengths(sqlite3 *db, struct lengths *l, struct tl_error *err)
 {
+    struct tl_lengths *packed = NULL;
     sqlite3_stmt *st = NULL;
-    enum tl_status rs = TL_OK;
+    enum tl_status rs;
     int rc;
 
     memset(l, 0, sizeof *l);
-    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM "
-                           "passages_fts_docsize", -1, &st, NULL) != SQLITE_OK
+    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM passages",
+                           -1, &st, NULL) != SQLITE_OK
         || sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_finalize(st);
         return tl_error_db(err, db, "reading passage lengths");
@@ -279,49 +262,39 @@ load_lengths(sqlite3 *db, struct lengths *l, struct tl_error *err)
     l->max_id = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     l->len = calloc((size_t)l->max_id + 1, sizeof *l->len);
-    if (l->len == NULL)
-        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    if (sqlite3_prepare_v2(db, "SELECT id, sz FROM passages_fts_docsize",
-                           -1, &st, NULL) != SQLITE_OK)
-        return tl_error_db(err, db, "reading passage lengths");
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(st, 0);
-        const unsigned char *p = sqlite3_column_blob(st, 1);
-        size_t n = (size_t)sqlite3_column_bytes(st, 1);
-        int64_t len[TL_RANK_COLUMNS];
-
-        if (id < 0 || id > l->max_id || p == NULL)
-            continue;
-        tl_impact_decode_sizes(p, n, len);
-        for (int c = 0; c < TL_RANK_COLUMNS; c++)
-            l->len[id][c] = (int)len[c];
-    }
-    if (rc != SQLITE_DONE)
-        rs = tl_error_db(err, db, "reading passage lengths");
-    sqlite3_finalize(st);
-    if (rs != TL_OK)
-        return rs;
     /* the articles, for the article counts (adf) */
     l->article = calloc((size_t)l->max_id + 1, sizeof *l->article);
-    if (l->article == NULL)
+    if (l->len == NULL || l->article == NULL)
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    /* the lengths from the packed table (lib/lengths.h), which the
+     * refresh before this one brought up to date */
+    rs = tl_lengths_open(db, &packed, err);
+    if (rs != TL_OK)
+        return rs;
     if (sqlite3_prepare_v2(db, "SELECT id, article_id FROM passages", -1,
-                           &st, NULL) != SQLITE_OK)
+                           &st, NULL) != SQLITE_OK) {
+        tl_lengths_free(packed);
         return tl_error_db(err, db, "reading passages");
+    }
     l->articles_known = 1;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (rs == TL_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);
-        int64_t a = sqlite3_column_int64(st, 1);
+        int64_t a = sqlite3_column_int64(st, 1), len[TL_RANK_COLUMNS];
+
         if (id < 0 || id > l->max_id)
             continue;
         if (a <= 0 || a > INT32_MAX)
             l->articles_known = 0;
         else
             l->article[id] = (int32_t)a;
+        rs = tl_lengths_exact(db, packed, id, len, err);
+        for (int c = 0; rs == TL_OK && c < TL_RANK_COLUMNS; c++)
+            l->len[id][c] = (int)len[c];
     }
-    if (rc != SQLITE_DONE)
+    if (rs == TL_OK && rc != SQLITE_DONE)
         rs = tl_error_db(err, db, "reading passages");
     sqlite3_finalize(st);
+    tl_lengths_free(packed);
     return rs;
 }
 

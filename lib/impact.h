@@ -131,11 +131,6 @@ tl_impact_forget_flush(sqlite3 *db, struct tl_impact_forgetting *f,
 /* Empties f without writing (the transaction rolled back). */
 void tl_impact_forget_discard(struct tl_impact_forgetting *f);
 
-/* The column lengths in a passages_fts_docsize blob (FTS5's varints);
- * missing ones are 0. */
-void tl_impact_decode_sizes(const void *blob, size_t n,
-                            int64_t len[TL_RANK_COLUMNS]);
-
 /* Reads term's list (term: len bytes, a token as the tokenizer makes
  * it).  *found_out 0 when the term has none; l is then empty.  Release
  * l with tl_impact_list_release(). */

@@ -176,10 +176,9 @@ load(sqlite3 *db, struct tl_impact_forgetting *f, struct tl_error *err)
     if (rs != TL_OK)
         return rs;
     /* passages after the last the lists cover are not in any df yet */
-    if (sqlite3_prepare_v2(db, "SELECT p.id, p.text, a.title, a.author, "
-                           "d.sz FROM passage_texts AS p JOIN articles AS a ON "
-                           "a.id = p.article_id LEFT JOIN passages_fts_docsize "
-                           "AS d ON d.id = p.id WHERE p.article_id = ?1 "
+    if (sqlite3_prepare_v2(db, "SELECT p.id, p.text, a.title, a.author "
+                           "FROM passage_texts AS p JOIN articles AS a ON "
+                           "a.id = p.article_id WHERE p.article_id = ?1 "
                            "AND p.id <= ?2", -1, &f->rows, NULL) != SQLITE_OK
         || sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO impact_removed (id, "
                               "tokens_body, tokens_title, tokens_author) "
@@ -219,13 +218,17 @@ tl_impact_forget(sqlite3 *db, struct tl_impact_forgetting *f,
 
         t.n = 0;
         tl_buf_reset(&t.text);
+        /* FTS5 indexed each column's tokens: their number is the
+         * column's length (FTS5 keeps none, lib/lengths.h) */
         for (int c = 1; rs == TL_OK && c <= TL_RANK_COLUMNS; c++) {
             const char *text = (const char *)sqlite3_column_text(rows, c);
+            size_t before = t.n;
             if (text != NULL
                 && tl_tokenizer_each(db, text, sqlite3_column_bytes(rows, c),
                                      FTS5_TOKENIZE_DOCUMENT, on_token, &t,
                                      err) != TL_OK)
                 rs = TL_ERR_DB;
+            len[c - 1] = (int64_t)(t.n - before);
         }
         if (rs == TL_OK && t.failed)
             rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
@@ -248,8 +251,6 @@ tl_impact_forget(sqlite3 *db, struct tl_impact_forgetting *f,
                 f->acount[k]++;
             }
         }
-        tl_impact_decode_sizes(sqlite3_column_blob(rows, 4),
-                               (size_t)sqlite3_column_bytes(rows, 4), len);
         sqlite3_reset(rec);
         sqlite3_bind_int64(rec, 1, sqlite3_column_int64(rows, 0));
         for (int c = 0; c < TL_RANK_COLUMNS; c++)

@@ -21,12 +21,14 @@
 #include <string.h>
 
 #include "impact.h"
+#include "lengths.h"
 
 /* The passages after the state's last one: how many, their tokens per
- * column, the last id. */
+ * column (lens: the packed lengths, lib/lengths.h), the last id. */
 static enum tl_status
-new_passages(sqlite3 *db, int64_t after, struct tl_impact_totals *t,
-             int64_t *max_out, struct tl_error *err)
+new_passages(sqlite3 *db, struct tl_lengths *lens, int64_t after,
+             struct tl_impact_totals *t, int64_t *max_out,
+             struct tl_error *err)
 {
     sqlite3_stmt *st = NULL;
     enum tl_status rs = TL_OK;
@@ -34,21 +36,20 @@ new_passages(sqlite3 *db, int64_t after, struct tl_impact_totals *t,
 
     memset(t, 0, sizeof *t);
     *max_out = after;
-    if (sqlite3_prepare_v2(db, "SELECT id, sz FROM passages_fts_docsize "
-                           "WHERE id > ?1", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, "SELECT id FROM passages WHERE id > ?1 "
+                           "ORDER BY id", -1, &st, NULL) != SQLITE_OK)
         return tl_error_db(err, db, "reading new passages");
     sqlite3_bind_int64(st, 1, after);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (rs == TL_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t len[TL_RANK_COLUMNS];
 
-        tl_impact_decode_sizes(sqlite3_column_blob(st, 1),
-                               (size_t)sqlite3_column_bytes(st, 1), len);
+        *max_out = sqlite3_column_int64(st, 0);
+        rs = tl_lengths_exact(db, lens, *max_out, len, err);
         t->rows++;
         for (int c = 0; c < TL_RANK_COLUMNS; c++)
             t->tokens[c] += len[c];
-        *max_out = sqlite3_column_int64(st, 0);
     }
-    if (rc != SQLITE_DONE)
+    if (rs == TL_OK && rc != SQLITE_DONE)
         rs = tl_error_db(err, db, "reading new passages");
     sqlite3_finalize(st);
     return rs;
@@ -155,6 +156,7 @@ cmp_id(const void *a, const void *b)
 struct update {
     sqlite3 *db;
     sqlite3_stmt *news, *occurrences, *sizes, *write;
+    struct tl_lengths *lens;    /* the packed lengths, for tl_tf() too */
     struct tl_rank_params p;
     double ref[TL_RANK_COLUMNS];
     int64_t after;
@@ -274,17 +276,19 @@ by_vocabulary(struct update *u, const char *term, int n_term,
         }
         if (id != cur && cur >= 0) {
             /* the previous passage is complete */
+            int64_t len[TL_RANK_COLUMNS];
+            enum tl_status rs;
+
             sqlite3_reset(u->sizes);
             sqlite3_bind_int64(u->sizes, 1, cur);
-            if (sqlite3_step(u->sizes) == SQLITE_ROW) {
-                int64_t len[TL_RANK_COLUMNS];
-                tl_impact_decode_sizes(sqlite3_column_blob(u->sizes, 0),
-                                       (size_t)sqlite3_column_bytes(u->sizes,
-                                                                    0), len);
-                for (int c = 0; c < TL_RANK_COLUMNS; c++)
-                    e.len[c] = (int)len[c];
-                e.article_id = sqlite3_column_int64(u->sizes, 1);
-            }
+            if (sqlite3_step(u->sizes) == SQLITE_ROW)
+                e.article_id = sqlite3_column_int64(u->sizes, 0);
+            sqlite3_reset(u->sizes);
+            rs = tl_lengths_exact(u->db, u->lens, cur, len, err);
+            if (rs != TL_OK)
+                return rs;
+            for (int c = 0; c < TL_RANK_COLUMNS; c++)
+                e.len[c] = (int)len[c];
             offer(u, &e, cutoff, n);
             (*added)++;
         }
@@ -457,8 +461,11 @@ tl_impact_update(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return tl_error_db(err, db, "updating the impact lists");
     rs = tl_impact_totals(db, &live, err);
+    /* the rows' lengths for new_passages() and tl_tf() */
     if (rs == TL_OK)
-        rs = new_passages(db, state.max_passage, &add, &max_id, err);
+        rs = tl_lengths_begin(db, &u.lens, err);
+    if (rs == TL_OK)
+        rs = new_passages(db, u.lens, state.max_passage, &add, &max_id, err);
     if (rs == TL_OK)
         rs = load_removed(db, &removed, err);
     if (rs != TL_OK)
@@ -506,10 +513,8 @@ tl_impact_update(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
         || sqlite3_prepare_v2(db, "SELECT doc, col FROM temp.tl_vocab_inst "
                               "WHERE term = ?1 AND doc > ?2", -1,
                               &u.occurrences, NULL) != SQLITE_OK
-        || sqlite3_prepare_v2(db, "SELECT d.sz, p.article_id FROM "
-                              "passages_fts_docsize AS d JOIN passages AS p "
-                              "ON p.id = d.id WHERE d.id = ?1", -1, &u.sizes,
-                              NULL) != SQLITE_OK) {
+        || sqlite3_prepare_v2(db, "SELECT article_id FROM passages WHERE "
+                              "id = ?1", -1, &u.sizes, NULL) != SQLITE_OK) {
         rs = tl_error_db(err, db, "updating the impact lists");
         goto rollback;
     }
@@ -536,12 +541,17 @@ commit:
     goto out;
 rebuild:
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    rs = tl_lengths_end(db, u.lens, TL_OK, err);
+    u.lens = NULL;
+    if (rs != TL_OK)
+        goto out;
     rs = tl_impact_refresh(db, min_df, stats, err);
     stats->rebuilt = 1;
     goto out;
 rollback:
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 out:
+    rs = tl_lengths_end(db, u.lens, rs, err);
     for (size_t i = 0; i < n_terms; i++)
         free(terms[i]);
     free(terms);

@@ -7,9 +7,10 @@
  * (uint8 each); the blob ends after its last passage.  0xffff / 0xff
  * mark a length too long for its field, and an id with no passage is
  * all zeros (a matching passage has a token somewhere): both are "not
- * known", and tl_bm25() asks FTS5.  The lengths are read from
- * passages_fts_docsize (FTS5's stable format: one varint per column,
- * tl_impact_decode_sizes()).
+ * known", and tl_bm25() asks FTS5.  FTS5 keeps no lengths of its own
+ * (columnsize=0, schema 010): the store writes those of the passages it
+ * indexes, counted by the tokenizer as FTS5 indexes them (tl_tally),
+ * and the refresh counts the others' tokens in their text.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -112,52 +113,107 @@ write_chunk(sqlite3_stmt *ins, int64_t c, const unsigned char *buf,
     return TL_OK;
 }
 
-/* Rewrites the chunks from c0 on with the passages up to max_id. */
+/* ---- counting tokens ---------------------------------------------------- */
+
+static int
+count_token(void *ctx, const char *tok, int len, int start, int end)
+{
+    (void)tok;
+    (void)len;
+    (void)start;
+    (void)end;
+    (*(int64_t *)ctx)++;
+    return 0;
+}
+
+/* The lengths of one passage from its columns' text, tokenized as FTS5
+ * tokenizes a row it indexes (NULL: no tokens, as FTS5). */
 static enum tl_status
-rewrite(sqlite3 *db, int64_t c0, int64_t max_id, long *n_out,
+count_row(sqlite3 *db, sqlite3_stmt *row, int first_col,
+          int64_t len[TL_RANK_COLUMNS], struct tl_error *err)
+{
+    for (int c = 0; c < TL_RANK_COLUMNS; c++) {
+        const char *text =
+            (const char *)sqlite3_column_text(row, first_col + c);
+
+        len[c] = 0;
+        if (text != NULL
+            && tl_tokenizer_each(db, text,
+                                 sqlite3_column_bytes(row, first_col + c),
+                                 FTS5_TOKENIZE_DOCUMENT, count_token, &len[c],
+                                 err) != TL_OK)
+            return TL_ERR_DB;
+    }
+    return TL_OK;
+}
+
+/* ---- the refresh -------------------------------------------------------- */
+
+/* Rewrites the passages from id `from` up to max_id, their lengths
+ * counted in their text; the chunk holding `from` keeps what it holds
+ * below it (all of it is rewritten when keep is 0). */
+static enum tl_status
+rewrite(sqlite3 *db, int64_t from, int64_t max_id, int keep, long *n_out,
         struct tl_error *err)
 {
-    sqlite3_stmt *sizes = NULL, *ins = NULL, *del = NULL;
+    sqlite3_stmt *rows = NULL, *ins = NULL, *del = NULL, *old = NULL;
     unsigned char *buf = calloc(CHUNK_IDS, ENTRY);
     enum tl_status rs = TL_OK;
-    int64_t cur = -1;
+    int64_t c0 = from / CHUNK_IDS, cur = c0;
     size_t used = 0;
     int rc = SQLITE_DONE;
 
     if (buf == NULL)
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    if (sqlite3_prepare_v2(db, "DELETE FROM passage_lengths WHERE chunk >= "
-                           "?1", -1, &del, NULL) != SQLITE_OK
-        || sqlite3_prepare_v2(db, "SELECT id, sz FROM passages_fts_docsize "
-                              "WHERE id >= ?1 AND id <= ?2 ORDER BY id", -1,
-                              &sizes, NULL) != SQLITE_OK
+    if (sqlite3_prepare_v2(db, "SELECT lens FROM passage_lengths WHERE "
+                           "chunk = ?1", -1, &old, NULL) != SQLITE_OK
+        || sqlite3_prepare_v2(db, "DELETE FROM passage_lengths WHERE chunk "
+                              ">= ?1", -1, &del, NULL) != SQLITE_OK
+        || sqlite3_prepare_v2(db, "SELECT id, body, title, author FROM "
+                              "passage_docs WHERE id >= ?1 AND id <= ?2 "
+                              "ORDER BY id", -1, &rows, NULL) != SQLITE_OK
         || sqlite3_prepare_v2(db, "INSERT INTO passage_lengths (chunk, lens) "
                               "VALUES (?1, ?2)", -1, &ins, NULL)
            != SQLITE_OK) {
         rs = tl_error_db(err, db, "writing the passage lengths");
         goto out;
     }
+    if (keep) {         /* the first chunk's entries below `from` stay */
+        sqlite3_bind_int64(old, 1, c0);
+        if (sqlite3_step(old) == SQLITE_ROW) {
+            size_t n = (size_t)sqlite3_column_bytes(old, 0);
+            size_t below = (size_t)(from % CHUNK_IDS) * ENTRY;
+            const void *b = sqlite3_column_blob(old, 0);
+
+            used = n < below ? n : below;
+            if (b != NULL && used > 0)
+                memcpy(buf, b, used);
+        }
+        sqlite3_reset(old);
+    }
     sqlite3_bind_int64(del, 1, c0);
     if (sqlite3_step(del) != SQLITE_DONE) {
         rs = tl_error_db(err, db, "writing the passage lengths");
         goto out;
     }
-    sqlite3_bind_int64(sizes, 1, c0 * CHUNK_IDS);
-    sqlite3_bind_int64(sizes, 2, max_id);
-    while (rs == TL_OK && (rc = sqlite3_step(sizes)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(sizes, 0), len[TL_RANK_COLUMNS];
+    sqlite3_bind_int64(rows, 1, from);
+    sqlite3_bind_int64(rows, 2, max_id);
+    while (rs == TL_OK && (rc = sqlite3_step(rows)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(rows, 0), len[TL_RANK_COLUMNS];
         int64_t c = id / CHUNK_IDS;
         size_t at = (size_t)(id % CHUNK_IDS) * ENTRY;
 
         if (c != cur) {
-            if (cur >= 0 && used > 0)
+            if (used > 0)
                 rs = write_chunk(ins, cur, buf, used, err);
             memset(buf, 0, (size_t)CHUNK_IDS * ENTRY);
             used = 0;
             cur = c;
         }
-        tl_impact_decode_sizes(sqlite3_column_blob(sizes, 1),
-                               (size_t)sqlite3_column_bytes(sizes, 1), len);
+        if (rs == TL_OK)
+            rs = count_row(db, rows, 1, len, err);
+        if (rs != TL_OK)
+            break;
         put_entry(buf + at, len);
         used = at + ENTRY;
         if (n_out != NULL)
@@ -165,13 +221,32 @@ rewrite(sqlite3 *db, int64_t c0, int64_t max_id, long *n_out,
     }
     if (rs == TL_OK && rc != SQLITE_DONE)
         rs = tl_error_db(err, db, "reading the passage lengths");
-    if (rs == TL_OK && cur >= 0 && used > 0)
+    if (rs == TL_OK && used > 0)
         rs = write_chunk(ins, cur, buf, used, err);
 out:
+    sqlite3_finalize(old);
     sqlite3_finalize(del);
-    sqlite3_finalize(sizes);
+    sqlite3_finalize(rows);
     sqlite3_finalize(ins);
     free(buf);
+    return rs;
+}
+
+/* Sets the state row: covered up to `covered`, clean. */
+static enum tl_status
+write_state(sqlite3 *db, int64_t covered, struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum tl_status rs = TL_OK;
+
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO passage_lengths_state "
+                           "(id, covered, dirty) VALUES (1, ?1, 0)", -1, &st,
+                           NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "writing the passage lengths");
+    sqlite3_bind_int64(st, 1, covered);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rs = tl_error_db(err, db, "writing the passage lengths");
+    sqlite3_finalize(st);
     return rs;
 }
 
@@ -192,22 +267,10 @@ tl_lengths_refresh(sqlite3 *db, long *n_out, struct tl_error *err)
                          &max_id, "reading the passage lengths", err);
     if (rs != TL_OK || (found && !dirty && covered == max_id))
         goto end;               /* nothing written when up to date */
-    from = dirty ? 0 : (covered < max_id ? covered : max_id) + 1;
-    rs = rewrite(db, from / CHUNK_IDS, max_id, n_out, err);
-    if (rs == TL_OK) {
-        sqlite3_stmt *st = NULL;
-        if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO "
-                               "passage_lengths_state (id, covered, dirty) "
-                               "VALUES (1, ?1, 0)", -1, &st, NULL)
-            != SQLITE_OK)
-            rs = tl_error_db(err, db, "writing the passage lengths");
-        else {
-            sqlite3_bind_int64(st, 1, max_id);
-            if (sqlite3_step(st) != SQLITE_DONE)
-                rs = tl_error_db(err, db, "writing the passage lengths");
-            sqlite3_finalize(st);
-        }
-    }
+    from = dirty || !found ? 0 : (covered < max_id ? covered : max_id) + 1;
+    rs = rewrite(db, from, max_id, !dirty && found, n_out, err);
+    if (rs == TL_OK)
+        rs = write_state(db, max_id, err);
 end:
     if (rs != TL_OK) {
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
@@ -217,6 +280,158 @@ end:
         rs = tl_error_db(err, db, "writing the passage lengths");
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     }
+    return rs;
+}
+
+/* ---- the store's passages ----------------------------------------------- */
+
+struct written {
+    int64_t id;
+    int64_t len[TL_RANK_COLUMNS];
+};
+
+struct tl_lengths_writer {
+    struct written *w;
+    size_t n, cap;
+};
+
+enum tl_status
+tl_lengths_writer_new(struct tl_lengths_writer **out, struct tl_error *err)
+{
+    *out = calloc(1, sizeof **out);
+    return *out != NULL ? TL_OK
+                        : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+}
+
+void
+tl_lengths_writer_free(struct tl_lengths_writer *w)
+{
+    if (w == NULL)
+        return;
+    free(w->w);
+    free(w);
+}
+
+void
+tl_lengths_discard(struct tl_lengths_writer *w)
+{
+    if (w != NULL)
+        w->n = 0;
+}
+
+enum tl_status
+tl_lengths_add(struct tl_lengths_writer *w, int64_t id,
+               const struct tl_tally *tally, struct tl_error *err)
+{
+    struct written *e;
+
+    if (tally == NULL || tally->n != TL_TALLY_COLUMNS || id <= 0)
+        return TL_OK;   /* not counted: a hole, which the refresh fills */
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? 2 * w->cap : 1024;
+        struct written *p = realloc(w->w, cap * sizeof *p);
+        if (p == NULL)
+            return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+        w->w = p;
+        w->cap = cap;
+    }
+    e = &w->w[w->n++];
+    e->id = id;
+    for (int c = 0; c < TL_RANK_COLUMNS; c++)
+        e->len[c] = tally->len[c];
+    return TL_OK;
+}
+
+static int
+cmp_written(const void *a, const void *b)
+{
+    int64_t x = ((const struct written *)a)->id;
+    int64_t y = ((const struct written *)b)->id;
+
+    return (x > y) - (x < y);
+}
+
+enum tl_status
+tl_lengths_flush(sqlite3 *db, struct tl_lengths_writer *w,
+                 struct tl_error *err)
+{
+    sqlite3_stmt *old = NULL, *put = NULL;
+    unsigned char *buf = NULL;
+    int64_t covered = 0, max_id = 0;
+    int dirty = 1, found = 0;
+    enum tl_status rs;
+    size_t i = 0;
+
+    if (w == NULL || w->n == 0)
+        return TL_OK;
+    rs = read_state(db, &covered, &dirty, &found, err);
+    if (rs != TL_OK || !found)
+        goto out;       /* no state row: the refresh makes it */
+    buf = malloc((size_t)CHUNK_IDS * ENTRY);
+    if (buf == NULL) {
+        rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (sqlite3_prepare_v2(db, "SELECT lens FROM passage_lengths WHERE "
+                           "chunk = ?1", -1, &old, NULL) != SQLITE_OK
+        || sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO passage_lengths "
+                              "(chunk, lens) VALUES (?1, ?2)", -1, &put, NULL)
+           != SQLITE_OK) {
+        rs = tl_error_db(err, db, "writing the passage lengths");
+        goto out;
+    }
+    qsort(w->w, w->n, sizeof *w->w, cmp_written);
+    while (rs == TL_OK && i < w->n) {
+        int64_t c = w->w[i].id / CHUNK_IDS;
+        size_t used = 0;
+
+        memset(buf, 0, (size_t)CHUNK_IDS * ENTRY);
+        sqlite3_reset(old);
+        sqlite3_bind_int64(old, 1, c);
+        if (sqlite3_step(old) == SQLITE_ROW) {
+            size_t n = (size_t)sqlite3_column_bytes(old, 0);
+            const void *b = sqlite3_column_blob(old, 0);
+
+            used = n < (size_t)CHUNK_IDS * ENTRY ? n : (size_t)CHUNK_IDS * ENTRY;
+            if (b != NULL && used > 0)
+                memcpy(buf, b, used);
+        }
+        sqlite3_reset(old);
+        for (; i < w->n && w->w[i].id / CHUNK_IDS == c; i++) {
+            size_t at = (size_t)(w->w[i].id % CHUNK_IDS) * ENTRY;
+
+            put_entry(buf + at, w->w[i].len);
+            if (at + ENTRY > used)
+                used = at + ENTRY;
+            if (w->w[i].id == covered + 1)
+                covered++;      /* no hole below: covered goes on */
+        }
+        rs = write_chunk(put, c, buf, used, err);
+    }
+    /* ids above the largest passage (stored, then deleted in this
+     * transaction) may be handed out again: not covered */
+    if (rs == TL_OK)
+        rs = int64_query(db, "SELECT ifnull(max(id), 0) FROM passages",
+                         &max_id, "reading the passage lengths", err);
+    if (rs == TL_OK && !dirty) {
+        sqlite3_stmt *st = NULL;
+
+        if (sqlite3_prepare_v2(db, "UPDATE passage_lengths_state SET covered "
+                               "= ?1 WHERE id = 1", -1, &st, NULL)
+            != SQLITE_OK)
+            rs = tl_error_db(err, db, "writing the passage lengths");
+        else {
+            sqlite3_bind_int64(st, 1, covered < max_id ? covered : max_id);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                rs = tl_error_db(err, db, "writing the passage lengths");
+            sqlite3_finalize(st);
+        }
+    }
+out:
+    sqlite3_finalize(old);
+    sqlite3_finalize(put);
+    free(buf);
+    w->n = 0;
     return rs;
 }
 
@@ -231,6 +446,7 @@ struct chunk {
 struct tl_lengths {
     struct tl_rank_lengths api;     /* for tl_rank_lengths() */
     sqlite3_stmt *read;
+    sqlite3_stmt *doc;              /* tl_lengths_exact()'s text */
     int64_t covered;
     size_t n_chunks;
     struct chunk *chunks;
@@ -245,6 +461,7 @@ tl_lengths_free(struct tl_lengths *l)
         free(l->chunks[i].p);
     free(l->chunks);
     sqlite3_finalize(l->read);
+    sqlite3_finalize(l->doc);
     free(l);
 }
 
@@ -329,6 +546,40 @@ tl_lengths_get(struct tl_lengths *l, int64_t id, int len[TL_RANK_COLUMNS])
         || len[0] + len[1] + len[2] == 0)
         return 0;
     return 1;
+}
+
+enum tl_status
+tl_lengths_exact(sqlite3 *db, struct tl_lengths *l, int64_t id,
+                 int64_t len[TL_RANK_COLUMNS], struct tl_error *err)
+{
+    sqlite3_stmt *doc = l != NULL ? l->doc : NULL;
+    enum tl_status rs = TL_OK;
+    int got[TL_RANK_COLUMNS], rc;
+
+    if (tl_lengths_get(l, id, got)) {
+        for (int c = 0; c < TL_RANK_COLUMNS; c++)
+            len[c] = got[c];
+        return TL_OK;
+    }
+    if (doc == NULL
+        && sqlite3_prepare_v2(db, "SELECT body, title, author FROM "
+                              "passage_docs WHERE id = ?1", -1, &doc, NULL)
+           != SQLITE_OK)
+        return tl_error_db(err, db, "reading a passage's text");
+    sqlite3_bind_int64(doc, 1, id);
+    rc = sqlite3_step(doc);
+    if (rc == SQLITE_ROW)
+        rs = count_row(db, doc, 0, len, err);
+    else if (rc == SQLITE_DONE)
+        memset(len, 0, TL_RANK_COLUMNS * sizeof *len);
+    else
+        rs = tl_error_db(err, db, "reading a passage's text");
+    sqlite3_reset(doc);
+    if (l != NULL)
+        l->doc = doc;
+    else
+        sqlite3_finalize(doc);
+    return rs;
 }
 
 /* ---- for scans ---------------------------------------------------------- */

@@ -447,12 +447,17 @@ query_weights(struct rank_query *q, const struct tl_rank_params *p,
 static int
 score_classic(const Fts5ExtensionApi *api, Fts5Context *fts,
               const struct rank_query *q, const struct tl_rank_params *p,
-              double *score_out)
+              const struct tl_rank_lengths *lens, double *score_out)
 {
-    int len = 0, rc;
+    int len = 0, rc = SQLITE_OK, cols[TL_RANK_COLUMNS];
     double norm, score = 0;
 
-    rc = api->xColumnSize(fts, -1, &len);
+    if (lens != NULL && lens->get(lens->ctx, api->xRowid(fts), cols)) {
+        for (int c = 0; c < TL_RANK_COLUMNS; c++)
+            len += cols[c];
+    } else {
+        rc = api->xColumnSize(fts, -1, &len);
+    }
     if (rc != SQLITE_OK)
         return rc;
     norm = q->avg_all > 0 ? 1.0 - p->b + p->b * (double)len / q->avg_all
@@ -565,7 +570,7 @@ score_row(const Fts5ExtensionApi *api, Fts5Context *fts,
     if (rc != SQLITE_OK)
         return rc;
     if (p->classic)
-        return score_classic(api, fts, q, p, score_out);
+        return score_classic(api, fts, q, p, lens, score_out);
     if (known_lengths(api, fts, lens, q, p)) {
         *score_out = score_with(q, p, 0);
         return SQLITE_OK;
@@ -725,8 +730,9 @@ tl_rank_explain(sqlite3 *db, const char *match, int64_t passage_id,
 /* ---- tl_tf() ------------------------------------------------------------ */
 
 /* tl_tf(passages_fts): the row's occurrences of the query's phrases per
- * column, then its length per column: a blob of 2 * TL_RANK_COLUMNS
- * native int32 (lib/impact_update.c reads it). */
+ * column, then its length per column (from tl_rank_lengths() where it
+ * knows them, else FTS5's): a blob of 2 * TL_RANK_COLUMNS native int32
+ * (lib/impact_update.c reads it). */
 void
 tl_rank_tf_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
             sqlite3_context *ctx, int n_val, sqlite3_value **val)
@@ -743,11 +749,21 @@ tl_rank_tf_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
         if (rc == SQLITE_OK && col >= 0 && col < TL_RANK_COLUMNS)
             out[col]++;
     }
-    for (int c = 0; rc == SQLITE_OK && c < TL_RANK_COLUMNS
-                    && c < api->xColumnCount(fts); c++) {
-        int len = 0;
-        rc = api->xColumnSize(fts, c, &len);
-        out[TL_RANK_COLUMNS + c] = len;
+    struct rank_conn *conn = api->xUserData(fts);
+    int lens[TL_RANK_COLUMNS];
+
+    if (rc == SQLITE_OK && conn != NULL && conn->lens != NULL
+        && api->xColumnCount(fts) <= TL_RANK_COLUMNS
+        && conn->lens->get(conn->lens->ctx, api->xRowid(fts), lens)) {
+        for (int c = 0; c < api->xColumnCount(fts); c++)
+            out[TL_RANK_COLUMNS + c] = lens[c];
+    } else {
+        for (int c = 0; rc == SQLITE_OK && c < TL_RANK_COLUMNS
+                        && c < api->xColumnCount(fts); c++) {
+            int len = 0;
+            rc = api->xColumnSize(fts, c, &len);
+            out[TL_RANK_COLUMNS + c] = len;
+        }
     }
     if (rc != SQLITE_OK)
         sqlite3_result_error_code(ctx, rc);

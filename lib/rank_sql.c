@@ -392,7 +392,7 @@ tl_rank_register(sqlite3 *db)
         return rc;
     }
     /* FTS5 owns conn from here */
-    rc = api->xCreateFunction(api, "tl_tf", NULL, tl_rank_tf_fn, NULL);
+    rc = api->xCreateFunction(api, "tl_tf", conn, tl_rank_tf_fn, NULL);
     if (rc == SQLITE_OK)
         rc = api->xCreateFunction(api, "tl_bm25_explain", conn,
                                   tl_rank_explain_fn, NULL);

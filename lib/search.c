@@ -18,6 +18,7 @@
 
 #include "hit_rows.h"
 #include "search.h"
+#include "lengths.h"
 #include "search_sql.h"
 #include "spans.h"
 #include "topk.h"
@@ -49,6 +50,7 @@ struct tl_search {
     int positive_only;      /* o->positive_only with words */
     struct tl_hit_rows *batch;  /* the fast hits' rows, read at once
                                    when there are many (hit_rows.h) */
+    struct tl_lengths *lens;    /* the SQL's rows' lengths (lengths.h) */
 };
 
 /* From this many hits to give on, their rows are read in two statements
@@ -203,6 +205,14 @@ tl_search_new(sqlite3 *db, const struct tl_search_opts *o,
     }
     if (st != TL_OK)
         goto fail;
+    /* the SQL scores every match: with the packed lengths, as the scans,
+     * not FTS5's, which it would count in each row's text (FTS5 keeps
+     * none); --exhaustive, the judge of the others, keeps FTS5's */
+    if (!s->fast.exact && o->match != NULL && !o->exhaustive) {
+        st = tl_lengths_begin(db, &s->lens, err);
+        if (st != TL_OK)
+            goto fail;
+    }
     if (sqlite3_prepare_v2(db, o->match != NULL
             ? "SELECT highlight(passages_fts, 0, ?3, ?4) FROM passages_fts "
               "WHERE passages_fts MATCH ?1 AND rowid = ?2"
@@ -303,6 +313,10 @@ tl_search_free(struct tl_search *s)
         return;
     sqlite3_finalize(s->top);
     sqlite3_finalize(s->marked);
+    if (s->lens != NULL) {
+        struct tl_error ignored;
+        tl_lengths_end(s->db, s->lens, TL_OK, &ignored);
+    }
     tl_hit_rows_free(s->batch);
     tl_topk_release(&s->fast);
     free(s);

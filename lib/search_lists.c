@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lengths.h"
 #include "search.h"
 #include "search_sql.h"
 #include "spans.h"
@@ -25,6 +26,7 @@ struct tl_articles {
     int fast;
     struct tl_article_hits hits;
     size_t next;
+    struct tl_lengths *lens;    /* the SQL's rows' lengths (lengths.h) */
 };
 
 /* Ranks the articles by scanning the matches beside the article spans
@@ -100,6 +102,9 @@ tl_articles_new(sqlite3 *db, const struct tl_search_opts *o,
     else
         st = tl_sql_prepare(db, &sql, o, &a->st, err);
     tl_buf_release(&sql);
+    /* with the packed lengths, as lib/search.c's SQL */
+    if (st == TL_OK && o->match != NULL && !o->exhaustive)
+        st = tl_lengths_begin(db, &a->lens, err);
     if (st != TL_OK) {
         tl_articles_free(a);
         return st;
@@ -159,6 +164,10 @@ tl_articles_free(struct tl_articles *a)
     if (a == NULL)
         return;
     sqlite3_finalize(a->st);
+    if (a->lens != NULL) {
+        struct tl_error ignored;
+        tl_lengths_end(a->db, a->lens, TL_OK, &ignored);
+    }
     tl_article_hits_release(&a->hits);
     free(a);
 }

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "ingest.h"
+#include "lengths.h"
 #include "textpack.h"
 
 enum {
@@ -100,6 +101,10 @@ struct tl_store {
     struct tl_impact_forgetting *forgetting;
     /* compresses the articles' text (lib/textpack.h) */
     struct tl_text_writer *texts;
+    /* the lengths of the passages it indexes (lib/lengths.h), counted
+     * by the tokenizer as FTS5 indexes them */
+    struct tl_tally *tally;
+    struct tl_lengths_writer *lengths;
 };
 
 enum tl_status
@@ -115,10 +120,12 @@ tl_store_new(sqlite3 *db, struct tl_store **out, struct tl_error *err)
         free(s);
         return TL_ERR_NOMEM;
     }
-    if (tl_text_writer_new(db, &s->texts, err) != TL_OK) {
+    if (tl_text_writer_new(db, &s->texts, err) != TL_OK
+        || tl_lengths_writer_new(&s->lengths, err) != TL_OK) {
         tl_store_free(s);
         return TL_ERR_NOMEM;
     }
+    s->tally = tl_tokenizer_tally(db);
     for (int i = 0; i < Q_COUNT; i++) {
         if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                                &s->q[i], NULL) != SQLITE_OK) {
@@ -140,6 +147,7 @@ tl_store_free(struct tl_store *s)
         sqlite3_finalize(s->q[i]);
     tl_impact_forgetting_free(s->forgetting);
     tl_text_writer_free(s->texts);
+    tl_lengths_writer_free(s->lengths);
     free(s);
 }
 
@@ -402,7 +410,16 @@ put_passages(struct tl_store *s, int64_t article, const struct tl_ingest *in,
         sqlite3_bind_text(idx, 2, text, n, SQLITE_STATIC);
         sqlite3_bind_text(idx, 3, title, -1, SQLITE_STATIC);
         sqlite3_bind_text(idx, 4, author, -1, SQLITE_STATIC);
+        if (s->tally != NULL) {
+            s->tally->armed = 1;
+            s->tally->n = 0;
+        }
         rs = run(s, idx, "indexing a passage", err);
+        if (s->tally != NULL) {
+            s->tally->armed = 0;
+            if (rs == TL_OK)
+                rs = tl_lengths_add(s->lengths, ids_out[i], s->tally, err);
+        }
     }
     return rs;
 }
@@ -589,6 +606,7 @@ tl_store_commit(struct tl_store *s, struct tl_error *err)
     /* the first commit after which there is text enough for a
      * dictionary trains it (lib/textpack_write.c) */
     if (tl_impact_forget_flush(s->db, s->forgetting, err) != TL_OK
+        || tl_lengths_flush(s->db, s->lengths, err) != TL_OK
         || tl_text_writer_tune(s->texts, NULL, err) != TL_OK) {
         tl_store_rollback(s);
         return TL_ERR_DB;
@@ -605,6 +623,7 @@ void
 tl_store_rollback(struct tl_store *s)
 {
     tl_impact_forget_discard(s->forgetting);
+    tl_lengths_discard(s->lengths);
     if (sqlite3_get_autocommit(s->db) == 0)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }

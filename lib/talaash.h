@@ -127,6 +127,24 @@ enum tl_status
 tl_tokenizer_each(sqlite3 *db, const char *text, int len, int flags,
                   tl_token_fn fn, void *ctx, struct tl_error *err);
 
+/* The tokens FTS5 indexes per column of one row, counted as it writes
+ * the row: FTS5 records no lengths itself (columnsize=0, schema 010), so
+ * the store takes them from here (lib/lengths.h).  FTS5 counts one
+ * position per token the tokenizer hands it, and this tokenizer never
+ * hands it colocated tokens, so the counts are the row's lengths. */
+#define TL_TALLY_COLUMNS 3
+struct tl_tally {
+    int armed;                  /* set by the caller: count from now on */
+    int n;                      /* columns tokenized since armed */
+    int len[TL_TALLY_COLUMNS];  /* their tokens, in the order tokenized */
+};
+
+/* db's tally (it lives as long as the connection), or NULL when the
+ * tokenizer is not registered on db.  Arm it (armed = 1, n = 0) just
+ * before an INSERT into the full-text table, read it after (n ==
+ * TL_TALLY_COLUMNS: one count per column), disarm it. */
+struct tl_tally *tl_tokenizer_tally(sqlite3 *db);
+
 /* ---- database (db.c, schema.c) --------------------------------------- */
 
 enum tl_db_mode { TL_DB_READONLY, TL_DB_READWRITE };

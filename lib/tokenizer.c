@@ -73,6 +73,7 @@ struct snowball {
     char *scratch;                  /* the pending token; TL_TOKEN_MAX */
     struct cache_slot *cache;       /* cache_mask + 1 slots, or NULL */
     unsigned cache_mask;
+    struct tl_tally *tally;         /* the connection's, NULL: none */
 };
 
 /* State of one xTokenize() call: the token being built. */
@@ -86,6 +87,7 @@ struct call {
     int start, end;     /* its byte range in text */
     int acronym;        /* it is single letters joined by '.' */
     int closed;         /* a possessive ended it: nothing more joins */
+    int emitted;        /* tokens handed to x_token */
 };
 
 /* Length in bytes of the apostrophe at p (n bytes), or 0. */
@@ -201,6 +203,7 @@ flush(struct call *c)
         if (out == NULL)
             return SQLITE_NOMEM;
     }
+    c->emitted++;
     return c->x_token(c->ctx, 0, out, n, c->start, c->end);
 }
 
@@ -274,6 +277,15 @@ sb_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text,
                               on_parent_token);
     if (rc == SQLITE_OK && c.pending)
         rc = flush(&c);
+    if (sb->tally != NULL && sb->tally->armed
+        && (flags & FTS5_TOKENIZE_DOCUMENT) != 0) {
+        /* one more than TL_TALLY_COLUMNS calls: n says so, the caller
+         * will not trust the counts */
+        if (sb->tally->n < TL_TALLY_COLUMNS)
+            sb->tally->len[sb->tally->n] = c.emitted;
+        if (sb->tally->n <= TL_TALLY_COLUMNS)
+            sb->tally->n++;
+    }
     return rc;
 }
 
@@ -299,6 +311,7 @@ struct reg {
     fts5_api *api;
     fts5_tokenizer methods;
     Fts5Tokenizer *each_tok;
+    struct tl_tally tally;      /* the rows FTS5 writes (tl_tokenizer_tally) */
 };
 
 /* Arguments: optional "language NAME" (a Snowball algorithm, default
@@ -341,6 +354,7 @@ sb_create(void *reg_ptr, const char **argv, int argc, Fts5Tokenizer **out)
         sb->parent_tok = NULL;
         goto fail;
     }
+    sb->tally = &((struct reg *)reg_ptr)->tally;
     *out = (Fts5Tokenizer *)sb;
     return SQLITE_OK;
 fail:
@@ -448,32 +462,54 @@ on_token(void *ctx, int tflags, const char *tok, int n, int start, int end)
     return e->fn(e->ctx, tok, n, start, end) != 0 ? SQLITE_DONE : SQLITE_OK;
 }
 
-enum tl_status
-tl_tokenizer_each(sqlite3 *db, const char *text, int len, int flags,
-                  tl_token_fn fn, void *ctx, struct tl_error *err)
+/* db's registration, looked up once per thread and connection. */
+static struct reg *
+reg_of(sqlite3 *db)
 {
-    struct each e = { fn, ctx };
     struct reg *reg = each_cache.db == db ? each_cache.reg : NULL;
-    int rc = SQLITE_OK;
 
     if (reg == NULL) {
         fts5_api *api = fts5_api_of(db);
         fts5_tokenizer methods;
         void *user = NULL;
 
-        if (api == NULL)
-            return tl_error_set(err, TL_ERR_DB, "this SQLite has no FTS5");
-        rc = api->xFindTokenizer(api, TL_TOKENIZER_NAME, &user, &methods);
-        if (rc != SQLITE_OK || methods.xCreate != sb_create)
-            return tl_error_set(err, TL_ERR_DB, "the '%s' tokenizer is not "
-                                "registered on this connection",
-                                TL_TOKENIZER_NAME);
+        if (api == NULL
+            || api->xFindTokenizer(api, TL_TOKENIZER_NAME, &user, &methods)
+               != SQLITE_OK
+            || methods.xCreate != sb_create)
+            return NULL;
         reg = user;
         each_cache.db = db;
         each_cache.reg = reg;
     }
-    if (reg->each_tok == NULL)
+    return reg;
+}
+
+struct tl_tally *
+tl_tokenizer_tally(sqlite3 *db)
+{
+    struct reg *reg = reg_of(db);
+
+    return reg != NULL ? &reg->tally : NULL;
+}
+
+enum tl_status
+tl_tokenizer_each(sqlite3 *db, const char *text, int len, int flags,
+                  tl_token_fn fn, void *ctx, struct tl_error *err)
+{
+    struct each e = { fn, ctx };
+    struct reg *reg = reg_of(db);
+    int rc = SQLITE_OK;
+
+    if (reg == NULL)
+        return tl_error_set(err, TL_ERR_DB, "the '%s' tokenizer is not "
+                            "registered on this connection",
+                            TL_TOKENIZER_NAME);
+    if (reg->each_tok == NULL) {
         rc = sb_create(reg, NULL, 0, &reg->each_tok);
+        if (rc == SQLITE_OK)        /* FTS5's rows only */
+            ((struct snowball *)reg->each_tok)->tally = NULL;
+    }
     if (rc != SQLITE_OK)
         return tl_error_set(err, TL_ERR_DB, "cannot create the '%s' "
                             "tokenizer: %s", TL_TOKENIZER_NAME,

@@ -33,6 +33,7 @@
 
 #include "talaash.h"
 #include "topk.h"
+#include "lengths.h"
 
 /* Below this many matching passages the SQL scores them all quickly:
  * one in DATE_WALK_DENSITY passages of the archive, at least
@@ -290,6 +291,7 @@ tl_topk_by_date(sqlite3 *db, const char *match, int descending,
                 struct tl_topk *t, struct tl_error *err)
 {
     struct walk w;
+    struct tl_lengths *lens = NULL;
     char *date = NULL;          /* the current group's */
     enum tl_status st;
     int dense = 0, refused = 0, give_up = 0, kept = 0, rc = SQLITE_DONE;
@@ -317,6 +319,9 @@ tl_topk_by_date(sqlite3 *db, const char *match, int descending,
         st = tl_rank_keep(db, 1, err);
     if (st == TL_OK)
         kept = 1;
+    /* the rows' lengths from the packed table (FTS5 keeps none) */
+    if (st == TL_OK)
+        st = tl_lengths_begin(db, &lens, err);
     while (st == TL_OK && !give_up
            && (rc = sqlite3_step(w.articles)) == SQLITE_ROW) {
         int64_t aid = sqlite3_column_int64(w.articles, 0);
@@ -370,6 +375,7 @@ out:
             && st == TL_OK)
             st = TL_ERR_DB;
     }
+    st = tl_lengths_end(db, lens, st, err);
     sqlite3_finalize(w.count);
     sqlite3_finalize(w.articles);
     sqlite3_finalize(w.range);

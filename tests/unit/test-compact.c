@@ -245,7 +245,11 @@ START_TEST(test_empty_index_is_fine)
 
     unit_db_setup();
     compact(&freed);
-    ck_assert_int_eq(freed, 0);
+    /* a new database's last migration (010) made the index again, and
+     * may have left a page of the first one free: given back */
+    ck_assert_int_ge(freed, 0);
+    ck_assert_int_le(freed, 2);
+    ck_assert_int_eq(number("PRAGMA freelist_count"), 0);
     ck_assert_int_eq(number("SELECT count(*) FROM passages_fts"), 0);
     unit_db_teardown();
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "ingest.h"
+#include "lengths.h"
 #include "unit.h"
 
 static struct tl_store *store;
@@ -92,6 +93,138 @@ segments(void)
     return atoi(unit_text("SELECT count(DISTINCT id >> 37) FROM "
                           "passages_fts_data WHERE id >> 37 > 0"));
 }
+
+/* FTS5's lengths of passage id, which matches q (tl_tf() with no packed
+ * lengths set: FTS5 counts the row's tokens in its text, columnsize=0). */
+static void
+fts5_lengths(const char *q, int64_t id, int len[TL_RANK_COLUMNS])
+{
+    sqlite3_stmt *st = NULL;
+    int32_t out[2 * TL_RANK_COLUMNS];
+
+    ck_assert_int_eq(sqlite3_prepare_v2(unit_db, "SELECT tl_tf(passages_fts) "
+                                        "FROM passages_fts WHERE passages_fts "
+                                        "MATCH ?1 AND rowid = ?2", -1, &st,
+                                        NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, id);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    memcpy(out, sqlite3_column_blob(st, 0), sizeof out);
+    sqlite3_finalize(st);
+    for (int c = 0; c < TL_RANK_COLUMNS; c++)
+        len[c] = out[TL_RANK_COLUMNS + c];
+}
+
+/* Every passage up to max_id (all match q) has FTS5's lengths in the
+ * packed table; returns how many passages there are. */
+static int
+packed_lengths_are_fts5s(const char *q)
+{
+    struct tl_error err = { 0 };
+    struct tl_lengths *l = NULL;
+    sqlite3_stmt *st = NULL;
+    int n = 0;
+
+    ck_assert_int_eq(tl_lengths_open(unit_db, &l, &err), TL_OK);
+    ck_assert_ptr_nonnull(l);
+    ck_assert_int_eq(sqlite3_prepare_v2(unit_db, "SELECT id FROM passages "
+                                        "ORDER BY id", -1, &st, NULL),
+                     SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        int got[TL_RANK_COLUMNS], want[TL_RANK_COLUMNS];
+
+        ck_assert_msg(tl_lengths_get(l, id, got), "passage %lld not known",
+                      (long long)id);
+        fts5_lengths(q, id, want);
+        for (int c = 0; c < TL_RANK_COLUMNS; c++)
+            ck_assert_msg(got[c] == want[c], "passage %lld column %d: %d, "
+                          "FTS5 %d", (long long)id, c, got[c], want[c]);
+        n++;
+    }
+    sqlite3_finalize(st);
+    tl_lengths_free(l);
+    return n;
+}
+
+/* The store writes each passage's lengths as the tokenizer counted them
+ * while FTS5 indexed it (FTS5 keeps none: columnsize=0), in the same
+ * transaction: covered at the commit, with no refresh, and FTS5's own. */
+START_TEST(test_stored_passages_have_their_lengths_at_commit)
+{
+    struct tl_error err = { 0 };
+    struct tl_article a, b;
+    long n = -1;
+
+    make(&a, "/x/a.md", "---\ntitle: Pakistan's U.S. envoy doesn't "
+         "resign -- again\nauthor: J. R. R. Qureshi\n---\n\nThe envoy's "
+         "second paragraph, with 3.5 numbers and naïve café words, long "
+         "enough to stand as a passage of its own here.\n\nA third one "
+         "with the U.S.A. and Washington's reply in it, a passage again.\n",
+         "h1", 1);
+    put(&a);
+    ck_assert_str_eq(unit_text("SELECT covered = (SELECT max(id) FROM "
+                               "passages) FROM passage_lengths_state"), "1");
+    ck_assert_int_ge(packed_lengths_are_fts5s("envoy"), 2);
+    /* a passage indexed by other means leaves a hole: covered stops
+     * below it until talaash-index's refresh counts its tokens */
+    unit_add_passage(0, 1, 9, "a hand-made passage about the envoy");
+    make(&b, "/x/b.txt", "Another envoy article with a paragraph long "
+         "enough to be kept as a passage by the splitter.\n", "h2", 2);
+    put(&b);
+    ck_assert_str_eq(unit_text("SELECT covered < (SELECT max(id) FROM "
+                               "passages) FROM passage_lengths_state"), "1");
+    ck_assert_int_eq(tl_lengths_refresh(unit_db, &n, &err), TL_OK);
+    ck_assert_int_ge(n, 1);
+    ck_assert_int_ge(packed_lengths_are_fts5s("envoy"), 4);
+    /* an edited article: its new passages are covered at the commit */
+    tl_article_release(&b);
+    make(&b, "/x/b.txt", "The envoy article, edited, with a new first "
+         "paragraph that is long enough to be a passage.\n", "h3", 3);
+    put(&b);
+    ck_assert_str_eq(unit_text("SELECT covered = (SELECT max(id) FROM "
+                               "passages) FROM passage_lengths_state"), "1");
+    ck_assert_int_ge(packed_lengths_are_fts5s("envoy"), 4);
+    tl_article_release(&a);
+    tl_article_release(&b);
+}
+END_TEST
+
+/* The tally counts one column per call FTS5 makes for a row it indexes,
+ * only while armed, and its counts are FTS5's lengths. */
+START_TEST(test_tally_counts_what_fts5_indexes)
+{
+    struct tl_tally *t = tl_tokenizer_tally(unit_db);
+    int want[TL_RANK_COLUMNS];
+
+    ck_assert_ptr_nonnull(t);
+    unit_exec("INSERT INTO articles (id, path, hash, size, mtime_ns, format, "
+              "title, author) VALUES (1, '/t.txt', 'h', 1, 1, 'text', "
+              "'Kabul''s U.S. talks', '')");
+    unit_exec("INSERT INTO passages (id, article_id, ordinal, byte_start, "
+              "byte_end, text) VALUES (7, 1, 1, 0, 1, 'The U.S.A. and "
+              "Pakistan''s envoys don''t meet: 12 talks, 3.5 days')");
+    t->armed = 1;
+    t->n = 0;
+    unit_exec("INSERT INTO passages_fts (rowid, body, title, author) "
+              "SELECT id, text, 'Kabul''s U.S. talks', '' FROM passages");
+    t->armed = 0;
+    ck_assert_int_eq(t->n, TL_TALLY_COLUMNS);
+    fts5_lengths("talks", 7, want);
+    ck_assert_int_eq(t->len[0], want[0]);
+    ck_assert_int_eq(t->len[1], want[1]);
+    ck_assert_int_eq(t->len[2], want[2]);
+    ck_assert_int_eq(want[1], 3);           /* kabul us talk */
+    ck_assert_int_eq(want[2], 0);
+    /* not armed: not counted */
+    t->n = 0;
+    unit_exec("INSERT INTO passages_fts (passages_fts, rowid, body, title, "
+              "author) VALUES ('delete', 7, 'The U.S.A. and Pakistan''s "
+              "envoys don''t meet: 12 talks, 3.5 days', 'Kabul''s U.S. "
+              "talks', '')");
+    ck_assert_int_eq(t->n, 0);
+}
+END_TEST
 
 START_TEST(test_put_stores_article_and_passages)
 {
@@ -407,6 +540,8 @@ store_suite(void)
     tcase_add_test(tc, test_changed_title_and_author_are_reindexed);
     tcase_add_test(tc, test_batch_of_new_articles_is_one_segment);
     tcase_add_test(tc, test_prune_forgets_missing_files);
+    tcase_add_test(tc, test_stored_passages_have_their_lengths_at_commit);
+    tcase_add_test(tc, test_tally_counts_what_fts5_indexes);
     suite_add_tcase(s, tc);
     return s;
 }

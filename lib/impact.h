@@ -77,6 +77,12 @@ enum tl_status
 tl_impact_encode(const struct tl_impact_entry *e, size_t n,
                  struct tl_buf *out);
 
+/* Decodes a list blob (p, n bytes) into a new array (*out, *n_out
+ * entries; free() it).  Returns 0 when the blob is damaged or memory
+ * runs out (nothing to free then). */
+int tl_impact_decode(const unsigned char *p, size_t n,
+                     struct tl_impact_entry **out, size_t *n_out);
+
 /* FTS5's live totals, read from its averages record. */
 enum tl_status
 tl_impact_totals(sqlite3 *db, struct tl_impact_totals *t,

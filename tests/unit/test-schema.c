@@ -317,7 +317,7 @@ START_TEST(test_version_1_database_is_upgraded_with_its_index)
                                "articles ORDER BY id)"),
                      "blob 00FF10A0B1C2D3E4F5061728394A5B6C,text 68,text 68");
     ck_assert_str_eq(unit_text("SELECT value FROM meta WHERE key = "
-                               "'vacuum'"), "010");
+                               "'vacuum'"), "011");
     /* the old entries are all there, and exactly right */
     integrity_ok();
     ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "

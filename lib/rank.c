@@ -9,8 +9,10 @@
  * phrase can be recognised as a stopword or a weak word: FTS5 3.40
  * cannot tell an auxiliary function a phrase's text).  Per row: one pass
  * over the row's phrase instances (xInst, in position order) gives the
- * frequencies per phrase and column and the proximity accumulators, and
- * xColumnSize the column lengths.
+ * frequencies per phrase and column and the proximity accumulators; the
+ * column lengths come from the packed table (tl_rank_lengths(),
+ * lib/lengths.h) where the caller set it, else from xColumnSize, which
+ * tokenizes the row's text again (FTS5 keeps no lengths, schema 010).
  */
 #ifdef TL_SQLITE_EXTENSION
 /* also compiled into the loadable extension (ext/extension.c): SQLite is

@@ -149,6 +149,30 @@ count_row(sqlite3 *db, sqlite3_stmt *row, int first_col,
 
 /* ---- the refresh -------------------------------------------------------- */
 
+/* Copies the first `limit` bytes (at most) of chunk c's blob into buf
+ * (zeroed by the caller) with `old` (SELECT lens ... WHERE chunk = ?1);
+ * returns how many it copied, 0 when there is no such chunk. */
+static size_t
+read_chunk(sqlite3_stmt *old, int64_t c, unsigned char *buf, size_t limit)
+{
+    size_t used = 0;
+
+    sqlite3_reset(old);
+    sqlite3_bind_int64(old, 1, c);
+    if (sqlite3_step(old) == SQLITE_ROW) {
+        size_t n = (size_t)sqlite3_column_bytes(old, 0);
+        const void *b = sqlite3_column_blob(old, 0);
+
+        used = n < limit ? n : limit;
+        if (b == NULL)
+            used = 0;
+        if (used > 0)
+            memcpy(buf, b, used);
+    }
+    sqlite3_reset(old);
+    return used;
+}
+
 /* Rewrites the passages from id `from` up to max_id, their lengths
  * counted in their text; the chunk holding `from` keeps what it holds
  * below it (all of it is rewritten when keep is 0). */
@@ -178,19 +202,8 @@ rewrite(sqlite3 *db, int64_t from, int64_t max_id, int keep, long *n_out,
         rs = tl_error_db(err, db, "writing the passage lengths");
         goto out;
     }
-    if (keep) {         /* the first chunk's entries below `from` stay */
-        sqlite3_bind_int64(old, 1, c0);
-        if (sqlite3_step(old) == SQLITE_ROW) {
-            size_t n = (size_t)sqlite3_column_bytes(old, 0);
-            size_t below = (size_t)(from % CHUNK_IDS) * ENTRY;
-            const void *b = sqlite3_column_blob(old, 0);
-
-            used = n < below ? n : below;
-            if (b != NULL && used > 0)
-                memcpy(buf, b, used);
-        }
-        sqlite3_reset(old);
-    }
+    if (keep)           /* the first chunk's entries below `from` stay */
+        used = read_chunk(old, c0, buf, (size_t)(from % CHUNK_IDS) * ENTRY);
     sqlite3_bind_int64(del, 1, c0);
     if (sqlite3_step(del) != SQLITE_DONE) {
         rs = tl_error_db(err, db, "writing the passage lengths");
@@ -383,20 +396,10 @@ tl_lengths_flush(sqlite3 *db, struct tl_lengths_writer *w,
     qsort(w->w, w->n, sizeof *w->w, cmp_written);
     while (rs == TL_OK && i < w->n) {
         int64_t c = w->w[i].id / CHUNK_IDS;
-        size_t used = 0;
+        size_t used;
 
         memset(buf, 0, (size_t)CHUNK_IDS * ENTRY);
-        sqlite3_reset(old);
-        sqlite3_bind_int64(old, 1, c);
-        if (sqlite3_step(old) == SQLITE_ROW) {
-            size_t n = (size_t)sqlite3_column_bytes(old, 0);
-            const void *b = sqlite3_column_blob(old, 0);
-
-            used = n < (size_t)CHUNK_IDS * ENTRY ? n : (size_t)CHUNK_IDS * ENTRY;
-            if (b != NULL && used > 0)
-                memcpy(buf, b, used);
-        }
-        sqlite3_reset(old);
+        used = read_chunk(old, c, buf, (size_t)CHUNK_IDS * ENTRY);
         for (; i < w->n && w->w[i].id / CHUNK_IDS == c; i++) {
             size_t at = (size_t)(w->w[i].id % CHUNK_IDS) * ENTRY;
 
@@ -413,20 +416,8 @@ tl_lengths_flush(sqlite3 *db, struct tl_lengths_writer *w,
     if (rs == TL_OK)
         rs = int64_query(db, "SELECT ifnull(max(id), 0) FROM passages",
                          &max_id, "reading the passage lengths", err);
-    if (rs == TL_OK && !dirty) {
-        sqlite3_stmt *st = NULL;
-
-        if (sqlite3_prepare_v2(db, "UPDATE passage_lengths_state SET covered "
-                               "= ?1 WHERE id = 1", -1, &st, NULL)
-            != SQLITE_OK)
-            rs = tl_error_db(err, db, "writing the passage lengths");
-        else {
-            sqlite3_bind_int64(st, 1, covered < max_id ? covered : max_id);
-            if (sqlite3_step(st) != SQLITE_DONE)
-                rs = tl_error_db(err, db, "writing the passage lengths");
-            sqlite3_finalize(st);
-        }
-    }
+    if (rs == TL_OK && !dirty)      /* clean stays clean */
+        rs = write_state(db, covered < max_id ? covered : max_id, err);
 out:
     sqlite3_finalize(old);
     sqlite3_finalize(put);

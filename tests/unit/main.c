@@ -90,6 +90,26 @@ unit_add_passage(int64_t id, int64_t article, int ordinal, const char *text)
               "last_insert_rowid()");
 }
 
+void
+unit_fts5_lengths(const char *q, int64_t id, int len[3])
+{
+    sqlite3_stmt *st = NULL;
+    int32_t out[6];
+
+    ck_assert_int_eq(sqlite3_prepare_v2(unit_db, "SELECT tl_tf(passages_fts) "
+                                        "FROM passages_fts WHERE passages_fts "
+                                        "MATCH ?1 AND rowid = ?2", -1, &st,
+                                        NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, id);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_int_eq(sqlite3_column_bytes(st, 0), (int)sizeof out);
+    memcpy(out, sqlite3_column_blob(st, 0), sizeof out);
+    sqlite3_finalize(st);
+    for (int c = 0; c < 3; c++)
+        len[c] = out[3 + c];
+}
+
 const char *
 unit_text(const char *sql)
 {

@@ -65,26 +65,6 @@ open_lengths(void)
     return l;
 }
 
-/* FTS5's lengths of passage id (which holds "common"), by tl_tf(). */
-static void
-fts5_lengths(int64_t id, int len[TL_RANK_COLUMNS])
-{
-    sqlite3_stmt *st = NULL;
-    int32_t out[2 * TL_RANK_COLUMNS];
-
-    ck_assert_int_eq(sqlite3_prepare_v2(unit_db, "SELECT tl_tf(passages_fts) "
-                                        "FROM passages_fts WHERE passages_fts "
-                                        "MATCH 'common' AND rowid = ?1", -1,
-                                        &st, NULL), SQLITE_OK);
-    sqlite3_bind_int64(st, 1, id);
-    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-    ck_assert_int_eq(sqlite3_column_bytes(st, 0), (int)sizeof out);
-    memcpy(out, sqlite3_column_blob(st, 0), sizeof out);
-    sqlite3_finalize(st);
-    for (int c = 0; c < TL_RANK_COLUMNS; c++)
-        len[c] = out[TL_RANK_COLUMNS + c];
-}
-
 /* l gives passage id FTS5's lengths. */
 static void
 assert_known(struct tl_lengths *l, int64_t id)
@@ -93,7 +73,7 @@ assert_known(struct tl_lengths *l, int64_t id)
 
     ck_assert_msg(tl_lengths_get(l, id, got), "passage %lld not known",
                   (long long)id);
-    fts5_lengths(id, want);
+    unit_fts5_lengths("common", id, want);
     for (int c = 0; c < TL_RANK_COLUMNS; c++)
         ck_assert_msg(got[c] == want[c], "passage %lld column %d: %d, FTS5 "
                       "%d", (long long)id, c, got[c], want[c]);
@@ -263,9 +243,9 @@ START_TEST(test_fields_too_long_are_not_known)
     add_article(4, title, "");
     unit_add_passage(0, 4, 1, "common words under a long title");
     refresh();
-    fts5_lengths(2201, want);
+    unit_fts5_lengths("common", 2201, want);
     ck_assert_int_gt(want[0], 0xffff);
-    fts5_lengths(2202, want);
+    unit_fts5_lengths("common", 2202, want);
     ck_assert_int_gt(want[1], 0xff);
     l = open_lengths();
     assert_known(l, 2200);

@@ -94,27 +94,6 @@ segments(void)
                           "passages_fts_data WHERE id >> 37 > 0"));
 }
 
-/* FTS5's lengths of passage id, which matches q (tl_tf() with no packed
- * lengths set: FTS5 counts the row's tokens in its text, columnsize=0). */
-static void
-fts5_lengths(const char *q, int64_t id, int len[TL_RANK_COLUMNS])
-{
-    sqlite3_stmt *st = NULL;
-    int32_t out[2 * TL_RANK_COLUMNS];
-
-    ck_assert_int_eq(sqlite3_prepare_v2(unit_db, "SELECT tl_tf(passages_fts) "
-                                        "FROM passages_fts WHERE passages_fts "
-                                        "MATCH ?1 AND rowid = ?2", -1, &st,
-                                        NULL), SQLITE_OK);
-    sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, id);
-    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-    memcpy(out, sqlite3_column_blob(st, 0), sizeof out);
-    sqlite3_finalize(st);
-    for (int c = 0; c < TL_RANK_COLUMNS; c++)
-        len[c] = out[TL_RANK_COLUMNS + c];
-}
-
 /* Every passage up to max_id (all match q) has FTS5's lengths in the
  * packed table; returns how many passages there are. */
 static int
@@ -136,7 +115,7 @@ packed_lengths_are_fts5s(const char *q)
 
         ck_assert_msg(tl_lengths_get(l, id, got), "passage %lld not known",
                       (long long)id);
-        fts5_lengths(q, id, want);
+        unit_fts5_lengths(q, id, want);
         for (int c = 0; c < TL_RANK_COLUMNS; c++)
             ck_assert_msg(got[c] == want[c], "passage %lld column %d: %d, "
                           "FTS5 %d", (long long)id, c, got[c], want[c]);
@@ -210,7 +189,7 @@ START_TEST(test_tally_counts_what_fts5_indexes)
               "SELECT id, text, 'Kabul''s U.S. talks', '' FROM passages");
     t->armed = 0;
     ck_assert_int_eq(t->n, TL_TALLY_COLUMNS);
-    fts5_lengths("talks", 7, want);
+    unit_fts5_lengths("talks", 7, want);
     ck_assert_int_eq(t->len[0], want[0]);
     ck_assert_int_eq(t->len[1], want[1]);
     ck_assert_int_eq(t->len[2], want[2]);

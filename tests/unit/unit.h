@@ -23,6 +23,10 @@ void unit_exec(const char *sql);
  * one) and indexes it, as lib/store.c does. */
 void unit_add_passage(int64_t id, int64_t article, int ordinal,
                       const char *text);
+/* FTS5's own lengths (body, title, author) of passage id, which the
+ * FTS5 query q matches, through tl_tf() with no packed lengths set on
+ * unit_db: FTS5 counts the row's tokens in its text (columnsize=0). */
+void unit_fts5_lengths(const char *q, int64_t id, int len[3]);
 /* The first column of the first row of sql, as text (static buffer). */
 const char *unit_text(const char *sql);
 

@@ -12,7 +12,8 @@
  * helpers tl_tf() and tl_bm25_explain()), so the shell ranks as talaash
  * does (with the defaults of lib/rank.h when called without arguments),
  * and tl_passage_text() (lib/textpack.c), which the views passage_texts
- * and passage_docs need to read the compressed text.
+ * and passage_docs need to read the compressed text, and tl_path_key()
+ * (lib/article.c), which an article written by hand needs.
  *
  * The entry point's name follows SQLite's rule for a file named
  * talaash.so: sqlite3_talaash_init.
@@ -50,8 +51,15 @@ sqlite3_talaash_init(sqlite3 *db, char **errmsg,
     }
     /* the views passage_texts and passage_docs read the packed texts */
     rc = tl_textpack_register(db);
+    if (rc != SQLITE_OK) {
+        if (errmsg != NULL)
+            *errmsg = sqlite3_mprintf("talaash: cannot register "
+                                      "tl_passage_text()");
+        return rc;
+    }
+    /* articles.path_key, for writing an article by hand */
+    rc = tl_path_key_register(db);
     if (rc != SQLITE_OK && errmsg != NULL)
-        *errmsg = sqlite3_mprintf("talaash: cannot register "
-                                  "tl_passage_text()");
+        *errmsg = sqlite3_mprintf("talaash: cannot register tl_path_key()");
     return rc;
 }

@@ -22,14 +22,15 @@ static struct tl_synonyms *syn;
 
 /* several statements: sqlite3_exec runs them in turn */
 static const char fixture[] =
-    "INSERT INTO articles (id, path, hash, size, mtime_ns, format, title, "
-    "author, pub_date, date_precision) VALUES "
-    "(1, '/f/1.txt', 'h1', 1, 1, 'text', 'Harbour talks stall', "
-    "'Rana Qadir', '2019-07-04', 'day'), "
-    "(2, '/f/2.md', 'h2', 1, 1, 'markdown', 'The corridor''s budget', "
-    "'Lena Okafor', '2020-02', 'month'), "
-    "(3, '/f/3.html', 'h3', 1, 1, 'html', 'Notes from the valley', '', "
-    "NULL, NULL); "
+    "INSERT INTO articles (id, path, path_key, hash, size, mtime_ns, "
+    "format, title, author, pub_date, date_precision, passage_first, "
+    "passage_last) VALUES "
+    "(1, '/f/1.txt', tl_path_key('/f/1.txt'), 'h1', 1, 1, 'text', "
+    "'Harbour talks stall', 'Rana Qadir', '2019-07-04', 'day', 1, 2), "
+    "(2, '/f/2.md', tl_path_key('/f/2.md'), 'h2', 1, 1, 'markdown', "
+    "'The corridor''s budget', 'Lena Okafor', '2020-02', 'month', 3, 3), "
+    "(3, '/f/3.html', tl_path_key('/f/3.html'), 'h3', 1, 1, 'html', "
+    "'Notes from the valley', '', NULL, NULL, 4, 4); "
     "INSERT INTO passages (id, article_id, ordinal, byte_start, byte_end, "
     "text) VALUES "
     "(1, 1, 1, 0, 1, 'Negotiators met in the port city; the U.S. envoy "

@@ -202,7 +202,8 @@ tl_db_open(const char *path, enum tl_db_mode mode, sqlite3 **db_out,
     sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
     if (tl_tokenizer_register(db) != SQLITE_OK
         || tl_rank_register(db) != SQLITE_OK
-        || tl_textpack_register(db) != SQLITE_OK) {
+        || tl_textpack_register(db) != SQLITE_OK
+        || tl_path_key_register(db) != SQLITE_OK) {
         st = tl_error_set(err, TL_ERR_DB, "this SQLite (%s) was built "
                           "without FTS5; install a libsqlite3 with FTS5 "
                           "(Debian's libsqlite3-0 has it)",

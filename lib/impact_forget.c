@@ -176,9 +176,12 @@ load(sqlite3 *db, struct tl_impact_forgetting *f, struct tl_error *err)
     if (rs != TL_OK)
         return rs;
     /* passages after the last the lists cover are not in any df yet */
+    /* the article's passages: those in its range that are its own
+     * (schema/012-article-ranges.sql) */
     if (sqlite3_prepare_v2(db, "SELECT p.id, p.text, a.title, a.author "
-                           "FROM passage_texts AS p JOIN articles AS a ON "
-                           "a.id = p.article_id WHERE p.article_id = ?1 "
+                           "FROM articles AS a JOIN passage_texts AS p ON "
+                           "p.id BETWEEN a.passage_first AND a.passage_last "
+                           "AND p.article_id = a.id WHERE a.id = ?1 "
                            "AND p.id <= ?2", -1, &f->rows, NULL) != SQLITE_OK
         || sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO impact_removed (id, "
                               "tokens_body, tokens_title, tokens_author) "

@@ -43,13 +43,57 @@ refuse_newer(int v, struct tl_error *err)
                         tl_schema_latest());
 }
 
+/* Whether the migration left a row that breaks a foreign key: *bad_out
+ * names its table. */
+static enum tl_status
+keys_broken(sqlite3 *db, char *bad_out, size_t size, struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    bad_out[0] = '\0';
+    if (sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &st, NULL)
+        != SQLITE_OK)
+        return tl_error_db(err, db, "checking the upgraded schema");
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(bad_out, size, "%s", (const char *)sqlite3_column_text(st, 0)
+                                      ? (const char *)sqlite3_column_text(st, 0)
+                                      : "?");
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return tl_error_db(err, db, "checking the upgraded schema");
+    return TL_OK;
+}
+
+static enum tl_status step_in(sqlite3 *db, int to, int *done_out,
+                              struct tl_error *err);
+
 /* Runs migration `to` (1-based) and sets user_version, in one
  * transaction; re-reads the version under the write lock so two
- * processes never apply the same step twice. */
+ * processes never apply the same step twice.  Foreign keys are off
+ * while it runs (a migration may rebuild a parent table: dropping it
+ * with them on deletes its children, schema/012-article-ranges.sql),
+ * and the pragma has no effect inside a transaction. */
 static enum tl_status
 step(sqlite3 *db, int to, int *done_out, struct tl_error *err)
 {
-    char pragma[64];
+    enum tl_status st;
+
+    if (sqlite3_exec(db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL)
+        != SQLITE_OK)
+        return tl_error_db(err, db, "upgrading the schema");
+    st = step_in(db, to, done_out, err);
+    if (sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL)
+        != SQLITE_OK && st == TL_OK)
+        st = tl_error_db(err, db, "upgrading the schema");
+    return st;
+}
+
+static enum tl_status
+step_in(sqlite3 *db, int to, int *done_out, struct tl_error *err)
+{
+    char pragma[64], bad[128];
     enum tl_status st;
     int v;
 
@@ -69,6 +113,16 @@ step(sqlite3 *db, int to, int *done_out, struct tl_error *err)
         st = tl_error_set(err, TL_ERR_DB,
                           "upgrading the schema to version %d: %s", to,
                           sqlite3_errmsg(db));
+        goto fail;
+    }
+    st = keys_broken(db, bad, sizeof bad, err);
+    if (st != TL_OK)
+        goto fail;
+    if (bad[0] != '\0') {
+        st = tl_error_set(err, TL_ERR_DB, "upgrading the schema to version "
+                          "%d: a row of table '%s' refers to a row that is "
+                          "not there; the database is unchanged, report "
+                          "this as a bug", to, bad);
         goto fail;
     }
     if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {

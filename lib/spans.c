@@ -157,105 +157,63 @@ stored(sqlite3 *db, struct spans_state *s, int *found_out,
 /* ---- making the map ------------------------------------------------------ */
 
 static int
-cmp_first(const void *a, const void *b)
+cmp_id(const void *a, const void *b)
 {
     const int64_t *x = a, *y = b;
 
-    return x[0] < y[0] ? -1 : x[0] > y[0];
+    return *x < *y ? -1 : *x > *y;
 }
 
-/* The runs of consecutive ids of article aid, appended to s. */
+/* Whether an article has more than one span in s. */
 static enum tl_status
-split_article(sqlite3_stmt *ids, int64_t aid, struct tl_spans *s,
-              size_t *cap, struct tl_error *err)
+any_multi(const struct tl_spans *s, int *multi_out, struct tl_error *err)
 {
-    int64_t first = -1, last = -1;
-    enum tl_status rs = TL_OK;
-    int rc = SQLITE_DONE;
+    int64_t *ids = malloc((s->n > 0 ? s->n : 1) * sizeof *ids);
 
-    sqlite3_reset(ids);
-    sqlite3_bind_int64(ids, 1, aid);
-    while (rs == TL_OK && (rc = sqlite3_step(ids)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(ids, 0);
-        if (first >= 0 && id == last + 1) {
-            last = id;
-            continue;
-        }
-        if (first >= 0)
-            rs = push(s, cap, first, last, aid, err);
-        first = last = id;
-    }
-    if (rs == TL_OK && rc != SQLITE_DONE)
-        return tl_error_db(err, sqlite3_db_handle(ids),
-                           "reading an article's passages");
-    if (rs == TL_OK && first >= 0)
-        rs = push(s, cap, first, last, aid, err);
-    return rs;
+    *multi_out = 0;
+    if (ids == NULL)
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    if (s->n > 0)           /* s->article is NULL while there are none */
+        memcpy(ids, s->article, s->n * sizeof *ids);
+    qsort(ids, s->n, sizeof *ids, cmp_id);
+    for (size_t i = 1; i < s->n && !*multi_out; i++)
+        *multi_out = ids[i] == ids[i - 1];
+    free(ids);
+    return TL_OK;
 }
 
-/* The map of the passages as they are, sorted by first id. */
+/* The map of the passages as they are, sorted by first id: the runs of
+ * consecutive ids of one article, in one pass in id order. */
 static enum tl_status
 make_map(sqlite3 *db, struct tl_spans *s, unsigned *flags_out,
          struct tl_error *err)
 {
-    sqlite3_stmt *groups = NULL, *ids = NULL;
+    sqlite3_stmt *st = NULL;
     enum tl_status rs = TL_OK;
     size_t cap = 0;
-    int64_t *rows = NULL;
-    int rc = SQLITE_DONE;
+    int rc = SQLITE_DONE, multi = 0;
 
     *flags_out = 0;
-    if (sqlite3_prepare_v2(db, "SELECT article_id, min(id), max(id), "
-                           "count(*) FROM passages GROUP BY article_id",
-                           -1, &groups, NULL) != SQLITE_OK
-        || sqlite3_prepare_v2(db, "SELECT id FROM passages WHERE "
-                              "article_id = ?1 ORDER BY id", -1, &ids,
-                              NULL) != SQLITE_OK) {
-        rs = tl_error_db(err, db, "reading the passages");
-        goto out;
-    }
-    while (rs == TL_OK && (rc = sqlite3_step(groups)) == SQLITE_ROW) {
-        int64_t aid = sqlite3_column_int64(groups, 0);
-        int64_t lo = sqlite3_column_int64(groups, 1);
-        int64_t hi = sqlite3_column_int64(groups, 2);
-        int64_t n = sqlite3_column_int64(groups, 3);
+    if (sqlite3_prepare_v2(db, "SELECT id, article_id FROM passages "
+                           "ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "reading the passages");
+    while (rs == TL_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        int64_t aid = sqlite3_column_int64(st, 1);
+        size_t k = s->n - 1;
 
-        if (hi - lo + 1 == n) {
-            rs = push(s, &cap, lo, hi, aid, err);
-        } else {
-            size_t before = s->n;
-            rs = split_article(ids, aid, s, &cap, err);
-            if (s->n > before + 1)
-                *flags_out |= FLAG_MULTI;
-        }
+        if (s->n > 0 && s->article[k] == aid && s->last[k] == id - 1)
+            s->last[k] = id;
+        else
+            rs = push(s, &cap, id, id, aid, err);
     }
-    if (rs == TL_OK && rc != SQLITE_DONE) {
+    if (rs == TL_OK && rc != SQLITE_DONE)
         rs = tl_error_db(err, db, "reading the passages");
-        goto out;
-    }
-    if (rs != TL_OK || s->n == 0)
-        goto out;
-    /* sort the spans by first id, as rows of three */
-    rows = malloc(s->n * 3 * sizeof *rows);
-    if (rows == NULL) {
-        rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < s->n; i++) {
-        rows[3 * i] = s->first[i];
-        rows[3 * i + 1] = s->last[i];
-        rows[3 * i + 2] = s->article[i];
-    }
-    qsort(rows, s->n, 3 * sizeof *rows, cmp_first);
-    for (size_t i = 0; i < s->n; i++) {
-        s->first[i] = rows[3 * i];
-        s->last[i] = rows[3 * i + 1];
-        s->article[i] = rows[3 * i + 2];
-    }
-out:
-    free(rows);
-    sqlite3_finalize(groups);
-    sqlite3_finalize(ids);
+    sqlite3_finalize(st);
+    if (rs == TL_OK)
+        rs = any_multi(s, &multi, err);
+    if (multi)
+        *flags_out |= FLAG_MULTI;
     return rs;
 }
 

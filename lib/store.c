@@ -11,11 +11,15 @@
  * deleting passages or articles, and changing a title or author.
  * The text of an article's passages is written once, compressed, to
  * article_texts (lib/textpack.h); passages.text stays NULL.
+ * An article's passages get consecutive ids, and its row holds their
+ * range (passage_first, passage_last), by which it finds them again
+ * (schema/012-article-ranges.sql); it is found by path_key and path.
  * Callers wrap a batch of tl_store_put() calls in tl_store_begin() and
  * tl_store_commit(): a kill between them loses the batch, never half an
  * article, and never a passage without its index entry.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -44,29 +48,41 @@ enum {
     Q_DELETE_ARTICLE,
     Q_DELETE_TEXT,
     Q_PUT_TEXT,
+    Q_NEXT_PASSAGE,
     Q_COUNT
 };
 
 static const char *const sql[Q_COUNT] = {
-    [Q_LOOKUP] = "SELECT size, mtime_ns FROM articles WHERE path = ?1",
-    [Q_HASH] = "SELECT id, hash FROM articles WHERE path = ?1",
+    /* by path_key, a hash of the path (schema/012-article-ranges.sql) */
+    [Q_LOOKUP] = "SELECT size, mtime_ns FROM articles "
+                 "WHERE path_key = ?2 AND path = ?1",
+    [Q_HASH] = "SELECT id, hash FROM articles "
+               "WHERE path_key = ?2 AND path = ?1",
     [Q_TOUCH] = "UPDATE articles SET mtime_ns = ?2, size = ?3 WHERE id = ?1",
     [Q_INSERT_ARTICLE] =
         "INSERT INTO articles (path, hash, size, mtime_ns, format, title, "
         "author, pub_date, date_precision, title_source, author_source, "
-        "date_source, encoding) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-        "?10, ?11, ?12, ?13)",
+        "date_source, encoding, path_key, passage_first, passage_last) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+        "?14, ?15, ?16)",
     [Q_UPDATE_ARTICLE] =
         "UPDATE articles SET hash = ?2, size = ?3, mtime_ns = ?4, "
         "format = ?5, title = ?6, author = ?7, pub_date = ?8, "
         "date_precision = ?9, title_source = ?10, author_source = ?11, "
-        "date_source = ?12, encoding = ?13, indexed_at = "
-        "strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1",
-    [Q_DELETE_PASSAGES] = "DELETE FROM passages WHERE article_id = ?1",
-    /* the text goes to article_texts (Q_PUT_TEXT), once per article */
+        "date_source = ?12, encoding = ?13, passage_first = ?15, "
+        "passage_last = ?16, indexed_at = "
+        "CAST(strftime('%s', 'now') AS INTEGER) WHERE id = ?1",
+    /* an article's passages: the ids in its range that are its own */
+    [Q_DELETE_PASSAGES] =
+        "DELETE FROM passages WHERE id BETWEEN "
+        "(SELECT passage_first FROM articles WHERE id = ?1) AND "
+        "(SELECT passage_last FROM articles WHERE id = ?1) "
+        "AND article_id = ?1",
+    /* the text goes to article_texts (Q_PUT_TEXT), once per article;
+     * the ids are the article's range, set before (Q_NEXT_PASSAGE) */
     [Q_INSERT_PASSAGE] =
-        "INSERT INTO passages (article_id, ordinal, byte_start, byte_end) "
-        "VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO passages (id, article_id, ordinal, byte_start, "
+        "byte_end) VALUES (?5, ?1, ?2, ?3, ?4)",
     /* one row, VALUES: a statement that may write several rows (a
      * trigger, INSERT ... SELECT) would open a savepoint, and FTS5
      * flushes its pending terms at every savepoint */
@@ -83,8 +99,8 @@ static const char *const sql[Q_COUNT] = {
         "INSERT INTO passage_topics (passage_id, topic_id, matches) "
         "VALUES (?1, ?2, ?3)",
     [Q_BY_HASH] = "SELECT id, path FROM articles WHERE hash = ?1",
-    [Q_MOVE] = "UPDATE articles SET path = ?2, mtime_ns = ?3, size = ?4 "
-               "WHERE id = ?1",
+    [Q_MOVE] = "UPDATE articles SET path = ?2, path_key = ?5, "
+               "mtime_ns = ?3, size = ?4 WHERE id = ?1",
     [Q_ALL_PATHS] = "SELECT id, path FROM articles ORDER BY id",
     [Q_DELETE_ARTICLE] = "DELETE FROM articles WHERE id = ?1",
     /* not INSERT OR REPLACE: a statement that may write two rows opens
@@ -92,6 +108,8 @@ static const char *const sql[Q_COUNT] = {
     [Q_DELETE_TEXT] = "DELETE FROM article_texts WHERE article_id = ?1",
     [Q_PUT_TEXT] = "INSERT INTO article_texts (article_id, z) "
                    "VALUES (?1, ?2)",
+    /* the id SQLite would give the next passage */
+    [Q_NEXT_PASSAGE] = "SELECT ifnull(max(id), 0) + 1 FROM passages",
 };
 
 struct tl_store {
@@ -180,6 +198,7 @@ tl_store_lookup(struct tl_store *s, const char *path, int64_t size,
     int rc;
 
     sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, tl_path_key(path, strlen(path)));
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         int same = sqlite3_column_int64(st, 0) == size
@@ -206,6 +225,7 @@ find(struct tl_store *s, const char *path, const unsigned char *hash,
     *id_out = 0;
     *same_out = 0;
     sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, tl_path_key(path, strlen(path)));
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         /* the type first: reading a value may convert it */
@@ -382,11 +402,43 @@ put_text(struct tl_store *s, int64_t article, const struct tl_ingest *in,
     return run(s, st, "storing an article's text", err);
 }
 
-/* Inserts the passages of article and indexes each right after it;
- * their ids go to ids_out. */
+/* The id the next passage gets: all of an article's passages are
+ * given consecutive ids from it, the range its row holds. */
 static enum tl_status
-put_passages(struct tl_store *s, int64_t article, const struct tl_ingest *in,
-             int64_t *ids_out, struct tl_error *err)
+next_passage(struct tl_store *s, size_t n, int64_t *id_out,
+             struct tl_error *err)
+{
+    sqlite3_stmt *st = s->q[Q_NEXT_PASSAGE];
+    int rc = sqlite3_step(st);
+    int ok = rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER;
+
+    *id_out = ok ? sqlite3_column_int64(st, 0) : 0;
+    done(st);
+    if (rc != SQLITE_ROW)
+        return tl_error_db(err, s->db, "numbering passages");
+    if (!ok || *id_out > INT64_MAX - (int64_t)n)
+        return tl_error_set(err, TL_ERR_DB, "passage ids are used up up to "
+                            "the largest there is; rebuild the database");
+    return TL_OK;
+}
+
+/* The article's passage range, ?15 and ?16 of Q_INSERT_ARTICLE and
+ * Q_UPDATE_ARTICLE; NULL when it has none. */
+static void
+bind_range(sqlite3_stmt *st, int64_t first, size_t n)
+{
+    if (n == 0)
+        return;
+    sqlite3_bind_int64(st, 15, first);
+    sqlite3_bind_int64(st, 16, first + (int64_t)n - 1);
+}
+
+/* Inserts the passages of article, ids from first on, and indexes each
+ * right after it; their ids go to ids_out. */
+static enum tl_status
+put_passages(struct tl_store *s, int64_t article, int64_t first,
+             const struct tl_ingest *in, int64_t *ids_out,
+             struct tl_error *err)
 {
     const char *title = or_empty(in->meta.title);
     const char *author = or_empty(in->meta.author);
@@ -402,10 +454,11 @@ put_passages(struct tl_store *s, int64_t article, const struct tl_ingest *in,
         sqlite3_bind_int64(ins, 2, (int64_t)i + 1);
         sqlite3_bind_int64(ins, 3, (int64_t)p->src_start);
         sqlite3_bind_int64(ins, 4, (int64_t)p->src_end);
+        sqlite3_bind_int64(ins, 5, first + (int64_t)i);
         rs = run(s, ins, "adding a passage", err);
         if (rs != TL_OK)
             break;
-        ids_out[i] = sqlite3_last_insert_rowid(s->db);
+        ids_out[i] = first + (int64_t)i;
         sqlite3_bind_int64(idx, 1, ids_out[i]);
         sqlite3_bind_text(idx, 2, text, n, SQLITE_STATIC);
         sqlite3_bind_text(idx, 3, title, -1, SQLITE_STATIC);
@@ -433,7 +486,7 @@ tl_store_put(struct tl_store *s, const struct tl_article *a,
     int64_t *passage_ids = NULL;
     sqlite3_stmt *st;
     enum tl_status rs;
-    int64_t id;
+    int64_t id, first;
     int same;
 
     rs = find(s, a->path, a->hash, &id, &same, err);
@@ -456,14 +509,23 @@ tl_store_put(struct tl_store *s, const struct tl_article *a,
         rs = run(s, st, "removing an article's old text", err);
         if (rs != TL_OK)
             return rs;
+    }
+    /* after the old passages are gone, as SQLite would number them */
+    rs = next_passage(s, in->n_passages, &first, err);
+    if (rs != TL_OK)
+        return rs;
+    if (id != 0) {
         st = s->q[Q_UPDATE_ARTICLE];
         sqlite3_bind_int64(st, 1, id);
         bind_article(st, a, in, date_buf, sizeof date_buf);
+        bind_range(st, first, in->n_passages);
         rs = run(s, st, "updating an article", err);
     } else {
         st = s->q[Q_INSERT_ARTICLE];
         sqlite3_bind_text(st, 1, a->path, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 14, tl_path_key(a->path, strlen(a->path)));
         bind_article(st, a, in, date_buf, sizeof date_buf);
+        bind_range(st, first, in->n_passages);
         rs = run(s, st, "adding an article", err);
         id = sqlite3_last_insert_rowid(s->db);
     }
@@ -472,7 +534,7 @@ tl_store_put(struct tl_store *s, const struct tl_article *a,
     passage_ids = malloc((in->n_passages + 1) * sizeof *passage_ids);
     if (passage_ids == NULL)
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    rs = put_passages(s, id, in, passage_ids, err);
+    rs = put_passages(s, id, first, in, passage_ids, err);
     if (rs == TL_OK)
         rs = put_topics(s, id, in, topics, passage_ids, err);
     free(passage_ids);
@@ -514,6 +576,7 @@ tl_store_adopt_if_moved(struct tl_store *s, const struct tl_article *a,
     sqlite3_bind_text(st, 2, a->path, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, a->mtime_ns);
     sqlite3_bind_int64(st, 4, a->size);
+    sqlite3_bind_int64(st, 5, tl_path_key(a->path, strlen(a->path)));
     *moved_out = 1;
     return run(s, st, "recording a renamed article", err);
 }

@@ -219,6 +219,15 @@ int tl_format_of_path(const char *path, enum tl_format *fmt_out);
 /* "text", "markdown" or "html". */
 const char *tl_format_name(enum tl_format f);
 
+/* articles.path_key of a path (schema/012-article-ranges.sql): the low
+ * 64 bits of its XXH3 hash, as a signed integer; many paths may share
+ * one, so a lookup checks the path too. */
+int64_t tl_path_key(const char *path, size_t len);
+
+/* Registers the SQL function tl_path_key(path) (NULL for NULL) on db,
+ * for the migration and for tools and tests that write articles. */
+int tl_path_key_register(sqlite3 *db);
+
 /* Reads path into a (bytes, size, mtime, hash, format).  TL_ERR_INPUT for
  * a file of another format or not a regular file, TL_ERR_IO when it
  * cannot be read.  Whether the bytes are text is tl_ingest's business. */

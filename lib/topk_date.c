@@ -196,9 +196,14 @@ prepare_walk(struct walk *w, const char *match, int descending,
                : "SELECT id, pub_date FROM articles WHERE pub_date >= ?1 "
                  "AND pub_date <= ?2 ORDER BY pub_date", -1, &w->articles,
                NULL) != SQLITE_OK
-        || sqlite3_prepare_v2(w->db, "SELECT min(id), max(id), count(*) "
-                              "FROM passages WHERE article_id = ?1", -1,
-                              &w->range, NULL) != SQLITE_OK)
+        /* the article's own passages within its range (which may be
+         * wider: schema/012-article-ranges.sql) */
+        || sqlite3_prepare_v2(w->db, "SELECT min(p.id), max(p.id), "
+                              "count(*) FROM articles AS a JOIN passages AS p "
+                              "ON p.id BETWEEN a.passage_first AND "
+                              "a.passage_last AND p.article_id = a.id "
+                              "WHERE a.id = ?1", -1, &w->range, NULL)
+            != SQLITE_OK)
         return tl_error_db(w->err, w->db, "preparing the search");
     sqlite3_bind_text(w->scan, 1, match, -1, SQLITE_STATIC);
     /* "" and "A" bound every ISO date (digits) */

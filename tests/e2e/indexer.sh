@@ -340,5 +340,28 @@ expect_eq "whose entries are exact" \
     "$(sqlx "$DB" "INSERT INTO passages_fts (passages_fts, rank) VALUES ('integrity-check', 1)" 2>&1)" ""
 expect_eq "and every search answers as before" "$(searches)" "$answers"
 expect_eq "the articles read the same" "$(dump "$DB")" "$before"
+# schema 012 (run again by the upgrade above): each article holds the
+# range of its passages and its path's key, and is found by them
+expect_eq "each article's passage range is exactly its passages" \
+    "$(sqlx "$DB" "SELECT count(*) FROM articles AS a WHERE path_key <> tl_path_key(path) OR passage_first IS NOT (SELECT min(id) FROM passages WHERE article_id = a.id) OR passage_last IS NOT (SELECT max(id) FROM passages WHERE article_id = a.id) OR passage_last - passage_first + 1 <> (SELECT count(*) FROM passages WHERE article_id = a.id)")" 0
+expect_eq "without the two UNIQUE indexes" \
+    "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'sqlite_autoindex_articles%' OR name LIKE 'sqlite_autoindex_passages%'")" 0
+mkdir -p "$WORK/ranges"
+for i in 1 2 3; do
+    printf 'Ledger %s\n\nThe ferry timetable changed in week %s.\n\nTolls at the bridge rose again.\n' \
+        "$i" "$i" > "$WORK/ranges/l$i.txt"
+done
+run "$TALAASH_INDEX" --db "$WORK/ranges.db" "$WORK/ranges"
+printf '\nThe harbour quays were rebuilt.\n' >> "$WORK/ranges/l1.txt"
+rm "$WORK/ranges/l2.txt"
+run "$TALAASH_INDEX" --db "$WORK/ranges.db" --prune "$WORK/ranges"
+expect_rc "an edited and a removed article" 0
+expect_eq "leave no passage of theirs behind" \
+    "$(sqlx "$WORK/ranges.db" "SELECT count(*) FROM passages AS p WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.id = p.article_id AND p.id BETWEEN a.passage_first AND a.passage_last); SELECT count(DISTINCT article_id) FROM passages; INSERT INTO passages_fts (passages_fts, rank) VALUES ('integrity-check', 1)")" \
+    "$(printf '0\n2')"
+expect_match "and the edit is found" \
+    "$("$TALAASH" --db "$WORK/ranges.db" --format csv quays)" "l1.txt"
+expect_eq "the removed one is not" \
+    "$("$TALAASH" --db "$WORK/ranges.db" --format csv --count ferry | tr -d '\r' | tail -1)" 2,2
 
 finish

@@ -67,6 +67,21 @@ unit_exec(const char *sql)
 }
 
 void
+unit_fix_ranges(void)
+{
+    unit_exec("UPDATE articles SET passage_first = (SELECT min(p.id) FROM "
+              "passages AS p WHERE p.article_id = articles.id), "
+              "passage_last = (SELECT max(p.id) FROM passages AS p WHERE "
+              "p.article_id = articles.id)");
+}
+
+void
+unit_widen_range(void)
+{
+    unit_exec(UNIT_WIDEN_RANGE_SQL);
+}
+
+void
 unit_add_passage(int64_t id, int64_t article, int ordinal, const char *text)
 {
     char *sql;
@@ -84,6 +99,7 @@ unit_add_passage(int64_t id, int64_t article, int ordinal, const char *text)
     ck_assert_ptr_nonnull(sql);
     unit_exec(sql);
     sqlite3_free(sql);
+    unit_widen_range();
     unit_exec("INSERT INTO passages_fts (rowid, body, title, author) "
               "SELECT p.id, p.text, a.title, a.author FROM passages AS p "
               "JOIN articles AS a ON a.id = p.article_id WHERE p.id = "

@@ -13,12 +13,13 @@ add_article(int id, const char *topic)
 {
     char sql[1024];
 
-    snprintf(sql, sizeof sql, "INSERT INTO articles (id, path, hash, size, "
-             "mtime_ns, format, title, author) VALUES (%d, '/a/%d.txt', "
-             "'h%d', 1, 1, 'text', 'notes %d', ''); INSERT OR IGNORE INTO "
-             "topics (name) VALUES ('%s'); INSERT INTO article_topics "
-             "(article_id, topic_id) SELECT %d, id FROM topics WHERE name "
-             "= '%s'", id, id, id, id, topic, id, topic);
+    snprintf(sql, sizeof sql, "INSERT INTO articles (id, path, path_key, hash, "
+             "size, mtime_ns, format, title, author) VALUES (%d, "
+             "'/a/%d.txt', tl_path_key('/a/%d.txt'), 'h%d', 1, 1, 'text', "
+             "'notes %d', ''); INSERT OR IGNORE INTO topics (name) VALUES "
+             "('%s'); INSERT INTO article_topics (article_id, topic_id) "
+             "SELECT %d, id FROM topics WHERE name = '%s'", id, id, id, id,
+             id, topic, id, topic);
     unit_exec(sql);
 }
 

@@ -10,12 +10,12 @@ static void
 corpus(void)
 {
     unit_db_setup();
-    unit_exec("INSERT INTO articles (id, path, hash, size, mtime_ns, format, "
-              "title, author, pub_date, date_precision) VALUES "
-              "(1, '/a/one.txt', 'h1', 1, 1, 'text', 'River notes', 'Ana Lee', "
-              "'2019-03', 'month'), "
-              "(2, '/a/two.txt', 'h2', 1, 1, 'text', 'Hill notes', '', NULL, "
-              "NULL)");
+    unit_exec("INSERT INTO articles (id, path, path_key, hash, size, "
+              "mtime_ns, format, title, author, pub_date, date_precision) "
+              "VALUES (1, '/a/one.txt', tl_path_key('/a/one.txt'), 'h1', 1, "
+              "1, 'text', 'River notes', 'Ana Lee', '2019-03', 'month'), "
+              "(2, '/a/two.txt', tl_path_key('/a/two.txt'), 'h2', 1, 1, "
+              "'text', 'Hill notes', '', NULL, NULL)");
     unit_exec("INSERT INTO topics (id, name) VALUES (1, 'Water'), "
               "(2, 'Trade')");
     unit_exec("INSERT INTO article_topics (article_id, topic_id) VALUES "
@@ -25,6 +25,7 @@ corpus(void)
               "(10, 1, 1, 0, 1, 'The river rose at dawn.'), "
               "(11, 1, 2, 0, 1, 'Boats waited by the river bank.'), "
               "(12, 2, 1, 0, 1, 'Goats climbed the hill.')");
+    unit_fix_ranges();
     unit_exec("INSERT INTO passages_fts (rowid, body, title, author) SELECT "
               "p.id, p.text, a.title, a.author FROM passages AS p JOIN "
               "articles AS a ON a.id = p.article_id");

@@ -12,10 +12,12 @@
 static void
 add_article(int id, const char *title, const char *author)
 {
-    char *sql = sqlite3_mprintf("INSERT INTO articles (id, path, hash, size, "
-                                "mtime_ns, format, title, author) VALUES "
-                                "(%d, '/a/%d.txt', 'h%d', 1, 1, 'text', %Q, "
-                                "%Q)", id, id, id, title, author);
+    char *sql = sqlite3_mprintf("INSERT INTO articles (id, path, path_key, "
+                                "hash, size, mtime_ns, format, title, "
+                                "author) VALUES (%d, '/a/%d.txt', "
+                                "tl_path_key('/a/%d.txt'), 'h%d', 1, 1, "
+                                "'text', %Q, %Q)", id, id, id, id, title,
+                                author);
 
     unit_exec(sql);
     sqlite3_free(sql);

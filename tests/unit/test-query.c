@@ -22,14 +22,16 @@ add(int id, const char *title, const char *author, const char *text)
 {
     char sql[1024];
 
-    snprintf(sql, sizeof sql, "INSERT INTO articles (id, path, hash, size, "
-             "mtime_ns, format, title, author) VALUES (%d, '/a/%d.txt', "
-             "'h%d', 1, 1, 'text', '%s', '%s'); INSERT INTO passages "
+    snprintf(sql, sizeof sql, "INSERT INTO articles (id, path, path_key, hash, "
+             "size, mtime_ns, format, title, author, passage_first, "
+             "passage_last) VALUES (%d, '/a/%d.txt', tl_path_key('/a/%d.txt'), "
+             "'h%d', 1, 1, 'text', '%s', '%s', %d, %d); INSERT INTO passages "
              "(id, article_id, ordinal, byte_start, byte_end, text) VALUES "
              "(%d, %d, 1, 0, 1, '%s'); INSERT INTO passages_fts (rowid, "
              "body, title, author) SELECT p.id, p.text, a.title, a.author "
              "FROM passages AS p JOIN articles AS a ON a.id = p.article_id "
-             "WHERE p.id = %d", id, id, id, title, author, id, id, text, id);
+             "WHERE p.id = %d", id, id, id, id, title, author, id, id, id,
+             id, text, id);
     unit_exec(sql);
 }
 

@@ -15,9 +15,10 @@ add_article(int id, const char *title, const char *const *texts)
 {
     char sql[1024];
 
-    snprintf(sql, sizeof sql, "INSERT INTO articles (id, path, hash, size, "
-             "mtime_ns, format, title) VALUES (%d, 'a%d', 'h%d', 0, 0, "
-             "'text', '%s')", id, id, id, title);
+    snprintf(sql, sizeof sql, "INSERT INTO articles (id, path, path_key, hash, "
+             "size, mtime_ns, format, title) VALUES (%d, 'a%d', "
+             "tl_path_key('a%d'), 'h%d', 0, 0, 'text', '%s')", id, id, id,
+             id, title);
     unit_exec(sql);
     for (int i = 0; texts[i] != NULL; i++) {
         snprintf(sql, sizeof sql, "INSERT INTO passages (article_id, "
@@ -27,6 +28,7 @@ add_article(int id, const char *title, const char *const *texts)
                  "passages AS p JOIN articles AS a ON a.id = p.article_id "
                  "WHERE p.id = last_insert_rowid()", id, i + 1, texts[i]);
         unit_exec(sql);
+        unit_widen_range();
     }
 }
 

@@ -158,6 +158,19 @@ add_article(int id, const char *title, const char *author)
 {
     char sql[512];
 
+    snprintf(sql, sizeof sql, "INSERT INTO articles (id, path, path_key, hash, "
+             "size, mtime_ns, format, title, author) VALUES (%d, "
+             "'/a/%d.txt', tl_path_key('/a/%d.txt'), 'h', 1, 1, 'text', "
+             "'%s', '%s')", id, id, id, title, author);
+    unit_exec(sql);
+}
+
+/* The same in a database older than schema 012 (no path_key). */
+static void
+add_article_old(int id, const char *title, const char *author)
+{
+    char sql[512];
+
     snprintf(sql, sizeof sql, "INSERT INTO articles (id, path, hash, size, "
              "mtime_ns, format, title, author) VALUES (%d, '/a/%d.txt', 'h', "
              "1, 1, 'text', '%s', '%s')", id, id, title, author);
@@ -210,6 +223,7 @@ START_TEST(test_index_follows_passages_and_articles)
     unit_exec("INSERT INTO passages (article_id, ordinal, byte_start, "
               "byte_end, text) VALUES (1, 1, 0, 10, 'negotiations resumed'),"
               " (1, 2, 11, 20, 'the corridor opened')");
+    unit_fix_ranges();
     index_new_passages();
     integrity_ok();
     ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "
@@ -255,8 +269,8 @@ make_version_1(const char *path)
     unit_exec(tl_schema_sql[0]);
     unit_exec("PRAGMA user_version = 1");
     unit_exec("COMMIT");
-    add_article(1, "Kabul talks", "Ayesha Khan");
-    add_article(2, "Harbour budget", "Lena Okafor");
+    add_article_old(1, "Kabul talks", "Ayesha Khan");
+    add_article_old(2, "Harbour budget", "Lena Okafor");
     /* the content hash as hex digits, as schemas 1-8 kept it */
     unit_exec("UPDATE articles SET hash = '00ff10a0b1c2d3e4f5061728394a5b6c' "
               "WHERE id = 1");
@@ -265,7 +279,7 @@ make_version_1(const char *path)
               " (1, 2, 11, 20, 'the corridor opened'),"
               " (2, 1, 0, 10, 'the harbour budget grew')");
     /* numbered with a gap, as only a hand-made database would be */
-    add_article(3, "Quarry", "");
+    add_article_old(3, "Quarry", "");
     unit_exec("INSERT INTO passages (article_id, ordinal, byte_start, "
               "byte_end, text) VALUES (3, 2, 0, 5, 'quarry first'),"
               " (3, 4, 6, 9, 'quarry second')");
@@ -316,8 +330,25 @@ START_TEST(test_version_1_database_is_upgraded_with_its_index)
                                "hex(hash), ',') FROM (SELECT hash FROM "
                                "articles ORDER BY id)"),
                      "blob 00FF10A0B1C2D3E4F5061728394A5B6C,text 68,text 68");
+    /* schema 012: each article holds the range of its passages (the
+     * one numbered with a gap too), is found by its path's key, and
+     * the two UNIQUE indexes are gone; the foreign keys hold */
+    ck_assert_str_eq(unit_text("SELECT group_concat(id || ':' || "
+                               "passage_first || '-' || passage_last, ' ') "
+                               "FROM (SELECT * FROM articles ORDER BY id)"),
+                     "1:1-2 2:3-3 3:4-5");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM articles WHERE path_key "
+                               "= tl_path_key(path) AND typeof(indexed_at) "
+                               "= 'integer' AND indexed_at > 1700000000"),
+                     "3");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM sqlite_schema WHERE "
+                               "name LIKE 'sqlite_autoindex_articles%' OR "
+                               "name LIKE 'sqlite_autoindex_passages%'"), "0");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM pragma_foreign_key_check"),
+                     "0");
+    ck_assert_str_eq(unit_text("PRAGMA foreign_keys"), "1");
     ck_assert_str_eq(unit_text("SELECT value FROM meta WHERE key = "
-                               "'vacuum'"), "011");
+                               "'vacuum'"), "012");
     /* the old entries are all there, and exactly right */
     integrity_ok();
     ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "
@@ -328,6 +359,7 @@ START_TEST(test_version_1_database_is_upgraded_with_its_index)
      * still reach the index through the triggers */
     unit_exec("INSERT INTO passages (article_id, ordinal, byte_start, "
               "byte_end, text) VALUES (2, 2, 11, 20, 'the port widened')");
+    unit_fix_ranges();
     index_new_passages();
     unit_exec("UPDATE articles SET title = 'Islamabad talks' WHERE id = 1");
     unit_exec("DELETE FROM articles WHERE id = 2");
@@ -343,6 +375,35 @@ START_TEST(test_version_1_database_is_upgraded_with_its_index)
     ck_assert_msg(tl_db_open(dbpath, TL_DB_READONLY, &db, &err) == TL_OK,
                   "%s", err.msg);
     tl_db_close(db);
+}
+END_TEST
+
+/* An article's range may be wider than its passages (schema 012): what
+ * goes by it touches only the article's own. */
+START_TEST(test_wide_range_reaches_only_the_articles_own_passages)
+{
+    add_article(1, "Kabul talks", "");
+    add_article(2, "Harbour budget", "");
+    unit_exec("INSERT INTO passages (id, article_id, ordinal, byte_start, "
+              "byte_end, text) VALUES (1, 1, 1, 0, 1, 'negotiations'), "
+              "(2, 2, 1, 0, 1, 'the harbour'), (3, 1, 2, 0, 1, 'resumed')");
+    unit_exec("UPDATE articles SET passage_first = 1, passage_last = 3 "
+              "WHERE id = 1");
+    unit_exec("UPDATE articles SET passage_first = 2, passage_last = 2 "
+              "WHERE id = 2");
+    index_new_passages();
+    unit_exec("UPDATE articles SET title = 'Islamabad talks' WHERE id = 1");
+    integrity_ok();
+    ck_assert_str_eq(unit_text("SELECT group_concat(rowid) FROM passages_fts "
+                               "WHERE passages_fts MATCH 'title:islamabad'"),
+                     "1,3");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "
+                               "passages_fts MATCH 'title:budget'"), "1");
+    unit_exec("DELETE FROM articles WHERE id = 1");
+    integrity_ok();
+    ck_assert_str_eq(unit_text("SELECT group_concat(id) FROM passages"), "2");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM passages_fts WHERE "
+                               "passages_fts MATCH 'harbour'"), "1");
 }
 END_TEST
 
@@ -368,6 +429,7 @@ schema_suite(void)
     tcase_add_test(mem, test_migrate_twice_changes_nothing);
     tcase_add_test(mem, test_inserted_passage_is_not_indexed_by_a_trigger);
     tcase_add_test(mem, test_index_follows_passages_and_articles);
+    tcase_add_test(mem, test_wide_range_reaches_only_the_articles_own_passages);
     tcase_add_test(mem, test_passages_cannot_be_updated);
     suite_add_tcase(s, mem);
 

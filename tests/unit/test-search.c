@@ -10,10 +10,11 @@ article(int id, const char *title, const char *author, const char *date,
 {
     char sql[1024];
 
-    snprintf(sql, sizeof sql, "INSERT INTO articles (id, path, hash, size, "
-             "mtime_ns, format, title, author, pub_date, date_precision) "
-             "VALUES (%d, '/a/%d.txt', 'h%d', 1, 1, 'text', '%s', '%s', %s%s%s,"
-             " %s%s%s)", id, id, id, title, author,
+    snprintf(sql, sizeof sql, "INSERT INTO articles (id, path, path_key, hash, "
+             "size, mtime_ns, format, title, author, pub_date, "
+             "date_precision) VALUES (%d, '/a/%d.txt', "
+             "tl_path_key('/a/%d.txt'), 'h%d', 1, 1, 'text', '%s', '%s', "
+             "%s%s%s, %s%s%s)", id, id, id, id, title, author,
              date ? "'" : "", date ? date : "NULL", date ? "'" : "",
              precision ? "'" : "", precision ? precision : "NULL",
              precision ? "'" : "");
@@ -33,6 +34,7 @@ passage(int article_id, int ordinal, const char *text)
              "articles AS a ON a.id = p.article_id WHERE p.id = "
              "last_insert_rowid()", article_id, ordinal, text);
     unit_exec(sql);
+    unit_widen_range();
 }
 
 static void

@@ -12,9 +12,10 @@ add_article(int id, const char *title)
 {
     char sql[512];
 
-    snprintf(sql, sizeof sql, "INSERT INTO articles (id, path, hash, size, "
-             "mtime_ns, format, title, author) VALUES (%d, '/a/%d.txt', "
-             "'h%d', 1, 1, 'text', '%s', '')", id, id, id, title);
+    snprintf(sql, sizeof sql, "INSERT INTO articles (id, path, path_key, hash, "
+             "size, mtime_ns, format, title, author) VALUES (%d, "
+             "'/a/%d.txt', tl_path_key('/a/%d.txt'), 'h%d', 1, 1, 'text', "
+             "'%s', '')", id, id, id, id, title);
     unit_exec(sql);
 }
 

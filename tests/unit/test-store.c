@@ -177,9 +177,10 @@ START_TEST(test_tally_counts_what_fts5_indexes)
     int want[TL_RANK_COLUMNS];
 
     ck_assert_ptr_nonnull(t);
-    unit_exec("INSERT INTO articles (id, path, hash, size, mtime_ns, format, "
-              "title, author) VALUES (1, '/t.txt', 'h', 1, 1, 'text', "
-              "'Kabul''s U.S. talks', '')");
+    unit_exec("INSERT INTO articles (id, path, path_key, hash, size, "
+              "mtime_ns, format, title, author, passage_first, "
+              "passage_last) VALUES (1, '/t.txt', tl_path_key('/t.txt'), "
+              "'h', 1, 1, 'text', 'Kabul''s U.S. talks', '', 7, 7)");
     unit_exec("INSERT INTO passages (id, article_id, ordinal, byte_start, "
               "byte_end, text) VALUES (7, 1, 1, 0, 1, 'The U.S.A. and "
               "Pakistan''s envoys don''t meet: 12 talks, 3.5 days')");
@@ -341,6 +342,67 @@ START_TEST(test_metadata_and_topics_are_stored)
 }
 END_TEST
 
+/* Schema 012: an article's passages get consecutive ids, its row their
+ * range, and its path's key; an edited one gets new ids and a new range,
+ * and another's passages are never in it. */
+START_TEST(test_articles_hold_their_passage_range_and_path_key)
+{
+    /* per article: its range holds exactly its passages, at least two,
+     * and its path key is the path's */
+    static const char *const check =
+        "SELECT group_concat(a.path || ' ' || ((SELECT count(*) FROM "
+        "passages AS p WHERE p.article_id = a.id) = a.passage_last - "
+        "a.passage_first + 1 AND (SELECT count(*) FROM passages AS p WHERE "
+        "p.article_id = a.id AND p.id BETWEEN a.passage_first AND "
+        "a.passage_last) >= 2) || (a.path_key = tl_path_key(a.path)), ', ') "
+        "FROM (SELECT * FROM articles ORDER BY path) AS a";
+    static const char *const para =
+        "The ferry timetable for the harbour changed again this week, and "
+        "the bridge tolls rose with it, as the council had warned.";
+    static const char *const para2 =
+        "Fishermen on the north quay said the new dues would cost them "
+        "more than the diesel did, and asked for a meeting in spring.";
+    static const char *const para3 =
+        "The council's treasurer replied that the dredging of the channel "
+        "had to be paid for by someone, and that the ferries paid most.";
+    char text[1024], last_b[32];
+    struct tl_article a, b;
+
+    snprintf(text, sizeof text, "%s\n\n%s\n\n%s", para, para2, para3);
+    make(&a, "/x/a.txt", text, "h1", 100);
+    make(&b, "/x/b.txt", text, "h2", 100);
+    put(&a);
+    put(&b);
+    ck_assert_str_eq(unit_text(check), "/x/a.txt 11, /x/b.txt 11");
+    ck_assert_str_eq(unit_text("SELECT min(passage_first) FROM articles"),
+                     "1");
+    snprintf(last_b, sizeof last_b, "%s",
+             unit_text("SELECT passage_last FROM articles WHERE path = "
+                       "'/x/b.txt'"));
+    /* edited: new ids after every other, the old range gone */
+    tl_article_release(&a);
+    snprintf(text, sizeof text, "%s\n\nA new closing paragraph on the "
+             "quarry road, which the mill owners wanted widened.\n\n%s",
+             para, para3);
+    make(&a, "/x/a.txt", text, "h3", 200);
+    put(&a);
+    ck_assert_str_eq(unit_text(check), "/x/a.txt 11, /x/b.txt 11");
+    ck_assert_int_eq(atoll(unit_text("SELECT passage_first FROM articles "
+                                     "WHERE path = '/x/a.txt'")),
+                     atoll(last_b) + 1);
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM passages WHERE id < "
+                               "(SELECT passage_first FROM articles WHERE "
+                               "path = '/x/b.txt')"), "0");
+    /* found again by path: unchanged, no third article */
+    ck_assert_int_eq(state("/x/b.txt", b.size, 100), TL_STORE_UNCHANGED);
+    ck_assert_int_eq(state("/x/c.txt", b.size, 100), TL_STORE_NEW);
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM articles"), "2");
+    index_is_exact();
+    tl_article_release(&a);
+    tl_article_release(&b);
+}
+END_TEST
+
 START_TEST(test_renamed_file_keeps_its_article)
 {
     struct tl_error err = { 0 };
@@ -360,6 +422,10 @@ START_TEST(test_renamed_file_keeps_its_article)
     ck_assert_int_eq(moved, 1);
     ck_assert_str_eq(unit_text("SELECT id || path FROM articles"),
                      strcat(id, "/nonexistent/new.txt"));
+    ck_assert_str_eq(unit_text("SELECT path_key = tl_path_key(path) FROM "
+                               "articles"), "1");
+    ck_assert_int_eq(state("/nonexistent/new.txt", a.size, 100),
+                     TL_STORE_UNCHANGED);
     ck_assert_int_eq(matches("hello"), 1);
     index_is_exact();
     tl_article_release(&a);
@@ -513,6 +579,7 @@ store_suite(void)
     tcase_add_test(tc, test_touch_keeps_same_content);
     tcase_add_test(tc, test_rollback_leaves_nothing);
     tcase_add_test(tc, test_metadata_and_topics_are_stored);
+    tcase_add_test(tc, test_articles_hold_their_passage_range_and_path_key);
     tcase_add_test(tc, test_renamed_file_keeps_its_article);
     tcase_add_test(tc, test_index_holds_title_and_author_of_each_passage);
     tcase_add_test(tc, test_article_without_title_or_author_is_indexed);

@@ -772,8 +772,9 @@ END_TEST
 static void
 store_article(void)
 {
-    unit_exec("INSERT INTO articles (id, path, hash, size, mtime_ns, format) "
-              "VALUES (1, '/a.txt', 'h', 1, 1, 'text');"
+    unit_exec("INSERT INTO articles (id, path, path_key, hash, size, "
+              "mtime_ns, format, passage_first, passage_last) VALUES (1, "
+              "'/a.txt', tl_path_key('/a.txt'), 'h', 1, 1, 'text', 10, 11);"
               "INSERT INTO passages (id, article_id, ordinal, byte_start, "
               "byte_end, text) VALUES "
               "(10, 1, 1, 0, 1, 'The harbour at dawn, and a second harbour.'),"

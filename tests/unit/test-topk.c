@@ -42,13 +42,14 @@ add_article(int id)
 
     word(w, sizeof w);
     snprintf(title, sizeof title, "title %s", w);
-    snprintf(sql, sizeof sql, "INSERT INTO articles (id, path, hash, size, "
-             "mtime_ns, format, title, author, pub_date, date_precision) "
-             "VALUES (%d, '/a/%d.txt', 'h%d', 1, 1, 'text', '%s', '', "
+    snprintf(sql, sizeof sql, "INSERT INTO articles (id, path, path_key, hash, "
+             "size, mtime_ns, format, title, author, pub_date, "
+             "date_precision) VALUES (%d, '/a/%d.txt', "
+             "tl_path_key('/a/%d.txt'), 'h%d', 1, 1, 'text', '%s', '', "
              "'%d', 'year'); INSERT OR IGNORE INTO topics (name) VALUES "
              "('t%d'); INSERT INTO article_topics (article_id, topic_id) "
              "SELECT %d, id FROM topics WHERE name = 't%d'", id, id, id,
-             title, 2000 + id % 10, id % 5, id, id % 5);
+             id, title, 2000 + id % 10, id % 5, id, id % 5);
     unit_exec(sql);
 }
 
@@ -635,6 +636,7 @@ START_TEST(test_scan_with_listed_df_equals_the_sql)
     /* stale lists: counted */
     unit_exec("INSERT INTO passages (article_id, ordinal, byte_start, "
               "byte_end, text) VALUES (1, 9, 0, 1, 'w0 w1 w2')");
+    unit_widen_range();
     unit_exec("INSERT INTO passages_fts (rowid, body, title, author) "
               "VALUES (last_insert_rowid(), 'w0 w1 w2', 'x', '')");
     before = tl_rank_listed_df_count();
@@ -767,6 +769,7 @@ START_TEST(test_split_scan_equals_one_connection)
     ck_assert_int_eq(sqlite3_exec(writer, "INSERT INTO passages (article_id, "
                                   "ordinal, byte_start, byte_end, text) VALUES "
                                   "(1, 50, 0, 1, 'w0 w1 w0 w1 w0 w1'); "
+                                  UNIT_WIDEN_RANGE_SQL "; "
                                   "INSERT INTO passages_fts (rowid, body, "
                                   "title, author) SELECT p.id, p.text, "
                                   "a.title, a.author FROM passages AS p JOIN "

@@ -19,6 +19,19 @@ void unit_db_teardown(void);
 
 /* Runs sql on unit_db, failing the test on error. */
 void unit_exec(const char *sql);
+/* Sets every article's passage range (schema 012) to cover the passages
+ * it has: after passages are written by hand. */
+void unit_fix_ranges(void);
+/* Widens the range of the article of passage last_insert_rowid() to
+ * it: after one passage is written by hand (the SQL, for another
+ * connection). */
+#define UNIT_WIDEN_RANGE_SQL \
+    "UPDATE articles SET passage_first = min(ifnull(passage_first, " \
+    "last_insert_rowid()), last_insert_rowid()), passage_last = " \
+    "max(ifnull(passage_last, last_insert_rowid()), last_insert_rowid()) " \
+    "WHERE id = (SELECT article_id FROM passages WHERE id = " \
+    "last_insert_rowid())"
+void unit_widen_range(void);
 /* Stores a passage of article (which must exist) with id (0: the next
  * one) and indexes it, as lib/store.c does. */
 void unit_add_passage(int64_t id, int64_t article, int ordinal,

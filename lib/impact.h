@@ -98,10 +98,18 @@ tl_impact_fresh(sqlite3 *db, int *fresh_out,
 /* Rebuilds every list from the index, in one transaction of its own
  * (call it outside any), for the terms in at least min_df passages
  * (TL_IMPACT_MIN_DF; smaller in tests).  Slow on a large index: it reads
- * every occurrence of every frequent term. */
+ * every occurrence of every frequent term, shared out among threads
+ * that read through connections of their own. */
 enum tl_status
 tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
                   struct tl_error *err);
+
+/* Threads a refresh shares the terms out to, the caller's included
+ * (lib/impact_refresh.c): 0, the default, one per core (at most 4); an
+ * in-memory database gets one.  Below 0: -n threads besides the caller,
+ * which only writes what they make (for the tests).  Not thread-safe;
+ * call before refreshing. */
+void tl_impact_refresh_threads(int n);
 
 /* Brings the lists up to date after a run: nothing when they are,
  * extended with the new passages when the run only added some (and

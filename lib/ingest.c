@@ -27,6 +27,7 @@ tl_ingest_init(struct tl_ingest *in)
     tl_doc_init(&in->doc);
     tl_meta_init(&in->meta);
     tl_buf_init(&in->text, 0);
+    tl_tokens_init(&in->tokens);
 }
 
 static void
@@ -52,6 +53,8 @@ tl_ingest_release(struct tl_ingest *in)
     free(in->topics);
     free(in->markup_drops);
     free_named(in);
+    tl_tokens_release(&in->tokens);
+    free(in->tok_first);
     tl_ingest_init(in);
 }
 
@@ -298,7 +301,40 @@ apply_manifest(struct tl_ingest *in, const struct tl_manifest_entry *e,
     return st;
 }
 
-/* Counts topic matches per passage and decides the article's topics. */
+/* Records the tokens of every passage, the title and the author
+ * (in->tokens, in->tok_first). */
+static enum tl_status
+record_tokens(sqlite3 *db, struct tl_ingest *in, struct tl_error *err)
+{
+    const char *field[2] = { in->meta.title, in->meta.author };
+    size_t np = in->n_passages;
+    enum tl_status st = TL_OK;
+
+    in->tok_first = malloc((np + 3) * sizeof *in->tok_first);
+    if (in->tok_first == NULL)
+        return nomem(err);
+    for (size_t p = 0; st == TL_OK && p < np; p++) {
+        const struct tl_passage *ps = &in->passages[p];
+        in->tok_first[p] = in->tokens.n;
+        st = tl_tokens_record(db, in->text.data + ps->start,
+                              (int)(ps->end - ps->start), &in->tokens, err);
+    }
+    for (int f = 0; st == TL_OK && f < 2; f++) {
+        const char *s = field[f] != NULL ? field[f] : "";
+        in->tok_first[np + (size_t)f] = in->tokens.n;
+        st = tl_tokens_record(db, s, (int)strlen(s), &in->tokens, err);
+    }
+    in->tok_first[np + 2] = in->tokens.n;
+    if (st != TL_OK) {
+        tl_tokens_release(&in->tokens);
+        free(in->tok_first);
+        in->tok_first = NULL;
+    }
+    return st;
+}
+
+/* Counts topic matches per passage (in the recorded tokens) and decides
+ * the article's topics. */
 static enum tl_status
 match_topics(sqlite3 *db, const struct tl_topics *topics,
              struct tl_ingest *in, struct tl_error *err)
@@ -318,8 +354,14 @@ match_topics(sqlite3 *db, const struct tl_topics *topics,
     for (size_t p = 0; p < in->n_passages && nt > 0; p++) {
         const struct tl_passage *ps = &in->passages[p];
         unsigned *counts = in->passage_topics + p * nt;
-        st = tl_topics_match(db, topics, in->text.data + ps->start,
-                             ps->end - ps->start, counts, NULL, NULL, err);
+        if (in->tok_first != NULL)
+            st = tl_topics_match_tokens(topics, &in->tokens,
+                                        in->tok_first[p], in->tok_first[p + 1]
+                                        - in->tok_first[p], counts, err);
+        else
+            st = tl_topics_match(db, topics, in->text.data + ps->start,
+                                 ps->end - ps->start, counts, NULL, NULL,
+                                 err);
         if (st != TL_OK)
             goto out;
         for (size_t t = 0; t < nt; t++)
@@ -399,6 +441,8 @@ tl_ingest_article(sqlite3 *db, const struct tl_topics *topics,
     if (st == TL_OK)
         st = tl_passages_make(&in->doc, &in->text, &in->passages,
                               &in->n_passages, err);
+    if (st == TL_OK)
+        st = record_tokens(db, in, err);
     if (st == TL_OK)
         st = match_topics(db, topics, in, err);
 out:

@@ -46,6 +46,16 @@ struct tl_ingest {
     enum tl_meta_source named_src;
     struct tl_markup_drop *markup_drops;    /* HTML; owned */
     size_t n_markup_drops;
+    /* The tokens of every passage as the index makes them (recorded
+     * while matching the topic rules), then the title's and the
+     * author's (as the store binds them, "" when missing): the store
+     * hands them to FTS5 instead of tokenizing again (struct tl_tally's
+     * replay).  tok_first has n_passages + 3 entries: passage p's tokens
+     * are tok_first[p] .. tok_first[p + 1] - 1, the title's start at
+     * tok_first[n_passages], the author's at [n_passages + 1]; NULL
+     * when none were recorded. */
+    struct tl_tokens tokens;
+    size_t *tok_first;
 };
 
 void tl_ingest_init(struct tl_ingest *in);

@@ -433,6 +433,38 @@ bind_range(sqlite3_stmt *st, int64_t first, size_t n)
     sqlite3_bind_int64(st, 16, first + (int64_t)n - 1);
 }
 
+/* One replay of the tally: text's recorded tokens k .. k1 - 1. */
+static void
+replay_one(struct tl_replay *r, const struct tl_ingest *in, const char *text,
+           int len, size_t k, size_t k1)
+{
+    r->text = text;
+    r->len = len;
+    r->toks = &in->tokens;
+    r->first = k;
+    r->n = k1 - k;
+}
+
+/* Lets the tokenizer hand FTS5 the tokens the ingest recorded for
+ * passage i, the title and the author (lib/tokenizer.c) instead of
+ * tokenizing them again in this, the writing, thread. */
+static void
+set_replay(struct tl_tally *t, const struct tl_ingest *in, size_t i,
+           const char *text, int n, const char *title, const char *author)
+{
+    const size_t *k = in->tok_first, np = in->n_passages;
+
+    t->n_replay = 0;
+    if (k == NULL)
+        return;
+    replay_one(&t->replay[0], in, text, n, k[i], k[i + 1]);
+    replay_one(&t->replay[1], in, title, (int)strlen(title), k[np],
+               k[np + 1]);
+    replay_one(&t->replay[2], in, author, (int)strlen(author), k[np + 1],
+               k[np + 2]);
+    t->n_replay = 3;
+}
+
 /* Inserts the passages of article, ids from first on, and indexes each
  * right after it; their ids go to ids_out. */
 static enum tl_status
@@ -466,10 +498,12 @@ put_passages(struct tl_store *s, int64_t article, int64_t first,
         if (s->tally != NULL) {
             s->tally->armed = 1;
             s->tally->n = 0;
+            set_replay(s->tally, in, i, text, n, title, author);
         }
         rs = run(s, idx, "indexing a passage", err);
         if (s->tally != NULL) {
             s->tally->armed = 0;
+            s->tally->n_replay = 0;
             if (rs == TL_OK)
                 rs = tl_lengths_add(s->lengths, ids_out[i], s->tally, err);
         }

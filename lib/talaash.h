@@ -133,10 +133,53 @@ tl_tokenizer_each(sqlite3 *db, const char *text, int len, int flags,
  * position per token the tokenizer hands it, and this tokenizer never
  * hands it colocated tokens, so the counts are the row's lengths. */
 #define TL_TALLY_COLUMNS 3
+
+/* Tokens recorded once, to be handed to FTS5 again without tokenizing:
+ * talaash-index's workers tokenize each passage (for the topic rules)
+ * and record it; the writer replays the record when FTS5 indexes the
+ * same text (struct tl_tally's replay), which takes the tokenizer off
+ * the one thread that writes.  One record holds many texts' tokens in
+ * order; a text's are a range of them. */
+struct tl_token_rec {
+    uint32_t off;               /* the stem: bytes[off], len bytes */
+    uint32_t len;
+    int32_t start, end;         /* its byte range in the text */
+};
+struct tl_tokens {
+    char *bytes;
+    size_t n_bytes, cap_bytes;
+    struct tl_token_rec *tok;
+    size_t n, cap;
+    int full;                   /* a record ran out of memory */
+};
+
+void tl_tokens_init(struct tl_tokens *t);
+void tl_tokens_release(struct tl_tokens *t);
+/* Appends the tokens of text (as FTS5 indexes a document) to t. */
+enum tl_status
+tl_tokens_record(sqlite3 *db, const char *text, int len, struct tl_tokens *t,
+                 struct tl_error *err);
+
+/* A text whose tokens the tokenizer hands FTS5 from a record: text and
+ * len as FTS5 will pass them (the same bytes; the pointer need not be
+ * the same), tokens first .. first + n - 1 of toks. */
+struct tl_replay {
+    const char *text;
+    int len;
+    const struct tl_tokens *toks;
+    size_t first, n;
+};
+
 struct tl_tally {
     int armed;                  /* set by the caller: count from now on */
     int n;                      /* columns tokenized since armed */
     int len[TL_TALLY_COLUMNS];  /* their tokens, in the order tokenized */
+    /* set by the caller with armed (n_replay 0: none): texts of the row
+     * that are replayed, not tokenized */
+    struct tl_replay replay[TL_TALLY_COLUMNS];
+    int n_replay;
+    unsigned long replayed;     /* texts replayed since the connection
+                                   opened (for the tests) */
 };
 
 /* db's tally (it lives as long as the connection), or NULL when the

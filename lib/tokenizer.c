@@ -260,11 +260,45 @@ on_parent_token(void *ctx, int tflags, const char *tok, int n, int start,
     return SQLITE_OK;
 }
 
+/* The replay the caller set for text, or NULL: the same length and
+ * bytes (FTS5 may hand over the bound text itself or a copy). */
+static const struct tl_replay *
+replay_of(const struct tl_tally *t, const char *text, int len)
+{
+    for (int i = 0; i < t->n_replay && i < TL_TALLY_COLUMNS; i++) {
+        const struct tl_replay *r = &t->replay[i];
+        if (r->len == len && r->toks != NULL
+            && (r->text == text || len == 0
+                || memcmp(r->text, text, (size_t)len) == 0))
+            return r;
+    }
+    return NULL;
+}
+
+/* Hands FTS5 the recorded tokens of r: what tokenizing its text would. */
+static int
+replay(const struct tl_replay *r, void *ctx,
+       int (*x_token)(void *, int, const char *, int, int, int),
+       int *emitted_out)
+{
+    int rc = SQLITE_OK;
+
+    *emitted_out = 0;
+    for (size_t i = r->first; rc == SQLITE_OK && i < r->first + r->n; i++) {
+        const struct tl_token_rec *k = &r->toks->tok[i];
+        rc = x_token(ctx, 0, r->toks->bytes + k->off, (int)k->len, k->start,
+                     k->end);
+        (*emitted_out)++;
+    }
+    return rc;
+}
+
 static int
 sb_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text,
             int len, int (*x_token)(void *, int, const char *, int, int, int))
 {
     struct snowball *sb = (struct snowball *)tok;
+    const struct tl_replay *r = NULL;
     struct call c;
     int rc;
 
@@ -273,10 +307,18 @@ sb_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text,
     c.ctx = ctx;
     c.x_token = x_token;
     c.text = text;
-    rc = sb->parent.xTokenize(sb->parent_tok, &c, flags, text, len,
-                              on_parent_token);
-    if (rc == SQLITE_OK && c.pending)
-        rc = flush(&c);
+    if (sb->tally != NULL && sb->tally->armed && sb->tally->n_replay > 0
+        && (flags & FTS5_TOKENIZE_DOCUMENT) != 0)
+        r = replay_of(sb->tally, text, len);
+    if (r != NULL) {
+        rc = replay(r, ctx, x_token, &c.emitted);
+        sb->tally->replayed++;
+    } else {
+        rc = sb->parent.xTokenize(sb->parent_tok, &c, flags, text, len,
+                                  on_parent_token);
+        if (rc == SQLITE_OK && c.pending)
+            rc = flush(&c);
+    }
     if (sb->tally != NULL && sb->tally->armed
         && (flags & FTS5_TOKENIZE_DOCUMENT) != 0) {
         /* one more than TL_TALLY_COLUMNS calls: n says so, the caller
@@ -491,6 +533,69 @@ tl_tokenizer_tally(sqlite3 *db)
     struct reg *reg = reg_of(db);
 
     return reg != NULL ? &reg->tally : NULL;
+}
+
+void
+tl_tokens_init(struct tl_tokens *t)
+{
+    memset(t, 0, sizeof *t);
+}
+
+void
+tl_tokens_release(struct tl_tokens *t)
+{
+    free(t->bytes);
+    free(t->tok);
+    tl_tokens_init(t);
+}
+
+static int
+on_record(void *ctx, const char *tok, int n, int start, int end)
+{
+    struct tl_tokens *t = ctx;
+    struct tl_token_rec *k;
+
+    if (t->n == t->cap) {
+        size_t cap = t->cap != 0 ? t->cap * 2 : 256;
+        struct tl_token_rec *p = realloc(t->tok, cap * sizeof *p);
+        if (p == NULL)
+            return t->full = 1;
+        t->tok = p;
+        t->cap = cap;
+    }
+    if (t->n_bytes + (size_t)n > t->cap_bytes) {
+        size_t cap = t->cap_bytes != 0 ? t->cap_bytes * 2 : 2048;
+        char *p;
+        while (cap < t->n_bytes + (size_t)n)
+            cap *= 2;
+        if (cap > UINT32_MAX || (p = realloc(t->bytes, cap)) == NULL)
+            return t->full = 1;
+        t->bytes = p;
+        t->cap_bytes = cap;
+    }
+    memcpy(t->bytes + t->n_bytes, tok, (size_t)n);
+    k = &t->tok[t->n++];
+    k->off = (uint32_t)t->n_bytes;
+    k->len = (uint32_t)n;
+    k->start = start;
+    k->end = end;
+    t->n_bytes += (size_t)n;
+    return 0;
+}
+
+enum tl_status
+tl_tokens_record(sqlite3 *db, const char *text, int len, struct tl_tokens *t,
+                 struct tl_error *err)
+{
+    enum tl_status st;
+
+    t->full = 0;
+    st = tl_tokenizer_each(db, text, len, FTS5_TOKENIZE_DOCUMENT, on_record,
+                           t, err);
+    if (st == TL_OK && t->full)     /* on_record stopped it */
+        st = tl_error_set(err, TL_ERR_NOMEM, "out of memory recording "
+                          "tokens");
+    return st;
 }
 
 enum tl_status

@@ -664,6 +664,38 @@ on_text_token(void *ctx, const char *tok, int len, int start, int end)
     return 0;
 }
 
+static enum tl_status
+matcher_begin(struct matcher *m, const struct tl_topics *t,
+              tl_topic_match_fn fn, void *ctx, struct tl_error *err)
+{
+    /* one block: last_end (size_t) then counts (unsigned) */
+    void *scratch = calloc(t->n_topics, sizeof(size_t) + sizeof(unsigned));
+
+    if (scratch == NULL)
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    memset(m, 0, sizeof *m);
+    m->t = t;
+    m->last_end = scratch;
+    m->counts = (unsigned *)(m->last_end + t->n_topics);
+    m->fn = fn;
+    m->ctx = ctx;
+    return TL_OK;
+}
+
+/* Matches the tokens still in the ring, adds the counts to counts_out
+ * when ok, frees m. */
+static void
+matcher_end(struct matcher *m, int ok, unsigned *counts_out)
+{
+    if (ok) {
+        for (size_t s = m->n >= RING ? m->n - RING + 1 : 0; s < m->n; s++)
+            match_at(m, s, m->n);
+        for (size_t i = 0; i < m->t->n_topics; i++)
+            counts_out[i] += m->counts[i];
+    }
+    free(m->last_end);
+}
+
 enum tl_status
 tl_topics_match(sqlite3 *db, const struct tl_topics *t, const char *text,
                 size_t len, unsigned *counts_out, tl_topic_match_fn fn,
@@ -671,31 +703,39 @@ tl_topics_match(sqlite3 *db, const struct tl_topics *t, const char *text,
 {
     struct matcher m;
     enum tl_status st;
-    void *scratch;
 
     if (len == 0 || t->n_topics == 0 || t->n_terms == 0)
         return TL_OK;
     if (len > INT32_MAX)
         return tl_error_set(err, TL_ERR_INPUT, "text of %zu bytes is too "
                             "long to match topics", len);
-    /* one block: last_end (size_t) then counts (unsigned) */
-    scratch = calloc(t->n_topics, sizeof(size_t) + sizeof(unsigned));
-    if (scratch == NULL)
-        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    memset(&m, 0, sizeof m);
-    m.t = t;
-    m.last_end = scratch;
-    m.counts = (unsigned *)(m.last_end + t->n_topics);
-    m.fn = fn;
-    m.ctx = ctx;
+    st = matcher_begin(&m, t, fn, ctx, err);
+    if (st != TL_OK)
+        return st;
     st = tl_tokenizer_each(db, text, (int)len, FTS5_TOKENIZE_DOCUMENT,
                            on_text_token, &m, err);
-    if (st == TL_OK) {
-        for (size_t s = m.n >= RING ? m.n - RING + 1 : 0; s < m.n; s++)
-            match_at(&m, s, m.n);
-        for (size_t i = 0; i < t->n_topics; i++)
-            counts_out[i] += m.counts[i];
-    }
-    free(scratch);
+    matcher_end(&m, st == TL_OK, counts_out);
     return st;
+}
+
+enum tl_status
+tl_topics_match_tokens(const struct tl_topics *t, const struct tl_tokens *toks,
+                       size_t first, size_t n, unsigned *counts_out,
+                       struct tl_error *err)
+{
+    struct matcher m;
+    enum tl_status st;
+
+    if (n == 0 || t->n_topics == 0 || t->n_terms == 0)
+        return TL_OK;
+    st = matcher_begin(&m, t, NULL, NULL, err);
+    if (st != TL_OK)
+        return st;
+    for (size_t i = first; i < first + n; i++) {
+        const struct tl_token_rec *k = &toks->tok[i];
+        on_text_token(&m, toks->bytes + k->off, (int)k->len, k->start,
+                      k->end);
+    }
+    matcher_end(&m, 1, counts_out);
+    return TL_OK;
 }

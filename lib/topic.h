@@ -124,4 +124,11 @@ tl_topics_match(sqlite3 *db, const struct tl_topics *t, const char *text,
                 size_t len, unsigned *counts_out, tl_topic_match_fn fn,
                 void *ctx, struct tl_error *err);
 
+/* The same over tokens first .. first + n - 1 of a record
+ * (tl_tokens_record(), one text's tokens): no tokenizing again. */
+enum tl_status
+tl_topics_match_tokens(const struct tl_topics *t, const struct tl_tokens *toks,
+                       size_t first, size_t n, unsigned *counts_out,
+                       struct tl_error *err);
+
 #endif /* TALAASH_TOPIC_H */

@@ -206,6 +206,65 @@ START_TEST(test_tally_counts_what_fts5_indexes)
 }
 END_TEST
 
+/* The store hands FTS5 the tokens the ingest recorded (body, title,
+ * author of every passage) instead of tokenizing them again; the index
+ * is exactly what tokenizing makes (FTS5's integrity check tokenizes
+ * the text and compares), and without a record it tokenizes. */
+START_TEST(test_indexing_replays_the_recorded_tokens)
+{
+    static const char *const text =
+        "---\ntitle: Kabul's U.S. talks\nauthor: Ayesha Khan\n---\n"
+        "The U.S.A. and Pakistan's envoys don't meet: 12 talks, 3.5 days "
+        "in Peshāwar, and the CPEC corridor.\n\nNegotiations resumed "
+        "later; negotiators met again in the port city.";
+    struct tl_tally *t = tl_tokenizer_tally(unit_db);
+    struct tl_error err = { 0 };
+    struct tl_article a;
+    struct tl_ingest in;
+    unsigned long before;
+    size_t np;
+
+    ck_assert_ptr_nonnull(t);
+    make(&a, "/x/r.md", text, "h1", 100);
+    a.format = TL_FORMAT_MARKDOWN;
+    tl_ingest_init(&in);
+    ck_assert_msg(tl_ingest_article(unit_db, NULL, NULL, &a, &in, &err)
+                  == TL_OK, "%s", err.msg);
+    np = in.n_passages;
+    ck_assert_uint_ge(np, 2);
+    ck_assert_ptr_nonnull(in.tok_first);
+    ck_assert_str_eq(in.meta.title, "Kabul's U.S. talks");
+    ck_assert_uint_eq(in.tok_first[np + 1] - in.tok_first[np], 3);
+    ck_assert_uint_eq(in.tok_first[np + 2] - in.tok_first[np + 1], 2);
+    before = t->replayed;
+    ck_assert_int_eq(tl_store_begin(store, &err), TL_OK);
+    ck_assert_msg(tl_store_put(store, &a, &in, NULL, &err) == TL_OK, "%s",
+                  err.msg);
+    ck_assert_int_eq(tl_store_commit(store, &err), TL_OK);
+    ck_assert_uint_eq(t->replayed - before, 3 * np);
+    ck_assert_int_eq(t->n_replay, 0);
+    index_is_exact();
+    ck_assert_int_eq(matches("title:kabul AND author:khan AND negotiate"), 1);
+    ck_assert_int_eq(matches("peshawar"), 1);
+    /* no record: tokenized, the same index */
+    tl_tokens_release(&in.tokens);
+    free(in.tok_first);
+    in.tok_first = NULL;
+    in.meta.title[0] = 'J';             /* a new title: new entries */
+    before = t->replayed;
+    ck_assert_int_eq(tl_store_begin(store, &err), TL_OK);
+    ck_assert_msg(tl_store_put(store, &a, &in, NULL, &err) == TL_OK, "%s",
+                  err.msg);
+    ck_assert_int_eq(tl_store_commit(store, &err), TL_OK);
+    ck_assert_uint_eq(t->replayed, before);
+    index_is_exact();
+    ck_assert_int_eq(matches("title:kabul"), 0);
+    ck_assert_int_eq(matches("title:jabul AND negotiate"), 1);
+    tl_ingest_release(&in);
+    tl_article_release(&a);
+}
+END_TEST
+
 START_TEST(test_put_stores_article_and_passages)
 {
     struct tl_article a;
@@ -573,6 +632,7 @@ store_suite(void)
     TCase *tc = tcase_create("put");
 
     tcase_add_checked_fixture(tc, store_setup, store_teardown);
+    tcase_add_test(tc, test_indexing_replays_the_recorded_tokens);
     tcase_add_test(tc, test_put_stores_article_and_passages);
     tcase_add_test(tc, test_lookup_tells_new_unchanged_changed);
     tcase_add_test(tc, test_put_replaces_older_version);

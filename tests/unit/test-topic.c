@@ -58,12 +58,15 @@ parse_error(const char *text)
     return err.msg;
 }
 
-/* How many times the topic called name matches text. */
+/* How many times the topic called name matches text; matching the
+ * recorded tokens of text (talaash-index's way) counts the same for
+ * every topic. */
 static unsigned
 count(const struct tl_topics *t, const char *name, const char *text)
 {
     struct tl_error err = { 0 };
-    unsigned counts[64] = { 0 };
+    unsigned counts[64] = { 0 }, again[64] = { 0 };
+    struct tl_tokens toks;
     size_t i;
 
     ck_assert_uint_le(tl_topics_count(t), 64);
@@ -71,6 +74,16 @@ count(const struct tl_topics *t, const char *name, const char *text)
     ck_assert_msg(tl_topics_match(unit_db, t, text, strlen(text), counts,
                                   NULL, NULL, &err) == TL_OK,
                   "match: %s", err.msg);
+    tl_tokens_init(&toks);
+    ck_assert_int_eq(tl_tokens_record(unit_db, "a first text", 12, &toks,
+                                      &err), TL_OK);
+    ck_assert_int_eq(tl_tokens_record(unit_db, text, (int)strlen(text),
+                                      &toks, &err), TL_OK);
+    ck_assert_int_eq(tl_topics_match_tokens(t, &toks, 3, toks.n - 3, again,
+                                            &err), TL_OK);
+    for (size_t k = 0; k < tl_topics_count(t); k++)
+        ck_assert_uint_eq(again[k], counts[k]);
+    tl_tokens_release(&toks);
     return counts[i];
 }
 

@@ -872,6 +872,44 @@ START_TEST(test_lists_hold_the_best_passages)
 }
 END_TEST
 
+/* A refresh shares the terms out to threads with connections of their
+ * own (a database in a file): the same lists, vocabulary and state as
+ * one thread makes. */
+START_TEST(test_threads_make_the_same_lists_as_one)
+{
+    static const char *const dump =
+        "SELECT group_concat(x, ' ') FROM (SELECT term || ':' || df || ':' "
+        "|| cutoff || ':' || hex(list) || ':' || ifnull(adf, '-') AS x FROM "
+        "impacts ORDER BY term)";
+    static const char *const rest =
+        "SELECT (SELECT count(*) || ':' || sum(df) FROM terms) || ' ' || "
+        "(SELECT rows || ':' || max_passage FROM impact_state)";
+    struct tl_impact_stats one, many;
+    struct tl_error err = { 0 };
+    char *lists, *state;
+
+    corpus_in(1);
+    tl_impact_refresh_threads(1);
+    ck_assert_msg(tl_impact_refresh(unit_db, MIN_DF, &one, &err) == TL_OK,
+                  "%s", err.msg);
+    lists = strdup(unit_text(dump));
+    state = strdup(unit_text(rest));
+    ck_assert_uint_gt(one.terms, 20);
+    tl_impact_refresh_threads(-2);      /* two helpers make them all */
+    ck_assert_msg(tl_impact_refresh(unit_db, MIN_DF, &many, &err) == TL_OK,
+                  "%s", err.msg);
+    tl_impact_refresh_threads(0);
+    ck_assert_str_eq(unit_text(dump), lists);
+    ck_assert_str_eq(unit_text(rest), state);
+    ck_assert_uint_eq(many.terms, one.terms);
+    ck_assert_uint_eq(many.entries, one.entries);
+    ck_assert_int_eq(many.postings, one.postings);
+    free(lists);
+    free(state);
+    unit_db_teardown();
+}
+END_TEST
+
 START_TEST(test_totals_are_fts5s)
 {
     struct tl_impact_totals t;
@@ -912,6 +950,7 @@ topk_suite(void)
     tcase_add_test(tc, test_split_scan_equals_one_connection);
     tcase_add_test(tc, test_or_of_two_words_from_the_passages_with_both);
     tcase_add_test(tc, test_lists_hold_the_best_passages);
+    tcase_add_test(tc, test_threads_make_the_same_lists_as_one);
     tcase_add_test(tc, test_totals_are_fts5s);
     suite_add_tcase(s, tc);
     return s;

@@ -1,0 +1,700 @@
+/*
+ * impact_refresh.c - rebuilding every impact list from the index
+ * (impact.h, docs/topk.md; the format is lib/impact.c's).
+ *
+ * A refresh reads the index through FTS5's own tables: the vocabulary
+ * (fts5vocab "row": passages per term) chooses the terms, fts5vocab
+ * "instance" gives each term's occurrences (passage, column) in passage
+ * order, and passage_lengths the column lengths (lib/lengths.h).  The
+ * listed terms are shared out among threads (REFRESH_THREADS_MAX, one
+ * per core): each reads through a read-only connection of its own (the
+ * index is committed; the refresh writes only the lists) and hands its
+ * lists to the calling thread, which writes them in its transaction.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "impact.h"
+#include "lengths.h"
+
+/* ---- refresh ----------------------------------------------------------- */
+
+/* The column lengths and the article of every passage, by id. */
+struct lengths {
+    int (*len)[TL_RANK_COLUMNS];
+    int32_t *article;       /* 0: unknown */
+    int64_t max_id;
+    int articles_known;     /* every article id fits article[] */
+};
+
+static enum tl_status
+load_lengths(sqlite3 *db, struct lengths *l, struct tl_error *err)
+{
+    struct tl_lengths *packed = NULL;
+    sqlite3_stmt *st = NULL;
+    enum tl_status rs;
+    int rc;
+
+    memset(l, 0, sizeof *l);
+    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM passages",
+                           -1, &st, NULL) != SQLITE_OK
+        || sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return tl_error_db(err, db, "reading passage lengths");
+    }
+    l->max_id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    l->len = calloc((size_t)l->max_id + 1, sizeof *l->len);
+    /* the articles, for the article counts (adf) */
+    l->article = calloc((size_t)l->max_id + 1, sizeof *l->article);
+    if (l->len == NULL || l->article == NULL)
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    /* the lengths from the packed table (lib/lengths.h), which the
+     * refresh before this one brought up to date */
+    rs = tl_lengths_open(db, &packed, err);
+    if (rs != TL_OK)
+        return rs;
+    if (sqlite3_prepare_v2(db, "SELECT id, article_id FROM passages", -1,
+                           &st, NULL) != SQLITE_OK) {
+        tl_lengths_free(packed);
+        return tl_error_db(err, db, "reading passages");
+    }
+    l->articles_known = 1;
+    while (rs == TL_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        int64_t a = sqlite3_column_int64(st, 1), len[TL_RANK_COLUMNS];
+
+        if (id < 0 || id > l->max_id)
+            continue;
+        if (a <= 0 || a > INT32_MAX)
+            l->articles_known = 0;
+        else
+            l->article[id] = (int32_t)a;
+        rs = tl_lengths_exact(db, packed, id, len, err);
+        for (int c = 0; rs == TL_OK && c < TL_RANK_COLUMNS; c++)
+            l->len[id][c] = (int)len[c];
+    }
+    if (rs == TL_OK && rc != SQLITE_DONE)
+        rs = tl_error_db(err, db, "reading passages");
+    sqlite3_finalize(st);
+    tl_lengths_free(packed);
+    return rs;
+}
+
+/* The best TL_IMPACT_LIST passages of one term: a min-heap by tf'. */
+struct scored {
+    double tfp;
+    struct tl_impact_entry e;
+};
+
+struct heap {
+    struct scored a[TL_IMPACT_LIST];
+    size_t n;
+    double cutoff;          /* the best tf' left out */
+};
+
+static void
+heap_down(struct heap *h, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < h->n && h->a[l].tfp < h->a[m].tfp)
+            m = l;
+        if (r < h->n && h->a[r].tfp < h->a[m].tfp)
+            m = r;
+        if (m == i)
+            return;
+        struct scored t = h->a[i];
+        h->a[i] = h->a[m];
+        h->a[m] = t;
+        i = m;
+    }
+}
+
+static void
+heap_offer(struct heap *h, const struct scored *s)
+{
+    if (h->n < TL_IMPACT_LIST) {
+        size_t i = h->n++;
+        h->a[i] = *s;
+        while (i > 0 && h->a[(i - 1) / 2].tfp > h->a[i].tfp) {
+            struct scored t = h->a[i];
+            h->a[i] = h->a[(i - 1) / 2];
+            h->a[(i - 1) / 2] = t;
+            i = (i - 1) / 2;
+        }
+        return;
+    }
+    if (s->tfp <= h->a[0].tfp) {
+        if (s->tfp > h->cutoff)
+            h->cutoff = s->tfp;
+        return;
+    }
+    if (h->a[0].tfp > h->cutoff)
+        h->cutoff = h->a[0].tfp;
+    h->a[0] = *s;
+    heap_down(h, 0);
+}
+
+static int
+cmp_entry_id(const void *a, const void *b)
+{
+    const struct scored *x = a, *y = b;
+
+    return (x->e.passage_id > y->e.passage_id)
+           - (x->e.passage_id < y->e.passage_id);
+}
+
+
+static int
+column_index(const char *name)
+{
+    for (int c = 0; c < TL_RANK_COLUMNS; c++)
+        if (name != NULL && strcmp(name, tl_impact_columns[c]) == 0)
+            return c;
+    return -1;
+}
+
+/* What one thread of a refresh works with: its connection and
+ * statements, the shared lengths, and one term's heap. */
+struct refresh {
+    sqlite3 *db;
+    sqlite3_stmt *occurrences;
+    const struct lengths *lens;     /* shared, read only */
+    struct tl_rank_params p;
+    double ref[TL_RANK_COLUMNS];
+    struct heap heap;
+    struct tl_impact_entry entries[TL_IMPACT_LIST];
+    /* the term's articles, one per run of its passages (adf) */
+    int32_t *arts;
+    size_t n_arts, cap_arts;
+    int arts_failed;        /* out of memory or an unknown article */
+};
+
+/* One term's list, made by any thread, written by the calling one. */
+struct made {
+    size_t term;            /* its index in the listed terms */
+    int64_t df, adf;        /* adf -1: not known */
+    double cutoff;
+    struct tl_buf blob;
+    long long postings;
+    size_t entries;
+    struct made *next;
+};
+
+/* One passage's occurrences of the term are complete. */
+static void
+close_passage(struct refresh *r, int64_t id, const int *tf)
+{
+    const struct lengths *l = r->lens;
+    struct scored s;
+
+    memset(&s, 0, sizeof s);
+    s.e.passage_id = id;
+    for (int c = 0; c < TL_RANK_COLUMNS; c++) {
+        s.e.tf[c] = tf[c];
+        s.e.len[c] = id >= 0 && id <= l->max_id ? l->len[id][c] : 0;
+    }
+    s.tfp = tl_impact_tfp(&r->p, &s.e, r->ref);
+    heap_offer(&r->heap, &s);
+    if (!r->arts_failed) {
+        int32_t a = id >= 0 && id <= l->max_id ? l->article[id] : 0;
+        if (a == 0) {
+            r->arts_failed = 1;
+        } else if (r->n_arts == 0 || r->arts[r->n_arts - 1] != a) {
+            if (r->n_arts == r->cap_arts) {
+                size_t cap = r->cap_arts ? 2 * r->cap_arts : 1024;
+                int32_t *p = realloc(r->arts, cap * sizeof *p);
+                if (p == NULL) {
+                    r->arts_failed = 1;
+                    return;
+                }
+                r->arts = p;
+                r->cap_arts = cap;
+            }
+            r->arts[r->n_arts++] = a;
+        }
+    }
+}
+
+static int
+cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* The number of distinct articles in r->arts (sorted when it is not:
+ * an article whose passages are not one run of ids), or -1 when not
+ * known. */
+static int64_t
+article_count(struct refresh *r)
+{
+    size_t u = 0;
+    int sorted = 1;
+
+    if (r->arts_failed || !r->lens->articles_known)
+        return -1;
+    for (size_t i = 1; i < r->n_arts && sorted; i++)
+        sorted = r->arts[i - 1] < r->arts[i];
+    if (sorted)
+        return (int64_t)r->n_arts;
+    qsort(r->arts, r->n_arts, sizeof *r->arts, cmp_i32);
+    for (size_t i = 0; i < r->n_arts; i++)
+        if (u == 0 || r->arts[u - 1] != r->arts[i])
+            r->arts[u++] = r->arts[i];
+    return (int64_t)u;
+}
+
+/* Makes term's list into m (m->term set by the caller). */
+static enum tl_status
+make_list(struct refresh *r, const char *term, struct made *m,
+          struct tl_error *err)
+{
+    int64_t cur = -1;
+    int tf[TL_RANK_COLUMNS] = { 0 }, rc;
+
+    r->heap.n = 0;
+    r->heap.cutoff = 0;
+    r->n_arts = 0;
+    r->arts_failed = 0;
+    m->df = 0;
+    m->postings = 0;
+    sqlite3_reset(r->occurrences);
+    sqlite3_bind_text(r->occurrences, 1, term, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(r->occurrences)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(r->occurrences, 0);
+        int c = column_index((const char *)
+                             sqlite3_column_text(r->occurrences, 1));
+        if (id != cur) {
+            if (cur >= 0)
+                close_passage(r, cur, tf);
+            memset(tf, 0, sizeof tf);
+            cur = id;
+            m->df++;
+        }
+        if (c >= 0)
+            tf[c]++;
+        m->postings++;
+    }
+    if (rc != SQLITE_DONE)
+        return tl_error_db(err, r->db, "reading a term's occurrences");
+    if (cur >= 0)
+        close_passage(r, cur, tf);
+    qsort(r->heap.a, r->heap.n, sizeof r->heap.a[0], cmp_entry_id);
+    for (size_t i = 0; i < r->heap.n; i++) {
+        struct tl_impact_entry *e = &r->heap.a[i].e;
+        int64_t id = e->passage_id;
+
+        e->article_id = id >= 0 && id <= r->lens->max_id
+                        ? r->lens->article[id] : 0;
+        r->entries[i] = *e;
+    }
+    m->cutoff = r->heap.cutoff;
+    m->entries = r->heap.n;
+    m->adf = article_count(r);
+    tl_buf_reset(&m->blob);
+    if (tl_impact_encode(r->entries, r->heap.n, &m->blob) != TL_OK)
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    return TL_OK;
+}
+
+static enum tl_status
+exec(sqlite3 *db, const char *sql, struct tl_error *err)
+{
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "refreshing the impact lists");
+    return TL_OK;
+}
+
+/* Gets r ready to read db's occurrences. */
+static enum tl_status
+refresh_open(struct refresh *r, sqlite3 *db, const struct lengths *lens,
+             const double ref[TL_RANK_COLUMNS], struct tl_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->db = db;
+    r->lens = lens;
+    tl_rank_params_init(&r->p);
+    memcpy(r->ref, ref, sizeof r->ref);
+    if (exec(db, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.tl_vocab_inst "
+                 "USING fts5vocab(main, passages_fts, instance)", err)
+        != TL_OK)
+        return TL_ERR_DB;
+    if (sqlite3_prepare_v2(db, "SELECT doc, col FROM temp.tl_vocab_inst "
+                           "WHERE term = ?1", -1, &r->occurrences, NULL)
+        != SQLITE_OK)
+        return tl_error_db(err, db, "refreshing the impact lists");
+    return TL_OK;
+}
+
+static void
+refresh_close(struct refresh *r)
+{
+    sqlite3_finalize(r->occurrences);
+    free(r->arts);
+    r->occurrences = NULL;
+    r->arts = NULL;
+}
+
+/* ---- sharing the terms out ------------------------------------------------ */
+
+/* More than one thread per core gains nothing; the first is the
+ * caller's. */
+#define REFRESH_THREADS_MAX 4
+
+static int refresh_threads = 0;     /* 0: one per core; < 0: tests */
+
+void
+tl_impact_refresh_threads(int n)
+{
+    refresh_threads = n;
+}
+
+/* The work of a refresh, shared by its threads. */
+struct share {
+    pthread_mutex_t mu;
+    char **terms;               /* the listed terms */
+    size_t n_terms, next;       /* next: the next to take */
+    struct made *done;          /* made by helpers, to be written */
+    int failed;
+    struct tl_error err;        /* the first helper's error */
+};
+
+/* The index of the next term to make, or n_terms when none is left. */
+static size_t
+take(struct share *sh)
+{
+    size_t i;
+
+    pthread_mutex_lock(&sh->mu);
+    i = sh->failed ? sh->n_terms : sh->next;
+    if (i < sh->n_terms)
+        sh->next++;
+    pthread_mutex_unlock(&sh->mu);
+    return i;
+}
+
+static void
+made_free(struct made *m)
+{
+    while (m != NULL) {
+        struct made *next = m->next;
+        tl_buf_release(&m->blob);
+        free(m);
+        m = next;
+    }
+}
+
+/* A helper thread: its own read-only connection, its own terms. */
+struct helper {
+    pthread_t thread;
+    struct share *sh;
+    const char *path;
+    const struct lengths *lens;
+    double ref[TL_RANK_COLUMNS];
+    int started;
+};
+
+static void *
+helper_run(void *arg)
+{
+    struct helper *h = arg;
+    struct share *sh = h->sh;
+    struct tl_error err = { 0 };
+    struct refresh *r = calloc(1, sizeof *r);
+    sqlite3 *db = NULL;
+    enum tl_status rs = r != NULL ? TL_OK
+                        : tl_error_set(&err, TL_ERR_NOMEM, "out of memory");
+    size_t i;
+
+    if (rs == TL_OK)
+        rs = tl_db_open(h->path, TL_DB_READONLY, &db, &err);
+    if (rs == TL_OK)
+        rs = refresh_open(r, db, h->lens, h->ref, &err);
+    while (rs == TL_OK && (i = take(sh)) < sh->n_terms) {
+        struct made *m = calloc(1, sizeof *m);
+        if (m == NULL) {
+            rs = tl_error_set(&err, TL_ERR_NOMEM, "out of memory");
+            break;
+        }
+        m->term = i;
+        tl_buf_init(&m->blob, 0);
+        rs = make_list(r, sh->terms[i], m, &err);
+        if (rs != TL_OK) {
+            made_free(m);
+            break;
+        }
+        pthread_mutex_lock(&sh->mu);
+        m->next = sh->done;
+        sh->done = m;
+        pthread_mutex_unlock(&sh->mu);
+    }
+    if (rs != TL_OK) {
+        pthread_mutex_lock(&sh->mu);
+        if (!sh->failed) {
+            sh->failed = 1;
+            sh->err = err;
+        }
+        pthread_mutex_unlock(&sh->mu);
+    }
+    if (r != NULL)
+        refresh_close(r);
+    free(r);
+    tl_db_close(db);
+    return NULL;
+}
+
+/* Threads for a refresh of db, the caller's included: 1 for an
+ * in-memory or temporary database (no other connection can read it).
+ * *caller_makes_out 0 when the caller only writes what the others make
+ * (tl_impact_refresh_threads() below 0: the tests' way to make sure
+ * the helpers do the work). */
+static int
+threads_for(sqlite3 *db, int *caller_makes_out)
+{
+    const char *path = sqlite3_db_filename(db, "main");
+    long n = refresh_threads;
+
+    *caller_makes_out = 1;
+    if (path == NULL || path[0] == '\0')
+        return 1;
+    if (n < 0) {
+        *caller_makes_out = 0;
+        n = 1 - n;
+    } else if (n == 0) {
+        n = sysconf(_SC_NPROCESSORS_ONLN);
+    }
+    return n < 1 ? 1 : n > REFRESH_THREADS_MAX ? REFRESH_THREADS_MAX : (int)n;
+}
+
+/* ---- the refresh ------------------------------------------------------------ */
+
+/* Writes one made list. */
+static enum tl_status
+write_list(sqlite3_stmt *insert, struct share *sh, const struct made *m,
+           struct tl_impact_stats *stats, struct tl_error *err)
+{
+    sqlite3_reset(insert);
+    sqlite3_bind_text(insert, 1, sh->terms[m->term], -1, SQLITE_STATIC);
+    sqlite3_bind_int64(insert, 2, m->df);
+    sqlite3_bind_double(insert, 3, m->cutoff);
+    sqlite3_bind_blob(insert, 4, m->blob.data != NULL ? m->blob.data : "",
+                      (int)m->blob.len, SQLITE_STATIC);
+    if (m->adf >= 0)
+        sqlite3_bind_int64(insert, 5, m->adf);
+    else
+        sqlite3_bind_null(insert, 5);
+    if (sqlite3_step(insert) != SQLITE_DONE)
+        return tl_error_db(err, sqlite3_db_handle(insert),
+                           "writing an impact list");
+    stats->terms++;
+    stats->entries += m->entries;
+    stats->postings += m->postings;
+    return TL_OK;
+}
+
+/* Writes the lists the helpers made so far. */
+static enum tl_status
+write_done(sqlite3_stmt *insert, struct share *sh,
+           struct tl_impact_stats *stats, struct tl_error *err)
+{
+    struct made *list;
+    enum tl_status rs = TL_OK;
+
+    pthread_mutex_lock(&sh->mu);
+    list = sh->done;
+    sh->done = NULL;
+    pthread_mutex_unlock(&sh->mu);
+    for (struct made *m = list; rs == TL_OK && m != NULL; m = m->next)
+        rs = write_list(insert, sh, m, stats, err);
+    made_free(list);
+    return rs;
+}
+
+/* Reads the vocabulary: writes every term into terms, and keeps those
+ * in at least min_df passages in sh->terms. */
+static enum tl_status
+read_vocabulary(sqlite3 *db, long min_df, struct share *sh,
+                struct tl_error *err)
+{
+    sqlite3_stmt *terms = NULL, *put = NULL;
+    enum tl_status rs = TL_OK;
+    size_t cap = 0;
+    int rc = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(db, "SELECT term, doc FROM temp.tl_vocab_row",
+                           -1, &terms, NULL) != SQLITE_OK
+        || sqlite3_prepare_v2(db, "INSERT INTO terms (term, df) VALUES "
+                              "(?1, ?2)", -1, &put, NULL) != SQLITE_OK) {
+        rs = tl_error_db(err, db, "refreshing the impact lists");
+        goto out;
+    }
+    while (rs == TL_OK && (rc = sqlite3_step(terms)) == SQLITE_ROW) {
+        const char *term = (const char *)sqlite3_column_text(terms, 0);
+        int n_term = sqlite3_column_bytes(terms, 0);
+        int64_t df = sqlite3_column_int64(terms, 1);
+
+        sqlite3_reset(put);
+        sqlite3_bind_text(put, 1, term, n_term, SQLITE_STATIC);
+        sqlite3_bind_int64(put, 2, df);
+        if (sqlite3_step(put) != SQLITE_DONE) {
+            rs = tl_error_db(err, db, "writing the vocabulary");
+            break;
+        }
+        if (df < (min_df > 1 ? min_df : 1))
+            continue;
+        if (sh->n_terms == cap) {
+            size_t nc = cap != 0 ? 2 * cap : 256;
+            char **p = realloc(sh->terms, nc * sizeof *p);
+            if (p == NULL) {
+                rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+                break;
+            }
+            sh->terms = p;
+            cap = nc;
+        }
+        if ((sh->terms[sh->n_terms] = malloc((size_t)n_term + 1)) == NULL) {
+            rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+            break;
+        }
+        memcpy(sh->terms[sh->n_terms], term, (size_t)n_term);
+        sh->terms[sh->n_terms++][n_term] = '\0';
+    }
+    if (rs == TL_OK && rc != SQLITE_DONE)
+        rs = tl_error_db(err, db, "reading the vocabulary");
+out:
+    sqlite3_finalize(terms);
+    sqlite3_finalize(put);
+    return rs;
+}
+
+enum tl_status
+tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
+                  struct tl_error *err)
+{
+    struct helper helpers[REFRESH_THREADS_MAX];
+    struct tl_impact_totals tot;
+    struct tl_impact_state state;
+    struct tl_rank_params p;
+    struct lengths lens;
+    struct refresh *r;
+    struct share sh;
+    struct made mine;
+    sqlite3_stmt *insert = NULL;
+    double ref[TL_RANK_COLUMNS];
+    enum tl_status rs;
+    int caller_makes, n_threads = threads_for(db, &caller_makes);
+    size_t i;
+
+    memset(stats, 0, sizeof *stats);
+    memset(&lens, 0, sizeof lens);
+    memset(&sh, 0, sizeof sh);
+    memset(helpers, 0, sizeof helpers);
+    tl_buf_init(&mine.blob, 0);
+    pthread_mutex_init(&sh.mu, NULL);
+    r = calloc(1, sizeof *r);
+    if (r == NULL) {
+        pthread_mutex_destroy(&sh.mu);
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    }
+    tl_rank_params_init(&p);
+    rs = exec(db, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.tl_vocab_row "
+                  "USING fts5vocab(main, passages_fts, row); "
+                  "BEGIN IMMEDIATE", err);
+    if (rs != TL_OK)
+        goto out;
+    rs = tl_impact_totals(db, &tot, err);
+    if (rs != TL_OK)
+        goto rollback;
+    for (int c = 0; c < TL_RANK_COLUMNS; c++)
+        ref[c] = tl_rank_avglen(tot.tokens[c], tot.rows);
+    rs = load_lengths(db, &lens, err);
+    if (rs == TL_OK)
+        rs = refresh_open(r, db, &lens, ref, err);
+    if (rs == TL_OK
+        && sqlite3_prepare_v2(db, "INSERT INTO impacts (term, df, cutoff, "
+                              "list, adf) VALUES (?1, ?2, ?3, ?4, ?5)", -1,
+                              &insert, NULL) != SQLITE_OK)
+        rs = tl_error_db(err, db, "refreshing the impact lists");
+    if (rs == TL_OK)
+        rs = exec(db, "DELETE FROM impacts; DELETE FROM impact_state; "
+                      "DELETE FROM terms; DELETE FROM impact_removed", err);
+    if (rs == TL_OK)
+        rs = read_vocabulary(db, min_df, &sh, err);
+    if (rs != TL_OK)
+        goto rollback;
+    /* the helpers read the index as committed: the lists and terms this
+     * transaction writes are not theirs to read */
+    for (int t = 1; t < n_threads && (size_t)t < sh.n_terms; t++) {
+        struct helper *h = &helpers[t];
+        h->sh = &sh;
+        h->path = sqlite3_db_filename(db, "main");
+        h->lens = &lens;
+        memcpy(h->ref, ref, sizeof h->ref);
+        h->started = pthread_create(&h->thread, NULL, helper_run, h) == 0;
+    }
+    while (rs == TL_OK && caller_makes && (i = take(&sh)) < sh.n_terms) {
+        mine.term = i;
+        rs = make_list(r, sh.terms[i], &mine, err);
+        if (rs == TL_OK)
+            rs = write_list(insert, &sh, &mine, stats, err);
+        if (rs == TL_OK)
+            rs = write_done(insert, &sh, stats, err);
+    }
+    if (rs != TL_OK) {          /* the helpers stop at their next term */
+        pthread_mutex_lock(&sh.mu);
+        sh.failed = 1;
+        pthread_mutex_unlock(&sh.mu);
+    }
+    for (int t = 1; t < REFRESH_THREADS_MAX; t++)
+        if (helpers[t].started)
+            pthread_join(helpers[t].thread, NULL);
+    /* a helper that could not start leaves its terms to the caller */
+    while (rs == TL_OK && !sh.failed && (i = take(&sh)) < sh.n_terms) {
+        mine.term = i;
+        rs = make_list(r, sh.terms[i], &mine, err);
+        if (rs == TL_OK)
+            rs = write_list(insert, &sh, &mine, stats, err);
+    }
+    if (rs == TL_OK && sh.failed) {
+        if (err != NULL)
+            *err = sh.err;
+        rs = sh.err.code != TL_OK ? sh.err.code : TL_ERR_DB;
+    }
+    if (rs == TL_OK)
+        rs = write_done(insert, &sh, stats, err);
+    if (rs != TL_OK)
+        goto rollback;
+    memset(&state, 0, sizeof state);
+    state.covered = tot;
+    state.ref = tot;
+    state.max_passage = lens.max_id;
+    state.k1 = p.k1;
+    state.b = p.b;
+    memcpy(state.w, p.w, sizeof state.w);
+    rs = tl_impact_state_write(db, &state, err);
+    if (rs != TL_OK)
+        goto rollback;
+    rs = exec(db, "COMMIT", err);
+    if (rs == TL_OK)
+        goto out;
+rollback:
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+out:
+    sqlite3_finalize(insert);
+    refresh_close(r);
+    free(r);
+    made_free(sh.done);
+    for (size_t k = 0; k < sh.n_terms; k++)
+        free(sh.terms[k]);
+    free(sh.terms);
+    tl_buf_release(&mine.blob);
+    free(lens.len);
+    free(lens.article);
+    pthread_mutex_destroy(&sh.mu);
+    return rs;
+}

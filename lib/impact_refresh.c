@@ -413,6 +413,13 @@ helper_run(void *arg)
 
     if (rs == TL_OK)
         rs = tl_db_open(h->path, TL_DB_READONLY, &db, &err);
+    /* read, not mapped: a map would put every page of the index it
+     * reads into the process's resident memory (a search maps, to
+     * read few pages fast) */
+    if (rs == TL_OK
+        && sqlite3_exec(db, "PRAGMA mmap_size = 0", NULL, NULL, NULL)
+           != SQLITE_OK)
+        rs = tl_error_db(&err, db, "refreshing the impact lists");
     if (rs == TL_OK)
         rs = refresh_open(r, db, h->lens, h->ref, &err);
     while (rs == TL_OK && (i = take(sh)) < sh->n_terms) {

@@ -242,8 +242,16 @@ tl_db_open(const char *path, enum tl_db_mode mode, sqlite3 **db_out,
     } else {
         /* a search reads its pages from the mapped file: no read() and
          * no page-cache copy per page (docs/performance.md, session 6);
-         * a read error then comes as SIGBUS, which talaash reports */
-        st = exec(db, "PRAGMA mmap_size = 2147418112", path, err);
+         * a read error then comes as SIGBUS, which talaash reports.  At
+         * most the first TL_MMAP_MAX bytes: every mapped page a search
+         * touches counts in its resident memory, and a scan of a
+         * 1.5 GB database touched 200 MB of them (session 11); the
+         * pages past it are read */
+        char sql[64];
+
+        snprintf(sql, sizeof sql, "PRAGMA mmap_size = %lld",
+                 (long long)TL_MMAP_MAX);
+        st = exec(db, sql, path, err);
         if (st == TL_OK)
             st = tl_schema_check(db, err);
     }

@@ -206,6 +206,10 @@ tl_db_default_path(const char *explicit_path, struct tl_buf *buf,
  * faster than 4 kB (docs/storage.md). */
 #define TL_PAGE_SIZE 16384
 
+/* The most of a database a search maps (lib/db.c): all of the news
+ * corpus's 32 MB, the first 128 MB of a larger one. */
+#define TL_MMAP_MAX ((int64_t)128 << 20)
+
 /* Opens (read-write: creating it and its folder, migrating the schema)
  * the database at path, registers the tokenizer, sets WAL, foreign keys
  * and a busy timeout.  *db_out is NULL on failure; close with

@@ -79,9 +79,13 @@ START_TEST(test_open_creates_folder_and_uses_wal)
     ck_assert_str_eq(unit_text("PRAGMA journal_mode"), "wal");
     unit_db = NULL;
     tl_db_close(db);
-    /* and it reopens read-only */
+    /* and it reopens read-only, mapping at most TL_MMAP_MAX bytes of
+     * it (the mapped pages a search touches are its resident memory) */
     ck_assert_msg(tl_db_open(dbpath, TL_DB_READONLY, &db, &err) == TL_OK,
                   "%s", err.msg);
+    unit_db = db;
+    ck_assert_int_eq(atoll(unit_text("PRAGMA mmap_size")), TL_MMAP_MAX);
+    unit_db = NULL;
     tl_db_close(db);
 }
 END_TEST

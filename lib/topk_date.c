@@ -300,7 +300,7 @@ tl_topk_by_date(sqlite3 *db, const char *match, int descending,
     char *date = NULL;          /* the current group's */
     enum tl_status st;
     int dense = 0, refused = 0, give_up = 0, kept = 0, rc = SQLITE_DONE;
-    int undated = 0;
+    int undated = 0, listed = 0;
     long read = 0;
 
     tl_topk_release(t);
@@ -319,6 +319,10 @@ tl_topk_by_date(sqlite3 *db, const char *match, int descending,
         goto out;
     }
     st = prepare_walk(&w, match, descending, from, to);
+    /* a listed word's df from the impacts table: the first article's
+     * query would otherwise read its whole doclist for the IDF */
+    if (st == TL_OK)
+        st = tl_topk_listed_df_begin(db, match, &listed, err);
     /* the IDFs once: each article's query would count them again */
     if (st == TL_OK)
         st = tl_rank_keep(db, 1, err);
@@ -381,6 +385,7 @@ out:
             st = TL_ERR_DB;
     }
     st = tl_lengths_end(db, lens, st, err);
+    st = tl_topk_listed_df_end(db, listed, st, err);
     sqlite3_finalize(w.count);
     sqlite3_finalize(w.articles);
     sqlite3_finalize(w.range);

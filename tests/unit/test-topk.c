@@ -501,7 +501,7 @@ START_TEST(test_date_sorts_are_walked)
     const char *matches[] = { "\"w0\"", "\"w1\" OR \"w2\"", "\"w0\" \"w1\"",
                               "\"w3\"*" };
     struct tl_search_opts o;
-    int walked = 0, tried = 0;
+    int walked = 0, tried = 0, listed = 0;
 
     corpus();
     refresh();
@@ -524,12 +524,23 @@ START_TEST(test_date_sorts_are_walked)
                     o.until.year = 2005;
                     o.until.precision = TL_DATE_YEAR;
                 }
-                walked += same_both_ways(o) == 2;
+                long before = tl_rank_listed_df_count();
+                int way = same_both_ways(o);
+
+                walked += way == 2;
                 tried++;
+                /* a listed word's df is read, not counted in its doclist */
+                if (m == 0 && way == 2) {
+                    ck_assert_msg(tl_rank_listed_df_count() > before,
+                                  "variant %d: the walk counted w0's df",
+                                  variant);
+                    listed++;
+                }
             }
         }
     }
     ck_assert_msg(walked >= tried / 2, "walked %d of %d", walked, tried);
+    ck_assert_int_gt(listed, 0);
     /* undated only: nothing to walk, and the SQL's answer */
     o = opts("\"w0\"", 10);
     o.sort = TL_SORT_DATE_DESC;

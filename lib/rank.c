@@ -36,10 +36,13 @@ struct rank_query;
 _Atomic long tl_rank_n_listed_df;
 /* Rows whose lengths came from tl_rank_lengths(). */
 _Atomic long tl_rank_n_lengths;
+/* Queries that deferred their IDF (tl_rank_defer()). */
+_Atomic long tl_rank_n_deferred;
 
 /* One per query. */
 struct rank_query {
     int n_phrase, n_col;
+    int unit;               /* tl_rank_defer(): rows score tf', not BM25 */
     double n_rows;
     double avg_all;         /* mean passage length, all columns */
     double *avglen;         /* per column */
@@ -241,6 +244,7 @@ tl_rank_query_copy(const struct rank_query *q)
 
     if (c == NULL)
         return NULL;
+    c->unit = q->unit;
     c->n_rows = q->n_rows;
     c->avg_all = q->avg_all;
     memcpy(c->avglen, q->avglen, (size_t)q->n_col * sizeof *q->avglen);
@@ -291,7 +295,19 @@ make_query(const Fts5ExtensionApi *api, Fts5Context *fts,
         total += n;
     }
     q->avg_all = (double)total / q->n_rows;
-    for (int i = 0; i < q->n_phrase; i++) {
+    if (conn != NULL && conn->deferred != NULL && !conn->overridden
+        && q->n_phrase == 1) {
+        /* one phrase: the caller counts its df as it scans (rank.h);
+         * its weight is 1 whatever its word, and the IDF stays 1 */
+        q->unit = 1;
+        q->idf[0] = 1.0;
+        q->idf_classic[0] = 1.0;
+        q->kind[0] = TL_RANK_WORD_FULL;
+        conn->deferred->applied = 1;
+        conn->deferred->n_rows = q->n_rows;
+        tl_rank_n_deferred++;
+    }
+    for (int i = 0; i < q->n_phrase && !q->unit; i++) {
         struct phrase_scan s = { 0, api->xPhraseSize(fts, i), q->stems[i],
                                  0 };
         double n, classic;
@@ -354,15 +370,30 @@ col_weight(const struct tl_rank_params *p, int col)
     return col < TL_RANK_COLUMNS ? p->w[col] : 1.0;
 }
 
-double
-tl_rank_share(const struct tl_rank_params *p, double qw, double idf,
-              const double *freq, const double *norm, int n_col)
+/* tf'(t): the phrase's frequencies weighed and normalised per column. */
+static double
+pseudo_freq(const struct tl_rank_params *p, const double *freq,
+            const double *norm, int n_col)
 {
     double f = 0;
 
     for (int c = 0; c < n_col; c++)
         if (freq[c] > 0 && norm[c] > 0)
             f += col_weight(p, c) * freq[c] / norm[c];
+    return f;
+}
+
+double
+tl_rank_share(const struct tl_rank_params *p, double qw, double idf,
+              const double *freq, const double *norm, int n_col)
+{
+    return tl_rank_saturate(p, qw, idf, pseudo_freq(p, freq, norm, n_col));
+}
+
+double
+tl_rank_saturate(const struct tl_rank_params *p, double qw, double idf,
+                 double f)
+{
     if (f <= 0)
         return 0.0;
     if (p->delta > 0)
@@ -493,6 +524,13 @@ score_with(struct rank_query *q, const struct tl_rank_params *p,
                 n += q->freq[t * q->n_col + c];
             q->norm[c] = tl_rank_norm(p, (int)n, q->avglen[c]);
         }
+    if (q->unit) {
+        /* one phrase, no proximity (it needs two words): its tf' */
+        double f = q->qw[0] != 0 ? pseudo_freq(p, q->freq, q->norm, q->n_col)
+                                 : 0;
+        q->contrib[0] = f;
+        return f;
+    }
     for (int t = 0; t < q->n_phrase; t++) {
         double c_t;
         q->contrib[t] = 0;
@@ -583,7 +621,9 @@ score_row(const Fts5ExtensionApi *api, Fts5Context *fts,
          * below the floor, that bound will do and the lengths (a
          * docsize read) are not needed */
         double bound = score_with(q, p, 1);
-        if (bound * (1.0 + 1e-9) < *floor) {
+        double limit = q->unit ? *floor * (1.0 - TL_RANK_DEFER_MARGIN)
+                               : *floor;
+        if (bound * (1.0 + 1e-9) < limit) {
             *score_out = bound;
             return SQLITE_OK;
         }
@@ -606,7 +646,7 @@ tl_rank_bm25_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
     struct rank_query *q = api->xGetAuxdata(fts, 0);
     struct tl_rank_params p;
     double score;
-    int rc;
+    int rc, first = q == NULL;
 
     if (q == NULL) {
         rc = make_query(api, fts, &q);
@@ -620,6 +660,8 @@ tl_rank_bm25_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
     struct rank_conn *conn = api->xUserData(fts);
 
     call_params(conn, n_val, val, &p);
+    if (first && q->unit && conn != NULL && conn->deferred != NULL)
+        conn->deferred->p = p;  /* every row's are the same */
     rc = score_row(api, fts, q, &p, conn != NULL ? conn->floor : NULL,
                    conn != NULL ? conn->lens : NULL, &score);
     if (rc != SQLITE_OK) {

@@ -189,6 +189,31 @@ enum tl_status tl_rank_lengths(sqlite3 *db, const struct tl_rank_lengths *l,
                                struct tl_error *err);
 /* How many rows' lengths came from a struct tl_rank_lengths (tests). */
 long tl_rank_lengths_count(void);
+/* A one-phrase scan's deferred IDF (docs/topk.md, "One phrase: its df
+ * counted by the scan").  A query of one phrase scores
+ * idf * g(tf'(p)) with g increasing: its order does not depend on the
+ * IDF, whose df FTS5 can only count by reading the phrase's whole
+ * doclist before the first row, which the scan then reads again.  With
+ * tl_rank_defer(db, d), a query of exactly one phrase under the default
+ * parameters (no override) returns tf'(p), the BM25F pseudo-frequency,
+ * instead of the score, skips counting the df and sets d->applied, with
+ * d->n_rows and d->p what the exact score needs: the caller counts the
+ * rows it scans (the phrase's df, as the query is the phrase alone) and
+ * turns tf' into the score with tl_rank_saturate(&d->p, 1.0,
+ * tl_rank_idf(d->n_rows, df), tf'), the arithmetic tl_bm25() uses.
+ * A floor (tl_rank_floor()) is then in tf' too, with a relative margin
+ * of TL_RANK_DEFER_MARGIN so that rounding cannot reorder what it left
+ * out.  NULL (always, once done) turns it off; d must outlive its use. */
+struct tl_rank_deferred {
+    int applied;                /* a query scored in tf' */
+    double n_rows;              /* its N, tl_rank_rows() */
+    struct tl_rank_params p;    /* its parameters (set with a row) */
+};
+#define TL_RANK_DEFER_MARGIN 1e-9
+enum tl_status tl_rank_defer(sqlite3 *db, struct tl_rank_deferred *d,
+                             struct tl_error *err);
+/* How many queries deferred their IDF so far (tests). */
+long tl_rank_deferred_count(void);
 /* Is tl_rank_override() in force on db (1), or are the SQL arguments
  * used (0)? */
 int tl_rank_overridden(sqlite3 *db);
@@ -205,6 +230,11 @@ double tl_rank_idf(double n_rows, double n);
 double tl_rank_norm(const struct tl_rank_params *p, int len, double avglen);
 double tl_rank_share(const struct tl_rank_params *p, double qw, double idf,
                      const double *freq, const double *norm, int n_col);
+/* The share from the pseudo-frequency f = tf'(t) that tl_rank_share()
+ * sums from freq and norm: tl_rank_share() is exactly
+ * tl_rank_saturate(p, qw, idf, f). */
+double tl_rank_saturate(const struct tl_rank_params *p, double qw,
+                        double idf, double f);
 
 /* How a query word weighs (lib/rank_words.c): a stopword (weight 0
  * beside other words), a weak word (TL_RANK_WEAK_WEIGHT) or a word. */

@@ -28,12 +28,17 @@ struct rank_conn {
     /* tl_rank_lengths(): the rows' column lengths, where it knows them;
      * NULL: FTS5's */
     const struct tl_rank_lengths *lens;
+    /* tl_rank_defer(): a one-phrase query scores in tf' and says so
+     * there; NULL: every query scores */
+    struct tl_rank_deferred *deferred;
 };
 
 /* Phrases whose df came from the impacts table (tl_rank_listed_df()). */
 extern _Atomic long tl_rank_n_listed_df;
 /* Rows whose lengths came from a struct tl_rank_lengths. */
 extern _Atomic long tl_rank_n_lengths;
+/* Queries that deferred their IDF (tl_rank_defer()). */
+extern _Atomic long tl_rank_n_deferred;
 
 /* Frees a struct rank_query (FTS5 auxdata destructor). */
 void tl_rank_query_free(void *q);

@@ -1,7 +1,8 @@
 /*
  * rank_sql.c - registering tl_bm25() (rank.c) on a connection, and the
  * SQL functions behind tl_rank_override(), tl_rank_keep(),
- * tl_rank_floor(), tl_rank_listed_df() and tl_rank_lengths(): each sets
+ * tl_rank_floor(), tl_rank_defer(), tl_rank_listed_df() and
+ * tl_rank_lengths(): each sets
  * the connection's
  * struct rank_conn, which FTS5 hands tl_bm25() as its user data.
  */
@@ -90,6 +91,36 @@ tl_rank_floor_end(sqlite3 *db, enum tl_status rs, struct tl_error *err)
                                                              : &scratch);
 
     return rs == TL_OK ? off : rs;
+}
+#endif
+
+/* The pointer type of tl_rank_defer()'s argument. */
+#define DEFER_POINTER "tl_rank_deferred"
+
+/* tl_rank_defer(pointer): the scalar SQL function behind
+ * tl_rank_defer(). */
+static void
+defer_function(sqlite3_context *ctx, int n_val, sqlite3_value **val)
+{
+    struct rank_conn *conn = sqlite3_user_data(ctx);
+
+    (void)n_val;
+    conn->deferred = sqlite3_value_pointer(val[0], DEFER_POINTER);
+    sqlite3_result_null(ctx);
+}
+
+#ifndef TL_SQLITE_EXTENSION
+enum tl_status
+tl_rank_defer(sqlite3 *db, struct tl_rank_deferred *d, struct tl_error *err)
+{
+    return run_setter(db, "SELECT tl_rank_defer(?1)", d, DEFER_POINTER, 0,
+                      "deferring the IDF", err);
+}
+
+long
+tl_rank_deferred_count(void)
+{
+    return tl_rank_n_deferred;
 }
 #endif
 
@@ -353,6 +384,11 @@ tl_rank_register(sqlite3 *db)
                                         conn, floor_function, NULL, NULL,
                                         NULL);
     if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "tl_rank_defer", 1,
+                                        SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                        conn, defer_function, NULL, NULL,
+                                        NULL);
+    if (rc == SQLITE_OK)
         rc = sqlite3_create_function_v2(db, "tl_rank_listed_df", 1,
                                         SQLITE_UTF8 | SQLITE_DIRECTONLY,
                                         conn, listed_df_function, NULL,
@@ -381,6 +417,8 @@ tl_rank_register(sqlite3 *db)
         sqlite3_create_function_v2(db, "tl_rank_keep", 1, SQLITE_UTF8,
                                    NULL, NULL, NULL, NULL, NULL);
         sqlite3_create_function_v2(db, "tl_rank_floor", 1, SQLITE_UTF8,
+                                   NULL, NULL, NULL, NULL, NULL);
+        sqlite3_create_function_v2(db, "tl_rank_defer", 1, SQLITE_UTF8,
                                    NULL, NULL, NULL, NULL, NULL);
         sqlite3_create_function_v2(db, "tl_rank_listed_df", 1, SQLITE_UTF8,
                                    NULL, NULL, NULL, NULL, NULL);

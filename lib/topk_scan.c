@@ -166,6 +166,9 @@ struct scanner {
     int floor_set, listed;
     /* a split scan's floor, shared by its connections (below) */
     _Atomic double *shared;
+    /* a one-phrase scan's rows are in tf', its floor with a margin
+     * (tl_rank_defer()); NULL or not applied: scores */
+    const struct tl_rank_deferred *dfr;
 };
 
 static enum tl_status
@@ -225,8 +228,10 @@ scanner_row(struct scanner *s, int64_t id, double score,
 {
     struct entry e = { score, id };
     enum tl_status rs;
+    double cut = s->dfr != NULL && s->dfr->applied
+                 ? s->floor * (1.0 - TL_RANK_DEFER_MARGIN) : s->floor;
 
-    if (e.score < s->floor) {   /* possibly a bound: cannot get in */
+    if (e.score < cut) {        /* possibly a bound: cannot get in */
         s->matches++;
         return TL_OK;
     }
@@ -307,6 +312,7 @@ struct range {
      * (for a phrase of common words, as long as the whole scan) */
     const struct tl_rank_stats *stats;
     _Atomic double *shared;
+    const struct tl_rank_deferred *dfr;     /* the scan's */
     struct scanner s;       /* the part's, on its connection */
     struct tl_part *part;
 };
@@ -348,6 +354,7 @@ range_part(sqlite3 *db, void *arg, struct tl_error *err)
     rs = scanner_begin(&r->s, db, r->match, r->per_article, r->k, 0, err);
     r->s.shared = r->shared;
     r->s.floor = atomic_load(r->shared);
+    r->s.dfr = r->dfr;      /* its stats score in tf' when the scan's do */
     if (rs == TL_OK)
         rs = tl_rank_stats_put(db, r->stats, err);
     if (rs == TL_OK)
@@ -415,6 +422,7 @@ split_rest(sqlite3 *db, const char *match, struct scanner *s,
         r->upto = i + 1 == parts ? INT64_MAX : id + share * (i + 2);
         r->stats = sp->stats;
         r->shared = &sp->floor;
+        r->dfr = s->dfr;
         /* one that does not start (r->part NULL) is scanned here */
         rs = tl_part_start(db, range_part, r, &r->part, err);
         if (rs != TL_OK)
@@ -457,6 +465,26 @@ join_parts(sqlite3 *db, struct split *sp, struct scanner *s,
     return rs;
 }
 
+/* A one-phrase scan's rows scored tf' (tl_rank_defer()): now that it has
+ * counted them, the phrase's df, each kept row gets its score.  The
+ * order is tf''s, up to rounding: *worst_out gets the score above which
+ * a row is surely ranked above every row the heap let go (-HUGE_VAL when
+ * it let none go); rows under the floor were left with a margin. */
+static void
+undefer(struct scanner *s, const struct tl_rank_deferred *d,
+        double *worst_out)
+{
+    double idf = tl_rank_idf(d->n_rows, (double)s->matches);
+
+    *worst_out = -HUGE_VAL;
+    if (s->h.n == s->h.cap)     /* a full heap may have dropped rows */
+        *worst_out = tl_rank_saturate(&d->p, 1.0, idf, s->h.a[0].score
+                                      * (1.0 + TL_RANK_DEFER_MARGIN));
+    for (size_t i = 0; i < s->h.n; i++)
+        s->h.a[i].score = tl_rank_saturate(&d->p, 1.0, idf,
+                                           s->h.a[i].score);
+}
+
 enum tl_status
 tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
              tl_topk_filter_fn filter, void *filter_ctx, struct tl_topk *t,
@@ -464,16 +492,19 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
 {
     struct scanner s;
     struct split sp;
+    struct tl_rank_deferred dfr;
     struct amap seen = { 0 }, verdict = { 0 };
     sqlite3_stmt *scan = NULL, *article = NULL;
     size_t accepted = 0;
     enum tl_status rs = TL_OK;
     int64_t first_id = 0, upto = INT64_MAX;
     long after = split_after_rows();
-    int rc = SQLITE_DONE, keeping = 0;
+    int rc = SQLITE_DONE, keeping = 0, deferring = 0, uncertain = 0;
+    double worst = -HUGE_VAL;
 
     tl_topk_release(t);
     memset(&s, 0, sizeof s);
+    memset(&dfr, 0, sizeof dfr);
     sp.n = 0;
     sp.stats = NULL;
     if (match == NULL || k <= 0 || k > TL_TOPK_SCAN_MAX)
@@ -481,6 +512,12 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
     rs = scanner_begin(&s, db, match, per_article, k, filter == NULL, err);
     if (rs != TL_OK)
         goto out;
+    /* one phrase: its df counted here, not in a pass of its own */
+    rs = tl_rank_defer(db, &dfr, err);
+    if (rs != TL_OK)
+        goto out;
+    deferring = 1;
+    s.dfr = &dfr;
     seen.size = verdict.size = 64;
     while (seen.size < 2 * s.h.cap)
         seen.size *= 2;
@@ -542,11 +579,17 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
     rs = join_parts(db, &sp, &s, rs, err);
     if (rs != TL_OK)
         goto out;
+    if (dfr.applied)
+        undefer(&s, &dfr, &worst);
     qsort(s.h.a, s.h.n, sizeof *s.h.a, cmp_rank);
     for (size_t i = 0; i < s.h.n && accepted < (size_t)k; i++) {
         int64_t aid;
         int *n;
 
+        if (s.h.a[i].score <= worst) {
+            uncertain = 1;      /* a row let go might tie it: the SQL */
+            break;
+        }
         sqlite3_reset(article);
         sqlite3_bind_int64(article, 1, s.h.a[i].id);
         rc = sqlite3_step(article);
@@ -576,7 +619,8 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
         accepted++;
     }
     /* exact when k were accepted or no match was left out of the heap */
-    if (accepted == (size_t)k || (size_t)s.matches == s.h.n) {
+    if (!uncertain
+        && (accepted == (size_t)k || (size_t)s.matches == s.h.n)) {
         t->n = accepted;
         t->exact = 1;
     }
@@ -584,6 +628,12 @@ out:
     rs = join_parts(db, &sp, &s, rs, err);  /* after an error: none left */
     sqlite3_reset(scan);    /* tl_bm25()'s statement done before the end */
     rs = scanner_end(&s, rs, err);
+    if (deferring) {
+        struct tl_error ignored;
+        if (tl_rank_defer(db, NULL, rs == TL_OK ? err : &ignored) != TL_OK
+            && rs == TL_OK)
+            rs = TL_ERR_DB;
+    }
     if (keeping) {
         struct tl_error ignored;
         if (tl_rank_keep(db, 0, rs == TL_OK ? err : &ignored) != TL_OK

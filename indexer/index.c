@@ -114,9 +114,10 @@ warn_encoding(struct run *r, const char *path, const struct tl_ingest *in)
 /* Looks a file up: unchanged files are counted and done; the others are
  * submitted to the pool.  TL_ERR_IO concerns only this file. */
 static enum tl_status
-submit_file(struct run *r, struct pool *pool, const char *path,
+submit_file(struct run *r, struct pool *pool, char **path_io,
             struct tl_error *err)
 {
+    const char *path = *path_io;
     enum tl_store_state state;
     struct stat sb;
     enum tl_status st;
@@ -144,7 +145,8 @@ submit_file(struct run *r, struct pool *pool, const char *path,
         r->c.done++;
         return TL_OK;
     }
-    pool_submit(pool, path, state);
+    pool_submit(pool, *path_io, state);
+    *path_io = NULL;        /* the pool's now */
     return TL_OK;
 }
 
@@ -219,7 +221,11 @@ index_files(struct run *r, const struct file_list *files,
         return st;
     while (st == TL_OK && (i < files->n || pool_pending(pool))) {
         if (i < files->n && !pool_full(pool)) {
-            st = submit_file(r, pool, files->paths[i++], err);
+            char *path = file_list_path(files, i++);
+            st = path != NULL ? submit_file(r, pool, &path, err)
+                              : tl_error_set(err, TL_ERR_NOMEM,
+                                             "out of memory");
+            free(path);         /* unless the pool took it */
             if (st != TL_OK && file_problem(r, st, err)) {
                 r->c.done++;
                 st = TL_OK;
@@ -365,8 +371,11 @@ dry_run(struct run *r, const struct file_list *files)
     tl_article_init(&a);
     tl_ingest_init(&in);
     for (size_t i = 0; i < files->n; i++) {
-        const char *path = files->paths[i];
-        enum tl_status st = tl_article_load(path, &a, &err);
+        char *path = file_list_path(files, i);
+        enum tl_status st = path != NULL
+                            ? tl_article_load(path, &a, &err)
+                            : tl_error_set(&err, TL_ERR_NOMEM,
+                                           "out of memory");
 
         if (st == TL_OK)
             st = tl_ingest_article(r->db, r->topics,
@@ -375,14 +384,17 @@ dry_run(struct run *r, const struct file_list *files)
         if (st == TL_ERR_INPUT || st == TL_ERR_IO) {
             tl_cli_warn("%s", err.msg);
             r->c.skipped++;
+            free(path);
             continue;
         }
+        if (st == TL_OK)
+            warn_encoding(r, path, &in);
+        free(path);
         if (st != TL_OK) {
             tl_cli_error("%s", err.msg);
             status = 2;
             break;
         }
-        warn_encoding(r, path, &in);
         r->c.indexed++;
         r->c.passages += in.n_passages;
         if (r->opt->explain

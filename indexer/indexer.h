@@ -3,12 +3,27 @@
 #ifndef TALAASH_INDEXER_H
 #define TALAASH_INDEXER_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "talaash.h"
 
+/* The files to index, absolute, sorted as strcmp() sorts them, unique.
+ * Each is a folder, kept once (an archive has far fewer folders than
+ * files), and a name: a million paths take about 22 MB, not the 72 MB
+ * of a string each (docs/performance.md, session 12). */
+struct file_entry {
+    uint32_t dir;       /* index in dirs */
+    uint32_t name;      /* offset in names */
+};
 struct file_list {
-    char **paths;       /* absolute, sorted, unique; owned */
+    char **dirs;        /* folders, without the last '/'; owned */
+    size_t n_dirs, cap_dirs;
+    uint32_t *dir_slot; /* while walking: a table of dirs (index + 1) */
+    size_t dir_slots;
+    char *names;        /* the files' names, each ending in a NUL */
+    size_t names_len, names_cap;
+    struct file_entry *e;
     size_t n;
     size_t cap;
     int skipped;        /* named files that cannot be indexed */
@@ -21,6 +36,9 @@ struct file_list {
 enum tl_status
 walk_paths(char *const *paths, int n_paths, struct file_list *out,
            struct tl_error *err);
+/* The i-th file's path, allocated (free() it); NULL when out of
+ * memory. */
+char *file_list_path(const struct file_list *l, size_t i);
 void file_list_release(struct file_list *l);
 
 /* --metadata FILE.csv (manifest.c). */
@@ -40,7 +58,7 @@ explain_article(FILE *out, sqlite3 *db, const struct tl_topics *topics,
 
 /* Reading and ingesting files on worker threads (pool.c). */
 struct job {
-    const char *path;           /* borrowed from the file list */
+    char *path;                 /* owned (pool_submit() takes it) */
     enum tl_store_state state;  /* as looked up before submitting */
     struct tl_article a;
     struct tl_ingest in;
@@ -58,8 +76,8 @@ void pool_free(struct pool *p);
 /* Every slot holds a job not yet collected: collect one first. */
 int pool_full(const struct pool *p);
 int pool_pending(const struct pool *p);
-void pool_submit(struct pool *p, const char *path,
-                 enum tl_store_state state);
+/* Hands the job of path (allocated; the pool frees it) to a worker. */
+void pool_submit(struct pool *p, char *path, enum tl_store_state state);
 /* Waits for the oldest job not yet collected and returns it. */
 struct job *pool_collect(struct pool *p);
 

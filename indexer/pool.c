@@ -87,6 +87,7 @@ pool_free(struct pool *p)
     for (int i = 0; i < p->n_threads; i++)
         pthread_join(p->threads[i], NULL);
     for (size_t i = 0; i < p->n_slots; i++) {
+        free(p->slots[i].path);
         tl_article_release(&p->slots[i].a);
         tl_ingest_release(&p->slots[i].in);
     }
@@ -168,10 +169,11 @@ pool_pending(const struct pool *p)
 }
 
 void
-pool_submit(struct pool *p, const char *path, enum tl_store_state state)
+pool_submit(struct pool *p, char *path, enum tl_store_state state)
 {
     struct job *j = &p->slots[p->submitted % p->n_slots];
 
+    free(j->path);          /* the slot's last job was collected */
     j->path = path;
     j->state = state;
     j->done = 0;

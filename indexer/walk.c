@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,23 +16,104 @@
 static struct file_list *walk_list;
 static int walk_failed;
 
+/* FNV-1a of a folder's path, for the folders' table. */
+static uint64_t
+dir_hash(const char *s, size_t n)
+{
+    uint64_t h = 14695981039346656037u;
+
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    return h;
+}
+
+/* The index of folder s (n bytes) in l->dirs, added if new; -1 when out
+ * of memory. */
+static int64_t
+intern_dir(struct file_list *l, const char *s, size_t n)
+{
+    size_t i;
+
+    if (l->n_dirs > 0 && strlen(l->dirs[l->n_dirs - 1]) == n
+        && memcmp(l->dirs[l->n_dirs - 1], s, n) == 0)
+        return (int64_t)l->n_dirs - 1;      /* the usual case: the last */
+    if (2 * (l->n_dirs + 1) > l->dir_slots) {
+        size_t slots = l->dir_slots != 0 ? 2 * l->dir_slots : 64;
+        uint32_t *t = calloc(slots, sizeof *t);
+        if (t == NULL)
+            return -1;
+        for (size_t d = 0; d < l->n_dirs; d++) {
+            i = dir_hash(l->dirs[d], strlen(l->dirs[d])) & (slots - 1);
+            while (t[i] != 0)
+                i = (i + 1) & (slots - 1);
+            t[i] = (uint32_t)d + 1;
+        }
+        free(l->dir_slot);
+        l->dir_slot = t;
+        l->dir_slots = slots;
+    }
+    i = dir_hash(s, n) & (l->dir_slots - 1);
+    for (; l->dir_slot[i] != 0; i = (i + 1) & (l->dir_slots - 1)) {
+        const char *d = l->dirs[l->dir_slot[i] - 1];
+        if (strlen(d) == n && memcmp(d, s, n) == 0)
+            return (int64_t)l->dir_slot[i] - 1;
+    }
+    if (l->n_dirs == l->cap_dirs) {
+        size_t cap = l->cap_dirs != 0 ? l->cap_dirs * 2 : 64;
+        char **p = realloc(l->dirs, cap * sizeof *p);
+        if (p == NULL || cap > UINT32_MAX - 1) {
+            if (p != NULL)
+                l->dirs = p;
+            return -1;
+        }
+        l->dirs = p;
+        l->cap_dirs = cap;
+    }
+    if ((l->dirs[l->n_dirs] = strndup(s, n)) == NULL)
+        return -1;
+    l->dir_slot[i] = (uint32_t)l->n_dirs + 1;
+    return (int64_t)l->n_dirs++;
+}
+
+/* Adds an absolute path: its folder (interned) and its name. */
 static int
 push(struct file_list *l, const char *path)
 {
-    char *copy;
+    const char *slash = strrchr(path, '/');
+    size_t name_len;
+    int64_t dir;
 
+    if (slash == NULL)
+        return -1;          /* never: the paths are absolute */
+    dir = intern_dir(l, path, (size_t)(slash - path));
+    if (dir < 0)
+        return -1;
     if (l->n == l->cap) {
         size_t cap = l->cap != 0 ? l->cap * 2 : 256;
-        char **p = realloc(l->paths, cap * sizeof *p);
-        if (p == NULL)
+        struct file_entry *e = realloc(l->e, cap * sizeof *e);
+        if (e == NULL)
             return -1;
-        l->paths = p;
+        l->e = e;
         l->cap = cap;
     }
-    copy = strdup(path);
-    if (copy == NULL)
+    name_len = strlen(slash + 1) + 1;
+    if (l->names_len + name_len > UINT32_MAX)
         return -1;
-    l->paths[l->n++] = copy;
+    if (l->names_len + name_len > l->names_cap) {
+        size_t cap = l->names_cap != 0 ? l->names_cap * 2 : 4096;
+        char *p;
+        while (cap < l->names_len + name_len)
+            cap *= 2;
+        if ((p = realloc(l->names, cap)) == NULL)
+            return -1;
+        l->names = p;
+        l->names_cap = cap;
+    }
+    memcpy(l->names + l->names_len, slash + 1, name_len);
+    l->e[l->n].dir = (uint32_t)dir;
+    l->e[l->n].name = (uint32_t)l->names_len;
+    l->names_len += name_len;
+    l->n++;
     return 0;
 }
 
@@ -86,10 +168,41 @@ on_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
     return FTW_CONTINUE;
 }
 
+/* The next byte of the path dir + "/" + name being read at *p (*stage
+ * 0: in dir, 1: in name); 0 at its end. */
 static int
-compare_paths(const void *a, const void *b)
+joined_next(const char **p, int *stage, const char *name)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    if (*stage == 0) {
+        if (**p != '\0')
+            return (unsigned char)*(*p)++;
+        *stage = 1;
+        *p = name;
+        return '/';
+    }
+    return **p != '\0' ? (unsigned char)*(*p)++ : 0;
+}
+
+/* The list qsort() is sorting (it keeps no user pointer either). */
+static const struct file_list *sort_list;
+
+/* Orders two entries as strcmp() orders their whole paths. */
+static int
+compare_entries(const void *a, const void *b)
+{
+    const struct file_entry *x = a, *y = b;
+    const char *nx = sort_list->names + x->name;
+    const char *ny = sort_list->names + y->name;
+    const char *px = sort_list->dirs[x->dir], *py = sort_list->dirs[y->dir];
+    int sx = 0, sy = 0;
+
+    if (x->dir == y->dir)
+        return strcmp(nx, ny);
+    for (;;) {
+        int cx = joined_next(&px, &sx, nx), cy = joined_next(&py, &sy, ny);
+        if (cx != cy || cx == 0)
+            return cx - cy;
+    }
 }
 
 enum tl_status
@@ -131,16 +244,38 @@ walk_paths(char *const *paths, int n_paths, struct file_list *out,
         }
         free(abs);
     }
-    if (out->n > 0)
-        qsort(out->paths, out->n, sizeof *out->paths, compare_paths);
-    for (size_t r = 0; r < out->n; r++) {
-        if (w > 0 && strcmp(out->paths[w - 1], out->paths[r]) == 0)
-            free(out->paths[r]);
-        else
-            out->paths[w++] = out->paths[r];
+    if (out->n > 0) {
+        sort_list = out;
+        qsort(out->e, out->n, sizeof *out->e, compare_entries);
+        sort_list = NULL;
     }
+    /* a folder is interned once, so the same path is the same folder
+     * and the same name */
+    for (size_t r = 0; r < out->n; r++)
+        if (w == 0 || out->e[w - 1].dir != out->e[r].dir
+            || strcmp(out->names + out->e[w - 1].name,
+                      out->names + out->e[r].name) != 0)
+            out->e[w++] = out->e[r];
     out->n = w;
+    free(out->dir_slot);        /* no folder is added from here */
+    out->dir_slot = NULL;
+    out->dir_slots = 0;
     return TL_OK;
+}
+
+char *
+file_list_path(const struct file_list *l, size_t i)
+{
+    const char *dir = l->dirs[l->e[i].dir], *name = l->names + l->e[i].name;
+    size_t nd = strlen(dir), nn = strlen(name);
+    char *path = malloc(nd + 1 + nn + 1);
+
+    if (path == NULL)
+        return NULL;
+    memcpy(path, dir, nd);
+    path[nd] = '/';
+    memcpy(path + nd + 1, name, nn + 1);
+    return path;
 }
 
 void
@@ -148,8 +283,11 @@ file_list_release(struct file_list *l)
 {
     if (l == NULL)
         return;
-    for (size_t i = 0; i < l->n; i++)
-        free(l->paths[i]);
-    free(l->paths);
+    for (size_t i = 0; i < l->n_dirs; i++)
+        free(l->dirs[i]);
+    free(l->dirs);
+    free(l->dir_slot);
+    free(l->e);
+    free(l->names);
     memset(l, 0, sizeof *l);
 }

@@ -364,4 +364,22 @@ expect_match "and the edit is found" \
 expect_eq "the removed one is not" \
     "$("$TALAASH" --db "$WORK/ranges.db" --format csv --count ferry | tr -d '\r' | tail -1)" 2,2
 
+# The files are indexed in the order strcmp() gives their whole paths
+# (the list keeps each folder once and the names apart, session 12): a
+# folder "b.c" sorts before "b/..." ('.' < '/'), a path given twice and
+# a folder given inside another are indexed once, and --dry-run counts
+# the same files.
+O="$WORK/order"
+mkdir -p "$O/a/b" "$O/a/b.c" "$O/a/b-c" "$O/z"
+for f in a/b/x.txt a/b.c/y.txt a/b/z.txt a/a.txt a/b-c/w.txt z/1.md a/b/B.txt; do
+    printf 'Order %s\n\nA short note about ferries and quays, filed as %s.\n' "$f" "$f" > "$O/$f"
+done
+run "$TALAASH_INDEX" --db "$WORK/order.db" "$O/z" "$O" "$O/a/b/x.txt" "$O/a/b"
+expect_rc "index folders given twice" 0
+expect_eq "each file once, in strcmp order of the whole path" \
+    "$(sqlite3 "$WORK/order.db" "SELECT substr(path, length('$O') + 2) FROM articles ORDER BY id" | tr '\n' ' ')" \
+    "a/a.txt a/b-c/w.txt a/b.c/y.txt a/b/B.txt a/b/x.txt a/b/z.txt z/1.md "
+run "$TALAASH_INDEX" --dry-run "$O" "$O/a"
+expect_match "the dry run counts each file once" "$out$err" "7 articles"
+
 finish

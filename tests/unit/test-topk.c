@@ -932,9 +932,31 @@ START_TEST(test_lists_hold_the_best_passages)
     struct tl_rank_params p;
     struct tl_error err = { 0 };
     double ref[TL_RANK_COLUMNS], least = 1e300;
-    int found = 0, fresh = 0;
+    int found = 0, fresh = 0, wide = 0;
+    char *text, *sql;
+    size_t n = 0;
 
     corpus();
+    /* lengths too long for the refresh's 4 bytes a passage (body over
+     * 65,534 tokens, a title over 255): kept apart, not cut */
+    text = malloc(3 * 70000 + 1);
+    ck_assert_ptr_nonnull(text);
+    for (int i = 0; i < 300; i++)
+        n += (size_t)sprintf(text + n, "%s", i < 299 ? "w0 " : "zq ");
+    text[n - 1] = '\0';
+    add_article(ARTICLES + 1);
+    sql = sqlite3_mprintf("UPDATE articles SET title = %Q WHERE id = %d",
+                          text, ARTICLES + 1);
+    ck_assert_ptr_nonnull(sql);
+    unit_exec(sql);
+    sqlite3_free(sql);
+    unit_add_passage(0, ARTICLES + 1, 1, "w0 w0 w0 w0 w0 w0 w0 w0 w0 w0");
+    for (n = 0; n < 66000; n++)
+        memcpy(text + 3 * n, n % 2 ? "w0 " : "zq ", 3);
+    text[3 * n - 1] = '\0';
+    add_article(ARTICLES + 2);
+    unit_add_passage(0, ARTICLES + 2, 1, text);
+    free(text);
     refresh();
     ck_assert(tl_impact_fresh(unit_db, &fresh, ref, &err) == TL_OK);
     ck_assert_int_eq(fresh, 1);
@@ -950,10 +972,19 @@ START_TEST(test_lists_hold_the_best_passages)
             least = f;
         if (i > 0)
             ck_assert(l.entries[i].passage_id > l.entries[i - 1].passage_id);
-        /* passages were added PER_ARTICLE to an article, in order */
-        ck_assert_int_eq(l.entries[i].article_id,
-                         (l.entries[i].passage_id - 1) / PER_ARTICLE + 1);
+        if (l.entries[i].article_id == ARTICLES + 1) {
+            ck_assert_int_eq(l.entries[i].len[1], 300);
+            wide++;
+        } else if (l.entries[i].article_id == ARTICLES + 2) {
+            ck_assert_int_eq(l.entries[i].len[0], 66000);
+            wide++;
+        } else {
+            /* passages were added PER_ARTICLE to an article, in order */
+            ck_assert_int_eq(l.entries[i].article_id,
+                             (l.entries[i].passage_id - 1) / PER_ARTICLE + 1);
+        }
     }
+    ck_assert_int_eq(wide, 2);
     /* everything left out weighs at most what the list's least does */
     ck_assert(l.cutoff <= least);
     ck_assert(l.cutoff > 0);

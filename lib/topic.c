@@ -671,9 +671,9 @@ matcher_begin(struct matcher *m, const struct tl_topics *t,
     /* one block: last_end (size_t) then counts (unsigned) */
     void *scratch = calloc(t->n_topics, sizeof(size_t) + sizeof(unsigned));
 
+    memset(m, 0, sizeof *m);    /* also on failure (GCC -O3 asks) */
     if (scratch == NULL)
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    memset(m, 0, sizeof *m);
     m->t = t;
     m->last_end = scratch;
     m->counts = (unsigned *)(m->last_end + t->n_topics);

@@ -213,13 +213,28 @@ tl_topk_search(sqlite3 *db, const char *match, long per_article, long k,
     double scale = 1.0, cut;
     enum tl_status rs = TL_OK;
     int fresh = 0, found = 0;
-    size_t accepted = 0;
+    size_t accepted = 0, n_cand, head_len = 0;
+    char *excl = NULL;          /* the words it must not hold, an OR */
+    unsigned char *drop = NULL;
 
     tl_topk_release(t);
     memset(&list, 0, sizeof list);
     if (match == NULL || k <= 0 || k > TL_IMPACT_LIST
-        || !single_term(db, match, &term) || tl_rank_overridden(db))
+        || tl_rank_overridden(db))
         goto refuse;
+    if (!single_term(db, match, &term)) {
+        /* a full word without others (lib/topk_not.c) */
+        char head[sizeof term.tok + 2];
+        if (!tl_topk_not_split(match, &head_len, &excl)
+            || head_len >= sizeof head)
+            goto refuse;
+        memcpy(head, match, head_len);
+        head[head_len] = '\0';
+        if (!single_term(db, head, &term)
+            || tl_rank_word_kind(term.tok, (size_t)term.len)
+                   != TL_RANK_WORD_FULL)
+            goto refuse;
+    }
     rs = tl_impact_fresh(db, &fresh, ref, err);
     if (rs != TL_OK || !fresh)
         goto refuse;
@@ -265,8 +280,32 @@ tl_topk_search(sqlite3 *db, const char *match, long per_article, long k,
         cand[i].id = e->passage_id;
         cand[i].article = e->article_id;
     }
-    qsort(cand, list.n, sizeof *cand, cmp_cand);
-    for (size_t i = 0; i < list.n && accepted < (size_t)k; i++) {
+    n_cand = list.n;
+    if (excl != NULL) {
+        /* the listed passages holding none of the others (in id order,
+         * as the list) */
+        int64_t *ids = malloc(list.n * sizeof *ids);
+        int ok = 0;
+
+        drop = malloc(list.n);
+        if (ids == NULL || drop == NULL) {
+            free(ids);
+            rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+            goto refuse;
+        }
+        for (size_t i = 0; i < list.n; i++)
+            ids[i] = cand[i].id;
+        rs = tl_topk_not_mark(db, excl, ids, list.n, drop, &ok, err);
+        free(ids);
+        if (rs != TL_OK || !ok)
+            goto refuse;
+        n_cand = 0;
+        for (size_t i = 0; i < list.n; i++)
+            if (!drop[i])
+                cand[n_cand++] = cand[i];
+    }
+    qsort(cand, n_cand, sizeof *cand, cmp_cand);
+    for (size_t i = 0; i < n_cand && accepted < (size_t)k; i++) {
         int ok = 1, *seen;
 
         if (filter != NULL) {
@@ -309,6 +348,8 @@ refuse:
 out:
     free(cand);
     free(counts);
+    free(excl);
+    free(drop);
     tl_impact_list_release(&list);
     return rs;
 }

@@ -152,6 +152,22 @@ tl_topk_count(sqlite3 *db, const char *match, long *passages_out,
 /* How many counts tl_topk_count() answered in this process (tests). */
 long tl_topk_count_count(void);
 
+/* A word without others (lib/topk_not.c): for match `"w" NOT "x" [NOT
+ * "y" ...]` (each other a quoted phrase, maybe a prefix), 1 with
+ * *head_len_out the length of `"w"` and *excl_out the others as an OR
+ * (`"x" OR "y"`, allocated: free() it); 0 for any other shape. */
+int tl_topk_not_split(const char *match, size_t *head_len_out,
+                      char **excl_out);
+/* Rows of excl read at most, to find which listed passages it holds. */
+#define TL_TOPK_NOT_MAX 100000
+/* Sets drop[i] for each of ids[0..n) (ascending) that matches excl,
+ * reading excl's rows in order; *ok_out 0 (drop not to be trusted) when
+ * that would read more than TL_TOPK_NOT_MAX rows or FTS5 refuses it. */
+enum tl_status
+tl_topk_not_mark(sqlite3 *db, const char *excl, const int64_t *ids,
+                 size_t n, unsigned char *drop, int *ok_out,
+                 struct tl_error *err);
+
 /* How many searches tl_topk_search() answered and refused in this
  * process (for tests and benchmarks). */
 void tl_topk_counts(long *answered, long *refused);

@@ -550,6 +550,61 @@ START_TEST(test_date_sorts_are_walked)
 }
 END_TEST
 
+/* A listed full word without others (`"w0" NOT "w5"`, lib/topk_not.c)
+ * comes from the word's list minus the passages holding another: the
+ * SQL's hits and scores bit for bit, under caps, limits, offsets and
+ * filters; a stopword or weak word's weight depends on the other words
+ * (not answered), and an other that holds every passage of the word
+ * leaves nothing.  The split of the match into the word and the others
+ * is exact about FTS5's strings. */
+START_TEST(test_word_without_others_from_its_list)
+{
+    static const char *const matches[] = {
+        "\"w0\" NOT \"w5\"", "\"w0\" NOT \"w5\" NOT \"w7\"",
+        "\"w1\" NOT \"w2 w3\"", "\"w0\" NOT \"w1\"*", "\"w2\" NOT \"w0\"",
+    };
+    const char *topics[] = { "t2" };
+    struct tl_search_opts o;
+    size_t head = 0;
+    char *excl = NULL;
+    int fast = 0, tried = 0;
+
+    ck_assert(tl_topk_not_split("\"a\"\"b\" NOT \"c \"\"d\"\"\"* NOT \"e\"",
+                                &head, &excl));
+    ck_assert_uint_eq(head, 6);
+    ck_assert_str_eq(excl, "\"c \"\"d\"\"\"* OR \"e\"");
+    free(excl);
+    ck_assert(!tl_topk_not_split("\"a\" NOT (\"b\" OR \"c\")", &head, &excl));
+    ck_assert(!tl_topk_not_split("\"a\" NOT \"b\" \"c\"", &head, &excl));
+    ck_assert(!tl_topk_not_split("\"a\" AND \"b\"", &head, &excl));
+    ck_assert(!tl_topk_not_split("\"a\" NOT \"b", &head, &excl));
+    ck_assert_ptr_null(excl);
+
+    corpus();
+    refresh();
+    for (size_t m = 0; m < sizeof matches / sizeof *matches; m++) {
+        for (int variant = 0; variant < 4; variant++) {
+            o = opts(matches[m], 10);
+            if (variant == 1)
+                o.per_article = 0, o.limit = 40, o.offset = 3;
+            if (variant == 2) {
+                o.topics = topics;
+                o.n_topics = 1;
+            }
+            if (variant == 3)
+                o.per_article = 1;
+            fast += same_both_ways(o) == 1;
+            tried++;
+        }
+    }
+    ck_assert_msg(fast >= tried / 2, "the lists answered %d of %d", fast,
+                  tried);
+    /* nothing left: the other holds every passage of the word */
+    same_both_ways(opts("\"w0\" NOT \"w0\"", 10));
+    unit_db_teardown();
+}
+END_TEST
+
 START_TEST(test_other_queries_are_not_answered)
 {
     struct tl_rank_params p;
@@ -617,7 +672,8 @@ START_TEST(test_scan_with_listed_df_equals_the_sql)
     static const char *const matches[] = {
         "\"w0\" OR \"w1\"", "\"w1\" AND \"w2\"", "\"w0 w1\" \"w2\"",
         "\"w5\" OR \"w9\" OR \"w3\"", "NEAR(\"w2\" \"w3\", 2)",
-        "\"w0\" NOT \"w1\"", "\"w2\" \"w61\"", "\"w1\" OR \"nosuchword\"",
+        "\"w0\" \"w3\" NOT \"w1\"", "\"w2\" \"w61\"",
+        "\"w1\" OR \"nosuchword\"",
     };
     static const char *const refused[] = {
         "\"w1\"* \"w2\"", "{title} : \"w4\" \"w1\"",
@@ -665,7 +721,8 @@ START_TEST(test_scan_with_lengths_equals_the_sql)
     static const char *const matches[] = {
         "\"w0\" OR \"w1\"", "\"w1\" AND \"w2\"", "\"w0 w1\" \"w2\"",
         "\"w5\" OR \"w9\" OR \"w3\"", "NEAR(\"w2\" \"w3\", 2)",
-        "\"w1\"* \"w2\"", "{title} : \"w4\" \"w1\"", "\"w0\" NOT \"w1\"",
+        "\"w1\"* \"w2\"", "{title} : \"w4\" \"w1\"",
+        "\"w0\" \"w3\" NOT \"w1\"",
     };
     const char *topics[] = { "t2", "t3" };
     struct tl_error err = { 0 };
@@ -1070,6 +1127,7 @@ topk_suite(void)
     tcase_add_test(tc, test_date_sorts_are_walked);
     tcase_add_test(tc, test_scan_equals_the_sql);
     tcase_add_test(tc, test_one_phrase_scan_counts_its_df);
+    tcase_add_test(tc, test_word_without_others_from_its_list);
     tcase_add_test(tc, test_scan_with_listed_df_equals_the_sql);
     tcase_add_test(tc, test_scan_with_lengths_equals_the_sql);
     tcase_add_test(tc, test_split_scan_equals_one_connection);

@@ -281,30 +281,48 @@ refresh_impacts(struct run *r, struct tl_error *err)
     return st;
 }
 
+/* One number from sql into *out. */
+static enum tl_status
+count_of(sqlite3 *db, const char *sql, long long *out, struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    *out = 0;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "counting what the index holds");
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return tl_error_db(err, db, "counting what the index holds");
+    return TL_OK;
+}
+
 /* Merges the index into one segment after a run that changed a tenth of
- * the archive or more, or when --optimize asks (lib/compact.h). */
+ * the archive or more, or left more than INDEX_SEGMENTS_MAX segments, or
+ * when --optimize asks (lib/compact.h). */
 static enum tl_status
 compact(struct run *r, struct tl_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    long long total = 0;
+    long long total = 0, segments = 0;
     size_t changed = r->c.indexed + r->c.removed;
-    int rc;
+    enum tl_status st;
 
     if (!r->opt->optimize) {
         if (changed == 0)
             return TL_OK;
-        if (sqlite3_prepare_v2(r->db, "SELECT count(*) FROM articles", -1,
-                               &st, NULL) != SQLITE_OK)
-            return tl_error_db(err, r->db, "counting the articles");
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
-            total = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-        if (rc != SQLITE_ROW)
-            return tl_error_db(err, r->db, "counting the articles");
-        if ((long long)changed * INDEX_COMPACT_SHARE < total)
-            return TL_OK;
+        st = count_of(r->db, "SELECT count(*) FROM articles", &total, err);
+        if (st != TL_OK)
+            return st;
+        /* every segment's first leaf has a row in the page index */
+        if ((long long)changed * INDEX_COMPACT_SHARE < total) {
+            st = count_of(r->db, "SELECT count(DISTINCT segid) FROM "
+                          "passages_fts_idx", &segments, err);
+            if (st != TL_OK || segments <= INDEX_SEGMENTS_MAX)
+                return st;
+        }
     }
     if (r->progress)
         tl_cli_progress("merging the index into one segment");

@@ -99,8 +99,15 @@ struct index_options {
 
 /* A run that wrote or removed at least 1/INDEX_COMPACT_SHARE of the
  * stored articles merges the index into one segment at its end
- * (lib/compact.h): a full build always, a run that changed 1 % never. */
+ * (lib/compact.h): a full build always, a run that changed 1 % only when
+ * the index has too many segments (below). */
 #define INDEX_COMPACT_SHARE 10
+/* ... or that left FTS5's index in more than this many segments: every
+ * word of every query is looked up and merged in each of them, and the
+ * small runs add a few each (a 200,000-article database after three 1 %
+ * runs: 13 segments, the benchmark's queries p50/p95 9.5/34.9 ms against
+ * 6.9/28.1 ms in one segment; the merge took 1.7 s; session 12). */
+#define INDEX_SEGMENTS_MAX 8
 
 /* Articles written per transaction unless --batch says otherwise: a kill
  * loses at most this many; FTS5 writes a segment at every commit, so

@@ -155,6 +155,29 @@ run "$TALAASH_INDEX" --db "$WORK/seg.db" --optimize --dry-run
 expect_rc "--optimize --dry-run is a usage error" 2
 expect_match "and says so" "$err" "--optimize cannot be combined with --dry-run"
 
+# small runs add segments (every edited article's old passages are
+# deleted in a statement of their own, and FTS5 writes what it holds at
+# each); a run that leaves more than 8 (INDEX_SEGMENTS_MAX) merges them
+segments() { sqlite3 "$WORK/seg.db" "SELECT count(DISTINCT segid) FROM passages_fts_idx"; }
+most=0; merged=0; grew=0
+for i in 1 2 3 4 5 6; do
+    printf 'Note %d\n\nThe river report, revised %d times.\n' "$((i + 1))" "$i" > "$WORK/seg/n$((i + 1)).txt"
+    printf 'Note %d\n\nThe mountain report, revised %d times.\n' "$((i + 7))" "$i" > "$WORK/seg/n$((i + 7)).txt"
+    before_segments=$(segments)
+    run "$TALAASH_INDEX" --db "$WORK/seg.db" --batch 1 "$WORK/seg"
+    n=$(segments)
+    [ "$n" -gt "$most" ] && most=$n
+    [ "$n" -gt "$before_segments" ] && grew=$((grew + 1))
+    [ "$n" -lt "$before_segments" ] && [ "$n" -eq 1 ] && merged=$((merged + 1))
+done
+[ "$most" -le 8 ] && ok "small runs leave at most 8 segments ($most)" \
+    || fail "small runs leave at most 8 segments" "$most"
+[ "$grew" -gt 0 ] && [ "$merged" -gt 0 ] && ok "small runs add segments ($grew) and merge them past 8 ($merged)" \
+    || fail "small runs add segments and merge them past 8" "grew $grew, merged $merged"
+run "$TALAASH" --db "$WORK/seg.db" --format json --limit 50 river
+b=$("$TALAASH" --db "$WORK/seg.db" --format json --limit 50 --exhaustive river)
+expect_eq "the merged index answers as exhaustively" "$out" "$b"
+
 # --metadata overrides, --topics replaces the rules
 run "$TALAASH_INDEX" --db "$WORK/m.db" --metadata "$F/manifest.csv" "$TESTDATA/mini"
 expect_rc "index with --metadata" 0

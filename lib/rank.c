@@ -52,6 +52,8 @@ struct rank_query {
     int *qtf;               /* per phrase: phrases with its stems */
     int *word;              /* per phrase: the first phrase with its stems
                                (the same word, for proximity) */
+    int qw_once;            /* tl_rank_query_new(): q(t) made once ... */
+    int qw_done;            /* ... and made */
     int grouped;            /* qtf and word are for the first grouped
                                phrases (the query's own, feedback's
                                aside); -1: not yet */
@@ -548,6 +550,58 @@ score_with(struct rank_query *q, const struct tl_rank_params *p,
     return score;
 }
 
+/* The instance before, for the proximity score. */
+struct last_inst {
+    int phrase, col, off;
+};
+
+/* A row's scratch emptied and its phrases' weights set. */
+static void
+begin_row(struct rank_query *q, const struct tl_rank_params *p,
+          struct last_inst *last)
+{
+    memset(q->freq, 0, (size_t)q->n_phrase * (size_t)q->n_col
+                       * sizeof *q->freq);
+    memset(q->acc, 0, (size_t)q->n_phrase * sizeof *q->acc);
+    /* the same for every row of one query under one p: a query made by
+     * tl_rank_query_new(), always scored under the same p, makes them
+     * once */
+    if (!q->qw_once || !q->qw_done)
+        query_weights(q, p, q->qw);
+    q->qw_done = 1;
+    last->phrase = -1;
+    last->col = -1;
+    last->off = 0;
+}
+
+/* One instance of the row, in position order (xInst's: column, offset,
+ * then phrase), into the frequencies and the proximity accumulators. */
+static inline void
+take_inst(struct rank_query *q, const struct tl_rank_params *p, int phrase,
+          int col, int off, struct last_inst *last)
+{
+    const double *qw = q->qw;
+
+    if (phrase < 0 || phrase >= q->n_phrase || col < 0 || col >= q->n_col)
+        return;
+    q->freq[phrase * q->n_col + col] += 1.0;
+    /* proximity: each occurrence and the one before it, when they are
+     * different words in the same column (instances come in position
+     * order; a word the query repeats is one word) */
+    if (p->proximity > 0 && col == last->col
+        && q->word[phrase] != q->word[last->phrase]
+        && off > last->off && qw[phrase] > 0 && qw[last->phrase] > 0) {
+        double d = (double)(off - last->off);
+        q->acc[phrase] += q->idf[last->phrase] / (d * d);
+        q->acc[last->phrase] += q->idf[phrase] / (d * d);
+    }
+    if (qw[phrase] > 0) {
+        last->phrase = phrase;
+        last->col = col;
+        last->off = off;
+    }
+}
+
 /* The row's column lengths from lens into q->norm; 0 when lens does not
  * know them. */
 static int
@@ -575,37 +629,17 @@ score_row(const Fts5ExtensionApi *api, Fts5Context *fts,
           const double *floor, const struct tl_rank_lengths *lens,
           double *score_out)
 {
-    double *qw = q->qw;
-    int n_inst = 0, rc, last_phrase = -1, last_col = -1, last_off = 0;
+    struct last_inst last;
+    int n_inst = 0, rc;
 
     *score_out = 0;
-    memset(q->freq, 0, (size_t)q->n_phrase * (size_t)q->n_col
-                       * sizeof *q->freq);
-    memset(q->acc, 0, (size_t)q->n_phrase * sizeof *q->acc);
-    query_weights(q, p, qw);
+    begin_row(q, p, &last);
     rc = api->xInstCount(fts, &n_inst);
     for (int i = 0; rc == SQLITE_OK && i < n_inst; i++) {
         int phrase, col, off;
         rc = api->xInst(fts, i, &phrase, &col, &off);
-        if (rc != SQLITE_OK || phrase < 0 || phrase >= q->n_phrase
-            || col < 0 || col >= q->n_col)
-            continue;
-        q->freq[phrase * q->n_col + col] += 1.0;
-        /* proximity: each occurrence and the one before it, when they
-         * are different words in the same column (instances come in
-         * position order; a word the query repeats is one word) */
-        if (p->proximity > 0 && col == last_col
-            && q->word[phrase] != q->word[last_phrase]
-            && off > last_off && qw[phrase] > 0 && qw[last_phrase] > 0) {
-            double d = (double)(off - last_off);
-            q->acc[phrase] += q->idf[last_phrase] / (d * d);
-            q->acc[last_phrase] += q->idf[phrase] / (d * d);
-        }
-        if (qw[phrase] > 0) {
-            last_phrase = phrase;
-            last_col = col;
-            last_off = off;
-        }
+        if (rc == SQLITE_OK)
+            take_inst(q, p, phrase, col, off, &last);
     }
     if (rc != SQLITE_OK)
         return rc;
@@ -637,6 +671,92 @@ score_row(const Fts5ExtensionApi *api, Fts5Context *fts,
     }
     *score_out = score_with(q, p, 0);
     return SQLITE_OK;
+}
+
+/* ---- rows read outside FTS5 (lib/fts5_scan.c) ------------------------ */
+
+struct rank_query *
+tl_rank_query_new(int n_phrase, int64_t n_rows, const int64_t *totals,
+                  int n_col, const int64_t *df, const int *size,
+                  const char (*stems)[TL_RANK_STEMS_MAX], int unit)
+{
+    struct rank_query *q = alloc_query(n_phrase, n_col);
+
+    if (q == NULL)
+        return NULL;
+    /* as make_query() */
+    q->n_rows = tl_rank_rows(n_rows);
+    int64_t total = 0;
+    for (int c = 0; c < n_col; c++) {
+        q->avglen[c] = tl_rank_avglen(totals[c], n_rows);
+        total += totals[c];
+    }
+    q->avg_all = (double)total / q->n_rows;
+    if (unit && n_phrase == 1) {
+        q->unit = 1;
+        q->idf[0] = 1.0;
+        q->idf_classic[0] = 1.0;
+        q->kind[0] = TL_RANK_WORD_FULL;
+    }
+    for (int i = 0; i < n_phrase && !q->unit; i++) {
+        double n = (double)df[i], classic;
+        memcpy(q->stems[i], stems[i], sizeof q->stems[i]);
+        q->idf[i] = tl_rank_idf(q->n_rows, n);
+        classic = log((q->n_rows - n + 0.5) / (n + 0.5));
+        q->idf_classic[i] = classic > 0 ? classic : 1e-6;
+        q->kind[i] = size[i] == 1
+                     ? (int)tl_rank_word_kind(q->stems[i], strlen(q->stems[i]))
+                     : TL_RANK_WORD_FULL;
+    }
+    q->grouped = -1;
+    q->qw_once = 1;
+    return q;
+}
+
+double
+tl_rank_query_bound(struct rank_query *q, const struct tl_rank_params *p,
+                    const int *present)
+{
+    double b = 0, prox = 0;
+    int first = -1, words = 0;
+
+    if (q->unit || p->classic)
+        return HUGE_VAL;
+    if (!q->qw_done) {
+        query_weights(q, p, q->qw);
+        q->qw_done = 1;
+    }
+    for (int t = 0; t < q->n_phrase; t++) {
+        if (!present[t] || q->qw[t] <= 0)
+            continue;
+        /* g(f) = f (k1 + 1) / (k1 + f) < k1 + 1, and BM25+'s delta */
+        b += q->qw[t] * q->idf[t]
+             * (p->k1 + 1.0 + (p->delta > 0 ? p->delta : 0.0));
+        /* acc / (acc + k1 norm) < 1 */
+        prox += p->proximity * q->qw[t] * (q->idf[t] < 1 ? q->idf[t] : 1)
+                * (p->k1 + 1.0);
+        if (first < 0)
+            first = q->word[t];
+        else if (q->word[t] != first)
+            words = 2;
+    }
+    /* proximity needs two different words */
+    return words >= 2 && p->proximity > 0 ? b + prox : b;
+}
+
+double
+tl_rank_query_score(struct rank_query *q, const struct tl_rank_params *p,
+                    const int *inst, int n_inst, const int *len)
+{
+    struct last_inst last;
+
+    begin_row(q, p, &last);
+    for (int i = 0; i < n_inst; i++)
+        take_inst(q, p, inst[3 * i], inst[3 * i + 1], inst[3 * i + 2],
+                  &last);
+    for (int c = 0; c < q->n_col; c++)
+        q->norm[c] = tl_rank_norm(p, len[c], q->avglen[c]);
+    return score_with(q, p, 0);
 }
 
 void

@@ -45,6 +45,33 @@ void tl_rank_query_free(void *q);
 /* A copy of q's statistics (not its per-row scratch), or NULL. */
 struct rank_query *tl_rank_query_copy(const struct rank_query *q);
 
+/* The statistics of a query whose rows are read outside FTS5
+ * (lib/fts5_scan.c), made as tl_bm25() makes them from FTS5's: n_rows
+ * and totals (tokens per column, n_col of them) from the averages
+ * record; per phrase its df (passages holding it), its size in tokens
+ * and its stems (as rank.c reads them from the first passage holding
+ * it; "" when none does); with unit, a query of one phrase scored in tf'
+ * (tl_rank_defer()), df and stems unused.  NULL when out of memory. */
+struct rank_query *
+tl_rank_query_new(int n_phrase, int64_t n_rows, const int64_t *totals,
+                  int n_col, const int64_t *df, const int *size,
+                  const char (*stems)[TL_RANK_STEMS_MAX], int unit);
+/* The score of one row as tl_bm25() scores it under p: its instances
+ * (n_inst triples phrase, column, offset, in xInst's order: by column,
+ * offset, then phrase) and its column lengths (q's n_col of them). */
+double tl_rank_query_score(struct rank_query *q,
+                           const struct tl_rank_params *p, const int *inst,
+                           int n_inst, const int *len);
+
+/* An upper bound of the score under p of any row whose reporting
+ * phrases (those with instances) are among present (q's n_phrase
+ * flags): each phrase's q(t) idf(t) (k1 + 1), plus its largest proximity
+ * share when two different words are present.  HUGE_VAL for a unit
+ * query (its tf' has no bound). */
+double tl_rank_query_bound(struct rank_query *q,
+                           const struct tl_rank_params *p,
+                           const int *present);
+
 /* What tl_rank_stats_get() hands out. */
 struct tl_rank_stats {
     struct rank_query *q;

@@ -15,6 +15,7 @@
 #include "lengths.h"
 #include "topk_floor.h"
 #include "scan_part.h"
+#include "fts5_scan.h"
 
 struct entry {
     double score;
@@ -266,6 +267,22 @@ scanner_end(struct scanner *s, enum tl_status rs, struct tl_error *err)
     return rs;
 }
 
+/* Forgets the rows a scan read (the page reader gave up part way). */
+static void
+scanner_reset(struct scanner *s)
+{
+    s->h.n = 0;
+    s->matches = 0;
+    s->floor = -HUGE_VAL;
+    best_floor_end(&s->bf);
+}
+
+static enum tl_status
+paged_row(void *ctx, int64_t id, double score, struct tl_error *err)
+{
+    return scanner_row(ctx, id, score, err);
+}
+
 /* ---- both cores for one search (docs/topk.md) ---------------------------
  *
  * A scan that has read split_after rows and expects SPLIT_REST times as
@@ -493,6 +510,7 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
     struct scanner s;
     struct split sp;
     struct tl_rank_deferred dfr;
+    struct tl_fts5_scan paged;
     struct amap seen = { 0 }, verdict = { 0 };
     sqlite3_stmt *scan = NULL, *article = NULL;
     size_t accepted = 0;
@@ -505,6 +523,7 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
     tl_topk_release(t);
     memset(&s, 0, sizeof s);
     memset(&dfr, 0, sizeof dfr);
+    memset(&paged, 0, sizeof paged);
     sp.n = 0;
     sp.stats = NULL;
     if (match == NULL || k <= 0 || k > TL_TOPK_SCAN_MAX)
@@ -533,6 +552,15 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
         rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
         goto out;
     }
+    /* FTS5's pages read here, not through its cursor (fts5_scan.h) */
+    rs = tl_fts5_scan(db, match, s.listed, s.lens, &dfr, &s.floor, paged_row,
+                      &s, &paged, err);
+    if (rs != TL_OK)
+        goto out;
+    if (!paged.answered) {
+        scanner_reset(&s);
+        dfr.applied = 0;
+    }
     /* the same ranking expression as lib/search.c's SQL */
     if (sqlite3_prepare_v2(db, "SELECT rowid, " TL_RANK_SQL " FROM "
                            "passages_fts WHERE passages_fts MATCH ?1", -1,
@@ -544,13 +572,13 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
     }
     sqlite3_bind_text(scan, 1, match, -1, SQLITE_STATIC);
     /* a scan that may be split keeps its statistics for the parts */
-    if (!sqlite3_get_autocommit(db) && tl_part_max() > 0) {
+    if (!paged.answered && !sqlite3_get_autocommit(db) && tl_part_max() > 0) {
         rs = tl_rank_keep(db, 1, err);
         if (rs != TL_OK)
             goto out;
         keeping = 1;
     }
-    while ((rc = sqlite3_step(scan)) == SQLITE_ROW) {
+    while (!paged.answered && (rc = sqlite3_step(scan)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(scan, 0);
 
         if (id > upto)

@@ -10,6 +10,7 @@
 
 #include "feedback.h"
 #include "scan_part.h"
+#include "fts5_scan.h"
 #include "run.h"
 
 /* Passages read for --kwic at most. */
@@ -335,7 +336,7 @@ run_passages(struct run *r, long *rows, struct tl_error *err)
     struct tl_search *s = NULL;
     struct tl_hit hit;
     enum tl_status st;
-    long parts_before, parts, ignored;
+    long parts_before, parts, ignored, paged_before = tl_fts5_scan_count();
     int done = 0;
 
     tl_part_counts(&parts_before, &ignored);
@@ -343,6 +344,9 @@ run_passages(struct run *r, long *rows, struct tl_error *err)
     if (st != TL_OK)
         return st;
     tl_part_counts(&parts, &ignored);
+    if (r->opt->explain && tl_fts5_scan_count() > paged_before)
+        fprintf(r->w.out, "explain: the matches read from the full-text "
+                "index's pages (TALAASH_NO_PAGE_READER: through FTS5)\n");
     write_hits_header(&r->w);
     if (r->opt->explain && parts > parts_before)
         fprintf(r->w.out, "explain: %ld more thread%s scored part of the "

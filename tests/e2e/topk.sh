@@ -73,10 +73,12 @@ for q in 'flood OR audit' 'flood audit' '"flood audit"' 'harb*' 'NEAR(flood audi
     fi
 done
 
-# a long scan split between two threads, each on its own connection
-# (lib/scan_part.c): the same bytes as one thread and as the SQL
-# (TALAASH_SCAN_SPLIT: after 256 rows, this corpus being small)
+# a long scan through FTS5's cursor split between two threads, each on
+# its own connection (lib/scan_part.c): the same bytes as one thread and
+# as the SQL (TALAASH_SCAN_SPLIT: after 256 rows, this corpus being
+# small; TALAASH_NO_PAGE_READER: FTS5's cursor, not lib/fts5_scan.c)
 q='grain OR harbour OR census'
+export TALAASH_NO_PAGE_READER=1
 for opts in "-n 10" "--per-article 1 -n 40" "--offset 7 -n 9" "--since 2001 -n 20" "-n 300"; do
     a=$(TALAASH_SCAN_SPLIT=256 TALAASH_SCAN_THREADS=2 "$TALAASH" --db "$DB" --format json $opts -- "$q" 2>&1)
     b=$(TALAASH_SCAN_SPLIT=256 TALAASH_SCAN_THREADS=1 "$TALAASH" --db "$DB" --format json $opts -- "$q" 2>&1)
@@ -91,6 +93,33 @@ run env TALAASH_SCAN_SPLIT=256 TALAASH_SCAN_THREADS=1 "$TALAASH" --db "$DB" --co
 expect_no_match "TALAASH_SCAN_THREADS=1: one thread" "$out" 'more thread'
 run env TALAASH_SCAN_SPLIT=256 TALAASH_SCAN_THREADS=2 "$TALAASH" --db "$DB" --color=never --explain -- 'harb*'
 expect_no_match "a prefix is not split (FTS5 would merge its words again)" "$out" 'more thread'
+unset TALAASH_NO_PAGE_READER
+
+# the scans read FTS5's pages themselves (lib/fts5_scan.c): every shape
+# they take, against FTS5's cursor (TALAASH_NO_PAGE_READER) and the SQL,
+# byte for byte; shapes they leave to FTS5 say nothing of pages
+paged_shapes() {
+    for q in '"flood audit"' 'harb*' 'flood OR audit OR grain' '(flood OR audit) water' \
+             '"the harbour" OR census' 'grain -"flood audit"' 'flood flood audit' \
+             'audit NOT (grain OR census)' '"a ""quoted"" word" OR flood' 'the OR a'; do
+        for opts in "-n 10" "--per-article 1 -n 40" "--offset 7 -n 9" "--any" "-n 300"; do
+            a=$("$TALAASH" --db "$DB" --format json $opts -- "$q" 2>&1)
+            b=$(TALAASH_NO_PAGE_READER=1 "$TALAASH" --db "$DB" --format json $opts -- "$q" 2>&1)
+            c=$("$TALAASH" --db "$DB" --format json --exhaustive $opts -- "$q" 2>&1)
+            expect_eq "$1: '$q' $opts: pages as FTS5's cursor" "$a" "$b"
+            expect_eq "$1: '$q' $opts: pages as the SQL" "$a" "$c"
+        done
+    done
+    run "$TALAASH" --db "$DB" --color=never --explain -- '(flood OR audit) water'
+    expect_match "$1: read from the pages" "$out" '^explain: the matches read from the full-text index.s pages'
+    run env TALAASH_NO_PAGE_READER=1 "$TALAASH" --db "$DB" --color=never --explain -- '(flood OR audit) water'
+    expect_no_match "$1: TALAASH_NO_PAGE_READER: through FTS5" "$out" 'pages'
+    for q in 'NEAR(flood audit, 3)' 'title:harbour' 'harb* audit'; do
+        run "$TALAASH" --db "$DB" --color=never --explain -- "$q"
+        expect_no_match "$1: '$q' is left to FTS5" "$out" 'pages'
+    done
+}
+paged_shapes "one segment"
 
 # counts: from the article spans (lib/spans.c), the same as the SQL's
 # join, with and without filters
@@ -292,5 +321,17 @@ expect_match "stale lists are not used" "$out" '^explain: every matching passage
 run "$TALAASH_INDEX" -q --db "$DB" "$ART"
 run "$TALAASH" --db "$DB" --color=never --explain harbour
 expect_match "a run with nothing to index refreshes stale lists" "$out" '^explain: ranked from the impact lists'
+
+# several segments, rows deleted and written again: edits in small runs
+# (each a segment of its own, with the old rows' deletions)
+for f in $(ls "$ART"/d06/*.txt | head -4); do
+    printf '\nflood audit water harbour census\n' >> "$f"
+    run "$TALAASH_INDEX" -q --db "$DB" "$ART"
+done
+rm -f "$(ls "$ART"/d07/*.txt | head -1)"
+run "$TALAASH_INDEX" -q --db "$DB" "$ART"
+segs=$(sqlite3 "$DB" "SELECT count(DISTINCT segid) FROM passages_fts_idx")
+[ "$segs" -gt 1 ] && ok "edits left $segs segments" || fail "edits left $segs segment"
+paged_shapes "$segs segments"
 
 finish

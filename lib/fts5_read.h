@@ -1,0 +1,104 @@
+/*
+ * fts5_read.h - passages_fts's postings read straight from FTS5's pages
+ * (docs/topk.md, "The matches without FTS5's cursor"), for the scans
+ * that visit tens of thousands of matches: FTS5's cursor and an
+ * auxiliary function cost 0.3-0.5 us a row, decoding the pages 10-40 ns.
+ *
+ * What is read is FTS5's on-disk format (SQLite 3 fts5_index.c, stable
+ * across versions): the structure record (the segments), the averages
+ * record (rows and tokens per column), each segment's leaf pages, found
+ * through the %_idx table.  Anything not understood (a structure in the
+ * middle of an incremental merge, a segment trimmed by one, a version 2
+ * structure, a page that does not decode) makes the reader say "bad",
+ * never a wrong answer: the caller then lets FTS5 answer (which reports
+ * real corruption itself).
+ *
+ * The pages come through a struct tl_fts5_source, so that a fuzz target
+ * can feed damaged ones.
+ */
+#include "talaash.h"
+
+#ifndef TALAASH_FTS5_READ_H
+#define TALAASH_FTS5_READ_H
+
+/* What the readers return. */
+#define TL_FTS5_ROW 1       /* on a row */
+#define TL_FTS5_EOF 0       /* no more rows */
+#define TL_FTS5_BAD (-1)    /* not understood, damaged, out of memory or
+                               a database error: let FTS5 answer */
+
+/* Zero bytes after every page, so that a varint never reads past the
+ * buffer (FTS5 pads its own copies the same way). */
+#define TL_FTS5_PAD 16
+
+/* Where the pages come from. */
+struct tl_fts5_source {
+    /* Page id (a %_data rowid) into *buf (grown as needed, *cap bytes,
+     * TL_FTS5_PAD zero bytes after the *n of the page): 1, 0 when there
+     * is no such page, -1 on an error. */
+    int (*page)(void *ctx, int64_t id, unsigned char **buf, int *n,
+                int *cap);
+    /* The leaf of segment segid where key (len bytes, FTS5's '0'
+     * prefix included) would be: *pgno_out, 0 when the key is before
+     * every page's first (then the segment's first leaf).  1, or -1 on
+     * an error. */
+    int (*find)(void *ctx, int segid, const unsigned char *key, int len,
+                int *pgno_out);
+    void *ctx;
+};
+
+struct tl_fts5_seg {
+    int segid, first, last;     /* leaf pages first..last */
+};
+
+/* The index as one read transaction sees it. */
+#define TL_FTS5_COLUMNS 3
+struct tl_fts5 {
+    struct tl_fts5_source src;
+    struct tl_fts5_seg *seg;    /* newest first, as FTS5 prefers them */
+    int n_seg;
+    int64_t rows;                       /* the averages record */
+    int64_t totals[TL_FTS5_COLUMNS];    /* tokens per column */
+    void *own;                  /* the database source's state */
+};
+
+/* The segments of structure record a (n bytes) into x->seg (allocated):
+ * 1, or TL_FTS5_BAD when it is not a structure this reader knows (a
+ * merge under way, a trimmed segment, version 2, damaged). */
+int tl_fts5_structure(const unsigned char *a, int n, struct tl_fts5 *x);
+/* Rows and column totals from averages record a (n bytes): 1 or BAD. */
+int tl_fts5_averages(const unsigned char *a, int n, struct tl_fts5 *x);
+
+/* passages_fts's index on db, as its current read transaction sees it:
+ * *out, or NULL when the reader cannot read it (see above).  Call
+ * inside a read transaction that writes nothing (FTS5 keeps unwritten
+ * rows in memory); close before it ends. */
+enum tl_status tl_fts5_open(sqlite3 *db, struct tl_fts5 **out,
+                            struct tl_error *err);
+void tl_fts5_close(struct tl_fts5 *x);
+
+/* One token of a query: the rows of a term, or of every term starting
+ * with it (prefix), in rowid order, over every segment (a row's newest
+ * entry wins; deleted rows are left out), with its positions. */
+struct tl_fts5_tok;
+/* The token's cursor (term: len bytes, as the tokenizer makes it,
+ * without FTS5's prefix byte), before its first row: 1, or BAD (a prefix
+ * of more than TL_FTS5_PREFIX_TERMS terms is BAD too). */
+#define TL_FTS5_PREFIX_TERMS 2048
+int tl_fts5_tok_open(struct tl_fts5 *x, const char *term, int len,
+                     int prefix, struct tl_fts5_tok **out);
+/* Moves to the first row at or after min: ROW, EOF or BAD. */
+int tl_fts5_tok_next(struct tl_fts5_tok *t, int64_t min);
+int64_t tl_fts5_tok_rowid(const struct tl_fts5_tok *t);
+/* The current row's positions, column << 32 | offset, ascending and
+ * unique: *pos_out (valid until the cursor moves), *n_out.  1 or BAD. */
+int tl_fts5_tok_positions(struct tl_fts5_tok *t, const uint64_t **pos_out,
+                          int *n_out);
+void tl_fts5_tok_free(struct tl_fts5_tok *t);
+
+/* Decodes poslist a (n bytes) into *pos (grown, *cap entries): its
+ * positions as above, in its order.  The count, or BAD. */
+int tl_fts5_poslist(const unsigned char *a, int n, uint64_t **pos,
+                    int *cap);
+
+#endif /* TALAASH_FTS5_READ_H */

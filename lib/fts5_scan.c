@@ -1,0 +1,156 @@
+/*
+ * fts5_scan.c - a MATCH expression's rows read from FTS5's pages and
+ * scored as tl_bm25() scores them (fts5_scan.h).
+ *
+ * The statistics are FTS5's own: N and the mean column lengths from the
+ * averages record, each phrase's df counted over its whole doclist (or,
+ * for a listed word, read from the impacts table, as tl_bm25() does
+ * under tl_rank_listed_df()), its stems its tokens (a phrase that holds
+ * nowhere has none, as in rank.c).  Each row's instances come in xInst's
+ * order and go through the same code as tl_bm25()'s
+ * (tl_rank_query_score(), lib/rank.c), so the scores are bit for bit the
+ * same.  A prefix beside other phrases is left to FTS5: rank.c takes
+ * its stems from the word the first matching passage holds.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fts5_scan.h"
+#include "fts5_expr.h"
+#include "rank_conn.h"
+
+static _Atomic long n_answered;
+
+long
+tl_fts5_scan_count(void)
+{
+    return n_answered;
+}
+
+/* Phrase i's df into *df: 1, or BAD (not answered). */
+static int
+phrase_df(sqlite3 *db, struct tl_fts5_expr *e, int i, int size,
+          const char *stems, int listed, int64_t *df)
+{
+    if (listed && size == 1) {
+        sqlite3_stmt *st = NULL;
+        int rc, found = 0;
+        if (sqlite3_prepare_v2(db, "SELECT df FROM impacts WHERE term = ?1",
+                               -1, &st, NULL) != SQLITE_OK)
+            return TL_FTS5_BAD;
+        sqlite3_bind_text(st, 1, stems, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            *df = sqlite3_column_int64(st, 0);
+            found = 1;
+        }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return TL_FTS5_BAD;
+        if (found && *df > 0)
+            return 1;
+    }
+    return tl_fts5_expr_phrase_rows(e, i, df);
+}
+
+enum tl_status
+tl_fts5_scan(sqlite3 *db, const char *match, int listed,
+             struct tl_lengths *lens, struct tl_rank_deferred *dfr,
+             const double *floor, tl_fts5_row_fn fn, void *ctx,
+             struct tl_fts5_scan *out, struct tl_error *err)
+{
+    struct tl_fts5 *x = NULL;
+    struct tl_fts5_expr *e = NULL;
+    struct rank_query *q = NULL;
+    int64_t df[TL_FTS5_EXPR_PHRASES];
+    int size[TL_FTS5_EXPR_PHRASES];
+    char (*stems)[TL_RANK_STEMS_MAX] = NULL;
+    enum tl_status rs;
+    int n, rc;
+
+    memset(out, 0, sizeof *out);
+    tl_rank_params_init(&out->p);
+    if (match == NULL || lens == NULL || tl_rank_overridden(db)
+        || getenv("TALAASH_NO_PAGE_READER") != NULL)
+        return TL_OK;
+    rs = tl_fts5_open(db, &x, err);
+    if (rs != TL_OK || x == NULL)
+        return rs;
+    rs = tl_fts5_expr_new(db, x, match, &e, err);
+    if (rs != TL_OK || e == NULL)
+        goto out;
+    n = tl_fts5_expr_phrases(e);
+    stems = calloc((size_t)n, sizeof *stems);
+    if (stems == NULL) {
+        rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    out->unit = n == 1;
+    for (int i = 0; i < n && !out->unit; i++) {
+        int prefix;
+        tl_fts5_expr_phrase(e, i, &size[i], &prefix, stems[i]);
+        if (prefix || phrase_df(db, e, i, size[i], stems[i], listed,
+                                &df[i]) != 1)
+            goto out;
+        if (df[i] == 0)
+            stems[i][0] = '\0';
+    }
+    q = tl_rank_query_new(n, x->rows, x->totals, TL_FTS5_COLUMNS, df, size,
+                          (const char (*)[TL_RANK_STEMS_MAX])stems,
+                          out->unit);
+    if (q == NULL) {
+        rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    out->n_rows = tl_rank_rows(x->rows);
+    if (out->unit && dfr != NULL) {
+        dfr->applied = 1;
+        dfr->n_rows = out->n_rows;
+        dfr->p = out->p;
+    }
+    while ((rc = tl_fts5_expr_next(e)) == TL_FTS5_ROW) {
+        int64_t id = tl_fts5_expr_rowid(e);
+        int len[TL_RANK_COLUMNS], n_inst;
+        const int *inst;
+
+        if (floor != NULL && !out->unit) {
+            /* the best its phrases could give: under the floor, that
+             * will do (no positions, no lengths) */
+            double bound = tl_rank_query_bound(q, &out->p,
+                                               tl_fts5_expr_present(e));
+            if (bound * (1.0 + 1e-9) < *floor) {
+                rs = fn(ctx, id, bound, err);
+                if (rs != TL_OK)
+                    goto out;
+                out->rows++;
+                continue;
+            }
+        }
+        if (tl_fts5_expr_inst(e, &inst, &n_inst) != 1)
+            goto out;
+        if (!tl_lengths_get(lens, id, len)) {
+            int64_t exact[TL_RANK_COLUMNS];
+            rs = tl_lengths_exact(db, lens, id, exact, err);
+            if (rs != TL_OK)
+                goto out;
+            for (int c = 0; c < TL_RANK_COLUMNS; c++)
+                len[c] = (int)exact[c];
+        }
+        rs = fn(ctx, id, tl_rank_query_score(q, &out->p, inst, n_inst, len),
+                err);
+        if (rs != TL_OK)
+            goto out;
+        out->rows++;
+    }
+    if (rc == TL_FTS5_EOF) {
+        out->answered = 1;
+        n_answered++;
+    }
+out:
+    tl_rank_query_free(q);
+    free(stems);
+    tl_fts5_expr_free(e);
+    tl_fts5_close(x);
+    return rs;
+}

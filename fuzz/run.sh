@@ -44,7 +44,7 @@ ninja -C "$build" "${exes[@]}" >"$build/fuzz-build.log" 2>&1 || {
 options() {
     case $1 in
     html|ingest) echo "-max_len=65536" ;;
-    clean|metadata|tokenizer) echo "-max_len=16384" ;;
+    clean|metadata|tokenizer|pages) echo "-max_len=16384" ;;
     *) echo "-max_len=4096" ;;
     esac
     case $1 in

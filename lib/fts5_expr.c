@@ -523,6 +523,14 @@ node_next(struct tl_fts5_expr *e, struct node *n, int64_t min)
 }
 
 int
+tl_fts5_expr_from(struct tl_fts5_expr *e, int64_t min)
+{
+    if (e->root->eof)
+        return TL_FTS5_EOF;
+    return node_next(e, e->root, min);
+}
+
+int
 tl_fts5_expr_next(struct tl_fts5_expr *e)
 {
     int64_t min = e->root->rowid == INT64_MIN ? INT64_MIN

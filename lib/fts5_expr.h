@@ -48,6 +48,10 @@ void tl_fts5_expr_phrase(const struct tl_fts5_expr *e, int i, int *n_out,
  * FTS5's xQueryPhrase counts them): *n_out.  1 or BAD. */
 int tl_fts5_expr_phrase_rows(struct tl_fts5_expr *e, int i, int64_t *n_out);
 
+/* Moves to the first row at or after min the expression matches (the
+ * cursors skip the rows before it without reading their positions):
+ * ROW, EOF or BAD.  Before any other move. */
+int tl_fts5_expr_from(struct tl_fts5_expr *e, int64_t min);
 /* Moves to the next row the expression matches: ROW, EOF or BAD. */
 int tl_fts5_expr_next(struct tl_fts5_expr *e);
 int64_t tl_fts5_expr_rowid(const struct tl_fts5_expr *e);

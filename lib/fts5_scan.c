@@ -60,6 +60,19 @@ tl_fts5_scan(sqlite3 *db, const char *match, int listed,
              const double *floor, tl_fts5_row_fn fn, void *ctx,
              struct tl_fts5_scan *out, struct tl_error *err)
 {
+    int64_t all = INT64_MAX;
+
+    return tl_fts5_scan_range(db, match, listed, lens, dfr, floor,
+                              INT64_MIN, &all, fn, ctx, out, err);
+}
+
+enum tl_status
+tl_fts5_scan_range(sqlite3 *db, const char *match, int listed,
+                   struct tl_lengths *lens, struct tl_rank_deferred *dfr,
+                   const double *floor, int64_t after, const int64_t *upto,
+                   tl_fts5_row_fn fn, void *ctx, struct tl_fts5_scan *out,
+                   struct tl_error *err)
+{
     struct tl_fts5 *x = NULL;
     struct tl_fts5_expr *e = NULL;
     struct rank_query *q = NULL;
@@ -109,11 +122,16 @@ tl_fts5_scan(sqlite3 *db, const char *match, int listed,
         dfr->n_rows = out->n_rows;
         dfr->p = out->p;
     }
-    while ((rc = tl_fts5_expr_next(e)) == TL_FTS5_ROW) {
+    for (rc = tl_fts5_expr_from(e, after == INT64_MAX ? after : after + 1);
+         rc == TL_FTS5_ROW; rc = tl_fts5_expr_next(e)) {
         int64_t id = tl_fts5_expr_rowid(e);
         int len[TL_RANK_COLUMNS], n_inst;
         const int *inst;
 
+        if (id > *upto) {
+            rc = TL_FTS5_EOF;   /* the rest is another's */
+            break;
+        }
         if (floor != NULL && !out->unit) {
             /* the best its phrases could give: under the floor, that
              * will do (no positions, no lengths) */

@@ -42,6 +42,15 @@ tl_fts5_scan(sqlite3 *db, const char *match, int listed,
              struct tl_lengths *lens, struct tl_rank_deferred *dfr,
              const double *floor, tl_fts5_row_fn fn, void *ctx,
              struct tl_fts5_scan *out, struct tl_error *err);
+/* The same for the rows after after and up to *upto (read at every row:
+ * fn may lower it, and the scan ends there); answered means every
+ * matching row of that range went to fn. */
+enum tl_status
+tl_fts5_scan_range(sqlite3 *db, const char *match, int listed,
+                   struct tl_lengths *lens, struct tl_rank_deferred *dfr,
+                   const double *floor, int64_t after, const int64_t *upto,
+                   tl_fts5_row_fn fn, void *ctx, struct tl_fts5_scan *out,
+                   struct tl_error *err);
 
 /* Scans answered this way so far (tests). */
 long tl_fts5_scan_count(void);

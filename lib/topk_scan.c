@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "topk.h"
 #include "lengths.h"
@@ -298,6 +299,10 @@ paged_row(void *ctx, int64_t id, double score, struct tl_error *err)
  * cursor), and on this project's 2-core machine two threads scan only
  * about 1.3 times as fast as one (docs/topk.md) */
 #define SPLIT_REST 8
+/* ... rows read from the pages, which cost a fifth as much: after this
+ * many, when the rest should take this long */
+#define PAGED_SPLIT_AFTER 4096
+#define PAGED_SPLIT_REST_S 0.010
 static long split_after;    /* 0: TALAASH_SCAN_SPLIT, else the default */
 
 void
@@ -332,6 +337,7 @@ struct range {
     const struct tl_rank_deferred *dfr;     /* the scan's */
     struct scanner s;       /* the part's, on its connection */
     struct tl_part *part;
+    struct tl_rank_deferred own;    /* a paged part's (its unit scan) */
 };
 
 static enum tl_status
@@ -376,6 +382,30 @@ range_part(sqlite3 *db, void *arg, struct tl_error *err)
         rs = tl_rank_stats_put(db, r->stats, err);
     if (rs == TL_OK)
         rs = scan_range(db, r, &r->s, err);
+    return scanner_end(&r->s, rs, err);
+}
+
+/* A part of a scan read from the pages (fts5_scan.h): its range on its
+ * own connection; not answered there, the scan does the range itself. */
+static enum tl_status
+paged_part(sqlite3 *db, void *arg, struct tl_error *err)
+{
+    struct range *r = arg;
+    struct tl_fts5_scan fs;
+    enum tl_status rs;
+
+    memset(&fs, 0, sizeof fs);
+    rs = scanner_begin(&r->s, db, r->match, r->per_article, r->k, 0, err);
+    r->s.shared = r->shared;
+    r->s.floor = atomic_load(r->shared);
+    memset(&r->own, 0, sizeof r->own);
+    r->s.dfr = &r->own;     /* a unit scan's rows in tf', as the scan's */
+    if (rs == TL_OK)
+        rs = tl_fts5_scan_range(db, r->match, r->s.listed, r->s.lens,
+                                &r->own, &r->s.floor, r->after, &r->upto,
+                                paged_row, &r->s, &fs, err);
+    if (rs == TL_OK && !fs.answered)
+        rs = tl_error_set(err, TL_ERR_DB, "a part's pages not read");
     return scanner_end(&r->s, rs, err);
 }
 
@@ -453,6 +483,111 @@ split_rest(sqlite3 *db, const char *match, struct scanner *s,
     return rs;
 }
 
+/* A scan read from the pages, on the search's connection: its rows go
+ * to the scanner, and after split_after of them the rest of the range
+ * may go to parts (as split_rest() does for FTS5's cursor; a part's
+ * cursors skip the rows before its range without their positions). */
+struct paged_main {
+    sqlite3 *db;
+    const char *match;
+    struct scanner *s;
+    struct split *sp;
+    int64_t first_id, upto;
+    long after;
+    int by_rows;            /* TALAASH_SCAN_SPLIT: by rows (tests) */
+    double start;           /* when the scan began, seconds */
+};
+
+static double
+now(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static enum tl_status
+paged_split(struct paged_main *m, int64_t id, struct tl_error *err)
+{
+    struct scanner *s = m->s;
+    struct split *sp = m->sp;
+    sqlite3_stmt *st = NULL;
+    int64_t last = 0, rest, share;
+    int parts = tl_part_max();
+    enum tl_status rs = TL_OK;
+
+    /* a prefix's part opens a cursor per word and walks them all to its
+     * range: measured slower than one thread (econom* at 200,000
+     * articles 14.0 -> 15.1 ms) */
+    if (parts == 0 || strchr(m->match, '*') != NULL)
+        return TL_OK;
+    if (sqlite3_prepare_v2(m->db, "SELECT max(id) FROM passages", -1, &st,
+                           NULL) != SQLITE_OK)
+        return tl_error_db(err, m->db, "preparing the search");
+    if (sqlite3_step(st) == SQLITE_ROW)
+        last = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (last <= id)
+        return TL_OK;
+    rest = (int64_t)((double)s->matches * (double)(last - id)
+                     / (double)(id - m->first_id + 1));
+    if (m->by_rows) {
+        if (rest < SPLIT_REST * m->after)
+            return TL_OK;
+        if (parts > rest / m->after - 1)
+            parts = (int)(rest / m->after - 1);
+    } else {
+        /* a part costs a connection and a walk over its tokens' rows
+         * before its range: worth it for a long rest only, in time (a
+         * row under the floor costs a tenth of one scored) */
+        double spent = now() - m->start;
+        if (spent * (double)(last - id) / (double)(id - m->first_id + 1)
+            < PAGED_SPLIT_REST_S)
+            return TL_OK;
+    }
+    share = (last - id) / (parts + 1);
+    if (share < 1)
+        return TL_OK;
+    atomic_init(&sp->floor, s->floor);
+    for (int i = 0; i < parts; i++) {
+        struct range *r = &sp->r[sp->n];
+        memset(r, 0, sizeof *r);
+        r->match = m->match;
+        r->per_article = s->per_article;
+        r->k = s->k;
+        r->after = id + share * (i + 1);
+        r->upto = i + 1 == parts ? INT64_MAX : id + share * (i + 2);
+        r->shared = &sp->floor;
+        r->dfr = s->dfr;
+        rs = tl_part_start(m->db, paged_part, r, &r->part, err);
+        if (rs != TL_OK)
+            break;
+        sp->n++;
+    }
+    if (sp->n > 0) {
+        m->upto = sp->r[0].after;
+        s->shared = &sp->floor;
+    }
+    return rs;
+}
+
+static enum tl_status
+paged_main_row(void *ctx, int64_t id, double score, struct tl_error *err)
+{
+    struct paged_main *m = ctx;
+    enum tl_status rs;
+
+    if (m->s->matches == 0)
+        m->first_id = id;
+    else if (m->s->matches == m->after && m->sp->n == 0) {
+        rs = paged_split(m, id, err);
+        if (rs != TL_OK)
+            return rs;
+    }
+    return scanner_row(m->s, id, score, err);
+}
+
 /* Waits for the parts; takes the best rows of those that ran into s and
  * scans the others' ranges on db.  The scan's statement must still be
  * reading (the same snapshot). */
@@ -511,6 +646,7 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
     struct split sp;
     struct tl_rank_deferred dfr;
     struct tl_fts5_scan paged;
+    struct paged_main pm;
     struct amap seen = { 0 }, verdict = { 0 };
     sqlite3_stmt *scan = NULL, *article = NULL;
     size_t accepted = 0;
@@ -553,11 +689,22 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
         goto out;
     }
     /* FTS5's pages read here, not through its cursor (fts5_scan.h) */
-    rs = tl_fts5_scan(db, match, s.listed, s.lens, &dfr, &s.floor, paged_row,
-                      &s, &paged, err);
+    pm.db = db;
+    pm.match = match;
+    pm.s = &s;
+    pm.sp = &sp;
+    pm.upto = INT64_MAX;
+    pm.by_rows = split_after > 0 || getenv("TALAASH_SCAN_SPLIT") != NULL;
+    pm.after = pm.by_rows ? after : PAGED_SPLIT_AFTER;
+    pm.start = now();
+    rs = tl_fts5_scan_range(db, match, s.listed, s.lens, &dfr, &s.floor,
+                            INT64_MIN, &pm.upto, paged_main_row, &pm, &paged,
+                            err);
     if (rs != TL_OK)
         goto out;
     if (!paged.answered) {
+        struct tl_error ignored;
+        join_parts(db, &sp, &s, TL_ERR_DB, &ignored);   /* forgotten */
         scanner_reset(&s);
         dfr.applied = 0;
     }

@@ -110,6 +110,16 @@ paged_shapes() {
             expect_eq "$1: '$q' $opts: pages as the SQL" "$a" "$c"
         done
     done
+    # split between two threads (TALAASH_SCAN_SPLIT: by rows, after 256)
+    for q in 'flood OR audit OR grain' '"the harbour" OR census'; do
+        for opts in "-n 10" "--per-article 1 -n 40" "-n 300"; do
+            a=$(TALAASH_SCAN_SPLIT=256 TALAASH_SCAN_THREADS=2 "$TALAASH" --db "$DB" --format json $opts -- "$q" 2>&1)
+            b=$("$TALAASH" --db "$DB" --format json --exhaustive $opts -- "$q" 2>&1)
+            expect_eq "$1: '$q' $opts: pages on two threads as the SQL" "$a" "$b"
+        done
+        run env TALAASH_SCAN_SPLIT=256 TALAASH_SCAN_THREADS=2 "$TALAASH" --db "$DB" --color=never --explain -- "$q"
+        expect_match "$1: '$q': a second thread read part of the pages" "$out" '^explain: 1 more thread scored'
+    done
     run "$TALAASH" --db "$DB" --color=never --explain -- '(flood OR audit) water'
     expect_match "$1: read from the pages" "$out" '^explain: the matches read from the full-text index.s pages'
     run env TALAASH_NO_PAGE_READER=1 "$TALAASH" --db "$DB" --color=never --explain -- '(flood OR audit) water'

@@ -396,7 +396,41 @@ struct tl_fts5_tok {
     int n_win;
     uint64_t *pos, *tmp;    /* the current row's positions */
     int pos_cap, tmp_cap, n_pos, have_pos;
+    /* several cursors (a prefix's terms, segments): a min-heap of those
+     * not at their end, by rowid */
+    int *heap;
+    int n_heap;
+    int *live;              /* scratch: which of win are live */
 };
+
+static void
+heap_down(struct tl_fts5_tok *t, int i)
+{
+    for (;;) {
+        int l = 2 * i + 1, r = l + 1, m = i;
+        if (l < t->n_heap && t->c[t->heap[l]].rowid < t->c[t->heap[m]].rowid)
+            m = l;
+        if (r < t->n_heap && t->c[t->heap[r]].rowid < t->c[t->heap[m]].rowid)
+            m = r;
+        if (m == i)
+            return;
+        int x = t->heap[i];
+        t->heap[i] = t->heap[m];
+        t->heap[m] = x;
+        i = m;
+    }
+}
+
+/* The cursors at rowid r (the heap's top ones) into t->win. */
+static void
+heap_collect(struct tl_fts5_tok *t, int i, int64_t r)
+{
+    if (i >= t->n_heap || t->c[t->heap[i]].rowid != r)
+        return;
+    t->win[t->n_win++] = t->heap[i];
+    heap_collect(t, 2 * i + 1, r);
+    heap_collect(t, 2 * i + 2, r);
+}
 
 static int
 add_cursor(struct tl_fts5_tok *t, const struct tl_fts5 *x,
@@ -558,6 +592,17 @@ tl_fts5_tok_open(struct tl_fts5 *x, const char *term, int len, int prefix,
     for (int i = 0; i < t->n && rc == 1; i++)
         if (seg_step(&t->c[i]) == TL_FTS5_BAD)
             rc = TL_FTS5_BAD;
+    if (rc == 1 && t->n > 1) {
+        t->heap = malloc((size_t)t->n * sizeof *t->heap);
+        t->live = malloc((size_t)t->n * sizeof *t->live);
+        if (t->heap == NULL || t->live == NULL)
+            rc = TL_FTS5_BAD;
+        for (int i = 0; rc == 1 && i < t->n; i++)
+            if (!t->c[i].eof)
+                t->heap[t->n_heap++] = i;
+        for (int i = t->n_heap / 2 - 1; rc == 1 && i >= 0; i--)
+            heap_down(t, i);
+    }
 out:
     free(terms);
     free(term_len);
@@ -596,48 +641,45 @@ tl_fts5_tok_next(struct tl_fts5_tok *t, int64_t min)
         }
     }
     for (;;) {
-        int64_t r = INT64_MAX;
-        int any = 0;
+        int64_t r;
 
-        for (int i = 0; i < t->n; i++) {
-            struct segcur *c = &t->c[i];
-            while (!c->eof && c->rowid < min) {
-                int rc = seg_step(c);
-                if (rc == TL_FTS5_BAD)
-                    return TL_FTS5_BAD;
-            }
-            if (!c->eof && c->rowid < r)
-                r = c->rowid;
-            any |= !c->eof;
+        /* the cursors behind min step on (a cursor at its end leaves) */
+        while (t->n_heap > 0 && t->c[t->heap[0]].rowid < min) {
+            struct segcur *c = &t->c[t->heap[0]];
+            if (seg_step(c) == TL_FTS5_BAD)
+                return TL_FTS5_BAD;
+            if (c->eof)
+                t->heap[0] = t->heap[--t->n_heap];
+            heap_down(t, 0);
         }
         t->n_win = 0;
-        t->have_pos = 0;
-        if (!any) {
+        if (t->n_heap == 0) {
             t->rowid = INT64_MAX;
             return TL_FTS5_EOF;
         }
-        /* each term's newest entry for r; an empty one hides the row */
-        for (int i = 0; i < t->n; i++) {
-            struct segcur *c = &t->c[i];
-            if (c->eof || c->rowid != r)
-                continue;
-            if (t->n_win > 0 && t->term[t->win[t->n_win - 1]] == t->term[i])
-                continue;
+        r = t->c[t->heap[0]].rowid;
+        heap_collect(t, 0, r);
+        /* in cursor order: each term's newest segment first */
+        for (int i = 1; i < t->n_win; i++)
+            for (int j = i; j > 0 && t->win[j - 1] > t->win[j]; j--) {
+                int x = t->win[j];
+                t->win[j] = t->win[j - 1];
+                t->win[j - 1] = x;
+            }
+        /* each term's newest entry for r; an empty one (a delete) hides
+         * the row from that term (the older entries are shadowed) */
+        int k = 0;
+        for (int j = 0; j < t->n_win; j++) {
             int shadowed = 0;
-            for (int j = 0; j < t->n_win; j++)
-                shadowed |= t->term[t->win[j]] == t->term[i];
-            if (shadowed)
-                continue;
-            t->win[t->n_win++] = i;
+            for (int i = 0; i < j; i++)
+                shadowed |= t->term[t->win[i]] == t->term[t->win[j]];
+            t->live[j] = !shadowed && t->c[t->win[j]].size > 0;
         }
-        /* an entry of size 0 (a delete) holds no position: its term is
-         * not in the row */
-        int live = 0;
         for (int j = 0; j < t->n_win; j++)
-            if (t->c[t->win[j]].size > 0)
-                t->win[live++] = t->win[j];
-        t->n_win = live;
-        if (live > 0) {
+            if (t->live[j])
+                t->win[k++] = t->win[j];
+        t->n_win = k;
+        if (k > 0) {
             t->rowid = r;
             return TL_FTS5_ROW;
         }
@@ -772,6 +814,8 @@ tl_fts5_tok_free(struct tl_fts5_tok *t)
     free(t->c);
     free(t->term);
     free(t->win);
+    free(t->heap);
+    free(t->live);
     free(t->pos);
     free(t->tmp);
     free(t);

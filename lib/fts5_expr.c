@@ -571,6 +571,28 @@ report(struct tl_fts5_expr *e, const struct node *n, int64_t r)
     }
 }
 
+/* The phrases reporting on r under n, as bits. */
+static uint64_t
+report_mask(const struct node *n, int64_t r)
+{
+    if (n->eof || n->rowid != r)
+        return 0;
+    switch (n->kind) {
+    case PHRASE:
+        return (uint64_t)1 << n->phrase;
+    case NOT:
+        return report_mask(n->l, r);
+    default:
+        return report_mask(n->l, r) | report_mask(n->r, r);
+    }
+}
+
+uint64_t
+tl_fts5_expr_mask(const struct tl_fts5_expr *e)
+{
+    return report_mask(e->root, e->root->rowid);
+}
+
 const int *
 tl_fts5_expr_present(struct tl_fts5_expr *e)
 {

@@ -58,6 +58,8 @@ int64_t tl_fts5_expr_rowid(const struct tl_fts5_expr *e);
 /* Which phrases report on the current row (have instances there): one
  * flag per phrase, valid until the next move or call. */
 const int *tl_fts5_expr_present(struct tl_fts5_expr *e);
+/* The same as bits (phrase i: bit i). */
+uint64_t tl_fts5_expr_mask(const struct tl_fts5_expr *e);
 /* The current row's instances, as xInst gives them: *inst_out (n_out
  * triples phrase, column, offset, ordered by column, offset, then
  * phrase), valid until the next move.  1 or BAD. */

@@ -12,6 +12,7 @@
  * same.  A prefix beside other phrases is left to FTS5: rank.c takes
  * its stems from the word the first matching passage holds.
  */
+#include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,9 @@
 #include "fts5_scan.h"
 #include "fts5_expr.h"
 #include "rank_conn.h"
+
+/* Bounds kept for queries of at most this many phrases. */
+#define BOUNDS_PHRASES 12
 
 static _Atomic long n_answered;
 
@@ -79,6 +83,7 @@ tl_fts5_scan_range(sqlite3 *db, const char *match, int listed,
     int64_t df[TL_FTS5_EXPR_PHRASES];
     int size[TL_FTS5_EXPR_PHRASES];
     char (*stems)[TL_RANK_STEMS_MAX] = NULL;
+    double *bounds = NULL;      /* by the bits of the phrases present */
     enum tl_status rs;
     int n, rc;
 
@@ -117,6 +122,15 @@ tl_fts5_scan_range(sqlite3 *db, const char *match, int listed,
         goto out;
     }
     out->n_rows = tl_rank_rows(x->rows);
+    if (!out->unit && n <= BOUNDS_PHRASES) {
+        bounds = malloc(((size_t)1 << n) * sizeof *bounds);
+        if (bounds == NULL) {
+            rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        for (size_t i = 0; i < (size_t)1 << n; i++)
+            bounds[i] = NAN;
+    }
     if (out->unit && dfr != NULL) {
         dfr->applied = 1;
         dfr->n_rows = out->n_rows;
@@ -134,9 +148,18 @@ tl_fts5_scan_range(sqlite3 *db, const char *match, int listed,
         }
         if (floor != NULL && !out->unit) {
             /* the best its phrases could give: under the floor, that
-             * will do (no positions, no lengths) */
-            double bound = tl_rank_query_bound(q, &out->p,
-                                               tl_fts5_expr_present(e));
+             * will do (no positions, no lengths); the same for every row
+             * with the same phrases, so kept by their bits */
+            uint64_t mask = tl_fts5_expr_mask(e);
+            double bound;
+            if (bounds != NULL && !isnan(bounds[mask])) {
+                bound = bounds[mask];
+            } else {
+                bound = tl_rank_query_bound(q, &out->p,
+                                            tl_fts5_expr_present(e));
+                if (bounds != NULL)
+                    bounds[mask] = bound;
+            }
             if (bound * (1.0 + 1e-9) < *floor) {
                 rs = fn(ctx, id, bound, err);
                 if (rs != TL_OK)
@@ -167,6 +190,7 @@ tl_fts5_scan_range(sqlite3 *db, const char *match, int listed,
     }
 out:
     tl_rank_query_free(q);
+    free(bounds);
     free(stems);
     tl_fts5_expr_free(e);
     tl_fts5_close(x);

@@ -15,6 +15,7 @@
  * never straddle pages (both of FTS5's writers keep them whole), but a
  * column marker (0x01) may be on one page and its column on the next.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -241,7 +242,21 @@ struct segcur {
     const unsigned char *pl;    /* the position list, once read */
     unsigned char *scratch;     /* ... when it spans pages */
     int scratch_cap;
+    /* the doclist index (FTS5's "dlidx"): the first rowid of each later
+     * page of a doclist that spans pages, for seeking */
+    int term_pg;            /* the page the key is on */
+    int last_key;           /* the key is its page's last: it may span */
+    int dl_state;           /* 0 not read, 1 read, -1 none */
+    int *dl_pg;
+    int64_t *dl_row;
+    int dl_n, dl_at;
 };
+
+/* A doclist index leaf's rowid in %_data (fts5_index.c's
+ * FTS5_DLIDX_ROWID(segid, 0, pgno)). */
+#define DLIDX_ID(segid, pgno) \
+    (((int64_t)(segid) << 37) + ((int64_t)1 << 36) + (int64_t)(pgno))
+#define DLIDX_LEAVES 64
 
 /* Where the doclist part that starts at pos on the current page ends. */
 static void
@@ -314,8 +329,133 @@ take_poslist(struct segcur *c, int want)
     return 1;
 }
 
+/* Reads c's doclist index, if its doclist has one: its leaves from the
+ * key's page on (each leaf: a flags byte, bit 0 "more leaves"; the
+ * first page and its first rowid; then per later page a 0 byte when it
+ * starts no row, or the delta of its first rowid: fts5DlidxLvlNext()).
+ * Anything odd: no index, the doclist is read in order. */
+static void
+dl_load(struct segcur *c)
+{
+    unsigned char *buf = NULL;
+    int n = 0, cap = 0, at = 0, pg = 0;
+    int64_t row = 0;
+
+    c->dl_state = -1;
+    if (!c->last_key)
+        return;
+    for (int leaf = 0; leaf < DLIDX_LEAVES; leaf++) {
+        const unsigned char *p, *end;
+        uint64_t v;
+        if (c->x->src.page(c->x->src.ctx, DLIDX_ID(c->seg->segid,
+                                                   c->term_pg + leaf),
+                           &buf, &n, &cap) != 1 || n < 2)
+            break;
+        p = buf + 1;
+        end = buf + n;
+        for (int first = 1; p < end; first = 0) {
+            int zeros = 0;
+            if (first) {
+                p = varint(p, &v);
+                if (v <= (uint64_t)pg || v > (uint64_t)c->seg->last)
+                    goto bad;
+                pg = (int)v;
+                p = varint(p, &v);
+                if (p > end || (at > 0 && (int64_t)v <= row))
+                    goto bad;
+                row = (int64_t)v;
+            } else {
+                while (p < end && *p == 0) {
+                    zeros++;
+                    p++;
+                }
+                if (p >= end)
+                    break;
+                p = varint(p, &v);
+                if (p > end || v == 0 || v > (uint64_t)INT64_MAX - (uint64_t)row)
+                    goto bad;
+                pg += zeros + 1;
+                row += (int64_t)v;
+                if (pg > c->seg->last)
+                    goto bad;
+            }
+            if (at % 256 == 0) {
+                int *np = realloc(c->dl_pg, ((size_t)at + 256) * sizeof *np);
+                if (np == NULL)
+                    goto bad;
+                c->dl_pg = np;
+                int64_t *nr = realloc(c->dl_row, ((size_t)at + 256)
+                                                 * sizeof *nr);
+                if (nr == NULL)
+                    goto bad;
+                c->dl_row = nr;
+            }
+            c->dl_pg[at] = pg;
+            c->dl_row[at] = row;
+            at++;
+        }
+        if (!(buf[0] & 1))
+            break;
+    }
+    free(buf);
+    c->dl_n = at;
+    c->dl_state = at > 0 ? 1 : -1;
+    return;
+bad:
+    free(buf);
+    c->dl_n = 0;
+}
+
+static int seg_step(struct segcur *c);
+
+static _Atomic long n_seeks;
+
+long
+tl_fts5_seeks(void)
+{
+    return n_seeks;
+}
+
+/* Moves c towards min through its doclist index: to the last later page
+ * whose first rowid is at most min, when there is one.  1 or BAD. */
+static int
+dl_seek(struct segcur *c, int64_t min)
+{
+    int j;
+
+    if (c->dl_state == 0)
+        dl_load(c);
+    if (c->dl_state != 1)
+        return 1;
+    while (c->dl_at < c->dl_n && c->dl_pg[c->dl_at] <= c->pg.pgno)
+        c->dl_at++;
+    if (c->dl_at >= c->dl_n || c->dl_row[c->dl_at] > min)
+        return 1;
+    /* the last page starting at or before min */
+    int lo = c->dl_at, hi = c->dl_n - 1;
+    while (lo < hi) {
+        int mid = lo + (hi - lo + 1) / 2;
+        if (c->dl_row[mid] <= min)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    j = lo;
+    if (page_load(c->x, c->seg, c->dl_pg[j], &c->pg) != 1
+        || c->pg.first_rowid == 0)
+        return TL_FTS5_BAD;
+    c->pos = c->pg.first_rowid;
+    set_end(c);
+    c->taken = 1;           /* nothing to skip: a row starts here */
+    if (seg_step(c) != TL_FTS5_ROW || c->rowid != c->dl_row[j])
+        return TL_FTS5_BAD; /* the index and the page disagree */
+    c->dl_at = j + 1;
+    n_seeks++;
+    return 1;
+}
+
 /* The next row of the doclist: ROW, EOF or BAD. */
-static inline int
+static int
 seg_step(struct segcur *c)
 {
     const unsigned char *p;
@@ -435,7 +575,7 @@ heap_collect(struct tl_fts5_tok *t, int i, int64_t r)
 static int
 add_cursor(struct tl_fts5_tok *t, const struct tl_fts5 *x,
            const struct tl_fts5_seg *seg, const struct page *pg, int start,
-           int term)
+           int term, int last_key)
 {
     struct segcur *c;
 
@@ -476,6 +616,8 @@ add_cursor(struct tl_fts5_tok *t, const struct tl_fts5 *x,
     c->pg.key_cap = pg->n_key + 1;
     c->pos = start;
     set_end(c);
+    c->term_pg = pg->pgno;
+    c->last_key = last_key;
     t->term[t->n] = term;
     t->n++;
     return 1;
@@ -545,7 +687,7 @@ open_in_segment(struct tl_fts5_tok *t, const struct tl_fts5 *x,
                 term_len[term] = len;
                 (*n_term)++;
             }
-            rc = add_cursor(t, x, seg, &pg, start, term);
+            rc = add_cursor(t, x, seg, &pg, start, term, i == pg.n_key - 1);
             if (rc != 1)
                 goto out;
             if (!prefix)
@@ -622,6 +764,10 @@ tl_fts5_tok_next(struct tl_fts5_tok *t, int64_t min)
     t->have_pos = 0;
     if (t->n == 1) {            /* one term in one segment: no merging */
         struct segcur *c = &t->c[0];
+        /* far ahead: through the doclist index, not row by row */
+        if (!c->eof && c->rowid < min && c->dl_state >= 0
+            && dl_seek(c, min) != 1)
+            return TL_FTS5_BAD;
         for (;;) {
             while (!c->eof && c->rowid < min)
                 if (seg_step(c) == TL_FTS5_BAD)
@@ -646,7 +792,9 @@ tl_fts5_tok_next(struct tl_fts5_tok *t, int64_t min)
         /* the cursors behind min step on (a cursor at its end leaves) */
         while (t->n_heap > 0 && t->c[t->heap[0]].rowid < min) {
             struct segcur *c = &t->c[t->heap[0]];
-            if (seg_step(c) == TL_FTS5_BAD)
+            if (c->dl_state >= 0 && dl_seek(c, min) != 1)
+                return TL_FTS5_BAD;
+            if (c->rowid < min && seg_step(c) == TL_FTS5_BAD)
                 return TL_FTS5_BAD;
             if (c->eof)
                 t->heap[0] = t->heap[--t->n_heap];
@@ -810,6 +958,8 @@ tl_fts5_tok_free(struct tl_fts5_tok *t)
     for (int i = 0; i < t->n; i++) {
         page_release(&t->c[i].pg);
         free(t->c[i].scratch);
+        free(t->c[i].dl_pg);
+        free(t->c[i].dl_row);
     }
     free(t->c);
     free(t->term);

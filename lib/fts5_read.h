@@ -95,6 +95,11 @@ int64_t tl_fts5_tok_rowid(const struct tl_fts5_tok *t);
 int tl_fts5_tok_positions(struct tl_fts5_tok *t, const uint64_t **pos_out,
                           int *n_out);
 void tl_fts5_tok_free(struct tl_fts5_tok *t);
+/* Jumps through a doclist index (FTS5's "dlidx": the first rowid of
+ * each page of a doclist that spans pages) so far in this process: a
+ * cursor asked for a row past later pages' first rows goes there
+ * instead of reading the rows between (tests). */
+long tl_fts5_seeks(void);
 
 /* Decodes poslist a (n bytes) into *pos (grown, *cap entries): its
  * positions as above, in its order.  The count, or BAD. */

@@ -22,8 +22,6 @@ SQLITE_EXTENSION_INIT3
 
 #include "textpack.h"
 
-/* An article's text larger than this is refused as damaged. */
-#define MAX_CONTENT ((size_t)1 << 30)
 #define MAX_DICTS 16
 
 #define DAMAGED "talaash: an article's stored text is damaged (%s); " \
@@ -206,7 +204,7 @@ decompress(sqlite3_context *ctx, struct reader *r, const unsigned char *p,
     }
     want = ZSTD_getFrameContentSize(p + k, n - k);
     if (want == ZSTD_CONTENTSIZE_UNKNOWN || want == ZSTD_CONTENTSIZE_ERROR
-        || want > MAX_CONTENT) {
+        || !tl_text_frame_fits(want, n - k)) {
         damaged(ctx, "no frame size");
         return -1;
     }

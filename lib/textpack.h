@@ -74,4 +74,17 @@ enum tl_status
 tl_text_writer_tune(struct tl_text_writer *w, int *trained_out,
                     struct tl_error *err);
 
+/* Can a zstd frame of n bytes hold want bytes?  A block holds at most
+ * 128 KB and takes at least 4 bytes (an RLE block: a 3-byte header and
+ * the byte), so a frame holds at most 32,768 times its size; a header
+ * that claims more (or over 1 GB) is damage, and trusting it would
+ * reserve up to that much memory for a few bytes of blob (the fuzz
+ * target "blobs" found a 23-byte one claiming 1 GB). */
+#define TL_TEXT_FRAME_MAX ((unsigned long long)1 << 30)
+static inline int
+tl_text_frame_fits(unsigned long long want, size_t n)
+{
+    return want <= TL_TEXT_FRAME_MAX && want <= (unsigned long long)n * 32768;
+}
+
 #endif

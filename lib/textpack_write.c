@@ -204,7 +204,7 @@ plain_content(struct tl_text_writer *w, const unsigned char *z, size_t n,
                             "a new database");
     want = ZSTD_getFrameContentSize(z + 2, n - 2);
     if (want == ZSTD_CONTENTSIZE_UNKNOWN || want == ZSTD_CONTENTSIZE_ERROR
-        || want > ((size_t)1 << 30))
+        || !tl_text_frame_fits(want, n - 2))
         return tl_error_set(err, TL_ERR_DB, "an article's stored text is "
                             "damaged (frame size); index the files again "
                             "into a new database");

@@ -638,15 +638,64 @@ key_cmp(const unsigned char *key, int len, const unsigned char *want, int n,
     return len < n ? -1 : 1;
 }
 
-/* The cursors of segment seg's terms matching want into t.  Terms are
- * numbered in key order (*n_term on): the same term in every segment
- * gets the same number when found in the same order, which holds as
- * each segment's keys are sorted; terms are matched by their bytes. */
+/* A prefix's terms met so far, so that a term's cursors in every
+ * segment get the same number. */
+struct terms {
+    unsigned char *bytes;
+    size_t used, cap;
+    size_t *off;
+    int *len;
+    int n, cap_n;
+};
+
+/* The number of key (len bytes) among t's terms, added if new (fresh:
+ * it cannot be there, the first segment's keys being all different);
+ * -1 when out of memory or over TL_FTS5_PREFIX_TERMS. */
+static int
+term_number(struct terms *t, const unsigned char *key, int len, int fresh)
+{
+    for (int i = 0; !fresh && i < t->n; i++)
+        if (t->len[i] == len && memcmp(t->bytes + t->off[i], key,
+                                       (size_t)len) == 0)
+            return i;
+    if (t->n >= TL_FTS5_PREFIX_TERMS)
+        return -1;
+    if (t->n == t->cap_n) {
+        int cap = t->cap_n ? 2 * t->cap_n : 16;
+        size_t *no = realloc(t->off, (size_t)cap * sizeof *no);
+        if (no == NULL)
+            return -1;
+        t->off = no;
+        int *nl = realloc(t->len, (size_t)cap * sizeof *nl);
+        if (nl == NULL)
+            return -1;
+        t->len = nl;
+        t->cap_n = cap;
+    }
+    if (t->used + (size_t)len > t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 1024;
+        while (cap < t->used + (size_t)len)
+            cap *= 2;
+        unsigned char *nb = realloc(t->bytes, cap);
+        if (nb == NULL)
+            return -1;
+        t->bytes = nb;
+        t->cap = cap;
+    }
+    memcpy(t->bytes + t->used, key, (size_t)len);
+    t->off[t->n] = t->used;
+    t->len[t->n] = len;
+    t->used += (size_t)len;
+    return t->n++;
+}
+
+/* The cursors of segment seg's terms matching want into t, numbered by
+ * terms (a term's number the same in every segment); fresh: the first
+ * segment read. */
 static int
 open_in_segment(struct tl_fts5_tok *t, const struct tl_fts5 *x,
                 const struct tl_fts5_seg *seg, const unsigned char *want,
-                int n, int prefix, unsigned char (*terms)[KEY_MAX],
-                int *term_len, int *n_term)
+                int n, int prefix, struct terms *terms, int fresh)
 {
     struct page pg;
     unsigned char key[KEY_MAX];
@@ -674,18 +723,10 @@ open_in_segment(struct tl_fts5_tok *t, const struct tl_fts5 *x,
                 done = 1;
                 break;
             }
-            for (term = 0; term < *n_term; term++)
-                if (term_len[term] == len
-                    && memcmp(terms[term], key, (size_t)len) == 0)
-                    break;
-            if (term == *n_term) {
-                if (*n_term >= TL_FTS5_PREFIX_TERMS) {
-                    rc = TL_FTS5_BAD;
-                    goto out;
-                }
-                memcpy(terms[term], key, (size_t)len);
-                term_len[term] = len;
-                (*n_term)++;
+            term = term_number(terms, key, len, fresh);
+            if (term < 0) {
+                rc = TL_FTS5_BAD;
+                goto out;
             }
             rc = add_cursor(t, x, seg, &pg, start, term, i == pg.n_key - 1);
             if (rc != 1)
@@ -711,16 +752,15 @@ tl_fts5_tok_open(struct tl_fts5 *x, const char *term, int len, int prefix,
 {
     struct tl_fts5_tok *t;
     unsigned char want[KEY_MAX];
-    unsigned char (*terms)[KEY_MAX] = NULL;
-    int *term_len = NULL, n_term = 0, rc = 1;
+    struct terms terms;
+    int rc = 1;
 
     *out = NULL;
+    memset(&terms, 0, sizeof terms);
     if (len < 0 || len + 1 > KEY_MAX)
         return TL_FTS5_BAD;
     t = calloc(1, sizeof *t);
-    terms = malloc((prefix ? TL_FTS5_PREFIX_TERMS : 1) * sizeof *terms);
-    term_len = malloc((prefix ? TL_FTS5_PREFIX_TERMS : 1) * sizeof *term_len);
-    if (t == NULL || terms == NULL || term_len == NULL) {
+    if (t == NULL) {
         rc = TL_FTS5_BAD;
         goto out;
     }
@@ -728,8 +768,8 @@ tl_fts5_tok_open(struct tl_fts5 *x, const char *term, int len, int prefix,
     memcpy(want + 1, term, (size_t)len);
     /* newest segment first, so that each term's cursors are too */
     for (int s = 0; s < x->n_seg && rc == 1; s++)
-        rc = open_in_segment(t, x, &x->seg[s], want, len + 1, prefix, terms,
-                             term_len, &n_term);
+        rc = open_in_segment(t, x, &x->seg[s], want, len + 1, prefix, &terms,
+                             s == 0);
     t->rowid = INT64_MIN;
     for (int i = 0; i < t->n && rc == 1; i++)
         if (seg_step(&t->c[i]) == TL_FTS5_BAD)
@@ -746,8 +786,9 @@ tl_fts5_tok_open(struct tl_fts5 *x, const char *term, int len, int prefix,
             heap_down(t, i);
     }
 out:
-    free(terms);
-    free(term_len);
+    free(terms.bytes);
+    free(terms.off);
+    free(terms.len);
     if (rc != 1) {
         tl_fts5_tok_free(t);
         return TL_FTS5_BAD;

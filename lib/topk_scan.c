@@ -417,45 +417,34 @@ struct split {
     _Atomic double floor;           /* the highest floor of them all */
 };
 
-/* After s->matches rows, the first at first_id and the last at id: hands
- * the rest to parts when it is long enough; returns the last rowid this
- * scan keeps (INT64_MAX: all). */
+/* The largest passage id into *last (0: none). */
 static enum tl_status
-split_rest(sqlite3 *db, const char *match, struct scanner *s,
-           int64_t first_id, int64_t id, struct split *sp, int64_t *upto_out,
-           struct tl_error *err)
+last_passage(sqlite3 *db, int64_t *last, struct tl_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int64_t last = 0, rest, share;
-    int parts = tl_part_max();
-    long after = split_after_rows();
-    enum tl_status rs = TL_OK;
 
-    *upto_out = INT64_MAX;
-    /* an override's weights are this connection's; a prefix FTS5 merges
-     * over all rows for every cursor, so a part would repeat it whole */
-    if (parts == 0 || tl_rank_overridden(db) || strchr(match, '*') != NULL)
-        return TL_OK;
+    *last = 0;
     if (sqlite3_prepare_v2(db, "SELECT max(id) FROM passages", -1, &st, NULL)
         != SQLITE_OK)
         return tl_error_db(err, db, "preparing the search");
     if (sqlite3_step(st) == SQLITE_ROW)
-        last = sqlite3_column_int64(st, 0);
+        *last = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    if (last <= id)
-        return TL_OK;
-    /* the statistics the scan made at its first row (tl_rank_keep()) */
-    rs = tl_rank_stats_get(db, &sp->stats, err);
-    if (rs != TL_OK || sp->stats == NULL)
-        return rs;
-    /* rows expected after id, at the density seen so far */
-    rest = (int64_t)((double)s->matches * (double)(last - id)
-                     / (double)(id - first_id + 1));
-    if (rest < SPLIT_REST * after)
-        return TL_OK;
-    if (parts > rest / after - 1)
-        parts = (int)(rest / after - 1);
-    share = (last - id) / (parts + 1);
+    return TL_OK;
+}
+
+/* Shares the rowids after id, up to last, between this scan and parts
+ * parts running fn (each handed sp->stats, the scan's statistics, or
+ * NULL); the scan keeps up to *upto_out.  A part that does not start
+ * (r->part NULL) is scanned here at the join. */
+static enum tl_status
+start_parts(sqlite3 *db, const char *match, struct scanner *s,
+            struct split *sp, int64_t id, int64_t last, int parts,
+            tl_part_fn fn, int64_t *upto_out, struct tl_error *err)
+{
+    int64_t share = (last - id) / (parts + 1);
+    enum tl_status rs = TL_OK;
+
     if (share < 1)
         return TL_OK;
     atomic_init(&sp->floor, s->floor);
@@ -470,8 +459,7 @@ split_rest(sqlite3 *db, const char *match, struct scanner *s,
         r->stats = sp->stats;
         r->shared = &sp->floor;
         r->dfr = s->dfr;
-        /* one that does not start (r->part NULL) is scanned here */
-        rs = tl_part_start(db, range_part, r, &r->part, err);
+        rs = tl_part_start(db, fn, r, &r->part, err);
         if (rs != TL_OK)
             break;
         sp->n++;
@@ -481,6 +469,42 @@ split_rest(sqlite3 *db, const char *match, struct scanner *s,
         s->shared = &sp->floor;
     }
     return rs;
+}
+
+/* After s->matches rows, the first at first_id and the last at id: hands
+ * the rest to parts when it is long enough; returns the last rowid this
+ * scan keeps (INT64_MAX: all). */
+static enum tl_status
+split_rest(sqlite3 *db, const char *match, struct scanner *s,
+           int64_t first_id, int64_t id, struct split *sp, int64_t *upto_out,
+           struct tl_error *err)
+{
+    int64_t last = 0, rest;
+    int parts = tl_part_max();
+    long after = split_after_rows();
+    enum tl_status rs = TL_OK;
+
+    *upto_out = INT64_MAX;
+    /* an override's weights are this connection's; a prefix FTS5 merges
+     * over all rows for every cursor, so a part would repeat it whole */
+    if (parts == 0 || tl_rank_overridden(db) || strchr(match, '*') != NULL)
+        return TL_OK;
+    rs = last_passage(db, &last, err);
+    if (rs != TL_OK || last <= id)
+        return rs;
+    /* the statistics the scan made at its first row (tl_rank_keep()) */
+    rs = tl_rank_stats_get(db, &sp->stats, err);
+    if (rs != TL_OK || sp->stats == NULL)
+        return rs;
+    /* rows expected after id, at the density seen so far */
+    rest = (int64_t)((double)s->matches * (double)(last - id)
+                     / (double)(id - first_id + 1));
+    if (rest < SPLIT_REST * after)
+        return TL_OK;
+    if (parts > rest / after - 1)
+        parts = (int)(rest / after - 1);
+    return start_parts(db, match, s, sp, id, last, parts, range_part,
+                       upto_out, err);
 }
 
 /* A scan read from the pages, on the search's connection: its rows go
@@ -511,25 +535,18 @@ static enum tl_status
 paged_split(struct paged_main *m, int64_t id, struct tl_error *err)
 {
     struct scanner *s = m->s;
-    struct split *sp = m->sp;
-    sqlite3_stmt *st = NULL;
-    int64_t last = 0, rest, share;
+    int64_t last = 0, rest;
     int parts = tl_part_max();
-    enum tl_status rs = TL_OK;
+    enum tl_status rs;
 
-    /* a prefix's part opens a cursor per word and walks them all to its
+    /* a prefix's part opens a cursor per word and seeks each to its
      * range: measured slower than one thread (econom* at 200,000
      * articles 14.0 -> 15.1 ms) */
     if (parts == 0 || strchr(m->match, '*') != NULL)
         return TL_OK;
-    if (sqlite3_prepare_v2(m->db, "SELECT max(id) FROM passages", -1, &st,
-                           NULL) != SQLITE_OK)
-        return tl_error_db(err, m->db, "preparing the search");
-    if (sqlite3_step(st) == SQLITE_ROW)
-        last = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    if (last <= id)
-        return TL_OK;
+    rs = last_passage(m->db, &last, err);
+    if (rs != TL_OK || last <= id)
+        return rs;
     rest = (int64_t)((double)s->matches * (double)(last - id)
                      / (double)(id - m->first_id + 1));
     if (m->by_rows) {
@@ -538,38 +555,16 @@ paged_split(struct paged_main *m, int64_t id, struct tl_error *err)
         if (parts > rest / m->after - 1)
             parts = (int)(rest / m->after - 1);
     } else {
-        /* a part costs a connection and a walk over its tokens' rows
-         * before its range: worth it for a long rest only, in time (a
-         * row under the floor costs a tenth of one scored) */
+        /* a part costs a connection and its cursors' setup: worth it
+         * for a long rest only, in time (a row under the floor costs a
+         * tenth of one scored) */
         double spent = now() - m->start;
         if (spent * (double)(last - id) / (double)(id - m->first_id + 1)
             < PAGED_SPLIT_REST_S)
             return TL_OK;
     }
-    share = (last - id) / (parts + 1);
-    if (share < 1)
-        return TL_OK;
-    atomic_init(&sp->floor, s->floor);
-    for (int i = 0; i < parts; i++) {
-        struct range *r = &sp->r[sp->n];
-        memset(r, 0, sizeof *r);
-        r->match = m->match;
-        r->per_article = s->per_article;
-        r->k = s->k;
-        r->after = id + share * (i + 1);
-        r->upto = i + 1 == parts ? INT64_MAX : id + share * (i + 2);
-        r->shared = &sp->floor;
-        r->dfr = s->dfr;
-        rs = tl_part_start(m->db, paged_part, r, &r->part, err);
-        if (rs != TL_OK)
-            break;
-        sp->n++;
-    }
-    if (sp->n > 0) {
-        m->upto = sp->r[0].after;
-        s->shared = &sp->floor;
-    }
-    return rs;
+    return start_parts(m->db, m->match, s, m->sp, id, last, parts,
+                       paged_part, &m->upto, err);
 }
 
 static enum tl_status

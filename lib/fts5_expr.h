@@ -50,7 +50,8 @@ int tl_fts5_expr_phrase_rows(struct tl_fts5_expr *e, int i, int64_t *n_out);
 
 /* Moves to the first row at or after min the expression matches (the
  * cursors skip the rows before it without reading their positions):
- * ROW, EOF or BAD.  Before any other move. */
+ * ROW, EOF or BAD.  First, or after other moves with min at least the
+ * current row (there: stays). */
 int tl_fts5_expr_from(struct tl_fts5_expr *e, int64_t min);
 /* Moves to the next row the expression matches: ROW, EOF or BAD. */
 int tl_fts5_expr_next(struct tl_fts5_expr *e);

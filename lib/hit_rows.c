@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fts5_marks.h"
 #include "hit_rows.h"
 
 enum { F_PATH, F_TITLE, F_AUTHOR, F_DATE, F_PRECISION, F_TOPICS, F_MARKED,
@@ -144,37 +145,15 @@ read_columns(sqlite3 *db, struct tl_hit_rows *r, const struct tl_buf *json,
     return rs;
 }
 
+/* Keeps column 1 of st's rows as the marked text of the passages in
+ * column 0 (the first row of each): TL_OK or TL_ERR_NOMEM, and the last
+ * step's code in *rc_out. */
 static enum tl_status
-read_marked(sqlite3 *db, struct tl_hit_rows *r, const char *match,
-            const struct tl_buf *json, struct tl_error *err)
+keep_marked(struct tl_hit_rows *r, sqlite3_stmt *st, int *rc_out)
 {
-    sqlite3_stmt *st = NULL;
     enum tl_status rs = TL_OK;
-    int rc;
+    int rc = SQLITE_DONE;
 
-    if (match != NULL) {
-        rs = register_wanted(db, err);
-        if (rs != TL_OK)
-            return rs;
-        if (sqlite3_prepare_v2(db, "SELECT rowid, highlight(passages_fts, "
-                               "0, ?3, ?4) FROM passages_fts WHERE "
-                               "passages_fts MATCH ?1 AND rowid BETWEEN ?5 "
-                               "AND ?6 AND tl_hit_wanted(rowid, ?2)", -1,
-                               &st, NULL) != SQLITE_OK)
-            return tl_error_db(err, db, "preparing the hits' text");
-        sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
-        sqlite3_bind_pointer(st, 2, r, WANTED_POINTER, NULL);
-        sqlite3_bind_text(st, 3, TL_MARK_OPEN, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, TL_MARK_CLOSE, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 5, r->rows[0].id);
-        sqlite3_bind_int64(st, 6, r->rows[r->n - 1].id);
-    } else {
-        if (sqlite3_prepare_v2(db, "SELECT id, text FROM passage_texts WHERE id "
-                               "IN (SELECT value FROM json_each(?1))", -1,
-                               &st, NULL) != SQLITE_OK)
-            return tl_error_db(err, db, "preparing the hits' text");
-        sqlite3_bind_text(st, 1, json->data, (int)json->len, SQLITE_STATIC);
-    }
     while (rs == TL_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct row *w = find(r, sqlite3_column_int64(st, 0));
         if (w == NULL || w->has_marked)
@@ -182,12 +161,144 @@ read_marked(sqlite3 *db, struct tl_hit_rows *r, const char *match,
         rs = keep(r, st, 1, &w->off[F_MARKED], &w->marked_len);
         w->has_marked = rs == TL_OK;
     }
+    *rc_out = rc;
+    return rs;
+}
+
+/* Finalizes st, turning what keep_marked() ended with into an error. */
+static enum tl_status
+end_marked(sqlite3 *db, sqlite3_stmt *st, enum tl_status rs, int rc,
+           struct tl_error *err)
+{
     if (rs == TL_OK && rc != SQLITE_DONE)
         rs = tl_error_db(err, db, "reading the hits' text");
     else if (rs != TL_OK)
         rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     sqlite3_finalize(st);
     return rs;
+}
+
+/* The marked texts from FTS5's pages (fts5_marks.h), the rows in id
+ * order: *done_out 1 when every row was read so (those match does not
+ * hold on stay unmarked, as FTS5 leaves them), 0 when FTS5 must mark
+ * them (the reader does not take match, or failed on a row). */
+static enum tl_status
+read_marked_pages(sqlite3 *db, struct tl_hit_rows *r, const char *match,
+                  const struct tl_buf *json, int *done_out,
+                  struct tl_error *err)
+{
+    struct tl_fts5_marks *m = NULL;
+    sqlite3_stmt *st = NULL;
+    enum tl_status rs;
+    int rc = SQLITE_DONE, ok = 1;
+
+    *done_out = 0;
+    rs = tl_fts5_marks_new(db, match, &m, err);
+    if (rs != TL_OK || m == NULL)
+        return rs;
+    if (sqlite3_prepare_v2(db, "SELECT id, text FROM passage_texts WHERE id "
+                           "IN (SELECT value FROM json_each(?1)) ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK) {
+        tl_fts5_marks_free(m);
+        return tl_error_db(err, db, "preparing the hits' text");
+    }
+    sqlite3_bind_text(st, 1, json->data, (int)json->len, SQLITE_STATIC);
+    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct row *w = find(r, sqlite3_column_int64(st, 0));
+        const char *t = (const char *)sqlite3_column_text(st, 1);
+        size_t at = r->text.len;
+        int got;
+        if (w == NULL || w->has_marked)
+            continue;
+        got = tl_fts5_marks_row(m, w->id, t, sqlite3_column_bytes(st, 1),
+                                TL_MARK_OPEN, TL_MARK_CLOSE, &r->text);
+        if (got < 0 || tl_buf_append(&r->text, "", 1) != TL_OK) {
+            ok = 0;
+        } else if (got == 0) {
+            r->text.len = at;
+        } else {
+            w->off[F_MARKED] = at;
+            w->marked_len = r->text.len - 1 - at;
+            w->has_marked = 1;
+        }
+    }
+    if (ok && rc != SQLITE_DONE)
+        rs = tl_error_db(err, db, "reading the hits' text");
+    sqlite3_finalize(st);
+    tl_fts5_marks_free(m);
+    if (rs == TL_OK && !ok)         /* FTS5 marks them all */
+        for (size_t i = 0; i < r->n; i++)
+            r->rows[i].has_marked = 0;
+    *done_out = rs == TL_OK && ok;
+    return rs;
+}
+
+/* The marked texts through FTS5's highlight(): for a few rows without
+ * a prefix, a statement per row (rowid = ?: FTS5 seeks each doclist);
+ * else one pass over the matches between the first and the last row,
+ * highlighting the wanted ones (a prefix's doclists are merged once,
+ * not once per row). */
+static enum tl_status
+read_marked_fts5(sqlite3 *db, struct tl_hit_rows *r, const char *match,
+                 struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum tl_status rs;
+    int rc = SQLITE_DONE, per_row = r->n < TL_HIT_ROWS_PASS_MIN
+                                    && strchr(match, '*') == NULL;
+    size_t next = 0;
+
+    rs = register_wanted(db, err);
+    if (rs != TL_OK)
+        return rs;
+    if (sqlite3_prepare_v2(db, "SELECT rowid, highlight(passages_fts, 0, ?3, "
+                           "?4) FROM passages_fts WHERE passages_fts MATCH ?1 "
+                           "AND rowid BETWEEN ?5 AND ?6 AND tl_hit_wanted("
+                           "rowid, ?2)", -1, &st, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "preparing the hits' text");
+    sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+    sqlite3_bind_pointer(st, 2, r, WANTED_POINTER, NULL);
+    sqlite3_bind_text(st, 3, TL_MARK_OPEN, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, TL_MARK_CLOSE, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, r->rows[0].id);
+    sqlite3_bind_int64(st, 6, r->rows[r->n - 1].id);
+    for (;;) {
+        if (per_row) {
+            if (next == r->n)
+                break;
+            sqlite3_reset(st);
+            sqlite3_bind_int64(st, 5, r->rows[next].id);
+            sqlite3_bind_int64(st, 6, r->rows[next].id);
+            next++;
+        }
+        rs = keep_marked(r, st, &rc);
+        if (!per_row || rs != TL_OK || rc != SQLITE_DONE)
+            break;
+    }
+    return end_marked(db, st, rs, rc, err);
+}
+
+static enum tl_status
+read_marked(sqlite3 *db, struct tl_hit_rows *r, const char *match,
+            const struct tl_buf *json, struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum tl_status rs = TL_OK;
+    int rc = SQLITE_DONE, done;
+
+    if (match != NULL) {
+        rs = read_marked_pages(db, r, match, json, &done, err);
+        if (rs != TL_OK || done)
+            return rs;
+        return read_marked_fts5(db, r, match, err);
+    }
+    if (sqlite3_prepare_v2(db, "SELECT id, text FROM passage_texts WHERE id "
+                           "IN (SELECT value FROM json_each(?1))", -1, &st,
+                           NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "preparing the hits' text");
+    sqlite3_bind_text(st, 1, json->data, (int)json->len, SQLITE_STATIC);
+    rs = keep_marked(r, st, &rc);
+    return end_marked(db, st, rs, rc, err);
 }
 
 enum tl_status

@@ -49,16 +49,9 @@ struct tl_search {
                                of an OR (tl_topk_or_as_and()) */
     int positive_only;      /* o->positive_only with words */
     struct tl_hit_rows *batch;  /* the fast hits' rows, read at once
-                                   when there are many (hit_rows.h) */
+                                   (hit_rows.h) */
     struct tl_lengths *lens;    /* the SQL's rows' lengths (lengths.h) */
 };
-
-/* From this many hits to give on, their rows are read in two statements
- * (lib/hit_rows.c) rather than two per hit; with a prefix in the query,
- * from two on (FTS5 merges the doclists of every word the prefix covers
- * each time it sets up the expression: econom* 15.7 -> 9.0 ms at
- * 21,268 articles, while said would go 4.1 -> 6.1). */
-#define BATCH_MIN 64
 
 /* Do the filters accept an article?  (tl_topk_filter_fn) */
 struct filter {
@@ -226,10 +219,7 @@ tl_search_new(sqlite3 *db, const struct tl_search_opts *o,
         sqlite3_bind_text(s->marked, 3, TL_MARK_OPEN, -1, SQLITE_STATIC);
         sqlite3_bind_text(s->marked, 4, TL_MARK_CLOSE, -1, SQLITE_STATIC);
     }
-    if (s->fast.exact
-        && s->fast.n >= s->next + (o->match != NULL
-                                   && strchr(o->match, '*') != NULL
-                                   ? 2 : BATCH_MIN)) {
+    if (s->fast.exact && s->fast.n > s->next) {
         st = tl_hit_rows_fetch(db, o->match, s->fast.ids + s->next,
                                s->fast.n - s->next, &s->batch, err);
         if (st != TL_OK)

@@ -2,13 +2,14 @@
  * fts5_expr.c, fts5_scan.c): every term's rows and positions equal
  * fts5vocab's, prefixes too, over several segments with deleted and
  * rewritten rows; every query shape the scan takes scores its rows bit
- * for bit as tl_bm25() through FTS5 does; records it does not know are
- * refused. */
+ * for bit as tl_bm25() through FTS5 does; the hits' marks are
+ * highlight()'s byte for byte; records it does not know are refused. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "unit.h"
+#include "fts5_marks.h"
 #include "fts5_read.h"
 #include "fts5_scan.h"
 #include "lengths.h"
@@ -356,6 +357,136 @@ START_TEST(test_scan_scores_as_fts5)
 }
 END_TEST
 
+/* Passages whose words sit among punctuation, capitals and non-ASCII
+ * letters, so that the tokens' byte ranges matter. */
+static void
+add_rich_passages(void)
+{
+    static const char *const sep[] = {
+        " ", ", ", " \xe2\x80\x94 ", "'s ", "\n", " (", ") ", " \xc3\xa9t\xc3\xa9 ",
+        "... ", "-", " \xc2\xabW", "\xc2\xbb ", "  ",
+    };
+    char t[2048];
+
+    unit_exec("BEGIN");
+    for (int i = 0; i < 120; i++) {
+        size_t at = 0;
+        int words = 2 + (int)(rng() % 60);
+        for (int k = 0; k < words && at + 40 < sizeof t; k++) {
+            char w[16];
+            word(w, sizeof w);
+            if (rng() % 4 == 0)
+                w[0] = 'W';
+            at += (size_t)snprintf(t + at, sizeof t - at, "%s%s", w,
+                                   k + 1 < words
+                                   ? sep[rng() % (sizeof sep / sizeof *sep)]
+                                   : ".");
+        }
+        unit_add_passage(0, 1 + i % 300, 6 + i / 300, t);
+    }
+    unit_exec("COMMIT");
+    unit_fix_ranges();
+}
+
+/* The marks of match's rows from the pages equal highlight()'s, for
+ * every row FTS5 matches (every step-th of them, with rows it does not
+ * match asked between): the number marked returned. */
+static long
+marks_as_highlight(const char *match, int step)
+{
+    struct tl_error err = { 0 };
+    struct tl_fts5_marks *m = NULL;
+    struct tl_buf out;
+    sqlite3_stmt *st = NULL, *tx = NULL;
+    long marked = 0, k = 0;
+    int64_t prev = 0;           /* FTS5's row before */
+
+    ck_assert_int_eq(tl_fts5_marks_new(unit_db, match, &m, &err), TL_OK);
+    ck_assert_msg(m != NULL, "%s: not taken", match);
+    tl_buf_init(&out, 0);
+    ck_assert_int_eq(sqlite3_prepare_v2(unit_db, "SELECT rowid, highlight("
+                                        "passages_fts, 0, '[', ']') FROM "
+                                        "passages_fts WHERE passages_fts "
+                                        "MATCH ?1 ORDER BY rowid", -1, &st,
+                                        NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(unit_db, "SELECT text FROM "
+                                        "passage_texts WHERE id = ?1", -1,
+                                        &tx, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        const char *want = (const char *)sqlite3_column_text(st, 1);
+        int64_t before = prev;
+        prev = id;
+        if (k++ % step != 0)
+            continue;
+        /* a row between FTS5's last and this one: not matched */
+        if (id > before + 1) {
+            tl_buf_reset(&out);
+            ck_assert_int_eq(tl_fts5_marks_row(m, id - 1, "w0", 2, "[", "]",
+                                               &out), 0);
+            ck_assert_int_eq(out.len, 0);
+        }
+        sqlite3_reset(tx);
+        sqlite3_bind_int64(tx, 1, id);
+        ck_assert_int_eq(sqlite3_step(tx), SQLITE_ROW);
+        tl_buf_reset(&out);
+        ck_assert_int_eq(tl_fts5_marks_row(m, id, (const char *)
+                                           sqlite3_column_text(tx, 0),
+                                           sqlite3_column_bytes(tx, 0), "[",
+                                           "]", &out), 1);
+        ck_assert_msg(out.len == strlen(want)
+                      && memcmp(out.data, want, out.len) == 0,
+                      "%s: row %lld:\n%.*s\nhighlight():\n%s", match,
+                      (long long)id, (int)out.len, out.data, want);
+        marked++;
+    }
+    /* past the last row: nothing */
+    ck_assert_int_eq(tl_fts5_marks_row(m, INT64_MAX, "w0", 2, "[", "]",
+                                       &out), 0);
+    sqlite3_finalize(st);
+    sqlite3_finalize(tx);
+    tl_buf_release(&out);
+    tl_fts5_marks_free(m);
+    return marked;
+}
+
+/* The hits' marks from the pages are highlight()'s, byte for byte. */
+START_TEST(test_marks_as_highlight)
+{
+    static const char *const shapes[] = {
+        "\"w3\"", "\"w1 w0\"", "\"w15\"*", "\"w\"*", "\"w0\" OR \"w150\"",
+        "\"w1\" AND \"w2\"", "\"w0\" NOT \"w1\"", "\"w1\" OR \"w2\" NOT \"w3\"",
+        "\"w0 w0\" OR \"w0\"", "\"w0 w1\" OR \"w1 w2\" OR \"w0\"",
+        "\"w1 w2\" \"w1\"", "\"w150\" \"w0\"", "\"w0 w1 w0\" OR \"w1 w0\"",
+        "(\"w1\" OR \"w2\") AND \"w3\"",
+    };
+    long before = tl_fts5_marks_count(), marked = 0;
+    struct tl_fts5_marks *m = (void *)1;
+    struct tl_error err = { 0 };
+
+    corpus();
+    add_rich_passages();
+    unit_exec("BEGIN");
+    for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {
+        long n = marks_as_highlight(shapes[i], 1)
+                 + marks_as_highlight(shapes[i], 7);
+        ck_assert_msg(n > 0, "%s: no rows", shapes[i]);
+        marked += n;
+    }
+    ck_assert_int_eq(tl_fts5_marks_count(), before + marked);
+    /* what the reader does not take is FTS5's */
+    ck_assert_int_eq(tl_fts5_marks_new(unit_db, "NEAR(\"w1\" \"w2\", 3)", &m,
+                                       &err), TL_OK);
+    ck_assert_ptr_null(m);
+    unit_exec("COMMIT");
+    m = (void *)1;
+    ck_assert_int_eq(tl_fts5_marks_new(unit_db, "\"w3\"", &m, &err), TL_OK);
+    ck_assert_ptr_null(m);      /* outside a read transaction */
+    unit_db_teardown();
+}
+END_TEST
+
 /* Records the reader does not know are refused, never misread. */
 START_TEST(test_unknown_records_are_refused)
 {
@@ -429,6 +560,7 @@ fts5_read_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_every_term_as_fts5vocab);
     tcase_add_test(tc, test_scan_scores_as_fts5);
+    tcase_add_test(tc, test_marks_as_highlight);
     tcase_add_test(tc, test_unknown_records_are_refused);
     suite_add_tcase(s, tc);
     return s;

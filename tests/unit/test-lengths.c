@@ -98,15 +98,23 @@ START_TEST(test_lengths_are_fts5s_across_chunks)
     struct tl_lengths *l;
 
     corpus();
+    /* 16001's chunk takes the first's slot in the reader's memory */
+    unit_add_passage(16001, 3, 5, "common frost");
     ck_assert_ptr_null(open_lengths());     /* none yet */
-    ck_assert_int_eq(refresh(), (long)N_IDS);
+    ck_assert_int_eq(refresh(), (long)N_IDS + 1);
     l = open_lengths();
     ck_assert_ptr_nonnull(l);
     for (size_t i = 0; i < N_IDS; i++)
         assert_known(l, ids[i]);
+    /* in any order: chunks 0 and 16 take turns in one slot */
+    for (size_t i = N_IDS; i-- > 0;) {
+        assert_known(l, ids[i]);
+        assert_known(l, 16001);
+    }
     assert_unknown(l, 6);           /* no passage */
     assert_unknown(l, 1500);
-    assert_unknown(l, 2201);        /* past the table */
+    assert_unknown(l, 2201);
+    assert_unknown(l, 16002);       /* past the table */
     assert_unknown(l, 0);
     tl_lengths_free(l);
     unit_db_teardown();

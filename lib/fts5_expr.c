@@ -40,6 +40,8 @@ struct tl_fts5_expr {
     int *inst;
     int inst_cap;
     int report[TL_FTS5_EXPR_PHRASES];
+    struct node *leaf[TL_FTS5_EXPR_PHRASES];    /* each phrase's node */
+    int or_only;            /* phrases under ORs only */
 };
 
 /* ---- parsing ------------------------------------------------------------ */
@@ -284,6 +286,22 @@ parse_or(struct parser *p)
     return parse_binary(p, "OR", OR, parse_and);
 }
 
+/* Each phrase's node into e->leaf: 1 when n holds phrases under ORs
+ * only. */
+static int
+leaves(struct tl_fts5_expr *e, struct node *n)
+{
+    int l, r;
+
+    if (n->kind == PHRASE) {
+        e->leaf[n->phrase] = n;
+        return 1;
+    }
+    l = leaves(e, n->l);
+    r = leaves(e, n->r);
+    return n->kind == OR && l && r;
+}
+
 enum tl_status
 tl_fts5_expr_new(sqlite3 *db, struct tl_fts5 *x, const char *match,
                  struct tl_fts5_expr **out, struct tl_error *err)
@@ -308,6 +326,7 @@ tl_fts5_expr_new(sqlite3 *db, struct tl_fts5 *x, const char *match,
         return nomem ? tl_error_set(err, TL_ERR_NOMEM, "out of memory")
                      : TL_OK;
     }
+    e->or_only = leaves(e, e->root);
     for (int i = 0; i < e->n_ph; i++) {
         struct phrase *ph = &e->ph[i];
         ph->tok = calloc((size_t)ph->n_tok, sizeof *ph->tok);
@@ -543,6 +562,67 @@ tl_fts5_expr_next(struct tl_fts5_expr *e)
         return TL_FTS5_EOF;
     }
     return node_next(e, e->root, min);
+}
+
+int
+tl_fts5_expr_or_only(const struct tl_fts5_expr *e)
+{
+    return e->or_only;
+}
+
+/* An OR tree's rows from its phrases' (each OR on the first of its
+ * sides, as node_next() leaves it). */
+static void
+settle(struct node *n)
+{
+    if (n->kind != OR)
+        return;
+    settle(n->l);
+    settle(n->r);
+    n->eof = n->l->eof && n->r->eof;
+    if (!n->eof)
+        n->rowid = n->l->eof ? n->r->rowid
+                   : n->r->eof || n->l->rowid < n->r->rowid ? n->l->rowid
+                   : n->r->rowid;
+}
+
+int
+tl_fts5_expr_next_of(struct tl_fts5_expr *e, uint64_t need)
+{
+    int64_t min, r = INT64_MAX;
+    int any = 0;
+
+    if (!e->or_only)
+        return TL_FTS5_BAD;
+    if (e->root->eof)
+        return TL_FTS5_EOF;
+    if (e->root->rowid == INT64_MAX) {
+        e->root->eof = 1;
+        return TL_FTS5_EOF;
+    }
+    min = e->root->rowid == INT64_MIN ? INT64_MIN : e->root->rowid + 1;
+    for (int i = 0; i < e->n_ph; i++) {
+        int rc;
+        if (!(need >> i & 1))
+            continue;
+        rc = node_next(e, e->leaf[i], min);
+        if (rc == TL_FTS5_BAD)
+            return rc;
+        if (rc == TL_FTS5_ROW && (!any || e->leaf[i]->rowid < r)) {
+            r = e->leaf[i]->rowid;
+            any = 1;
+        }
+    }
+    if (!any) {
+        e->root->eof = 1;
+        return TL_FTS5_EOF;
+    }
+    /* the others only up to that row: their rows before it are passed */
+    for (int i = 0; i < e->n_ph; i++)
+        if (!(need >> i & 1) && node_next(e, e->leaf[i], r) == TL_FTS5_BAD)
+            return TL_FTS5_BAD;
+    settle(e->root);
+    return TL_FTS5_ROW;
 }
 
 int64_t

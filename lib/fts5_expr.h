@@ -56,6 +56,14 @@ int tl_fts5_expr_from(struct tl_fts5_expr *e, int64_t min);
 /* Moves to the next row the expression matches: ROW, EOF or BAD. */
 int tl_fts5_expr_next(struct tl_fts5_expr *e);
 int64_t tl_fts5_expr_rowid(const struct tl_fts5_expr *e);
+/* Is the expression phrases joined by OR alone (MaxScore, fts5_scan.c)? */
+int tl_fts5_expr_or_only(const struct tl_fts5_expr *e);
+/* For such an expression: moves to the next row holding one of the
+ * phrases in need (bit i: phrase i), the others moved only as far as
+ * that row (their rows before it are passed over, never visited): ROW,
+ * EOF or BAD.  The row's phrases are then all that hold there, as after
+ * tl_fts5_expr_next(). */
+int tl_fts5_expr_next_of(struct tl_fts5_expr *e, uint64_t need);
 /* Which phrases report on the current row (have instances there): one
  * flag per phrase, valid until the next move or call. */
 const int *tl_fts5_expr_present(struct tl_fts5_expr *e);

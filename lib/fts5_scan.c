@@ -58,6 +58,47 @@ phrase_df(sqlite3 *db, struct tl_fts5_expr *e, int i, int size,
     return tl_fts5_expr_phrase_rows(e, i, df);
 }
 
+/* The phrases a row must hold to reach floor (MaxScore, for an OR of
+ * phrases): the weakest ones, in order (ascending by their bound alone),
+ * are left out while the bound of all of them together stays under the
+ * floor: a row holding only those is under it too. */
+static uint64_t
+essential(struct rank_query *q, const struct tl_rank_params *p,
+          const int *order, int n, double floor)
+{
+    int present[TL_FTS5_EXPR_PHRASES] = { 0 };
+    uint64_t need = n >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
+
+    for (int j = 0; j < n; j++) {
+        present[order[j]] = 1;
+        if (!(tl_rank_query_bound(q, p, present) * (1.0 + 1e-9) < floor))
+            break;
+        need &= ~((uint64_t)1 << order[j]);
+    }
+    return need;
+}
+
+/* The phrases in ascending order of the bound each gives alone. */
+static void
+order_by_bound(struct rank_query *q, const struct tl_rank_params *p, int n,
+               int *order)
+{
+    double b[TL_FTS5_EXPR_PHRASES];
+    int present[TL_FTS5_EXPR_PHRASES] = { 0 };
+
+    for (int i = 0; i < n; i++) {
+        present[i] = 1;
+        b[i] = tl_rank_query_bound(q, p, present);
+        present[i] = 0;
+        order[i] = i;
+        for (int j = i; j > 0 && b[order[j - 1]] > b[order[j]]; j--) {
+            int t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    }
+}
+
 enum tl_status
 tl_fts5_scan(sqlite3 *db, const char *match, int listed,
              struct tl_lengths *lens, struct tl_rank_deferred *dfr,
@@ -85,7 +126,11 @@ tl_fts5_scan_range(sqlite3 *db, const char *match, int listed,
     char (*stems)[TL_RANK_STEMS_MAX] = NULL;
     double *bounds = NULL;      /* by the bits of the phrases present */
     enum tl_status rs;
-    int n, rc;
+    int n, rc, maxscore = 0;
+    int order[TL_FTS5_EXPR_PHRASES];
+    uint64_t all = 0, need = 0;         /* MaxScore: the phrases a row must
+                                           hold to be visited */
+    double need_floor = -HUGE_VAL;      /* the floor need was made for */
 
     memset(out, 0, sizeof *out);
     tl_rank_params_init(&out->p);
@@ -136,8 +181,18 @@ tl_fts5_scan_range(sqlite3 *db, const char *match, int listed,
         dfr->n_rows = out->n_rows;
         dfr->p = out->p;
     }
+    /* an OR of phrases under a floor visits only the rows that hold a
+     * phrase the others could not reach the floor without */
+    all = n >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
+    need = all;
+    if (floor != NULL && !out->unit && n <= BOUNDS_PHRASES
+        && tl_fts5_expr_or_only(e)) {
+        maxscore = 1;
+        order_by_bound(q, &out->p, n, order);
+    }
     for (rc = tl_fts5_expr_from(e, after == INT64_MAX ? after : after + 1);
-         rc == TL_FTS5_ROW; rc = tl_fts5_expr_next(e)) {
+         rc == TL_FTS5_ROW; rc = need == all ? tl_fts5_expr_next(e)
+                                 : tl_fts5_expr_next_of(e, need)) {
         int64_t id = tl_fts5_expr_rowid(e);
         int len[TL_RANK_COLUMNS], n_inst;
         const int *inst;
@@ -145,6 +200,11 @@ tl_fts5_scan_range(sqlite3 *db, const char *match, int listed,
         if (id > *upto) {
             rc = TL_FTS5_EOF;   /* the rest is another's */
             break;
+        }
+        if (maxscore && *floor > need_floor) {
+            need_floor = *floor;
+            need = essential(q, &out->p, order, n, need_floor);
+            out->pruned |= need != all;
         }
         if (floor != NULL && !out->unit) {
             /* the best its phrases could give: under the floor, that

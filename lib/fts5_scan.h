@@ -25,6 +25,10 @@ struct tl_fts5_scan {
     double n_rows;
     struct tl_rank_params p;
     int64_t rows;       /* rows handed to fn */
+    int pruned;         /* 1: rows under the floor may have been passed
+                           over without being handed to fn (MaxScore: an
+                           OR of phrases whose weakest ones cannot reach
+                           the floor alone) */
 };
 
 /* Hands fn every row of match with its score, under the defaults (not
@@ -34,7 +38,8 @@ struct tl_fts5_scan {
  * fresh: tl_topk_listed_df_begin()).  With floor (not NULL, read at
  * every row), a row whose score is sure to be below *floor may be
  * handed a bound of it below *floor instead (tl_rank_floor()'s rule:
- * its phrases' largest shares; not for a unit scan).  A unit scan fills dfr (not
+ * its phrases' largest shares; not for a unit scan), or, in an OR of
+ * phrases, not handed at all (out->pruned).  A unit scan fills dfr (not
  * NULL) as tl_rank_defer() would, before the first row.  Inside a read
  * transaction.  An error is fn's, or the database's. */
 enum tl_status

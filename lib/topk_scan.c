@@ -162,6 +162,8 @@ struct scanner {
     int unfiltered;         /* no filter: the articles' floor may be used */
     struct heap h;
     int64_t matches;
+    int pruned;             /* matches under the floor were passed over
+                               without being counted (fts5_scan.h) */
     double floor;
     struct best_floor bf;
     struct tl_lengths *lens;
@@ -274,6 +276,7 @@ scanner_reset(struct scanner *s)
 {
     s->h.n = 0;
     s->matches = 0;
+    s->pruned = 0;
     s->floor = -HUGE_VAL;
     best_floor_end(&s->bf);
 }
@@ -406,6 +409,7 @@ paged_part(sqlite3 *db, void *arg, struct tl_error *err)
                                 paged_row, &r->s, &fs, err);
     if (rs == TL_OK && !fs.answered)
         rs = tl_error_set(err, TL_ERR_DB, "a part's pages not read");
+    r->s.pruned = fs.pruned;
     return scanner_end(&r->s, rs, err);
 }
 
@@ -599,6 +603,7 @@ join_parts(sqlite3 *db, struct split *sp, struct scanner *s,
             for (size_t j = 0; j < r->s.h.n; j++)
                 offer(&s->h, &r->s.h.a[j]);
             s->matches += r->s.matches;
+            s->pruned |= r->s.pruned;
         } else if (rs == TL_OK) {
             rs = scan_range(db, r, s, err);
         }
@@ -697,6 +702,7 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
                             err);
     if (rs != TL_OK)
         goto out;
+    s.pruned = paged.answered && paged.pruned;
     if (!paged.answered) {
         struct tl_error ignored;
         join_parts(db, &sp, &s, TL_ERR_DB, &ignored);   /* forgotten */
@@ -790,7 +796,8 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
     }
     /* exact when k were accepted or no match was left out of the heap */
     if (!uncertain
-        && (accepted == (size_t)k || (size_t)s.matches == s.h.n)) {
+        && (accepted == (size_t)k
+            || ((size_t)s.matches == s.h.n && !s.pruned))) {
         t->n = accepted;
         t->exact = 1;
     }

@@ -443,6 +443,12 @@ phrase_positions(struct phrase *ph)
 static int
 phrase_next(struct phrase *ph, int64_t min, int64_t *rowid_out)
 {
+    if (ph->n_tok == 1) {       /* a word: its rows */
+        int rc = tl_fts5_tok_next(ph->tok[0], min);
+        if (rc == TL_FTS5_ROW)
+            *rowid_out = tl_fts5_tok_rowid(ph->tok[0]);
+        return rc;
+    }
     for (;;) {
         int64_t r = min;
         int t = 0, same = 0;

@@ -525,6 +525,45 @@ seg_step(struct segcur *c)
     return TL_FTS5_ROW;
 }
 
+/* Steps c over the rows before min that sit wholly on its page, their
+ * position lists skipped: seg_step()'s work without its cases (a page
+ * ending, a list going on to the next page, an absolute rowid, damage),
+ * which are left to it where they come. */
+static void
+seg_skip(struct segcur *c, int64_t min)
+{
+    const unsigned char *a = c->pg.a;
+    int64_t rowid = c->rowid;
+    int pos = c->pos, size = c->size, taken = c->taken, moved = 0;
+
+    if (!c->started || c->eof)
+        return;
+    while (rowid < min) {
+        const unsigned char *p;
+        uint64_t v, sz;
+        int next = taken ? pos : pos + size;
+        if (next >= c->end || next == c->pg.first_rowid)
+            break;
+        p = varint(varint(a + next, &v), &sz);
+        if (p > a + c->end || v == 0 || sz >> 1 > 0x7fffffff
+            || v > (uint64_t)INT64_MAX - (uint64_t)rowid)
+            break;
+        rowid += (int64_t)v;
+        pos = (int)(p - a);
+        size = (int)(sz >> 1);
+        taken = 0;
+        moved = 1;
+        c->del = (int)(sz & 1);
+    }
+    if (moved) {
+        c->rowid = rowid;
+        c->pos = pos;
+        c->size = size;
+        c->taken = 0;
+        c->pl = NULL;
+    }
+}
+
 /* ---- a token: its terms' doclists in every segment ------------------------ */
 
 struct tl_fts5_tok {
@@ -810,6 +849,7 @@ tl_fts5_tok_next(struct tl_fts5_tok *t, int64_t min)
             && dl_seek(c, min) != 1)
             return TL_FTS5_BAD;
         for (;;) {
+            seg_skip(c, min);
             while (!c->eof && c->rowid < min)
                 if (seg_step(c) == TL_FTS5_BAD)
                     return TL_FTS5_BAD;

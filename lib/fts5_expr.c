@@ -688,6 +688,14 @@ tl_fts5_expr_present(struct tl_fts5_expr *e)
 }
 
 int
+tl_fts5_expr_word_size(const struct tl_fts5_expr *e, int i)
+{
+    const struct phrase *ph = &e->ph[i];
+
+    return ph->n_tok == 1 ? tl_fts5_tok_size(ph->tok[0]) : -1;
+}
+
+int
 tl_fts5_expr_inst(struct tl_fts5_expr *e, const int **inst_out, int *n_out)
 {
     const uint64_t *pos[TL_FTS5_EXPR_PHRASES];

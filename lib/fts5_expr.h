@@ -69,6 +69,9 @@ int tl_fts5_expr_next_of(struct tl_fts5_expr *e, uint64_t need);
 const int *tl_fts5_expr_present(struct tl_fts5_expr *e);
 /* The same as bits (phrase i: bit i). */
 uint64_t tl_fts5_expr_mask(const struct tl_fts5_expr *e);
+/* Phrase i's position list's size in bytes on the current row, where it
+ * reports there, when it is one word (tl_fts5_tok_size()); else -1. */
+int tl_fts5_expr_word_size(const struct tl_fts5_expr *e, int i);
 /* The current row's instances, as xInst gives them: *inst_out (n_out
  * triples phrase, column, offset, ordered by column, offset, then
  * phrase), valid until the next move.  1 or BAD. */

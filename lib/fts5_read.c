@@ -925,6 +925,12 @@ tl_fts5_tok_rowid(const struct tl_fts5_tok *t)
 }
 
 int
+tl_fts5_tok_size(const struct tl_fts5_tok *t)
+{
+    return t->n_win == 1 ? t->c[t->win[0]].size : -1;
+}
+
+int
 tl_fts5_poslist(const unsigned char *a, int n, uint64_t **pos, int *cap)
 {
     const unsigned char *p = a, *end = a + n;

@@ -90,6 +90,9 @@ int tl_fts5_tok_open(struct tl_fts5 *x, const char *term, int len,
 /* Moves to the first row at or after min: ROW, EOF or BAD. */
 int tl_fts5_tok_next(struct tl_fts5_tok *t, int64_t min);
 int64_t tl_fts5_tok_rowid(const struct tl_fts5_tok *t);
+/* The current row's position list's size in bytes, without reading it,
+ * when one term in one segment holds the row; else -1. */
+int tl_fts5_tok_size(const struct tl_fts5_tok *t);
 /* The current row's positions, column << 32 | offset, ascending and
  * unique: *pos_out (valid until the cursor moves), *n_out.  1 or BAD. */
 int tl_fts5_tok_positions(struct tl_fts5_tok *t, const uint64_t **pos_out,

@@ -99,6 +99,24 @@ order_by_bound(struct rank_query *q, const struct tl_rank_params *p, int n,
     }
 }
 
+/* The row's bound knowing the words whose position lists are one or two
+ * bytes: one or two instances (a varint each), in the body. */
+static double
+small_lists_bound(struct tl_fts5_expr *e, struct rank_query *q,
+                  const struct tl_rank_params *p, int n, const int *len)
+{
+    const int *present = tl_fts5_expr_present(e);
+    int tf0[TL_FTS5_EXPR_PHRASES], known = 0;
+
+    for (int i = 0; i < n; i++) {
+        int size = present[i] ? tl_fts5_expr_word_size(e, i) : -1;
+        tf0[i] = size >= 1 && size <= 2 ? size : -1;
+        known += tf0[i] >= 0;
+    }
+    return known > 0 ? tl_rank_query_bound_tf(q, p, present, tf0, len)
+                     : HUGE_VAL;
+}
+
 enum tl_status
 tl_fts5_scan(sqlite3 *db, const char *match, int listed,
              struct tl_lengths *lens, struct tl_rank_deferred *dfr,
@@ -194,7 +212,7 @@ tl_fts5_scan_range(sqlite3 *db, const char *match, int listed,
          rc == TL_FTS5_ROW; rc = need == all ? tl_fts5_expr_next(e)
                                  : tl_fts5_expr_next_of(e, need)) {
         int64_t id = tl_fts5_expr_rowid(e);
-        int len[TL_RANK_COLUMNS], n_inst;
+        int len[TL_RANK_COLUMNS], n_inst, has_len = 0;
         const int *inst;
 
         if (id > *upto) {
@@ -227,10 +245,25 @@ tl_fts5_scan_range(sqlite3 *db, const char *match, int listed,
                 out->rows++;
                 continue;
             }
+            /* the words whose lists are a byte or two hold one or two
+             * instances, all in the body (a column marker takes two
+             * bytes and a position after it): with the lengths, a
+             * tighter bound, still without reading a position */
+            has_len = tl_lengths_get(lens, id, len);
+            if (has_len) {
+                bound = small_lists_bound(e, q, &out->p, n, len);
+                if (bound * (1.0 + 1e-9) < *floor) {
+                    rs = fn(ctx, id, bound, err);
+                    if (rs != TL_OK)
+                        goto out;
+                    out->rows++;
+                    continue;
+                }
+            }
         }
         if (tl_fts5_expr_inst(e, &inst, &n_inst) != 1)
             goto out;
-        if (!tl_lengths_get(lens, id, len)) {
+        if (!has_len && !tl_lengths_get(lens, id, len)) {
             int64_t exact[TL_RANK_COLUMNS];
             rs = tl_lengths_exact(db, lens, id, exact, err);
             if (rs != TL_OK)

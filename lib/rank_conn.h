@@ -72,6 +72,16 @@ double tl_rank_query_bound(struct rank_query *q,
                            const struct tl_rank_params *p,
                            const int *present);
 
+/* The same for one row whose column lengths are len, knowing of some
+ * phrases (tf0[t] >= 0) that their instances there are in column 0
+ * only, at most tf0[t] of them: their shares at most those of tf0[t],
+ * their proximity shares bounded by the accumulators that many
+ * instances can reach; the others' (tf0[t] < 0) as above. */
+double tl_rank_query_bound_tf(struct rank_query *q,
+                              const struct tl_rank_params *p,
+                              const int *present, const int *tf0,
+                              const int *len);
+
 /* What tl_rank_stats_get() hands out. */
 struct tl_rank_stats {
     struct rank_query *q;

@@ -295,6 +295,28 @@ same_as_fts5(struct tl_lengths *lens, const char *match, const double *floor)
     return passed;
 }
 
+/* Article 301: a one-word title, zulu, found nowhere else, over a
+ * passage of 300 words with yak once. */
+static void
+title_only_word(void)
+{
+    char t[4096];
+    size_t at = 0;
+    long n = 0;
+    struct tl_error err = { 0 };
+
+    unit_exec("INSERT INTO articles (id, path, path_key, hash, size, "
+              "mtime_ns, format, title, author) VALUES (301, '/a/301', "
+              "tl_path_key('/a/301'), 'h', 1, 1, 'text', 'Zulu', '')");
+    for (int i = 0; i < 300; i++)
+        at += (size_t)snprintf(t + at, sizeof t - at, "%s", i == 150 ? "yak "
+                               : "w9 ");
+    unit_add_passage(0, 301, 1, t);
+    unit_fix_ranges();
+    ck_assert_msg(tl_lengths_refresh(unit_db, &n, &err) == TL_OK, "%s",
+                  err.msg);
+}
+
 START_TEST(test_scan_scores_as_fts5)
 {
     static const char *const shapes[] = {
@@ -316,13 +338,27 @@ START_TEST(test_scan_scores_as_fts5)
     };
     struct tl_error err = { 0 };
     struct tl_lengths *lens = NULL;
-    double floor = 4.0;
+    double floor = 4.0, tight;
     long seeks = tl_fts5_seeks(), passed = 0;
+    sqlite3_stmt *st = NULL;
 
     corpus();
+    title_only_word();
     unit_exec("BEGIN");
     ck_assert_int_eq(tl_lengths_open(unit_db, &lens, &err), TL_OK);
     ck_assert_ptr_nonnull(lens);
+    /* a word in a short title only (a three-byte list: the column
+     * marker, the column, the position) beside one in a long body, with
+     * the floor just under the row's score: its score, not a bound */
+    ck_assert_int_eq(sqlite3_prepare_v2(unit_db, "SELECT " TL_RANK_SQL
+                                        " FROM passages_fts WHERE "
+                                        "passages_fts MATCH ?1", -1, &st,
+                                        NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, "\"zulu\" \"yak\"", -1, SQLITE_STATIC);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    tight = sqlite3_column_double(st, 0) * (1.0 - 1e-6);
+    sqlite3_finalize(st);
+    same_as_fts5(lens, "\"zulu\" \"yak\"", &tight);
     for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {
         if (strstr(shapes[i], " or ") != NULL)
             continue;       /* FTS5's "or" is a word: below */

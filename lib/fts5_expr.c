@@ -404,36 +404,34 @@ tl_fts5_expr_phrase(const struct tl_fts5_expr *e, int i, int *n_out,
 static int
 phrase_positions(struct phrase *ph)
 {
-    const uint64_t *p0, *pi;
-    int n0, ni, k = 0;
-    int at[TL_FTS5_EXPR_PHRASES] = { 0 };
+    const uint64_t *pt[TL_FTS5_EXPR_PHRASES];
+    int nt[TL_FTS5_EXPR_PHRASES], at[TL_FTS5_EXPR_PHRASES] = { 0 };
+    int k = 0;
 
-    if (tl_fts5_tok_positions(ph->tok[0], &p0, &n0) != 1)
+    if (ph->n_tok > TL_FTS5_EXPR_PHRASES)
         return TL_FTS5_BAD;
-    if (ph->pos_cap < n0) {
-        uint64_t *np = realloc(ph->pos, (size_t)n0 * sizeof *np);
+    for (int t = 0; t < ph->n_tok; t++)
+        if (tl_fts5_tok_positions(ph->tok[t], &pt[t], &nt[t]) != 1)
+            return TL_FTS5_BAD;
+    if (ph->pos_cap < nt[0]) {
+        uint64_t *np = realloc(ph->pos, (size_t)nt[0] * sizeof *np);
         if (np == NULL)
             return TL_FTS5_BAD;
         ph->pos = np;
-        ph->pos_cap = n0;
+        ph->pos_cap = nt[0];
     }
-    memcpy(ph->pos, p0, (size_t)n0 * sizeof *p0);
-    /* the first token's positions are copied: the others' arrays are
-     * each their own cursor's */
-    for (int i = 0; i < n0; i++) {
+    /* each first token's position where every later token follows it
+     * (the arrays are each their own cursor's, ascending) */
+    for (int i = 0; i < nt[0]; i++) {
         int ok = 1;
         for (int t = 1; t < ph->n_tok && ok; t++) {
-            if (t >= TL_FTS5_EXPR_PHRASES)
-                return TL_FTS5_BAD;
-            if (tl_fts5_tok_positions(ph->tok[t], &pi, &ni) != 1)
-                return TL_FTS5_BAD;
-            uint64_t want = ph->pos[i] + (uint64_t)t;
-            while (at[t] < ni && pi[at[t]] < want)
+            uint64_t want = pt[0][i] + (uint64_t)t;
+            while (at[t] < nt[t] && pt[t][at[t]] < want)
                 at[t]++;
-            ok = at[t] < ni && pi[at[t]] == want;
+            ok = at[t] < nt[t] && pt[t][at[t]] == want;
         }
         if (ok)
-            ph->pos[k++] = ph->pos[i];
+            ph->pos[k++] = pt[0][i];
     }
     ph->n_pos = k;
     return k;

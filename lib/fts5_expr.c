@@ -568,6 +568,39 @@ tl_fts5_expr_next(struct tl_fts5_expr *e)
     return node_next(e, e->root, min);
 }
 
+/* The rows n may match at most, from its phrases' (rows[]); each AND
+ * turned to move its rarer side first. */
+static double
+order_and(struct node *n, const int64_t *rows)
+{
+    double l, r;
+
+    if (n->kind == PHRASE)
+        return (double)rows[n->phrase];
+    l = order_and(n->l, rows);
+    r = order_and(n->r, rows);
+    switch (n->kind) {
+    case AND:
+        if (r < l) {
+            struct node *t = n->l;
+            n->l = n->r;
+            n->r = t;
+        }
+        return l < r ? l : r;
+    case OR:
+        return l + r;
+    default:    /* NOT */
+        return l;
+    }
+}
+
+void
+tl_fts5_expr_order(struct tl_fts5_expr *e, const int64_t *rows)
+{
+    if (e->root->rowid == INT64_MIN)
+        order_and(e->root, rows);
+}
+
 int
 tl_fts5_expr_or_only(const struct tl_fts5_expr *e)
 {

@@ -56,6 +56,11 @@ int tl_fts5_expr_from(struct tl_fts5_expr *e, int64_t min);
 /* Moves to the next row the expression matches: ROW, EOF or BAD. */
 int tl_fts5_expr_next(struct tl_fts5_expr *e);
 int64_t tl_fts5_expr_rowid(const struct tl_fts5_expr *e);
+/* Before the first move: each AND moves first the side with fewer rows
+ * (rows[i]: phrase i's, its df), so that the other seeks to its rows
+ * instead of stepping one row and waiting (FTS5 does the same).  The
+ * rows and the instances are the same either way. */
+void tl_fts5_expr_order(struct tl_fts5_expr *e, const int64_t *rows);
 /* Is the expression phrases joined by OR alone (MaxScore, fts5_scan.c)? */
 int tl_fts5_expr_or_only(const struct tl_fts5_expr *e);
 /* For such an expression: moves to the next row holding one of the

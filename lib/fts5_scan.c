@@ -185,6 +185,8 @@ tl_fts5_scan_range(sqlite3 *db, const char *match, int listed,
         goto out;
     }
     out->n_rows = tl_rank_rows(x->rows);
+    if (!out->unit)
+        tl_fts5_expr_order(e, df);
     if (!out->unit && n <= BOUNDS_PHRASES) {
         bounds = malloc(((size_t)1 << n) * sizeof *bounds);
         if (bounds == NULL) {

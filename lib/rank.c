@@ -748,7 +748,7 @@ double
 tl_rank_query_bound_tf(struct rank_query *q, const struct tl_rank_params *p,
                        const int *present, const int *tf0, const int *len)
 {
-    double norm[TL_RANK_COLUMNS], b = 0, prox = 0;
+    double norm0, b = 0, prox = 0;
     int first = -1, words = 0;
 
     if (q->unit || p->classic || q->n_col > TL_RANK_COLUMNS)
@@ -757,17 +757,18 @@ tl_rank_query_bound_tf(struct rank_query *q, const struct tl_rank_params *p,
         query_weights(q, p, q->qw);
         q->qw_done = 1;
     }
-    for (int c = 0; c < q->n_col; c++)
-        norm[c] = tl_rank_norm(p, len[c], q->avglen[c]);
+    norm0 = tl_rank_norm(p, len[0], q->avglen[0]);
     for (int t = 0; t < q->n_phrase; t++) {
         double pmax = p->proximity * q->qw[t]
                       * (q->idf[t] < 1 ? q->idf[t] : 1) * (p->k1 + 1.0);
         if (!present[t] || q->qw[t] <= 0)
             continue;
         if (tf0[t] >= 0) {
-            double freq[TL_RANK_COLUMNS] = { 0 }, a = 0;
-            freq[0] = tf0[t];
-            b += tl_rank_share(p, q->qw[t], q->idf[t], freq, norm, q->n_col);
+            double a = 0;
+            /* tl_rank_share() of tf0[t] body instances */
+            b += tl_rank_saturate(p, q->qw[t], q->idf[t],
+                                  tf0[t] > 0 && norm0 > 0
+                                  ? col_weight(p, 0) * tf0[t] / norm0 : 0);
             /* each instance pairs with the one before and the one after
              * at most, each at distance 1 at best: its accumulator is
              * at most 2 tf idf(other), and acc / (acc + k1 norm) grows
@@ -777,7 +778,7 @@ tl_rank_query_bound_tf(struct rank_query *q, const struct tl_rank_params *p,
                     && q->idf[o] > a)
                     a = q->idf[o];
             a *= 2.0 * tf0[t];
-            prox += a > 0 ? pmax * a / (a + p->k1 * norm[0]) : 0;
+            prox += a > 0 ? pmax * a / (a + p->k1 * norm0) : 0;
         } else {
             b += q->qw[t] * q->idf[t]
                  * (p->k1 + 1.0 + (p->delta > 0 ? p->delta : 0.0));

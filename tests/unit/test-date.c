@@ -483,7 +483,7 @@ START_TEST(test_prefixes_never_read_past_len)
         "2018-10-03T14:05:00.5Z",
         "the 3rd of October, 2018 at 2:30 p.m. PKT",
         "Sept. 4, 2020 10:00 am",
-        "Feb\xc2\xa0" "2019\xe2\x80\xaf",
+        ("Feb\xc2\xa0" "2019\xe2\x80\xaf"),
     };
     struct tl_date d;
     size_t start, end;

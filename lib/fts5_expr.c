@@ -401,6 +401,59 @@ tl_fts5_expr_phrase(const struct tl_fts5_expr *e, int i, int *n_out,
 
 /* Phrase ph's positions on the row all its tokens are on, into ph->pos:
  * its first token's where the others follow it.  The count, or BAD. */
+/* The body offsets of a short list whose positions are all in the body
+ * and each one byte (every byte 2-127: no column marker, no long
+ * varint) into off: the count, or -1 for any other list. */
+#define SHORT_LIST 16
+static int
+short_list(const unsigned char *a, int n, uint64_t *off)
+{
+    uint64_t o = 0;
+
+    if (n > SHORT_LIST)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        if (a[i] < 2 || a[i] > 0x7f)
+            return -1;
+        o += (uint64_t)(a[i] - 2);
+        off[i] = o;
+    }
+    return n;
+}
+
+/* A phrase of two words whose lists on the row are short and in the
+ * body only, matched without the cursors' position arrays (most rows
+ * of a phrase of common words): the count, or -1 when the lists are
+ * not such. */
+static int
+phrase_two_short(struct phrase *ph)
+{
+    uint64_t p0[SHORT_LIST], p1[SHORT_LIST];
+    const unsigned char *a;
+    int n0, n1, n, j = 0, k = 0;
+
+    if (tl_fts5_tok_list(ph->tok[0], &a, &n) != 1
+        || (n0 = short_list(a, n, p0)) < 0
+        || tl_fts5_tok_list(ph->tok[1], &a, &n) != 1
+        || (n1 = short_list(a, n, p1)) < 0)
+        return -1;
+    if (ph->pos_cap < SHORT_LIST) {
+        uint64_t *np = realloc(ph->pos, SHORT_LIST * sizeof *np);
+        if (np == NULL)
+            return -1;
+        ph->pos = np;
+        ph->pos_cap = SHORT_LIST;
+    }
+    for (int i = 0; i < n0; i++) {
+        while (j < n1 && p1[j] < p0[i] + 1)
+            j++;
+        if (j < n1 && p1[j] == p0[i] + 1)
+            ph->pos[k++] = p0[i];
+    }
+    ph->n_pos = k;
+    return k;
+}
+
 static int
 phrase_positions(struct phrase *ph)
 {
@@ -410,6 +463,11 @@ phrase_positions(struct phrase *ph)
 
     if (ph->n_tok > TL_FTS5_EXPR_PHRASES)
         return TL_FTS5_BAD;
+    if (ph->n_tok == 2) {
+        int two = phrase_two_short(ph);
+        if (two >= 0)
+            return two;
+    }
     for (int t = 0; t < ph->n_tok; t++)
         if (tl_fts5_tok_positions(ph->tok[t], &pt[t], &nt[t]) != 1)
             return TL_FTS5_BAD;

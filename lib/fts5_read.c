@@ -931,6 +931,28 @@ tl_fts5_tok_size(const struct tl_fts5_tok *t)
 }
 
 int
+tl_fts5_tok_list(const struct tl_fts5_tok *t, const unsigned char **a_out,
+                 int *n_out)
+{
+    const struct segcur *c;
+
+    if (t->n_win != 1)
+        return 0;
+    c = &t->c[t->win[0]];
+    if (c->taken) {
+        if (c->pl == NULL)
+            return 0;
+        *a_out = c->pl;
+    } else if (c->pos + c->size <= c->end) {
+        *a_out = c->pg.a + c->pos;
+    } else {
+        return 0;               /* it goes on to the next page */
+    }
+    *n_out = c->size;
+    return 1;
+}
+
+int
 tl_fts5_poslist(const unsigned char *a, int n, uint64_t **pos, int *cap)
 {
     const unsigned char *p = a, *end = a + n;

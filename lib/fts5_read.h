@@ -93,6 +93,11 @@ int64_t tl_fts5_tok_rowid(const struct tl_fts5_tok *t);
 /* The current row's position list's size in bytes, without reading it,
  * when one term in one segment holds the row; else -1. */
 int tl_fts5_tok_size(const struct tl_fts5_tok *t);
+/* The current row's position list as it is stored (a_out, n_out bytes,
+ * valid until the cursor moves), without reading it, when one term in
+ * one segment holds the row and the list is on one page: 1; else 0. */
+int tl_fts5_tok_list(const struct tl_fts5_tok *t, const unsigned char **a_out,
+                     int *n_out);
 /* The current row's positions, column << 32 | offset, ascending and
  * unique: *pos_out (valid until the cursor moves), *n_out.  1 or BAD. */
 int tl_fts5_tok_positions(struct tl_fts5_tok *t, const uint64_t **pos_out,

@@ -136,6 +136,18 @@ tl_fts5_scan_range(sqlite3 *db, const char *match, int listed,
                    tl_fts5_row_fn fn, void *ctx, struct tl_fts5_scan *out,
                    struct tl_error *err)
 {
+    return tl_fts5_scan_chunks(db, match, listed, lens, dfr, floor, after,
+                               upto, NULL, NULL, fn, ctx, out, err);
+}
+
+enum tl_status
+tl_fts5_scan_chunks(sqlite3 *db, const char *match, int listed,
+                    struct tl_lengths *lens, struct tl_rank_deferred *dfr,
+                    const double *floor, int64_t after, const int64_t *upto,
+                    tl_fts5_more_fn more, void *more_ctx, tl_fts5_row_fn fn,
+                    void *ctx, struct tl_fts5_scan *out,
+                    struct tl_error *err)
+{
     struct tl_fts5 *x = NULL;
     struct tl_fts5_expr *e = NULL;
     struct rank_query *q = NULL;
@@ -217,10 +229,22 @@ tl_fts5_scan_range(sqlite3 *db, const char *match, int listed,
         int len[TL_RANK_COLUMNS], n_inst, has_len = 0;
         const int *inst;
 
-        if (id > *upto) {
-            rc = TL_FTS5_EOF;   /* the rest is another's */
-            break;
+        while (id > *upto) {
+            int64_t next;
+            if (more == NULL || !more(more_ctx, &next)) {
+                rc = TL_FTS5_EOF;   /* the rest is another's */
+                break;
+            }
+            if (id <= next) {       /* a chunk another took: past it */
+                rc = tl_fts5_expr_from(e, next == INT64_MAX ? next
+                                                            : next + 1);
+                if (rc != TL_FTS5_ROW)
+                    break;
+                id = tl_fts5_expr_rowid(e);
+            }
         }
+        if (rc != TL_FTS5_ROW)
+            break;
         if (maxscore && *floor > need_floor) {
             need_floor = *floor;
             need = essential(q, &out->p, order, n, need_floor);

@@ -57,6 +57,23 @@ tl_fts5_scan_range(sqlite3 *db, const char *match, int listed,
                    tl_fts5_row_fn fn, void *ctx, struct tl_fts5_scan *out,
                    struct tl_error *err);
 
+/* Where a scan shared out in chunks goes on: the next chunk of rowids
+ * to read, (*after_out, upto], upto being the variable the scan was
+ * handed (the callback sets it): 1, or 0 when no chunk is left. */
+typedef int (*tl_fts5_more_fn)(void *ctx, int64_t *after_out);
+
+/* tl_fts5_scan_range(), and when a row passes *upto, more (not NULL)
+ * says where to go on (the cursors seek forward to it) until it has
+ * nothing left; answered means every matching row of the chunks read
+ * went to fn. */
+enum tl_status
+tl_fts5_scan_chunks(sqlite3 *db, const char *match, int listed,
+                    struct tl_lengths *lens, struct tl_rank_deferred *dfr,
+                    const double *floor, int64_t after, const int64_t *upto,
+                    tl_fts5_more_fn more, void *more_ctx, tl_fts5_row_fn fn,
+                    void *ctx, struct tl_fts5_scan *out,
+                    struct tl_error *err);
+
 /* Scans answered this way so far (tests). */
 long tl_fts5_scan_count(void);
 

@@ -61,6 +61,10 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
  * environment's TALAASH_SCAN_SPLIT, else 2048.  Tests set it low. */
 void tl_topk_scan_split_after(long rows);
 
+/* Tests: with 1, a part of a scan read from the pages fails after it has
+ * read its chunks, and the scan reads them again itself (FTS5's cursor). */
+void tl_topk_scan_parts_fail(int fail);
+
 /* The same answer for match "a" OR "b" (two quoted words, as
  * lib/query.c writes them), from the scan of "a" AND "b", when the k-th
  * best passage with both words scores above the best passage of either

@@ -314,6 +314,14 @@ tl_topk_scan_split_after(long rows)
     split_after = rows > 0 ? rows : 0;
 }
 
+static int parts_fail;      /* tests */
+
+void
+tl_topk_scan_parts_fail(int fail)
+{
+    parts_fail = fail;
+}
+
 static long
 split_after_rows(void)
 {
@@ -341,7 +349,49 @@ struct range {
     struct scanner s;       /* the part's, on its connection */
     struct tl_part *part;
     struct tl_rank_deferred own;    /* a paged part's (its unit scan) */
+    struct chunks *chunks;  /* a paged part's: it takes chunks from there */
+    uint64_t taken;         /* ... these (bit i: chunk i) */
 };
+
+/* The rest of a scan read from the pages, shared out in chunks: the scan
+ * and its parts each take the next chunk when done with one, so a part
+ * whose core is busy elsewhere holds up at most the chunk it is in, and
+ * the scan takes the others itself. */
+#define CHUNKS_MAX 16
+#define CHUNK_ROWS_MIN 2048
+struct chunks {
+    _Atomic int next;
+    int n;
+    int64_t lo, step;       /* chunk i: (lo + i step, lo + (i + 1) step],
+                               the last to the end */
+};
+
+/* The next chunk into (*after, *upto]: its number, or -1 (none left). */
+static int
+chunk_take(struct chunks *c, int64_t *after, int64_t *upto)
+{
+    int i = atomic_fetch_add(&c->next, 1);
+
+    if (i >= c->n)
+        return -1;
+    *after = c->lo + c->step * i;
+    *upto = i + 1 == c->n ? INT64_MAX : c->lo + c->step * (i + 1);
+    return i;
+}
+
+/* A paged part's next chunk (tl_fts5_more_fn). */
+static int
+part_more(void *ctx, int64_t *after_out)
+{
+    struct range *r = ctx;
+    int i = chunk_take(r->chunks, &r->after, &r->upto);
+
+    if (i < 0)
+        return 0;
+    r->taken |= (uint64_t)1 << i;
+    *after_out = r->after;
+    return 1;
+}
 
 static enum tl_status
 scan_range(sqlite3 *db, const struct range *r, struct scanner *s,
@@ -403,13 +453,17 @@ paged_part(sqlite3 *db, void *arg, struct tl_error *err)
     r->s.floor = atomic_load(r->shared);
     memset(&r->own, 0, sizeof r->own);
     r->s.dfr = &r->own;     /* a unit scan's rows in tf', as the scan's */
-    if (rs == TL_OK)
-        rs = tl_fts5_scan_range(db, r->match, r->s.listed, r->s.lens,
-                                &r->own, &r->s.floor, r->after, &r->upto,
-                                paged_row, &r->s, &fs, err);
-    if (rs == TL_OK && !fs.answered)
-        rs = tl_error_set(err, TL_ERR_DB, "a part's pages not read");
-    r->s.pruned = fs.pruned;
+    /* its first chunk, handed at the start; then what is left */
+    if (rs == TL_OK) {
+        rs = tl_fts5_scan_chunks(db, r->match, r->s.listed, r->s.lens,
+                                 &r->own, &r->s.floor, r->after, &r->upto,
+                                 part_more, r, paged_row, &r->s, &fs, err);
+        if (rs == TL_OK && !fs.answered)
+            rs = tl_error_set(err, TL_ERR_DB, "a part's pages not read");
+        r->s.pruned = fs.pruned;
+        if (rs == TL_OK && parts_fail)
+            rs = tl_error_set(err, TL_ERR_DB, "a part failed (tests)");
+    }
     return scanner_end(&r->s, rs, err);
 }
 
@@ -419,6 +473,7 @@ struct split {
     int n;
     struct tl_rank_stats *stats;    /* owned */
     _Atomic double floor;           /* the highest floor of them all */
+    struct chunks chunks;           /* a scan read from the pages */
 };
 
 /* The largest passage id into *last (0: none). */
@@ -535,6 +590,54 @@ now(void)
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
+/* Shares the rowids after id, up to last (about rest rows), out in
+ * chunks between the scan and parts parts (paged_part()); the scan
+ * stops at id and takes chunks through main_more(). */
+static enum tl_status
+paged_start(struct paged_main *m, int64_t id, int64_t last, int64_t rest,
+            int parts, struct tl_error *err)
+{
+    struct scanner *s = m->s;
+    struct split *sp = m->sp;
+    int64_t n = rest / CHUNK_ROWS_MIN;
+    enum tl_status rs = TL_OK;
+
+    int64_t upto = INT64_MAX, after;
+
+    if (n < parts + 1)
+        n = parts + 1;
+    sp->chunks.n = n > CHUNKS_MAX ? CHUNKS_MAX : (int)n;
+    sp->chunks.lo = id;
+    sp->chunks.step = (last - id) / sp->chunks.n;
+    if (sp->chunks.step < 1)
+        return TL_OK;
+    atomic_init(&sp->chunks.next, 0);
+    atomic_init(&sp->floor, s->floor);
+    /* the first chunk the scan's, the next one each part's, the rest to
+     * whoever is done first */
+    chunk_take(&sp->chunks, &after, &upto);
+    for (int i = 0; i < parts; i++) {
+        struct range *r = &sp->r[sp->n];
+        int c;
+        memset(r, 0, sizeof *r);
+        r->match = m->match;
+        r->per_article = s->per_article;
+        r->k = s->k;
+        r->shared = &sp->floor;
+        r->dfr = s->dfr;
+        r->chunks = &sp->chunks;
+        c = chunk_take(&sp->chunks, &r->after, &r->upto);
+        r->taken = (uint64_t)1 << c;    /* scanned here if the part fails */
+        sp->n++;
+        rs = tl_part_start(m->db, paged_part, r, &r->part, err);
+        if (rs != TL_OK)
+            break;
+    }
+    m->upto = upto;
+    s->shared = &sp->floor;
+    return rs;
+}
+
 static enum tl_status
 paged_split(struct paged_main *m, int64_t id, struct tl_error *err)
 {
@@ -567,8 +670,17 @@ paged_split(struct paged_main *m, int64_t id, struct tl_error *err)
             < PAGED_SPLIT_REST_S)
             return TL_OK;
     }
-    return start_parts(m->db, m->match, s, m->sp, id, last, parts,
-                       paged_part, &m->upto, err);
+    return paged_start(m, id, last, rest, parts, err);
+}
+
+/* The scan's next chunk once past its own (tl_fts5_more_fn). */
+static int
+main_more(void *ctx, int64_t *after_out)
+{
+    struct paged_main *m = ctx;
+
+    return m->sp->n > 0
+           && chunk_take(&m->sp->chunks, after_out, &m->upto) >= 0;
 }
 
 static enum tl_status
@@ -604,8 +716,18 @@ join_parts(sqlite3 *db, struct split *sp, struct scanner *s,
                 offer(&s->h, &r->s.h.a[j]);
             s->matches += r->s.matches;
             s->pruned |= r->s.pruned;
-        } else if (rs == TL_OK) {
+        } else if (rs == TL_OK && r->chunks == NULL) {
             rs = scan_range(db, r, s, err);
+        } else if (rs == TL_OK) {
+            /* the chunks the part took (one not started, none) */
+            for (int c = 0; rs == TL_OK && c < r->chunks->n; c++)
+                if (r->taken >> c & 1) {
+                    r->after = r->chunks->lo + r->chunks->step * c;
+                    r->upto = c + 1 == r->chunks->n
+                              ? INT64_MAX
+                              : r->chunks->lo + r->chunks->step * (c + 1);
+                    rs = scan_range(db, r, s, err);
+                }
         }
         free(r->s.h.a);
         r->s.h.a = NULL;
@@ -697,9 +819,9 @@ tl_topk_scan(sqlite3 *db, const char *match, long per_article, long k,
     pm.by_rows = split_after > 0 || getenv("TALAASH_SCAN_SPLIT") != NULL;
     pm.after = pm.by_rows ? after : PAGED_SPLIT_AFTER;
     pm.start = now();
-    rs = tl_fts5_scan_range(db, match, s.listed, s.lens, &dfr, &s.floor,
-                            INT64_MIN, &pm.upto, paged_main_row, &pm, &paged,
-                            err);
+    rs = tl_fts5_scan_chunks(db, match, s.listed, s.lens, &dfr, &s.floor,
+                             INT64_MIN, &pm.upto, main_more, &pm,
+                             paged_main_row, &pm, &paged, err);
     if (rs != TL_OK)
         goto out;
     s.pruned = paged.answered && paged.pruned;

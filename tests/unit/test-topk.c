@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "unit.h"
+#include "fts5_scan.h"
 #include "lengths.h"
 #include "scan_part.h"
 
@@ -911,6 +912,29 @@ START_TEST(test_split_scan_equals_one_connection)
     ck_assert_int_ge(ran - ran_before,
                      (long)(sizeof matches / sizeof *matches) * 6);
     ck_assert_int_eq(mismatched, mismatched_before);
+    unit_exec("COMMIT");
+
+    /* read from the pages (they need the packed lengths): the rest of
+     * the range shared out in chunks; and parts that fail after reading
+     * theirs, which the scan then reads again, those and only those */
+    long n_lens = 0, paged = tl_fts5_scan_count();
+    ck_assert(tl_lengths_refresh(unit_db, &n_lens, &err) == TL_OK);
+    unit_exec("BEGIN");
+    tl_part_counts(&ran_before, &mismatched_before);
+    for (int fail = 0; fail < 2; fail++) {
+        tl_topk_scan_parts_fail(fail);
+        for (size_t i = 0; i < sizeof matches / sizeof *matches; i++) {
+            for (long k = 10; k <= 100; k += 90) {
+                scan_with(matches[i], 2, k, "1", &one);
+                scan_with(matches[i], 2, k, "3", &split);
+                same_runs(matches[i], &split, &one);
+            }
+        }
+    }
+    tl_topk_scan_parts_fail(0);
+    tl_part_counts(&ran, &mismatched);
+    ck_assert_int_ge(ran - ran_before, 10);
+    ck_assert_int_ge(tl_fts5_scan_count() - paged, 40);
 
     /* another connection adds a passage: the parts see another index */
     scan_with("\"w0\" OR \"w1\"", 2, 10, "1", &one);

@@ -617,7 +617,7 @@ paged_start(struct paged_main *m, int64_t id, int64_t last, int64_t rest,
      * whoever is done first */
     chunk_take(&sp->chunks, &after, &upto);
     for (int i = 0; i < parts; i++) {
-        struct range *r = &sp->r[sp->n];
+        struct range *r = &sp->r[i];
         int c;
         memset(r, 0, sizeof *r);
         r->match = m->match;
@@ -626,8 +626,13 @@ paged_start(struct paged_main *m, int64_t id, int64_t last, int64_t rest,
         r->shared = &sp->floor;
         r->dfr = s->dfr;
         r->chunks = &sp->chunks;
+        /* all handed before any starts: a part done with its first
+         * takes the next */
         c = chunk_take(&sp->chunks, &r->after, &r->upto);
         r->taken = (uint64_t)1 << c;    /* scanned here if the part fails */
+    }
+    for (int i = 0; i < parts; i++) {
+        struct range *r = &sp->r[sp->n];
         sp->n++;
         rs = tl_part_start(m->db, paged_part, r, &r->part, err);
         if (rs != TL_OK)

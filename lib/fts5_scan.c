@@ -264,27 +264,19 @@ tl_fts5_scan_chunks(sqlite3 *db, const char *match, int listed,
                 if (bounds != NULL)
                     bounds[mask] = bound;
             }
+            /* else the words whose lists are a byte or two hold one or
+             * two instances, all in the body (a column marker takes two
+             * bytes and a position after it): with the lengths, a
+             * tighter bound, still without reading a position */
+            if (!(bound * (1.0 + 1e-9) < *floor)
+                && (has_len = tl_lengths_get(lens, id, len)))
+                bound = small_lists_bound(e, q, &out->p, n, len);
             if (bound * (1.0 + 1e-9) < *floor) {
                 rs = fn(ctx, id, bound, err);
                 if (rs != TL_OK)
                     goto out;
                 out->rows++;
                 continue;
-            }
-            /* the words whose lists are a byte or two hold one or two
-             * instances, all in the body (a column marker takes two
-             * bytes and a position after it): with the lengths, a
-             * tighter bound, still without reading a position */
-            has_len = tl_lengths_get(lens, id, len);
-            if (has_len) {
-                bound = small_lists_bound(e, q, &out->p, n, len);
-                if (bound * (1.0 + 1e-9) < *floor) {
-                    rs = fn(ctx, id, bound, err);
-                    if (rs != TL_OK)
-                        goto out;
-                    out->rows++;
-                    continue;
-                }
             }
         }
         if (tl_fts5_expr_inst(e, &inst, &n_inst) != 1)

@@ -713,57 +713,29 @@ tl_rank_query_new(int n_phrase, int64_t n_rows, const int64_t *totals,
     return q;
 }
 
-double
-tl_rank_query_bound(struct rank_query *q, const struct tl_rank_params *p,
-                    const int *present)
+/* tl_rank_query_bound() and, with tf0 (not NULL) and len, _tf(). */
+static double
+query_bound(struct rank_query *q, const struct tl_rank_params *p,
+            const int *present, const int *tf0, const int *len)
 {
-    double b = 0, prox = 0;
+    double norm0 = 1.0, b = 0, prox = 0;
     int first = -1, words = 0;
 
-    if (q->unit || p->classic)
+    if (q->unit || p->classic || (tf0 != NULL && q->n_col > TL_RANK_COLUMNS))
         return HUGE_VAL;
     if (!q->qw_done) {
         query_weights(q, p, q->qw);
         q->qw_done = 1;
     }
+    if (tf0 != NULL)
+        norm0 = tl_rank_norm(p, len[0], q->avglen[0]);
     for (int t = 0; t < q->n_phrase; t++) {
-        if (!present[t] || q->qw[t] <= 0)
-            continue;
-        /* g(f) = f (k1 + 1) / (k1 + f) < k1 + 1, and BM25+'s delta */
-        b += q->qw[t] * q->idf[t]
-             * (p->k1 + 1.0 + (p->delta > 0 ? p->delta : 0.0));
         /* acc / (acc + k1 norm) < 1 */
-        prox += p->proximity * q->qw[t] * (q->idf[t] < 1 ? q->idf[t] : 1)
-                * (p->k1 + 1.0);
-        if (first < 0)
-            first = q->word[t];
-        else if (q->word[t] != first)
-            words = 2;
-    }
-    /* proximity needs two different words */
-    return words >= 2 && p->proximity > 0 ? b + prox : b;
-}
-
-double
-tl_rank_query_bound_tf(struct rank_query *q, const struct tl_rank_params *p,
-                       const int *present, const int *tf0, const int *len)
-{
-    double norm0, b = 0, prox = 0;
-    int first = -1, words = 0;
-
-    if (q->unit || p->classic || q->n_col > TL_RANK_COLUMNS)
-        return HUGE_VAL;
-    if (!q->qw_done) {
-        query_weights(q, p, q->qw);
-        q->qw_done = 1;
-    }
-    norm0 = tl_rank_norm(p, len[0], q->avglen[0]);
-    for (int t = 0; t < q->n_phrase; t++) {
         double pmax = p->proximity * q->qw[t]
                       * (q->idf[t] < 1 ? q->idf[t] : 1) * (p->k1 + 1.0);
         if (!present[t] || q->qw[t] <= 0)
             continue;
-        if (tf0[t] >= 0) {
+        if (tf0 != NULL && tf0[t] >= 0) {
             double a = 0;
             /* tl_rank_share() of tf0[t] body instances */
             b += tl_rank_saturate(p, q->qw[t], q->idf[t],
@@ -780,6 +752,7 @@ tl_rank_query_bound_tf(struct rank_query *q, const struct tl_rank_params *p,
             a *= 2.0 * tf0[t];
             prox += a > 0 ? pmax * a / (a + p->k1 * norm0) : 0;
         } else {
+            /* g(f) = f (k1 + 1) / (k1 + f) < k1 + 1, and BM25+'s delta */
             b += q->qw[t] * q->idf[t]
                  * (p->k1 + 1.0 + (p->delta > 0 ? p->delta : 0.0));
             prox += pmax;
@@ -789,7 +762,22 @@ tl_rank_query_bound_tf(struct rank_query *q, const struct tl_rank_params *p,
         else if (q->word[t] != first)
             words = 2;
     }
+    /* proximity needs two different words */
     return words >= 2 && p->proximity > 0 ? b + prox : b;
+}
+
+double
+tl_rank_query_bound(struct rank_query *q, const struct tl_rank_params *p,
+                    const int *present)
+{
+    return query_bound(q, p, present, NULL, NULL);
+}
+
+double
+tl_rank_query_bound_tf(struct rank_query *q, const struct tl_rank_params *p,
+                       const int *present, const int *tf0, const int *len)
+{
+    return query_bound(q, p, present, tf0, len);
 }
 
 double

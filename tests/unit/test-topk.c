@@ -19,10 +19,7 @@ static uint64_t rng_state;
 static uint64_t
 rng(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
+    return unit_rng(&rng_state);
 }
 
 /* A word of a skewed vocabulary: w0 is the most common. */

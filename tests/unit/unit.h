@@ -43,4 +43,15 @@ void unit_fts5_lengths(const char *q, int64_t id, int len[3]);
 /* The first column of the first row of sql, as text (static buffer). */
 const char *unit_text(const char *sql);
 
+/* A deterministic generator (xorshift64) over *state, for corpora that
+ * must come out the same every run. */
+static inline uint64_t
+unit_rng(uint64_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
+
 #endif

@@ -37,6 +37,7 @@ struct run {
     int in_txn;
     int in_read;            /* a read transaction for the lookups */
     int pending;            /* articles in the open transaction */
+    long batch;             /* articles per transaction */
     int progress;           /* draw a progress line on stderr */
     double t0, last_progress;
     struct counts c;
@@ -187,7 +188,8 @@ store_job(struct run *r, struct job *j, struct tl_error *err)
         return st;
     r->c.indexed++;
     r->c.passages += j->in.n_passages;
-    if (++r->pending >= r->opt->batch)
+    if (++r->pending >= r->batch || tl_store_bulk_bytes(r->store)
+                                        > INDEX_BULK_BYTES)
         st = commit(r, err);
     return st;
 }
@@ -327,6 +329,34 @@ compact(struct run *r, struct tl_error *err)
     if (r->progress)
         tl_cli_progress("merging the index into one segment");
     return tl_index_compact(r->db, NULL, err);
+}
+
+/* Turns the store's bulk mode on (docs/indexing.md) for a run that may
+ * add many articles: more files than the database holds articles, and
+ * INDEX_BULK_MIN_FILES of them at least.  TALAASH_BULK=1 or 0 decides
+ * instead (for the tests). */
+static enum tl_status
+choose_bulk(struct run *r, size_t files, struct tl_error *err)
+{
+    const char *env = getenv("TALAASH_BULK");
+    long long articles = 0;
+    enum tl_status st;
+
+    r->batch = r->opt->batch > 0 ? r->opt->batch : INDEX_BATCH_DEFAULT;
+    if (env != NULL && *env != '\0') {
+        if (strcmp(env, "0") == 0)
+            return TL_OK;
+    } else {
+        if (files < INDEX_BULK_MIN_FILES)
+            return TL_OK;
+        st = count_of(r->db, "SELECT count(*) FROM articles", &articles,
+                      err);
+        if (st != TL_OK || (long long)files <= articles)
+            return st;
+    }
+    if (r->opt->batch == 0)
+        r->batch = INDEX_BULK_BATCH;
+    return tl_store_bulk(r->store, err);
 }
 
 /* The one VACUUM an upgrade may ask for (lib/compact.h). */
@@ -470,7 +500,10 @@ run_index(const struct index_options *opt, char *const *paths, int n_paths)
         status = dry_run(&r, &files);
         goto out;
     }
-    if (sync_topics(&r, &err) != TL_OK || index_files(&r, &files, &err) != TL_OK)
+    r.batch = opt->batch > 0 ? opt->batch : INDEX_BATCH_DEFAULT;
+    if (sync_topics(&r, &err) != TL_OK
+        || choose_bulk(&r, files.n, &err) != TL_OK
+        || index_files(&r, &files, &err) != TL_OK)
         goto fail;
     if (commit(&r, &err) != TL_OK)
         goto fail;

@@ -92,7 +92,9 @@ struct index_options {
     int dry_run;
     int explain;
     int jobs;                   /* worker threads; 0: one per core */
-    long batch;                 /* articles per transaction */
+    long batch;                 /* articles per transaction (0: the
+                                   default, INDEX_BATCH_DEFAULT or
+                                   INDEX_BULK_BATCH) */
     int optimize;               /* --optimize: compact the index even
                                    after a small run */
 };
@@ -113,6 +115,19 @@ struct index_options {
  * loses at most this many; FTS5 writes a segment at every commit, so
  * fewer, larger ones build faster (256 -> 2048: the news corpus ~15 %). */
 #define INDEX_BATCH_DEFAULT 2048
+
+/* A run over at least this many files, more than the database holds
+ * articles, writes its new passages' index the bulk way
+ * (docs/indexing.md): below it, FTS5's own writes cost little. */
+#define INDEX_BULK_MIN_FILES 1000
+
+/* ... and commits this many articles at a time unless --batch says
+ * otherwise: each commit writes one segment, and fewer spare the merge
+ * at the end (the news corpus: one segment, no merge).  The batch's
+ * lists are held in memory until then, about 1 MB per 1,000 articles
+ * (a commit comes sooner when they pass INDEX_BULK_BYTES). */
+#define INDEX_BULK_BATCH 32768
+#define INDEX_BULK_BYTES ((size_t)96 << 20)
 
 /* Indexes the files; returns the exit status (0, 1 or 2). */
 int run_index(const struct index_options *opt, char *const *paths,

@@ -52,7 +52,8 @@ usage(void)
 "                         one that writes (default: one per core); with 1,\n"
 "                         one thread does everything\n"
 "      --batch N          articles written per transaction (default\n"
-"                         2048): a kill or a crash loses at most the one\n"
+"                         2048, or 32768 in a run that adds 1000 or\n"
+"                         more): a kill or a crash loses at most the one\n"
 "                         being written; smaller lets other writers in\n"
 "                         sooner, larger builds a little faster\n"
 "  -q, --quiet            print no progress and no summary line, only\n"
@@ -157,8 +158,6 @@ main(int argc, char **argv)
         return tl_cli_usage("--optimize cannot be combined with --dry-run");
     if (optind >= argc && !opt.prune && !opt.optimize)
         return tl_cli_usage("no PATH to index");
-    if (opt.batch == 0)
-        opt.batch = INDEX_BATCH_DEFAULT;
     if (opt.jobs == 0) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         opt.jobs = cores < 1 ? 1 : cores > JOBS_MAX ? JOBS_MAX : (int)cores;

@@ -14,6 +14,11 @@
  * An article's passages get consecutive ids, and its row holds their
  * range (passage_first, passage_last), by which it finds them again
  * (schema/012-article-ranges.sql); it is found by path_key and path.
+ * In bulk mode (tl_store_bulk()) a new passage is not handed to FTS5:
+ * its tokens, as the ingest recorded them, go to an inverter
+ * (lib/invert.h), whose lists are written as one segment of
+ * passages_fts just before the commit (lib/fts5_write.h), in the same
+ * transaction as the passages.
  * Callers wrap a batch of tl_store_put() calls in tl_store_begin() and
  * tl_store_commit(): a kill between them loses the batch, never half an
  * article, and never a passage without its index entry.
@@ -24,7 +29,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fts5_write.h"
 #include "ingest.h"
+#include "invert.h"
 #include "lengths.h"
 #include "textpack.h"
 
@@ -123,6 +130,10 @@ struct tl_store {
      * by the tokenizer as FTS5 indexes them */
     struct tl_tally *tally;
     struct tl_lengths_writer *lengths;
+    /* blob bytes written since the dictionary was last looked for */
+    size_t untrained;
+    /* bulk mode: the batch's new passages, inverted */
+    struct tl_invert *bulk;
 };
 
 enum tl_status
@@ -166,6 +177,7 @@ tl_store_free(struct tl_store *s)
     tl_impact_forgetting_free(s->forgetting);
     tl_text_writer_free(s->texts);
     tl_lengths_writer_free(s->lengths);
+    tl_invert_free(s->bulk);
     free(s);
 }
 
@@ -399,6 +411,7 @@ put_text(struct tl_store *s, int64_t article, const struct tl_ingest *in,
         return rs;
     sqlite3_bind_int64(st, 1, article);
     sqlite3_bind_blob(st, 2, blob, (int)len, SQLITE_STATIC);
+    s->untrained += len;
     return run(s, st, "storing an article's text", err);
 }
 
@@ -465,8 +478,31 @@ set_replay(struct tl_tally *t, const struct tl_ingest *in, size_t i,
     t->n_replay = 3;
 }
 
+/* Bulk mode: passage i of in, stored as id, into the inverter, and its
+ * lengths (its tokens per column) to the lengths writer. */
+static enum tl_status
+bulk_passage(struct tl_store *s, const struct tl_ingest *in, size_t i,
+             int64_t id, struct tl_error *err)
+{
+    const size_t *k = in->tok_first, np = in->n_passages;
+    struct tl_invert_col cols[TL_FTS5_COLUMNS_W] = {
+        { &in->tokens, k[i], k[i + 1] - k[i] },
+        { &in->tokens, k[np], k[np + 1] - k[np] },
+        { &in->tokens, k[np + 1], k[np + 2] - k[np + 1] },
+    };
+    struct tl_tally t;
+    enum tl_status rs = tl_invert_row(s->bulk, id, cols, err);
+
+    memset(&t, 0, sizeof t);
+    t.n = TL_TALLY_COLUMNS;
+    for (int c = 0; c < TL_TALLY_COLUMNS; c++)
+        t.len[c] = (int)cols[c].n;
+    return rs == TL_OK ? tl_lengths_add(s->lengths, id, &t, err) : rs;
+}
+
 /* Inserts the passages of article, ids from first on, and indexes each
- * right after it; their ids go to ids_out. */
+ * right after it (or inverts it, in bulk mode); their ids go to
+ * ids_out. */
 static enum tl_status
 put_passages(struct tl_store *s, int64_t article, int64_t first,
              const struct tl_ingest *in, int64_t *ids_out,
@@ -491,6 +527,10 @@ put_passages(struct tl_store *s, int64_t article, int64_t first,
         if (rs != TL_OK)
             break;
         ids_out[i] = first + (int64_t)i;
+        if (s->bulk != NULL && in->tok_first != NULL) {
+            rs = bulk_passage(s, in, i, ids_out[i], err);
+            continue;
+        }
         sqlite3_bind_int64(idx, 1, ids_out[i]);
         sqlite3_bind_text(idx, 2, text, n, SQLITE_STATIC);
         sqlite3_bind_text(idx, 3, title, -1, SQLITE_STATIC);
@@ -572,6 +612,12 @@ tl_store_put(struct tl_store *s, const struct tl_article *a,
     if (rs == TL_OK)
         rs = put_topics(s, id, in, topics, passage_ids, err);
     free(passage_ids);
+    /* the dictionary as soon as there is text enough for one, not at
+     * the commit: every article written before it is written again */
+    if (rs == TL_OK && s->untrained >= TL_TEXT_TRAIN_MIN) {
+        s->untrained = 0;
+        rs = tl_text_writer_tune(s->texts, NULL, err);
+    }
     return rs;
 }
 
@@ -683,6 +729,59 @@ tl_store_tune_texts(struct tl_store *s, struct tl_error *err)
 }
 
 enum tl_status
+tl_store_bulk(struct tl_store *s, struct tl_error *err)
+{
+    if (s->bulk != NULL)
+        return TL_OK;
+    return tl_invert_new(&s->bulk, err);
+}
+
+size_t
+tl_store_bulk_bytes(const struct tl_store *s)
+{
+    return s != NULL && s->bulk != NULL ? tl_invert_bytes(s->bulk) : 0;
+}
+
+/* Bulk mode: the batch's passages written as one segment and made part
+ * of the index, in the open transaction. */
+static enum tl_status
+bulk_flush(struct tl_store *s, struct tl_error *err)
+{
+    struct tl_fts5_sql_sink *sql = NULL;
+    struct tl_fts5_writer *w = NULL;
+    struct tl_fts5_sink sink;
+    int64_t rows, tokens[TL_FTS5_COLUMNS_W];
+    int segid = 0, pgsz = 0, last = 0;
+    enum tl_status rs;
+
+    if (s->bulk == NULL || tl_invert_rows(s->bulk) == 0)
+        return TL_OK;
+    rows = tl_invert_rows(s->bulk);
+    for (int c = 0; c < TL_FTS5_COLUMNS_W; c++)
+        tokens[c] = tl_invert_tokens(s->bulk, c);
+    /* FTS5 first writes what it holds (the batch's forgotten rows) */
+    rs = tl_fts5_settle(s->db, err);
+    if (rs == TL_OK)
+        rs = tl_fts5_free_segid(s->db, &segid, err);
+    if (rs == TL_OK)
+        rs = tl_fts5_pgsz(s->db, &pgsz, err);
+    if (rs == TL_OK)
+        rs = tl_fts5_sql_sink_new(s->db, &sql, &sink, err);
+    if (rs == TL_OK)
+        rs = tl_fts5_writer_new(segid, pgsz, &sink, &w, err);
+    if (rs == TL_OK)
+        rs = tl_invert_write(&s->bulk, 1, w, err);
+    if (rs == TL_OK)
+        rs = tl_fts5_writer_finish(w, &last, err);
+    if (rs == TL_OK)
+        rs = tl_fts5_install(s->db, segid, last, rows, tokens, err);
+    tl_fts5_writer_free(w);
+    tl_fts5_sql_sink_free(sql);
+    tl_invert_clear(s->bulk);
+    return rs;
+}
+
+enum tl_status
 tl_store_begin(struct tl_store *s, struct tl_error *err)
 {
     int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
@@ -702,7 +801,8 @@ tl_store_commit(struct tl_store *s, struct tl_error *err)
 {
     /* the first commit after which there is text enough for a
      * dictionary trains it (lib/textpack_write.c) */
-    if (tl_impact_forget_flush(s->db, s->forgetting, err) != TL_OK
+    if (bulk_flush(s, err) != TL_OK
+        || tl_impact_forget_flush(s->db, s->forgetting, err) != TL_OK
         || tl_lengths_flush(s->db, s->lengths, err) != TL_OK
         || tl_text_writer_tune(s->texts, NULL, err) != TL_OK) {
         tl_store_rollback(s);
@@ -721,6 +821,7 @@ tl_store_rollback(struct tl_store *s)
 {
     tl_impact_forget_discard(s->forgetting);
     tl_lengths_discard(s->lengths);
+    tl_invert_clear(s->bulk);
     if (sqlite3_get_autocommit(s->db) == 0)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -405,6 +405,14 @@ tl_store_prune(struct tl_store *s, size_t *removed_out, struct tl_error *err);
 enum tl_status
 tl_store_tune_texts(struct tl_store *s, struct tl_error *err);
 
+/* From now on, new passages are indexed the bulk way (docs/indexing.md):
+ * their index entries are made in memory from the tokens the ingest
+ * recorded and written as one FTS5 segment at each commit, instead of a
+ * row at a time through FTS5.  For runs that add many articles. */
+enum tl_status tl_store_bulk(struct tl_store *s, struct tl_error *err);
+/* The memory the bulk mode's lists hold (0 when not in bulk mode). */
+size_t tl_store_bulk_bytes(const struct tl_store *s);
+
 enum tl_status tl_store_begin(struct tl_store *s, struct tl_error *err);
 enum tl_status tl_store_commit(struct tl_store *s, struct tl_error *err);
 void tl_store_rollback(struct tl_store *s);

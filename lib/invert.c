@@ -1,0 +1,427 @@
+/*
+ * invert.c - passages' tokens into FTS5 doclists in memory (invert.h).
+ *
+ * A hash of terms (open addressing, FNV-1a), each with its doclist in
+ * one growing buffer: per row the rowid (its difference from the term's
+ * previous row), a byte for the size field, then the position list as
+ * FTS5's hash builds it (fts5_hash.c).  A row stays open until the term
+ * is seen in a later row or the inverter is written; closing it writes
+ * the size (twice the list's bytes), making room when it needs more
+ * than one byte.  Writing sorts the terms and merges the inverters'
+ * lists of the same term by rowid.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "invert.h"
+
+struct entry {
+    uint32_t key_off, key_len;  /* '0' and the term, in keys */
+    uint32_t hash;
+    uint32_t n, cap;            /* the doclist */
+    unsigned char *buf;
+    int64_t last_rowid;         /* 0: no row yet */
+    uint32_t size_at;           /* the open row's size byte */
+    int32_t pos;
+    int16_t col;
+    uint8_t open;
+};
+
+struct tl_invert {
+    struct entry *e;
+    size_t n_e, cap_e;
+    uint32_t *slot;             /* entry index + 1; 0 empty */
+    size_t n_slot;              /* a power of two */
+    unsigned char *keys;
+    size_t n_keys, cap_keys;
+    int64_t rows, tokens[TL_FTS5_COLUMNS_W];
+    size_t bytes;               /* doclist capacity held */
+    int failed;
+};
+
+static uint32_t
+fnv(const unsigned char *p, size_t n)
+{
+    uint32_t h = 2166136261u;
+
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+enum tl_status
+tl_invert_new(struct tl_invert **out, struct tl_error *err)
+{
+    struct tl_invert *inv = calloc(1, sizeof *inv);
+
+    *out = NULL;
+    if (inv == NULL)
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    inv->n_slot = 1024;
+    inv->slot = calloc(inv->n_slot, sizeof *inv->slot);
+    if (inv->slot == NULL) {
+        free(inv);
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    }
+    *out = inv;
+    return TL_OK;
+}
+
+void
+tl_invert_clear(struct tl_invert *inv)
+{
+    if (inv == NULL)
+        return;
+    for (size_t i = 0; i < inv->n_e; i++)
+        free(inv->e[i].buf);
+    inv->n_e = 0;
+    inv->n_keys = 0;
+    memset(inv->slot, 0, inv->n_slot * sizeof *inv->slot);
+    inv->rows = 0;
+    memset(inv->tokens, 0, sizeof inv->tokens);
+    inv->bytes = 0;
+    inv->failed = 0;
+}
+
+void
+tl_invert_free(struct tl_invert *inv)
+{
+    if (inv == NULL)
+        return;
+    tl_invert_clear(inv);
+    free(inv->e);
+    free(inv->slot);
+    free(inv->keys);
+    free(inv);
+}
+
+int64_t
+tl_invert_rows(const struct tl_invert *inv)
+{
+    return inv->rows;
+}
+
+int64_t
+tl_invert_tokens(const struct tl_invert *inv, int col)
+{
+    return col >= 0 && col < TL_FTS5_COLUMNS_W ? inv->tokens[col] : 0;
+}
+
+size_t
+tl_invert_bytes(const struct tl_invert *inv)
+{
+    return inv->bytes + inv->cap_keys + inv->cap_e * sizeof *inv->e
+           + inv->n_slot * sizeof *inv->slot;
+}
+
+static int
+rehash(struct tl_invert *inv)
+{
+    size_t n = inv->n_slot * 2;
+    uint32_t *slot = calloc(n, sizeof *slot);
+
+    if (slot == NULL)
+        return -1;
+    for (size_t i = 0; i < inv->n_e; i++) {
+        size_t at = inv->e[i].hash & (n - 1);
+        while (slot[at] != 0)
+            at = (at + 1) & (n - 1);
+        slot[at] = (uint32_t)i + 1;
+    }
+    free(inv->slot);
+    inv->slot = slot;
+    inv->n_slot = n;
+    return 0;
+}
+
+/* The entry of term tok/len, made when new; NULL out of memory. */
+static struct entry *
+lookup(struct tl_invert *inv, const char *tok, uint32_t len)
+{
+    uint32_t h = fnv((const unsigned char *)tok, len);
+    size_t at = h & (inv->n_slot - 1);
+    struct entry *e;
+
+    for (;;) {
+        uint32_t k = inv->slot[at];
+        if (k == 0)
+            break;
+        e = &inv->e[k - 1];
+        if (e->hash == h && e->key_len == len + 1
+            && memcmp(inv->keys + e->key_off + 1, tok, len) == 0)
+            return e;
+        at = (at + 1) & (inv->n_slot - 1);
+    }
+    if (inv->n_e == inv->cap_e) {
+        size_t cap = inv->cap_e ? inv->cap_e * 2 : 1024;
+        struct entry *ne = realloc(inv->e, cap * sizeof *ne);
+        if (ne == NULL)
+            return NULL;
+        inv->e = ne;
+        inv->cap_e = cap;
+    }
+    if (inv->n_keys + len + 1 > inv->cap_keys) {
+        size_t cap = inv->cap_keys ? inv->cap_keys * 2 : 16384;
+        while (cap < inv->n_keys + len + 1)
+            cap *= 2;
+        unsigned char *nk = realloc(inv->keys, cap);
+        if (nk == NULL)
+            return NULL;
+        inv->keys = nk;
+        inv->cap_keys = cap;
+    }
+    e = &inv->e[inv->n_e];
+    memset(e, 0, sizeof *e);
+    e->key_off = (uint32_t)inv->n_keys;
+    e->key_len = len + 1;
+    e->hash = h;
+    inv->keys[inv->n_keys] = '0';
+    memcpy(inv->keys + inv->n_keys + 1, tok, len);
+    inv->n_keys += len + 1;
+    inv->slot[at] = (uint32_t)inv->n_e + 1;
+    inv->n_e++;
+    if (inv->n_e * 2 > inv->n_slot && rehash(inv) != 0)
+        return NULL;
+    return &inv->e[inv->n_e - 1];
+}
+
+static int
+reserve(struct tl_invert *inv, struct entry *e, uint32_t more)
+{
+    if (e->n + more <= e->cap)
+        return 0;
+    uint32_t cap = e->cap ? e->cap * 2 : 16;
+    while (cap < e->n + more)
+        cap *= 2;
+    unsigned char *p = realloc(e->buf, cap);
+    if (p == NULL)
+        return -1;
+    inv->bytes += cap - e->cap;
+    e->buf = p;
+    e->cap = cap;
+    return 0;
+}
+
+/* Writes the open row's size field. */
+static int
+close_row(struct tl_invert *inv, struct entry *e)
+{
+    uint32_t len = e->n - e->size_at - 1;
+    unsigned char v[10];
+    int k = tl_fts5_varint(v, (uint64_t)len * 2);
+
+    if (k > 1) {
+        if (reserve(inv, e, (uint32_t)k - 1) != 0)
+            return -1;
+        memmove(e->buf + e->size_at + k, e->buf + e->size_at + 1, len);
+        e->n += (uint32_t)k - 1;
+    }
+    memcpy(e->buf + e->size_at, v, (size_t)k);
+    e->open = 0;
+    return 0;
+}
+
+static int
+add_token(struct tl_invert *inv, int64_t rowid, int col, int pos,
+          const char *tok, uint32_t len)
+{
+    struct entry *e = lookup(inv, tok, len);
+
+    if (e == NULL || reserve(inv, e, 32) != 0)
+        return -1;
+    if (!e->open || e->last_rowid != rowid) {
+        if (e->open && close_row(inv, e) != 0)
+            return -1;
+        if (reserve(inv, e, 32) != 0)
+            return -1;
+        e->n += (uint32_t)tl_fts5_varint(e->buf + e->n,
+                                          (uint64_t)(rowid - e->last_rowid));
+        e->size_at = e->n++;
+        e->open = 1;
+        e->last_rowid = rowid;
+        e->col = 0;
+        e->pos = 0;
+    }
+    if (col != e->col) {
+        e->buf[e->n++] = 0x01;
+        e->n += (uint32_t)tl_fts5_varint(e->buf + e->n, (uint64_t)col);
+        e->col = (int16_t)col;
+        e->pos = 0;
+    }
+    e->n += (uint32_t)tl_fts5_varint(e->buf + e->n,
+                                      (uint64_t)(pos - e->pos + 2));
+    e->pos = pos;
+    return 0;
+}
+
+enum tl_status
+tl_invert_row(struct tl_invert *inv, int64_t rowid,
+              const struct tl_invert_col cols[TL_FTS5_COLUMNS_W],
+              struct tl_error *err)
+{
+    for (int c = 0; c < TL_FTS5_COLUMNS_W; c++) {
+        const struct tl_tokens *t = cols[c].toks;
+        for (size_t i = 0; t != NULL && i < cols[c].n; i++) {
+            const struct tl_token_rec *r = &t->tok[cols[c].first + i];
+            if (add_token(inv, rowid, c, (int)i, t->bytes + r->off,
+                          r->len) != 0) {
+                inv->failed = 1;
+                return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+            }
+        }
+        inv->tokens[c] += (int64_t)cols[c].n;
+    }
+    inv->rows++;
+    return TL_OK;
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+struct sorted {
+    const unsigned char *key;
+    uint32_t len;
+    struct entry *e;
+};
+
+static int
+by_key(const void *a, const void *b)
+{
+    const struct sorted *x = a, *y = b;
+    uint32_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->key, y->key, n);
+
+    return c != 0 ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* One inverter's terms in key order, rows closed. */
+static int
+sort_terms(struct tl_invert *inv, struct sorted **out)
+{
+    struct sorted *s = malloc((inv->n_e + 1) * sizeof *s);
+
+    *out = s;
+    if (s == NULL)
+        return -1;
+    for (size_t i = 0; i < inv->n_e; i++) {
+        struct entry *e = &inv->e[i];
+        if (e->open && close_row(inv, e) != 0)
+            return -1;
+        s[i] = (struct sorted){ inv->keys + e->key_off, e->key_len, e };
+    }
+    qsort(s, inv->n_e, sizeof *s, by_key);
+    return 0;
+}
+
+/* A term's rows in one inverter. */
+struct rows {
+    const unsigned char *p, *end;
+    int64_t rowid;
+    const unsigned char *pos;
+    int n_pos;
+};
+
+static const unsigned char *
+varint(const unsigned char *a, uint64_t *v)
+{
+    uint64_t r = 0;
+
+    for (int i = 0; i < 8; i++) {
+        r = (r << 7) | (a[i] & 0x7f);
+        if (!(a[i] & 0x80)) {
+            *v = r;
+            return a + i + 1;
+        }
+    }
+    *v = (r << 8) | a[8];
+    return a + 9;
+}
+
+/* The next row into r; 0 at the end. */
+static int
+rows_next(struct rows *r)
+{
+    uint64_t d, size;
+
+    if (r->p >= r->end)
+        return 0;
+    r->p = varint(r->p, &d);
+    r->p = varint(r->p, &size);
+    r->rowid += (int64_t)d;
+    r->pos = r->p;
+    r->n_pos = (int)(size / 2);
+    r->p += r->n_pos;
+    return 1;
+}
+
+#define MERGE_MAX 16
+
+enum tl_status
+tl_invert_write(struct tl_invert *const *inv, int n,
+                struct tl_fts5_writer *w, struct tl_error *err)
+{
+    struct sorted *s[MERGE_MAX] = { 0 };
+    size_t at[MERGE_MAX] = { 0 }, count[MERGE_MAX] = { 0 };
+    enum tl_status st = TL_OK;
+
+    if (n > MERGE_MAX)
+        return tl_error_set(err, TL_ERR_DB, "too many inverters");
+    for (int i = 0; i < n; i++) {
+        if (inv[i] == NULL)
+            continue;
+        if (inv[i]->failed || sort_terms(inv[i], &s[i]) != 0) {
+            st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        count[i] = inv[i]->n_e;
+    }
+    for (;;) {
+        const struct sorted *min = NULL;
+        struct rows r[MERGE_MAX];
+        int in[MERGE_MAX], k = 0;
+
+        /* the smallest key among the lists' heads, and who has it */
+        for (int i = 0; i < n; i++) {
+            if (s[i] == NULL || at[i] == count[i])
+                continue;
+            int c = min == NULL ? -1 : by_key(&s[i][at[i]], min);
+            if (c < 0) {
+                min = &s[i][at[i]];
+                k = 0;
+            }
+            if (c <= 0)
+                in[k++] = i;
+        }
+        if (min == NULL)
+            break;
+        st = tl_fts5_writer_term(w, min->key, (int)min->len, err);
+        for (int j = 0; j < k; j++) {
+            const struct entry *e = s[in[j]][at[in[j]]].e;
+            r[j] = (struct rows){ e->buf, e->buf + e->n, 0, NULL, 0 };
+            rows_next(&r[j]);
+            at[in[j]]++;
+        }
+        /* the rows, merged by rowid */
+        while (st == TL_OK) {
+            int best = -1;
+            for (int j = 0; j < k; j++)
+                if (r[j].pos != NULL
+                    && (best < 0 || r[j].rowid < r[best].rowid))
+                    best = j;
+            if (best < 0)
+                break;
+            st = tl_fts5_writer_row(w, r[best].rowid, r[best].pos,
+                                    r[best].n_pos, err);
+            if (!rows_next(&r[best]))
+                r[best].pos = NULL;
+        }
+        if (st != TL_OK)
+            goto out;
+    }
+out:
+    for (int i = 0; i < n; i++) {
+        free(s[i]);
+        if (inv[i] != NULL)
+            tl_invert_clear(inv[i]);
+    }
+    return st;
+}

@@ -1,0 +1,54 @@
+/*
+ * invert.h - passages' tokens turned into FTS5 doclists in memory, for
+ * the indexer's bulk path (docs/indexing.md): each of talaash-index's
+ * workers fills its own inverter with the articles it reads, and the
+ * writer merges them into one segment of passages_fts
+ * (lib/fts5_write.h) instead of handing FTS5 one row at a time.
+ *
+ * Per term, the doclist is FTS5's: rowids increasing, each with the
+ * position list FTS5 would record for the row (detail=full: positions
+ * of column 0, then 0x01, the column and its positions for each other
+ * column that holds the term).  A position is the token's index in its
+ * column, as the tokenizer hands tokens to FTS5 (it never hands
+ * colocated ones).
+ */
+#include "talaash.h"
+#include "fts5_write.h"
+
+#ifndef TALAASH_INVERT_H
+#define TALAASH_INVERT_H
+
+struct tl_invert;
+
+/* One column of a row: tokens first .. first + n - 1 of toks. */
+struct tl_invert_col {
+    const struct tl_tokens *toks;
+    size_t first, n;
+};
+
+enum tl_status tl_invert_new(struct tl_invert **out, struct tl_error *err);
+void tl_invert_free(struct tl_invert *inv);
+
+/* Adds row rowid, greater than every row this inverter holds, with its
+ * TL_FTS5_COLUMNS_W columns' tokens. */
+enum tl_status
+tl_invert_row(struct tl_invert *inv, int64_t rowid,
+              const struct tl_invert_col cols[TL_FTS5_COLUMNS_W],
+              struct tl_error *err);
+
+/* Rows held, tokens per column, and the bytes of memory held. */
+int64_t tl_invert_rows(const struct tl_invert *inv);
+int64_t tl_invert_tokens(const struct tl_invert *inv, int col);
+size_t tl_invert_bytes(const struct tl_invert *inv);
+
+/* Writes every term of inv[0] .. inv[n - 1] (inverters whose rows are
+ * disjoint; NULL ones are skipped), in key order, each term's rows
+ * merged by rowid, through w; then empties them. */
+enum tl_status
+tl_invert_write(struct tl_invert *const *inv, int n,
+                struct tl_fts5_writer *w, struct tl_error *err);
+
+/* Forgets every row. */
+void tl_invert_clear(struct tl_invert *inv);
+
+#endif

@@ -1,0 +1,336 @@
+/* test-fts5_write.c - a segment written without FTS5 (lib/invert.c,
+ * fts5_write.c, fts5_install.c) is the one FTS5 writes: the same rows
+ * indexed by FTS5 in three transactions and merged by `optimize`, then
+ * forgotten ('delete-all') and written by two inverters and the writer,
+ * give the same leaves, doclist indexes and %_idx rows byte for byte and
+ * the same averages; FTS5's integrity-check passes, FTS5 answers the
+ * same, and FTS5 goes on writing its own segments after it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+#include "fts5_write.h"
+#include "invert.h"
+
+static uint64_t rng_state;
+
+static uint64_t
+rng(void)
+{
+    return unit_rng(&rng_state);
+}
+
+/* A passage: Zipf-like words (w0 in most rows, so a doclist of many
+ * leaves), now and then a long word, or one word many times (a position
+ * list longer than a leaf). */
+static void
+text(char *out, size_t size, int words)
+{
+    size_t at = 0;
+
+    out[0] = '\0';
+    for (int i = 0; i < words && at + 80 < size; i++) {
+        uint64_t r = rng() % 1000;
+        int w = r < 300 ? 0 : r < 450 ? 1 + (int)(r % 3) : (int)(r % 400);
+        if (r == 999)
+            at += (size_t)snprintf(out + at, size - at, "%slong%0*d",
+                                   i ? " " : "", 60, w);
+        else
+            at += (size_t)snprintf(out + at, size - at, "%sw%d",
+                                   i ? " " : "", w);
+    }
+}
+
+/* n passages in three transactions of FTS5's own, automerge off so
+ * that `optimize` has three segments to merge. */
+static int
+corpus(int n)
+{
+    static char t[40000];
+    int id = 0;
+
+    rng_state = 0x9e3779b97f4a7c15u;
+    unit_exec("INSERT INTO passages_fts (passages_fts, rank) VALUES "
+              "('automerge', 0)");
+    for (int a = 1; a <= n / 5 + 1; a++) {
+        char sql[256];
+        snprintf(sql, sizeof sql, "INSERT INTO articles (id, path, path_key, "
+                 "hash, size, mtime_ns, format, title, author) VALUES (%d, "
+                 "'/a/%d', tl_path_key('/a/%d'), 'h', 1, 1, 'text', "
+                 "'w%d title w0', %s)", a, a, a, a % 50,
+                 a % 7 == 0 ? "'w3 w9'" : "''");
+        unit_exec(sql);
+    }
+    for (int run = 0; run < 3; run++) {
+        unit_exec("BEGIN");
+        for (int i = 0; i < n / 3; i++) {
+            id++;
+            if (id % 97 == 0) {
+                /* one word 3,000 times: a list over several leaves */
+                size_t at = 0;
+                for (int k = 0; k < 3000; k++)
+                    at += (size_t)snprintf(t + at, sizeof t - at, "w7 ");
+            } else {
+                text(t, sizeof t, 3 + (int)(rng() % 150));
+            }
+            unit_add_passage(id, 1 + (id - 1) / 5, (id - 1) % 5, t);
+        }
+        unit_exec("COMMIT");
+    }
+    return id;
+}
+
+/* The one segment's pages (leaves and doclist indexes, by their id
+ * within the segment) and %_idx rows, as text to compare. */
+static char *
+segment_dump(void)
+{
+    sqlite3_stmt *st = NULL;
+    struct tl_buf b;
+    const char *seg = unit_text("SELECT segid FROM passages_fts_idx "
+                                "GROUP BY segid");
+    long long segid = atoll(seg);
+
+    ck_assert_int_eq(atoi(unit_text("SELECT count(DISTINCT segid) FROM "
+                                    "passages_fts_idx")), 1);
+    tl_buf_init(&b, 0);
+    ck_assert_int_eq(sqlite3_prepare_v2(unit_db,
+        "SELECT 'page ' || (id - (?1 << 37)) || ' ' || hex(block) FROM "
+        "passages_fts_data WHERE id >= (?1 << 37) AND id < ((?1 + 1) << 37) "
+        "UNION ALL SELECT 'idx ' || hex(term) || ' ' || pgno FROM "
+        "passages_fts_idx UNION ALL SELECT 'averages ' || hex(block) FROM "
+        "passages_fts_data WHERE id = 1", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_int64(st, 1, segid);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        tl_buf_append(&b, (const char *)sqlite3_column_text(st, 0),
+                      (size_t)sqlite3_column_bytes(st, 0));
+        tl_buf_append(&b, "\n", 1);
+    }
+    sqlite3_finalize(st);
+    return b.data;
+}
+
+/* Writes the rows from id from on as one segment from their tokens:
+ * odd blocks of 40 rows through one inverter, even ones through
+ * another; in a transaction of its own unless one is open. */
+static void
+write_bulk(int64_t from)
+{
+    struct tl_error err = { 0 };
+    struct tl_invert *inv[2] = { NULL, NULL };
+    struct tl_tokens toks;
+    struct tl_fts5_sql_sink *ss = NULL;
+    struct tl_fts5_sink sink;
+    struct tl_fts5_writer *w = NULL;
+    sqlite3_stmt *st = NULL;
+    int segid = 0, pgsz = 0, last = 0;
+    int64_t rows = 0, tokens[3] = { 0, 0, 0 };
+
+    int own = sqlite3_get_autocommit(unit_db);
+
+    ck_assert_int_eq(tl_invert_new(&inv[0], &err), TL_OK);
+    ck_assert_int_eq(tl_invert_new(&inv[1], &err), TL_OK);
+    tl_tokens_init(&toks);
+    ck_assert_int_eq(sqlite3_prepare_v2(unit_db, "SELECT id, body, title, "
+                                        "author FROM passage_docs WHERE id >= ?1 "
+                                        "ORDER BY id", -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(st, 1, from);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        struct tl_invert_col cols[3];
+        int64_t id = sqlite3_column_int64(st, 0);
+        toks.n = 0;
+        toks.n_bytes = 0;
+        for (int c = 0; c < 3; c++) {
+            size_t first = toks.n;
+            const char *s = (const char *)sqlite3_column_text(st, 1 + c);
+            if (s != NULL)
+                ck_assert_int_eq(tl_tokens_record(unit_db, s,
+                                     sqlite3_column_bytes(st, 1 + c), &toks,
+                                     &err), TL_OK);
+            cols[c] = (struct tl_invert_col){ &toks, first, toks.n - first };
+        }
+        ck_assert_int_eq(tl_invert_row(inv[(id / 40) % 2], id, cols, &err),
+                         TL_OK);
+    }
+    sqlite3_finalize(st);
+    tl_tokens_release(&toks);
+    for (int i = 0; i < 2; i++) {
+        rows += tl_invert_rows(inv[i]);
+        for (int c = 0; c < 3; c++)
+            tokens[c] += tl_invert_tokens(inv[i], c);
+    }
+    if (own)
+        unit_exec("BEGIN");
+    ck_assert_int_eq(tl_fts5_settle(unit_db, &err), TL_OK);
+    ck_assert_int_eq(tl_fts5_free_segid(unit_db, &segid, &err), TL_OK);
+    ck_assert_int_eq(tl_fts5_pgsz(unit_db, &pgsz, &err), TL_OK);
+    ck_assert_int_eq(tl_fts5_sql_sink_new(unit_db, &ss, &sink, &err), TL_OK);
+    ck_assert_int_eq(tl_fts5_writer_new(segid, pgsz, &sink, &w, &err), TL_OK);
+    ck_assert_msg(tl_invert_write(inv, 2, w, &err) == TL_OK, "%s", err.msg);
+    ck_assert_int_eq(tl_fts5_writer_finish(w, &last, &err), TL_OK);
+    ck_assert_int_ge(last, 1);
+    ck_assert_msg(tl_fts5_install(unit_db, segid, last, rows, tokens, &err)
+                  == TL_OK, "%s", err.msg);
+    if (own)
+        unit_exec("COMMIT");
+    ck_assert_int_eq(tl_invert_rows(inv[0]), 0);
+    tl_fts5_writer_free(w);
+    tl_fts5_sql_sink_free(ss);
+    tl_invert_free(inv[0]);
+    tl_invert_free(inv[1]);
+}
+
+/* What FTS5 answers for a few queries, as text. */
+static char *
+answers(void)
+{
+    static const char *const q[] = {
+        "w0", "w7", "w1 w2", "\"w0 w1\"", "w3 OR w399", "w1*", "title",
+        "author:w3", "long*", "NEAR(w5 w6, 3)",
+    };
+    struct tl_buf b;
+
+    tl_buf_init(&b, 0);
+    for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+        char *sql = sqlite3_mprintf("SELECT count(*) || ':' || "
+                                    "ifnull(sum(rowid), 0) || ':' || "
+                                    "ifnull(group_concat(rowid), '') FROM "
+                                    "(SELECT rowid FROM passages_fts WHERE "
+                                    "passages_fts MATCH %Q ORDER BY rank "
+                                    "LIMIT 30)", q[i]);
+        const char *r = unit_text(sql);
+        sqlite3_free(sql);
+        tl_buf_append(&b, r, strlen(r));
+        tl_buf_append(&b, "\n", 1);
+    }
+    return b.data;
+}
+
+static void
+same_as_optimize(int pgsz)
+{
+    char *fts5, *ours, *fts5_answers, *ours_answers;
+    int n;
+
+    unit_db_setup();
+    if (pgsz > 0) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "INSERT INTO passages_fts (passages_fts, "
+                 "rank) VALUES ('pgsz', %d)", pgsz);
+        unit_exec(sql);
+    }
+    /* under 1,000 leaves: `optimize` merges in steps of 1,000 leaves,
+     * each of which starts its first leaf afresh */
+    n = corpus(pgsz > 0 ? 150 : 1500);
+    unit_exec("INSERT INTO passages_fts (passages_fts) VALUES ('optimize')");
+    fts5 = segment_dump();
+    fts5_answers = answers();
+    unit_exec("INSERT INTO passages_fts (passages_fts) VALUES ('delete-all')");
+    write_bulk(0);
+    ours = segment_dump();
+    if (strcmp(fts5, ours) != 0) {
+        /* the first line that differs */
+        size_t at = 0, line = 0;
+        while (fts5[at] == ours[at])
+            if (fts5[at++] == '\n')
+                line = at;
+        ck_abort_msg("pages differ (pgsz %d) from:\nFTS5: %.300s\nours: "
+                     "%.300s", pgsz, fts5 + line, ours + line);
+    }
+    /* doclist indexes were among them */
+    ck_assert_int_gt(atoi(unit_text("SELECT count(*) FROM passages_fts_idx "
+                                    "WHERE pgno % 2 = 1")), 0);
+    unit_exec("INSERT INTO passages_fts (passages_fts) VALUES "
+              "('integrity-check')");
+    ours_answers = answers();
+    ck_assert_str_eq(fts5_answers, ours_answers);
+    ck_assert_int_eq(atoi(unit_text("SELECT count(*) FROM passages_fts")), n);
+    free(fts5);
+    free(ours);
+    free(fts5_answers);
+    free(ours_answers);
+    unit_db_teardown();
+}
+
+START_TEST(test_same_pages_as_optimize)
+{
+    same_as_optimize(0);
+}
+END_TEST
+
+START_TEST(test_same_pages_small_leaves)
+{
+    /* leaves of 64 bytes: doclist indexes of several levels */
+    same_as_optimize(64);
+    unit_db_setup();
+    unit_exec("INSERT INTO passages_fts (passages_fts, rank) VALUES "
+              "('pgsz', 64)");
+    corpus(600);
+    unit_exec("INSERT INTO passages_fts (passages_fts) VALUES ('delete-all')");
+    write_bulk(0);
+    ck_assert_int_gt(atoi(unit_text("SELECT count(*) FROM passages_fts_data "
+                                    "WHERE (id >> 31) & 31 > 0")), 0);
+    unit_db_teardown();
+}
+END_TEST
+
+/* The segment goes in with FTS5's own: a row FTS5 holds pending in the
+ * same transaction is written first, and FTS5 then writes, forgets and
+ * merges rows next to ours without losing any (integrity-check: every
+ * row of the table is indexed, exactly). */
+START_TEST(test_fts5_goes_on_after)
+{
+    unit_db_setup();
+    corpus(300);
+    /* rows 301-400, not indexed yet */
+    for (int id = 301; id <= 400; id++) {
+        char sql[160];
+        snprintf(sql, sizeof sql, "INSERT INTO passages (id, article_id, "
+                 "ordinal, byte_start, byte_end, text) VALUES (%d, 1, %d, 0, "
+                 "1, 'w0 w%d bulk')", id, id, id % 9);
+        unit_exec(sql);
+    }
+    unit_exec("BEGIN");
+    unit_add_passage(401, 2, 9, "w0 zebra quagga");
+    write_bulk(301);
+    unit_exec("COMMIT");
+    unit_fix_ranges();
+    unit_exec("INSERT INTO passages_fts (passages_fts) VALUES "
+              "('integrity-check')");
+    ck_assert_int_eq(atoi(unit_text("SELECT count(*) FROM passages_fts "
+                                    "WHERE passages_fts MATCH 'zebra'")), 1);
+    ck_assert_int_eq(atoi(unit_text("SELECT count(*) FROM passages_fts "
+                                    "WHERE passages_fts MATCH 'bulk'")), 100);
+    /* FTS5 writes after it, on the same connection */
+    unit_exec("BEGIN");
+    unit_exec("DELETE FROM passages WHERE id IN (5, 350)");
+    unit_add_passage(402, 2, 10, "w0 okapi bulk");
+    unit_exec("COMMIT");
+    unit_exec("INSERT INTO passages_fts (passages_fts) VALUES "
+              "('integrity-check')");
+    ck_assert_int_eq(atoi(unit_text("SELECT count(*) FROM passages_fts "
+                                    "WHERE passages_fts MATCH 'bulk'")), 100);
+    unit_exec("INSERT INTO passages_fts (passages_fts) VALUES ('optimize')");
+    unit_exec("INSERT INTO passages_fts (passages_fts) VALUES "
+              "('integrity-check')");
+    ck_assert_int_eq(atoi(unit_text("SELECT count(*) FROM passages_fts "
+                                    "WHERE passages_fts MATCH 'w0'")),
+                     atoi(unit_text("SELECT count(*) FROM passages")));
+    unit_db_teardown();
+}
+END_TEST
+
+Suite *
+fts5_write_suite(void)
+{
+    Suite *s = suite_create("fts5_write");
+    TCase *tc = tcase_create("core");
+
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_same_pages_as_optimize);
+    tcase_add_test(tc, test_same_pages_small_leaves);
+    tcase_add_test(tc, test_fts5_goes_on_after);
+    suite_add_tcase(s, tc);
+    return s;
+}

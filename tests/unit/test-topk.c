@@ -1076,7 +1076,8 @@ END_TEST
 
 /* A refresh shares the terms out to threads with connections of their
  * own (a database in a file): the same lists, vocabulary and state as
- * one thread makes. */
+ * one thread makes; and the occurrences read from FTS5's pages make the
+ * lists fts5vocab's make. */
 START_TEST(test_threads_make_the_same_lists_as_one)
 {
     static const char *const dump =
@@ -1105,6 +1106,13 @@ START_TEST(test_threads_make_the_same_lists_as_one)
     ck_assert_str_eq(unit_text(rest), state);
     ck_assert_uint_eq(many.terms, one.terms);
     ck_assert_uint_eq(many.entries, one.entries);
+    ck_assert_int_eq(many.postings, one.postings);
+    setenv("TALAASH_NO_PAGE_READER", "1", 1);
+    ck_assert_msg(tl_impact_refresh(unit_db, MIN_DF, &many, &err) == TL_OK,
+                  "%s", err.msg);
+    unsetenv("TALAASH_NO_PAGE_READER");
+    ck_assert_str_eq(unit_text(dump), lists);
+    ck_assert_str_eq(unit_text(rest), state);
     ck_assert_int_eq(many.postings, one.postings);
     free(lists);
     free(state);

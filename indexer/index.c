@@ -17,6 +17,7 @@
 #include "compact.h"
 #include "lengths.h"
 #include "indexer.h"
+#include "invert.h"
 
 /* Seconds between progress line updates. */
 #define PROGRESS_EVERY 0.25
@@ -38,6 +39,16 @@ struct run {
     int in_read;            /* a read transaction for the lookups */
     int pending;            /* articles in the open transaction */
     long batch;             /* articles per transaction */
+    /* bulk mode: the workers' inverters (one per worker), the first
+     * passage id of each job submitted since the last commit (by seq
+     * from base on; 0: not stored), and a commit waiting for the jobs in
+     * flight to be stored */
+    struct tl_invert *inv[JOBS_MAX + 1];
+    int n_inv;
+    int64_t *first_of;
+    size_t n_first, cap_first;
+    uint64_t base, submitted;
+    int commit_due;
     int progress;           /* draw a progress line on stderr */
     double t0, last_progress;
     struct counts c;
@@ -78,11 +89,18 @@ ensure_txn(struct run *r, struct tl_error *err)
 static enum tl_status
 commit(struct run *r, struct tl_error *err)
 {
+    enum tl_status st;
+
+    r->commit_due = 0;
     if (!r->in_txn)
         return TL_OK;
     r->in_txn = 0;
     r->pending = 0;
-    return tl_store_commit(r->store, err);
+    st = tl_store_commit(r->store, err);
+    /* every job submitted so far is stored and written */
+    r->base = r->submitted;
+    r->n_first = 0;
+    return st;
 }
 
 static void
@@ -147,7 +165,30 @@ submit_file(struct run *r, struct pool *pool, char **path_io,
         return TL_OK;
     }
     pool_submit(pool, *path_io, state);
+    r->submitted++;
     *path_io = NULL;        /* the pool's now */
+    return TL_OK;
+}
+
+/* Bulk mode: job seq's passages have ids from first on. */
+static enum tl_status
+note_first(struct run *r, uint64_t seq, int64_t first, struct tl_error *err)
+{
+    size_t at = (size_t)(seq - r->base);
+
+    if (at >= r->cap_first) {
+        size_t cap = r->cap_first ? r->cap_first * 2 : 4096;
+        while (cap <= at)
+            cap *= 2;
+        int64_t *p = realloc(r->first_of, cap * sizeof *p);
+        if (p == NULL)
+            return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+        r->first_of = p;
+        r->cap_first = cap;
+    }
+    while (r->n_first <= at)
+        r->first_of[r->n_first++] = 0;
+    r->first_of[at] = first;
     return TL_OK;
 }
 
@@ -186,11 +227,21 @@ store_job(struct run *r, struct job *j, struct tl_error *err)
     st = tl_store_put(r->store, &j->a, &j->in, r->topics, err);
     if (st != TL_OK)
         return st;
+    if (tl_store_put_first(r->store) > 0)
+        st = note_first(r, j->seq, tl_store_put_first(r->store), err);
+    if (st != TL_OK)
+        return st;
     r->c.indexed++;
     r->c.passages += j->in.n_passages;
     if (++r->pending >= r->batch || tl_store_bulk_bytes(r->store)
-                                        > INDEX_BULK_BYTES)
-        st = commit(r, err);
+                                        > INDEX_BULK_BYTES) {
+        /* in bulk mode, once the jobs in flight are stored: the
+         * workers' lists hold them already */
+        if (r->n_inv > 0)
+            r->commit_due = 1;
+        else
+            st = commit(r, err);
+    }
     return st;
 }
 
@@ -207,6 +258,28 @@ file_problem(struct run *r, enum tl_status st, const struct tl_error *err)
     return 1;
 }
 
+/* Threads that read and ingest files (0: the main thread does). */
+static int
+workers(const struct run *r)
+{
+    return r->opt->jobs > 1 ? r->opt->jobs : 0;
+}
+
+/* The store's map from the workers' rows to passage ids
+ * (tl_store_hands). */
+static int64_t
+map_row(void *ctx, int64_t row)
+{
+    const struct run *r = ctx;
+    uint64_t seq = (uint64_t)row >> 24;
+    int64_t i = row & (int64_t)(POOL_PASSAGES_MAX - 1);
+
+    if (seq < r->base || seq - r->base >= r->n_first
+        || r->first_of[seq - r->base] == 0)
+        return 0;
+    return r->first_of[seq - r->base] + i;
+}
+
 /* Indexes the files: the main thread looks up and stores, workers read
  * and ingest. */
 static enum tl_status
@@ -217,12 +290,21 @@ index_files(struct run *r, const struct file_list *files,
     enum tl_status st;
     size_t i = 0;
 
-    st = pool_new(r->opt->jobs > 1 ? r->opt->jobs : 0, r->db, r->topics,
-                  r->manifest, &pool, err);
+    st = pool_new(workers(r), r->db, r->topics, r->manifest,
+                  r->n_inv > 0 ? r->inv : NULL, &pool, err);
     if (st != TL_OK)
         return st;
+
     while (st == TL_OK && (i < files->n || pool_pending(pool))) {
-        if (i < files->n && !pool_full(pool)) {
+        /* bulk mode: no more in flight than the batch has room for,
+         * so that it commits exactly --batch articles */
+        int room = r->n_inv == 0
+                   || (size_t)r->pending + pool_in_flight(pool)
+                          < (size_t)r->batch;
+        if (r->commit_due && !pool_pending(pool)) {
+            st = commit(r, err);
+        } else if (i < files->n && !pool_full(pool) && !r->commit_due
+                   && room) {
             char *path = file_list_path(files, i++);
             st = path != NULL ? submit_file(r, pool, &path, err)
                               : tl_error_set(err, TL_ERR_NOMEM,
@@ -356,7 +438,13 @@ choose_bulk(struct run *r, size_t files, struct tl_error *err)
     }
     if (r->opt->batch == 0)
         r->batch = INDEX_BULK_BATCH;
-    return tl_store_bulk(r->store, err);
+    /* the workers invert what the main thread stores */
+    r->n_inv = workers(r) > 0 ? workers(r) : 1;
+    for (int i = 0; i < r->n_inv; i++)
+        if (tl_invert_new(&r->inv[i], err) != TL_OK)
+            return TL_ERR_NOMEM;
+    struct tl_store_hands hands = { r->inv, r->n_inv, map_row, r };
+    return tl_store_bulk(r->store, &hands, err);
 }
 
 /* The one VACUUM an upgrade may ask for (lib/compact.h). */
@@ -531,6 +619,9 @@ out:
     manifest_free(r.manifest);
     tl_topics_free(r.topics);
     tl_store_free(r.store);
+    for (int i = 0; i < r.n_inv; i++)
+        tl_invert_free(r.inv[i]);
+    free(r.first_of);
     tl_db_close(r.db);
     tl_buf_release(&db_path);
     return status;

@@ -65,17 +65,29 @@ struct job {
     enum tl_status st;
     struct tl_error err;
     int done;
+    uint64_t seq;               /* submitted as the seq-th job */
 };
+/* Bulk mode (docs/indexing.md): a worker inverts the passages of each
+ * job it ingests, before the store has numbered them, as rows
+ * POOL_ROW(job's seq, passage); the store maps them to passage ids at
+ * the commit. */
+#define POOL_PASSAGES_MAX ((size_t)1 << 24)
+#define POOL_ROW(seq, i) ((int64_t)(((uint64_t)(seq) << 24) | (uint64_t)(i)))
 struct pool;
-/* workers == 0: jobs run at once in the caller, with main_db. */
+/* workers == 0: jobs run at once in the caller, with main_db.  inv: for
+ * the bulk mode, one inverter per worker (one when workers == 0), which
+ * only that worker fills while jobs are in flight; NULL otherwise. */
 enum tl_status
 pool_new(int workers, sqlite3 *main_db, const struct tl_topics *topics,
-         const struct manifest *manifest, struct pool **out,
-         struct tl_error *err);
+         const struct manifest *manifest, struct tl_invert *const *inv,
+         struct pool **out, struct tl_error *err);
+
 void pool_free(struct pool *p);
 /* Every slot holds a job not yet collected: collect one first. */
 int pool_full(const struct pool *p);
 int pool_pending(const struct pool *p);
+/* Jobs submitted and not collected yet. */
+size_t pool_in_flight(const struct pool *p);
 /* Hands the job of path (allocated; the pool frees it) to a worker. */
 void pool_submit(struct pool *p, char *path, enum tl_store_state state);
 /* Waits for the oldest job not yet collected and returns it. */
@@ -128,6 +140,9 @@ struct index_options {
  * (a commit comes sooner when they pass INDEX_BULK_BYTES). */
 #define INDEX_BULK_BATCH 32768
 #define INDEX_BULK_BYTES ((size_t)96 << 20)
+
+/* Worker threads at most (--jobs). */
+#define JOBS_MAX 64
 
 /* Indexes the files; returns the exit status (0, 1 or 2). */
 int run_index(const struct index_options *opt, char *const *paths,

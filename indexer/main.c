@@ -6,7 +6,6 @@
 
 #include "indexer.h"
 
-#define JOBS_MAX 64
 #define BATCH_MAX 1000000
 
 static void

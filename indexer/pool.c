@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "indexer.h"
+#include "invert.h"
 
 struct pool {
     const struct tl_topics *topics;
@@ -27,21 +28,54 @@ struct pool {
     pthread_cond_t work, done;
     pthread_t *threads;
     int n_threads;
+    struct tl_invert *const *inv;   /* bulk mode: one per worker */
 };
 
 struct worker {
     struct pool *pool;
     sqlite3 *db;
+    struct tl_invert *inv;      /* bulk mode: this worker's */
 };
 
+/* Bulk mode: job j's passages into inverter inv, as rows POOL_ROW(seq,
+ * passage) (the store numbers them later).  An article of more passages
+ * than a row can say is left to FTS5 (its tokens forgotten: the store
+ * then hands it to FTS5 to tokenize). */
 static void
-run_job(struct pool *p, sqlite3 *db, struct job *j)
+invert_job(struct tl_invert *inv, struct job *j)
+{
+    struct tl_ingest *in = &j->in;
+    const size_t *k = in->tok_first, np = in->n_passages;
+
+    if (k == NULL)
+        return;
+    if (np >= POOL_PASSAGES_MAX) {
+        free(in->tok_first);
+        in->tok_first = NULL;
+        return;
+    }
+    for (size_t i = 0; i < np; i++) {
+        struct tl_invert_col cols[TL_FTS5_COLUMNS_W] = {
+            { &in->tokens, k[i], k[i + 1] - k[i] },
+            { &in->tokens, k[np], k[np + 1] - k[np] },
+            { &in->tokens, k[np + 1], k[np + 2] - k[np + 1] },
+        };
+        /* out of memory: the inverter remembers it, the commit fails */
+        if (tl_invert_row(inv, POOL_ROW(j->seq, i), cols, &j->err) != TL_OK)
+            return;
+    }
+}
+
+static void
+run_job(struct pool *p, sqlite3 *db, struct tl_invert *inv, struct job *j)
 {
     j->st = tl_article_load(j->path, &j->a, &j->err);
     if (j->st == TL_OK)
         j->st = tl_ingest_article(db, p->topics,
                                   manifest_find(p->manifest, j->path), &j->a,
                                   &j->in, &j->err);
+    if (j->st == TL_OK && inv != NULL)
+        invert_job(inv, j);
 }
 
 static void *
@@ -63,7 +97,7 @@ worker_main(void *arg)
         j = &p->slots[p->taken++ % p->n_slots];
         pthread_mutex_unlock(&p->lock);
 
-        run_job(p, w->db, j);
+        run_job(p, w->db, w->inv, j);
 
         pthread_mutex_lock(&p->lock);
         j->done = 1;
@@ -101,8 +135,8 @@ pool_free(struct pool *p)
 
 enum tl_status
 pool_new(int workers, sqlite3 *main_db, const struct tl_topics *topics,
-         const struct manifest *manifest, struct pool **out,
-         struct tl_error *err)
+         const struct manifest *manifest, struct tl_invert *const *inv,
+         struct pool **out, struct tl_error *err)
 {
     struct pool *p = calloc(1, sizeof *p);
     enum tl_status st = TL_OK;
@@ -113,6 +147,7 @@ pool_new(int workers, sqlite3 *main_db, const struct tl_topics *topics,
     p->topics = topics;
     p->manifest = manifest;
     p->main_db = main_db;
+    p->inv = inv;
     p->n_slots = workers > 0 ? (size_t)workers * 4 : 1;
     p->slots = calloc(p->n_slots, sizeof *p->slots);
     p->threads = calloc((size_t)(workers > 0 ? workers : 1),
@@ -135,6 +170,7 @@ pool_new(int workers, sqlite3 *main_db, const struct tl_topics *topics,
             break;
         }
         w->pool = p;
+        w->inv = inv != NULL ? inv[i] : NULL;
         st = tl_db_open(":memory:", TL_DB_READWRITE, &w->db, err);
         if (st != TL_OK) {
             free(w);
@@ -162,6 +198,12 @@ pool_full(const struct pool *p)
     return p->submitted - p->collected == p->n_slots;
 }
 
+size_t
+pool_in_flight(const struct pool *p)
+{
+    return p->submitted - p->collected;
+}
+
 int
 pool_pending(const struct pool *p)
 {
@@ -176,10 +218,11 @@ pool_submit(struct pool *p, char *path, enum tl_store_state state)
     free(j->path);          /* the slot's last job was collected */
     j->path = path;
     j->state = state;
+    j->seq = p->submitted;
     j->done = 0;
     memset(&j->err, 0, sizeof j->err);
     if (p->n_threads == 0) {
-        run_job(p, p->main_db, j);
+        run_job(p, p->main_db, p->inv != NULL ? p->inv[0] : NULL, j);
         j->done = 1;
         p->submitted++;
         p->taken++;

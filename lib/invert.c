@@ -356,8 +356,8 @@ rows_next(struct rows *r)
 #define MERGE_MAX 16
 
 enum tl_status
-tl_invert_write(struct tl_invert *const *inv, int n,
-                struct tl_fts5_writer *w, struct tl_error *err)
+tl_invert_write(struct tl_invert *const *inv, int n, tl_invert_map_fn map,
+                void *ctx, struct tl_fts5_writer *w, struct tl_error *err)
 {
     struct sorted *s[MERGE_MAX] = { 0 };
     size_t at[MERGE_MAX] = { 0 }, count[MERGE_MAX] = { 0 };
@@ -393,7 +393,8 @@ tl_invert_write(struct tl_invert *const *inv, int n,
         }
         if (min == NULL)
             break;
-        st = tl_fts5_writer_term(w, min->key, (int)min->len, err);
+        const struct sorted key = *min;
+        int termed = 0;
         for (int j = 0; j < k; j++) {
             const struct entry *e = s[in[j]][at[in[j]]].e;
             r[j] = (struct rows){ e->buf, e->buf + e->n, 0, NULL, 0 };
@@ -409,8 +410,16 @@ tl_invert_write(struct tl_invert *const *inv, int n,
                     best = j;
             if (best < 0)
                 break;
-            st = tl_fts5_writer_row(w, r[best].rowid, r[best].pos,
-                                    r[best].n_pos, err);
+            int64_t rowid = map != NULL ? map(ctx, r[best].rowid)
+                                        : r[best].rowid;
+            /* the term once it has a row to write */
+            if (rowid != 0 && !termed) {
+                st = tl_fts5_writer_term(w, key.key, (int)key.len, err);
+                termed = 1;
+            }
+            if (rowid != 0 && st == TL_OK)
+                st = tl_fts5_writer_row(w, rowid, r[best].pos, r[best].n_pos,
+                                        err);
             if (!rows_next(&r[best]))
                 r[best].pos = NULL;
         }

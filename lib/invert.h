@@ -41,12 +41,17 @@ int64_t tl_invert_rows(const struct tl_invert *inv);
 int64_t tl_invert_tokens(const struct tl_invert *inv, int col);
 size_t tl_invert_bytes(const struct tl_invert *inv);
 
+/* The rowid an inverter's row is written as, 0 to leave it out: it
+ * must keep the order of the rows it does not leave out. */
+typedef int64_t (*tl_invert_map_fn)(void *ctx, int64_t row);
+
 /* Writes every term of inv[0] .. inv[n - 1] (inverters whose rows are
  * disjoint; NULL ones are skipped), in key order, each term's rows
- * merged by rowid, through w; then empties them. */
+ * merged by row, mapped by map (NULL: as they are), through w; then
+ * empties them. */
 enum tl_status
-tl_invert_write(struct tl_invert *const *inv, int n,
-                struct tl_fts5_writer *w, struct tl_error *err);
+tl_invert_write(struct tl_invert *const *inv, int n, tl_invert_map_fn map,
+                void *ctx, struct tl_fts5_writer *w, struct tl_error *err);
 
 /* Forgets every row. */
 void tl_invert_clear(struct tl_invert *inv);

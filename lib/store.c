@@ -132,8 +132,14 @@ struct tl_store {
     struct tl_lengths_writer *lengths;
     /* blob bytes written since the dictionary was last looked for */
     size_t untrained;
-    /* bulk mode: the batch's new passages, inverted */
+    /* bulk mode: the batch's new passages, inverted here (bulk) or by
+     * the caller's hands */
+    int bulk_on;
     struct tl_invert *bulk;
+    struct tl_store_hands hands;
+    int64_t put_first;          /* tl_store_put_first() */
+    /* stored since the last commit: passages, tokens per column */
+    int64_t bulk_rows, bulk_tokens[TL_FTS5_COLUMNS_W];
 };
 
 enum tl_status
@@ -478,8 +484,9 @@ set_replay(struct tl_tally *t, const struct tl_ingest *in, size_t i,
     t->n_replay = 3;
 }
 
-/* Bulk mode: passage i of in, stored as id, into the inverter, and its
- * lengths (its tokens per column) to the lengths writer. */
+/* Bulk mode: passage i of in, stored as id, into the store's inverter
+ * (unless the caller's hands invert), and its lengths (its tokens per
+ * column) to the lengths writer. */
 static enum tl_status
 bulk_passage(struct tl_store *s, const struct tl_ingest *in, size_t i,
              int64_t id, struct tl_error *err)
@@ -491,8 +498,12 @@ bulk_passage(struct tl_store *s, const struct tl_ingest *in, size_t i,
         { &in->tokens, k[np + 1], k[np + 2] - k[np + 1] },
     };
     struct tl_tally t;
-    enum tl_status rs = tl_invert_row(s->bulk, id, cols, err);
+    enum tl_status rs = s->bulk != NULL
+                        ? tl_invert_row(s->bulk, id, cols, err) : TL_OK;
 
+    s->bulk_rows++;
+    for (int c = 0; c < TL_FTS5_COLUMNS_W; c++)
+        s->bulk_tokens[c] += (int64_t)cols[c].n;
     memset(&t, 0, sizeof t);
     t.n = TL_TALLY_COLUMNS;
     for (int c = 0; c < TL_TALLY_COLUMNS; c++)
@@ -527,7 +538,7 @@ put_passages(struct tl_store *s, int64_t article, int64_t first,
         if (rs != TL_OK)
             break;
         ids_out[i] = first + (int64_t)i;
-        if (s->bulk != NULL && in->tok_first != NULL) {
+        if (s->bulk_on && in->tok_first != NULL) {
             rs = bulk_passage(s, in, i, ids_out[i], err);
             continue;
         }
@@ -605,6 +616,8 @@ tl_store_put(struct tl_store *s, const struct tl_article *a,
     }
     if (rs != TL_OK)
         return rs;
+    s->put_first = s->bulk_on && s->bulk == NULL && in->tok_first != NULL
+                   && in->n_passages > 0 ? first : 0;
     passage_ids = malloc((in->n_passages + 1) * sizeof *passage_ids);
     if (passage_ids == NULL)
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
@@ -729,17 +742,47 @@ tl_store_tune_texts(struct tl_store *s, struct tl_error *err)
 }
 
 enum tl_status
-tl_store_bulk(struct tl_store *s, struct tl_error *err)
+tl_store_bulk(struct tl_store *s, const struct tl_store_hands *hands,
+              struct tl_error *err)
 {
-    if (s->bulk != NULL)
+    if (s->bulk_on)
         return TL_OK;
-    return tl_invert_new(&s->bulk, err);
+    if (hands != NULL) {
+        s->hands = *hands;
+    } else if (tl_invert_new(&s->bulk, err) != TL_OK) {
+        return TL_ERR_NOMEM;
+    }
+    s->bulk_on = 1;
+    return TL_OK;
 }
 
+int64_t
+tl_store_put_first(const struct tl_store *s)
+{
+    return s->put_first;
+}
+
+/* the lists take about 4 bytes a token (a position's varint, rowids and
+ * sizes, the buffers' slack; the news corpus: 4.3 M tokens, 15 MB) */
 size_t
 tl_store_bulk_bytes(const struct tl_store *s)
 {
-    return s != NULL && s->bulk != NULL ? tl_invert_bytes(s->bulk) : 0;
+    if (s == NULL || !s->bulk_on)
+        return 0;
+    return (size_t)(s->bulk_tokens[0] + s->bulk_tokens[1]
+                    + s->bulk_tokens[2]) * 4;
+}
+
+/* The inverters that hold the batch's lists: *inv_out, their number. */
+static int
+inverters(struct tl_store *s, struct tl_invert *const **inv_out)
+{
+    if (s->bulk != NULL) {
+        *inv_out = &s->bulk;
+        return 1;
+    }
+    *inv_out = s->hands.inv;
+    return s->hands.n;
 }
 
 /* Bulk mode: the batch's passages written as one segment and made part
@@ -750,15 +793,22 @@ bulk_flush(struct tl_store *s, struct tl_error *err)
     struct tl_fts5_sql_sink *sql = NULL;
     struct tl_fts5_writer *w = NULL;
     struct tl_fts5_sink sink;
-    int64_t rows, tokens[TL_FTS5_COLUMNS_W];
-    int segid = 0, pgsz = 0, last = 0;
+    struct tl_invert *const *inv;
+    int64_t rows = s->bulk_rows, tokens[TL_FTS5_COLUMNS_W];
+    int segid = 0, pgsz = 0, last = 0, n;
     enum tl_status rs;
 
-    if (s->bulk == NULL || tl_invert_rows(s->bulk) == 0)
+    if (!s->bulk_on)
         return TL_OK;
-    rows = tl_invert_rows(s->bulk);
-    for (int c = 0; c < TL_FTS5_COLUMNS_W; c++)
-        tokens[c] = tl_invert_tokens(s->bulk, c);
+    memcpy(tokens, s->bulk_tokens, sizeof tokens);
+    s->bulk_rows = 0;
+    memset(s->bulk_tokens, 0, sizeof s->bulk_tokens);
+    n = inverters(s, &inv);
+    if (rows == 0) {
+        for (int i = 0; i < n; i++)
+            tl_invert_clear(inv[i]);
+        return TL_OK;
+    }
     /* FTS5 first writes what it holds (the batch's forgotten rows) */
     rs = tl_fts5_settle(s->db, err);
     if (rs == TL_OK)
@@ -770,14 +820,16 @@ bulk_flush(struct tl_store *s, struct tl_error *err)
     if (rs == TL_OK)
         rs = tl_fts5_writer_new(segid, pgsz, &sink, &w, err);
     if (rs == TL_OK)
-        rs = tl_invert_write(&s->bulk, 1, w, err);
+        rs = tl_invert_write(inv, n, s->bulk != NULL ? NULL : s->hands.map,
+                             s->hands.ctx, w, err);
     if (rs == TL_OK)
         rs = tl_fts5_writer_finish(w, &last, err);
     if (rs == TL_OK)
         rs = tl_fts5_install(s->db, segid, last, rows, tokens, err);
     tl_fts5_writer_free(w);
     tl_fts5_sql_sink_free(sql);
-    tl_invert_clear(s->bulk);
+    for (int i = 0; i < n; i++)
+        tl_invert_clear(inv[i]);
     return rs;
 }
 
@@ -821,7 +873,14 @@ tl_store_rollback(struct tl_store *s)
 {
     tl_impact_forget_discard(s->forgetting);
     tl_lengths_discard(s->lengths);
-    tl_invert_clear(s->bulk);
+    if (s->bulk_on) {
+        struct tl_invert *const *inv;
+        int n = inverters(s, &inv);
+        for (int i = 0; i < n; i++)
+            tl_invert_clear(inv[i]);
+        s->bulk_rows = 0;
+        memset(s->bulk_tokens, 0, sizeof s->bulk_tokens);
+    }
     if (sqlite3_get_autocommit(s->db) == 0)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -408,9 +408,29 @@ tl_store_tune_texts(struct tl_store *s, struct tl_error *err);
 /* From now on, new passages are indexed the bulk way (docs/indexing.md):
  * their index entries are made in memory from the tokens the ingest
  * recorded and written as one FTS5 segment at each commit, instead of a
- * row at a time through FTS5.  For runs that add many articles. */
-enum tl_status tl_store_bulk(struct tl_store *s, struct tl_error *err);
-/* The memory the bulk mode's lists hold (0 when not in bulk mode). */
+ * row at a time through FTS5.  For runs that add many articles.
+ * hands NULL: the store makes the entries itself, in the thread that
+ * stores.  Otherwise the caller's inverters hold them (talaash-index's
+ * workers fill them as they read the articles, before the store numbers
+ * the passages): at a commit they hold every passage stored since the
+ * last one, under rows of their own that hands->map turns into passage
+ * ids (0: a row not stored), increasing with the rows; the caller sees
+ * to that with tl_store_put_first(). */
+struct tl_invert;
+struct tl_store_hands {
+    struct tl_invert *const *inv;
+    int n;
+    int64_t (*map)(void *ctx, int64_t row);
+    void *ctx;
+};
+enum tl_status tl_store_bulk(struct tl_store *s,
+                             const struct tl_store_hands *hands,
+                             struct tl_error *err);
+/* The id of the first passage the last tl_store_put() stored for the
+ * caller's inverters (0: none, or not that mode). */
+int64_t tl_store_put_first(const struct tl_store *s);
+/* About the memory the bulk mode's lists take (0 when not in bulk
+ * mode): counted from the tokens stored since the last commit. */
 size_t tl_store_bulk_bytes(const struct tl_store *s);
 
 enum tl_status tl_store_begin(struct tl_store *s, struct tl_error *err);

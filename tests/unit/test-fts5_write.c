@@ -167,7 +167,7 @@ write_bulk(int64_t from)
     ck_assert_int_eq(tl_fts5_pgsz(unit_db, &pgsz, &err), TL_OK);
     ck_assert_int_eq(tl_fts5_sql_sink_new(unit_db, &ss, &sink, &err), TL_OK);
     ck_assert_int_eq(tl_fts5_writer_new(segid, pgsz, &sink, &w, &err), TL_OK);
-    ck_assert_msg(tl_invert_write(inv, 2, w, &err) == TL_OK, "%s", err.msg);
+    ck_assert_msg(tl_invert_write(inv, 2, NULL, NULL, w, &err) == TL_OK, "%s", err.msg);
     ck_assert_int_eq(tl_fts5_writer_finish(w, &last, &err), TL_OK);
     ck_assert_int_ge(last, 1);
     ck_assert_msg(tl_fts5_install(unit_db, segid, last, rows, tokens, &err)

@@ -15,8 +15,8 @@
  * range (passage_first, passage_last), by which it finds them again
  * (schema/012-article-ranges.sql); it is found by path_key and path.
  * In bulk mode (tl_store_bulk()) a new passage is not handed to FTS5:
- * its tokens, as the ingest recorded them, go to an inverter
- * (lib/invert.h), whose lists are written as one segment of
+ * its tokens, as the ingest recorded them, are in the caller's
+ * inverters (lib/invert.h), whose lists are written as one segment of
  * passages_fts just before the commit (lib/fts5_write.h), in the same
  * transaction as the passages.
  * Callers wrap a batch of tl_store_put() calls in tl_store_begin() and
@@ -132,10 +132,9 @@ struct tl_store {
     struct tl_lengths_writer *lengths;
     /* blob bytes written since the dictionary was last looked for */
     size_t untrained;
-    /* bulk mode: the batch's new passages, inverted here (bulk) or by
-     * the caller's hands */
+    /* bulk mode: the batch's new passages, inverted by the caller's
+     * hands */
     int bulk_on;
-    struct tl_invert *bulk;
     struct tl_store_hands hands;
     int64_t put_first;          /* tl_store_put_first() */
     /* stored since the last commit: passages, tokens per column */
@@ -183,7 +182,6 @@ tl_store_free(struct tl_store *s)
     tl_impact_forgetting_free(s->forgetting);
     tl_text_writer_free(s->texts);
     tl_lengths_writer_free(s->lengths);
-    tl_invert_free(s->bulk);
     free(s);
 }
 
@@ -484,31 +482,27 @@ set_replay(struct tl_tally *t, const struct tl_ingest *in, size_t i,
     t->n_replay = 3;
 }
 
-/* Bulk mode: passage i of in, stored as id, into the store's inverter
- * (unless the caller's hands invert), and its lengths (its tokens per
+/* Bulk mode: passage i of in, stored as id (the caller's hands invert
+ * it): counted for the averages, and its lengths (its tokens per
  * column) to the lengths writer. */
 static enum tl_status
 bulk_passage(struct tl_store *s, const struct tl_ingest *in, size_t i,
              int64_t id, struct tl_error *err)
 {
     const size_t *k = in->tok_first, np = in->n_passages;
-    struct tl_invert_col cols[TL_FTS5_COLUMNS_W] = {
-        { &in->tokens, k[i], k[i + 1] - k[i] },
-        { &in->tokens, k[np], k[np + 1] - k[np] },
-        { &in->tokens, k[np + 1], k[np + 2] - k[np + 1] },
+    const size_t n[TL_TALLY_COLUMNS] = {
+        k[i + 1] - k[i], k[np + 1] - k[np], k[np + 2] - k[np + 1],
     };
     struct tl_tally t;
-    enum tl_status rs = s->bulk != NULL
-                        ? tl_invert_row(s->bulk, id, cols, err) : TL_OK;
 
-    s->bulk_rows++;
-    for (int c = 0; c < TL_FTS5_COLUMNS_W; c++)
-        s->bulk_tokens[c] += (int64_t)cols[c].n;
     memset(&t, 0, sizeof t);
     t.n = TL_TALLY_COLUMNS;
-    for (int c = 0; c < TL_TALLY_COLUMNS; c++)
-        t.len[c] = (int)cols[c].n;
-    return rs == TL_OK ? tl_lengths_add(s->lengths, id, &t, err) : rs;
+    s->bulk_rows++;
+    for (int c = 0; c < TL_TALLY_COLUMNS; c++) {
+        s->bulk_tokens[c] += (int64_t)n[c];
+        t.len[c] = (int)n[c];
+    }
+    return tl_lengths_add(s->lengths, id, &t, err);
 }
 
 /* Inserts the passages of article, ids from first on, and indexes each
@@ -616,7 +610,7 @@ tl_store_put(struct tl_store *s, const struct tl_article *a,
     }
     if (rs != TL_OK)
         return rs;
-    s->put_first = s->bulk_on && s->bulk == NULL && in->tok_first != NULL
+    s->put_first = s->bulk_on && in->tok_first != NULL
                    && in->n_passages > 0 ? first : 0;
     passage_ids = malloc((in->n_passages + 1) * sizeof *passage_ids);
     if (passage_ids == NULL)
@@ -745,13 +739,9 @@ enum tl_status
 tl_store_bulk(struct tl_store *s, const struct tl_store_hands *hands,
               struct tl_error *err)
 {
-    if (s->bulk_on)
-        return TL_OK;
-    if (hands != NULL) {
-        s->hands = *hands;
-    } else if (tl_invert_new(&s->bulk, err) != TL_OK) {
-        return TL_ERR_NOMEM;
-    }
+    if (hands == NULL || hands->n < 1 || hands->map == NULL)
+        return tl_error_set(err, TL_ERR_DB, "bulk indexing needs inverters");
+    s->hands = *hands;
     s->bulk_on = 1;
     return TL_OK;
 }
@@ -777,10 +767,6 @@ tl_store_bulk_bytes(const struct tl_store *s)
 static int
 inverters(struct tl_store *s, struct tl_invert *const **inv_out)
 {
-    if (s->bulk != NULL) {
-        *inv_out = &s->bulk;
-        return 1;
-    }
     *inv_out = s->hands.inv;
     return s->hands.n;
 }
@@ -820,8 +806,7 @@ bulk_flush(struct tl_store *s, struct tl_error *err)
     if (rs == TL_OK)
         rs = tl_fts5_writer_new(segid, pgsz, &sink, &w, err);
     if (rs == TL_OK)
-        rs = tl_invert_write(inv, n, s->bulk != NULL ? NULL : s->hands.map,
-                             s->hands.ctx, w, err);
+        rs = tl_invert_write(inv, n, s->hands.map, s->hands.ctx, w, err);
     if (rs == TL_OK)
         rs = tl_fts5_writer_finish(w, &last, err);
     if (rs == TL_OK)

@@ -409,13 +409,12 @@ tl_store_tune_texts(struct tl_store *s, struct tl_error *err);
  * their index entries are made in memory from the tokens the ingest
  * recorded and written as one FTS5 segment at each commit, instead of a
  * row at a time through FTS5.  For runs that add many articles.
- * hands NULL: the store makes the entries itself, in the thread that
- * stores.  Otherwise the caller's inverters hold them (talaash-index's
- * workers fill them as they read the articles, before the store numbers
- * the passages): at a commit they hold every passage stored since the
- * last one, under rows of their own that hands->map turns into passage
- * ids (0: a row not stored), increasing with the rows; the caller sees
- * to that with tl_store_put_first(). */
+ * The caller's inverters hold the entries (talaash-index's workers fill
+ * them as they read the articles, before the store numbers the
+ * passages): at a commit they hold every passage stored since the last
+ * one, under rows of their own that hands->map turns into passage ids
+ * (0: a row not stored), increasing with the rows; the caller sees to
+ * that with tl_store_put_first(). */
 struct tl_invert;
 struct tl_store_hands {
     struct tl_invert *const *inv;

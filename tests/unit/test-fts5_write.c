@@ -110,9 +110,22 @@ segment_dump(void)
     return b.data;
 }
 
+/* The inverters' rows in write_bulk(): passage id as row 10 * id; rows
+ * 10 * id + 5 are decoys, left out. */
+static int with_decoys;
+
+static int64_t
+map_decoys(void *ctx, int64_t row)
+{
+    (void)ctx;
+    return row % 10 == 0 ? row / 10 : 0;
+}
+
 /* Writes the rows from id from on as one segment from their tokens:
  * odd blocks of 40 rows through one inverter, even ones through
- * another; in a transaction of its own unless one is open. */
+ * another; in a transaction of its own unless one is open.  With
+ * with_decoys, through map_decoys(), each row followed by a decoy with
+ * a word of its own and some of the row's. */
 static void
 write_bulk(int64_t from)
 {
@@ -150,8 +163,20 @@ write_bulk(int64_t from)
                                      &err), TL_OK);
             cols[c] = (struct tl_invert_col){ &toks, first, toks.n - first };
         }
-        ck_assert_int_eq(tl_invert_row(inv[(id / 40) % 2], id, cols, &err),
-                         TL_OK);
+        struct tl_invert *to = inv[(id / 40) % 2];
+        if (!with_decoys) {
+            ck_assert_int_eq(tl_invert_row(to, id, cols, &err), TL_OK);
+            continue;
+        }
+        ck_assert_int_eq(tl_invert_row(to, id * 10, cols, &err), TL_OK);
+        size_t first = toks.n;
+        ck_assert_int_eq(tl_tokens_record(unit_db, "ghostword w0 w1", 15,
+                                          &toks, &err), TL_OK);
+        struct tl_invert_col decoy[3] = {
+            { &toks, first, toks.n - first }, { &toks, 0, 0 },
+            { &toks, 0, 0 },
+        };
+        ck_assert_int_eq(tl_invert_row(to, id * 10 + 5, decoy, &err), TL_OK);
     }
     sqlite3_finalize(st);
     tl_tokens_release(&toks);
@@ -160,6 +185,10 @@ write_bulk(int64_t from)
         for (int c = 0; c < 3; c++)
             tokens[c] += tl_invert_tokens(inv[i], c);
     }
+    if (with_decoys) {      /* the decoys are half the rows, 3 tokens */
+        rows /= 2;
+        tokens[0] -= 3 * rows;
+    }
     if (own)
         unit_exec("BEGIN");
     ck_assert_int_eq(tl_fts5_settle(unit_db, &err), TL_OK);
@@ -167,7 +196,8 @@ write_bulk(int64_t from)
     ck_assert_int_eq(tl_fts5_pgsz(unit_db, &pgsz, &err), TL_OK);
     ck_assert_int_eq(tl_fts5_sql_sink_new(unit_db, &ss, &sink, &err), TL_OK);
     ck_assert_int_eq(tl_fts5_writer_new(segid, pgsz, &sink, &w, &err), TL_OK);
-    ck_assert_msg(tl_invert_write(inv, 2, NULL, NULL, w, &err) == TL_OK, "%s", err.msg);
+    ck_assert_msg(tl_invert_write(inv, 2, with_decoys ? map_decoys : NULL,
+                                  NULL, w, &err) == TL_OK, "%s", err.msg);
     ck_assert_int_eq(tl_fts5_writer_finish(w, &last, &err), TL_OK);
     ck_assert_int_ge(last, 1);
     ck_assert_msg(tl_fts5_install(unit_db, segid, last, rows, tokens, &err)
@@ -259,6 +289,16 @@ START_TEST(test_same_pages_as_optimize)
 }
 END_TEST
 
+/* Rows the map leaves out leave nothing: not their positions, not a
+ * term only they hold. */
+START_TEST(test_rows_left_out_leave_nothing)
+{
+    with_decoys = 1;
+    same_as_optimize(0);
+    with_decoys = 0;
+}
+END_TEST
+
 START_TEST(test_same_pages_small_leaves)
 {
     /* leaves of 64 bytes: doclist indexes of several levels */
@@ -329,6 +369,7 @@ fts5_write_suite(void)
 
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_same_pages_as_optimize);
+    tcase_add_test(tc, test_rows_left_out_leave_nothing);
     tcase_add_test(tc, test_same_pages_small_leaves);
     tcase_add_test(tc, test_fts5_goes_on_after);
     suite_add_tcase(s, tc);

@@ -141,6 +141,9 @@ struct index_options {
 #define INDEX_BULK_BATCH 32768
 #define INDEX_BULK_BYTES ((size_t)96 << 20)
 
+/* Words in each connection's word -> stem cache (lib/tokenizer.c). */
+#define INDEX_STEM_CACHE 65536
+
 /* Worker threads at most (--jobs). */
 #define JOBS_MAX 64
 

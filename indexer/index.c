@@ -413,7 +413,7 @@ compact(struct run *r, struct tl_error *err)
     return tl_index_compact(r->db, NULL, err);
 }
 
-/* Turns the store's bulk mode on (docs/indexing.md) for a run that may
+/* Turns the store's bulk mode on (docs/bulk-index.md) for a run that may
  * add many articles: more files than the database holds articles, and
  * INDEX_BULK_MIN_FILES of them at least.  TALAASH_BULK=1 or 0 decides
  * instead (for the tests). */

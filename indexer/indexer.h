@@ -67,7 +67,7 @@ struct job {
     int done;
     uint64_t seq;               /* submitted as the seq-th job */
 };
-/* Bulk mode (docs/indexing.md): a worker inverts the passages of each
+/* Bulk mode (docs/bulk-index.md): a worker inverts the passages of each
  * job it ingests, before the store has numbered them, as rows
  * POOL_ROW(job's seq, passage); the store maps them to passage ids at
  * the commit. */
@@ -130,7 +130,7 @@ struct index_options {
 
 /* A run over at least this many files, more than the database holds
  * articles, writes its new passages' index the bulk way
- * (docs/indexing.md): below it, FTS5's own writes cost little. */
+ * (docs/bulk-index.md): below it, FTS5's own writes cost little. */
 #define INDEX_BULK_MIN_FILES 1000
 
 /* ... and commits this many articles at a time unless --batch says

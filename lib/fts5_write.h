@@ -1,6 +1,6 @@
 /*
  * fts5_write.h - an FTS5 segment written without FTS5, for the indexer's
- * bulk path (docs/indexing.md): the terms and their doclists, made in
+ * bulk path (docs/bulk-index.md): the terms and their doclists, made in
  * memory by the workers (lib/invert.h), become one segment of
  * passages_fts, laid out as FTS5's own merge writes one (fts5_index.c's
  * fts5WriteAppendTerm, fts5WriteAppendRowid, fts5WriteAppendPoslistData):

@@ -1,6 +1,6 @@
 /*
  * invert.h - passages' tokens turned into FTS5 doclists in memory, for
- * the indexer's bulk path (docs/indexing.md): each of talaash-index's
+ * the indexer's bulk path (docs/bulk-index.md): each of talaash-index's
  * workers fills its own inverter with the articles it reads, and the
  * writer merges them into one segment of passages_fts
  * (lib/fts5_write.h) instead of handing FTS5 one row at a time.

@@ -405,7 +405,7 @@ tl_store_prune(struct tl_store *s, size_t *removed_out, struct tl_error *err);
 enum tl_status
 tl_store_tune_texts(struct tl_store *s, struct tl_error *err);
 
-/* From now on, new passages are indexed the bulk way (docs/indexing.md):
+/* From now on, new passages are indexed the bulk way (docs/bulk-index.md):
  * their index entries are made in memory from the tokens the ingest
  * recorded and written as one FTS5 segment at each commit, instead of a
  * row at a time through FTS5.  For runs that add many articles.

@@ -135,7 +135,7 @@ else
     ok "SKIP: no C compiler for the no-FTS5 shim"
 fi
 
-# ---- the bulk path: a run that adds many articles (docs/indexing.md) --
+# ---- the bulk path: a run that adds many articles (docs/bulk-index.md) --
 # Over 1,000 new files, talaash-index writes their index as FTS5 segments
 # of its own; the answers are those of FTS5's own writes, FTS5 vouches
 # for the index, and later runs (FTS5's way) go on from it.

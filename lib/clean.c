@@ -143,6 +143,27 @@ any_contains(const char *p, size_t len, const char *const *needles)
     return 0;
 }
 
+/* A list of phrases with keys: every phrase holds one of the keys, so a
+ * block without any key holds no phrase (3-6 searches a block instead
+ * of 15; tl_clean_keys_cover() checks the keys, the tests call it). */
+struct keyed {
+    const char *const *keys;
+    const char *const *all;
+};
+
+static int
+any_keyed(const char *p, size_t len, const struct keyed *k)
+{
+    for (const char *const *key = k->keys; *key != NULL; key++) {
+        if (!contains(p, len, *key))
+            continue;
+        for (const char *const *n = k->all; *n != NULL; n++)
+            if (strstr(*n, *key) != NULL && contains(p, len, *n))
+                return 1;
+    }
+    return 0;
+}
+
 /* ---- the rules, each on one block ---------------------------------- */
 
 static const char *const cookie_strong[] = {
@@ -152,6 +173,12 @@ static const char *const cookie_strong[] = {
     "do not sell my personal information", "we use cookies",
     "this site uses cookies", "store cookies", NULL,
 };
+
+static const char *const cookie_strong_keys[] = {
+    "cookie", "consent", "do not sell", NULL,
+};
+static const struct keyed cookie_strong_k = { cookie_strong_keys,
+                                              cookie_strong };
 
 static const char *const cookie_weak[] = {
     "cookie", "consent", "personal information", "personal data", "opt-out",
@@ -191,10 +218,38 @@ static const char *const credit_any[] = {
     "(file photo", "(photo", "photo courtesy", NULL,
 };
 
+static const char *const credit_keys[] = {
+    "photo", "afp", "reuters", "epa", "getty", NULL,
+};
+static const struct keyed credit_k = { credit_keys, credit_any };
+
 static const char *const disclaimer_any[] = {
     "the views expressed", "views expressed in this", "disclaimer:",
     "do not necessarily reflect", NULL,
 };
+static const char *const disclaimer_keys[] = {
+    "views expressed", "disclaimer:", "do not necessarily", NULL,
+};
+static const struct keyed disclaimer_k = { disclaimer_keys,
+                                           disclaimer_any };
+
+static const struct keyed *const all_keyed[] = {
+    &cookie_strong_k, &credit_k, &disclaimer_k, NULL,
+};
+
+const char *
+tl_clean_keys_cover(void)
+{
+    for (const struct keyed *const *k = all_keyed; *k != NULL; k++)
+        for (const char *const *n = (*k)->all; *n != NULL; n++) {
+            const char *const *key = (*k)->keys;
+            while (*key != NULL && strstr(*n, *key) == NULL)
+                key++;
+            if (*key == NULL)
+                return *n;
+        }
+    return NULL;
+}
 
 static const char *const share_start[] = {
     "share this", "share on", "share:", "follow us", "subscribe",
@@ -340,7 +395,7 @@ tl_clean_boilerplate(struct tl_doc *d, struct tl_error *err)
             drop(d, i, "comment-form");
             continue;
         }
-        if (any_contains(p, len, cookie_strong)
+        if (any_keyed(p, len, &cookie_strong_k)
             || (in_cookies && (is_short || any_contains(p, len, cookie_weak)))) {
             in_cookies = 1;
             drop(d, i, "cookie-notice");
@@ -366,7 +421,7 @@ tl_clean_boilerplate(struct tl_doc *d, struct tl_error *err)
         } else if ((is_short && any_start(p, len, image_start))
                    || is_image_line(p, len, words)) {
             drop(d, i, "image");
-        } else if (words <= 80 && (any_contains(p, len, credit_any)
+        } else if (words <= 80 && (any_keyed(p, len, &credit_k)
                                    && (ends_with_ci(p, len, "images")
                                        || contains(p, len, "photo")))) {
             drop(d, i, "photo-caption");
@@ -379,7 +434,7 @@ tl_clean_boilerplate(struct tl_doc *d, struct tl_error *err)
                     && same_text(kp, klen, p, len, 1))
                     d->blocks[k].drop = "photo-caption";
             }
-        } else if (words <= 60 && any_contains(p, len, disclaimer_any)) {
+        } else if (words <= 60 && any_keyed(p, len, &disclaimer_k)) {
             drop(d, i, "disclaimer");
         } else if (is_short && any_start(p, len, share_start)) {
             drop(d, i, "share");

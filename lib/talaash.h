@@ -333,6 +333,10 @@ enum tl_status tl_clean_boilerplate(struct tl_doc *d, struct tl_error *err);
 /* The "repeat" rule alone (clean_repeat.c); tl_clean_boilerplate()
  * runs it last. */
 enum tl_status tl_clean_repeats(struct tl_doc *d, struct tl_error *err);
+/* A phrase of the rules that none of its list's keys finds (the rules
+ * look a phrase up only in blocks with one of its keys), or NULL: for
+ * the tests. */
+const char *tl_clean_keys_cover(void);
 
 /* ---- passages from a document (passage.c) ----------------------------- */
 

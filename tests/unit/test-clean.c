@@ -313,6 +313,16 @@ START_TEST(test_many_blocks_stay_fast)
 }
 END_TEST
 
+/* Every phrase a rule looks for holds one of its list's keys: blocks
+ * without a key are not searched for the phrases. */
+START_TEST(test_every_phrase_has_a_key)
+{
+    const char *bare = tl_clean_keys_cover();
+
+    ck_assert_msg(bare == NULL, "no key finds '%s'", bare);
+}
+END_TEST
+
 Suite *
 clean_suite(void)
 {
@@ -342,6 +352,7 @@ clean_suite(void)
     tcase_add_test(tc, test_many_pull_quote_candidates_stay_fast);
     tcase_add_test(tc, test_no_text_blocks);
     tcase_add_test(tc, test_many_blocks_stay_fast);
+    tcase_add_test(tc, test_every_phrase_has_a_key);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1079,3 +1079,74 @@ tl_fts5_tok_free(struct tl_fts5_tok *t)
     free(t->tmp);
     free(t);
 }
+
+/* ---- the vocabulary of a one-segment index ------------------------------- */
+
+int
+tl_fts5_vocab(const struct tl_fts5 *x, tl_fts5_vocab_fn fn, void *ctx)
+{
+    const struct tl_fts5_seg *seg = x->n_seg == 1 ? &x->seg[0] : NULL;
+    unsigned char key[KEY_MAX];
+    struct page pg;
+    int64_t df = 0;
+    int klen = 0, have_key = 0, rc = TL_FTS5_BAD;
+
+    if (seg == NULL)
+        return TL_FTS5_BAD;
+    memset(&pg, 0, sizeof pg);
+    for (int pgno = seg->first; pgno <= seg->last; pgno++) {
+        int k = 0, next_key, at;
+
+        if (page_load(x, seg, pgno, &pg) != 1)
+            goto out;
+        next_key = pg.n_key > 0 ? pg.key[0] : pg.szleaf;
+        /* before the first row or key: the rest of a position list */
+        at = pg.first_rowid != 0 ? pg.first_rowid : next_key;
+        if (at > next_key)
+            goto out;
+        for (;;) {
+            /* the rows up to the next key: a row counts when it has
+             * positions (one without is a deletion) */
+            while (at < next_key) {
+                const unsigned char *p = pg.a + at;
+                uint64_t rowid, size;
+                if (!have_key)
+                    goto out;
+                p = varint(p, &rowid);
+                p = varint(p, &size);
+                at = (int)(p - pg.a);
+                if (at > next_key)
+                    goto out;
+                if (size >> 1 > 0)
+                    df++;
+                if ((uint64_t)at + (size >> 1) <= (uint64_t)next_key) {
+                    at += (int)(size >> 1);
+                } else if (next_key == pg.szleaf) {
+                    at = next_key;  /* the list goes on over pages */
+                } else {
+                    goto out;       /* a list cannot run into a key */
+                }
+            }
+            if (k >= pg.n_key)
+                break;
+            if (have_key && df > 0 && key[0] == '0'
+                && fn(ctx, key + 1, klen - 1, df) != 0) {
+                rc = TL_FTS5_EOF;
+                goto out;
+            }
+            df = 0;
+            at = key_at(&pg, k, key, &klen);
+            if (at < 0 || klen < 1)
+                goto out;
+            have_key = 1;
+            k++;
+            next_key = k < pg.n_key ? pg.key[k] : pg.szleaf;
+        }
+    }
+    if (have_key && df > 0 && key[0] == '0')
+        fn(ctx, key + 1, klen - 1, df);
+    rc = TL_FTS5_EOF;
+out:
+    page_release(&pg);
+    return rc;
+}

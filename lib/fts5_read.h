@@ -75,6 +75,11 @@ int tl_fts5_averages(const unsigned char *a, int n, struct tl_fts5 *x);
  * rows in memory); close before it ends. */
 enum tl_status tl_fts5_open(sqlite3 *db, struct tl_fts5 **out,
                             struct tl_error *err);
+/* The same in a write transaction whose caller knows it has written
+ * nothing to passages_fts (so FTS5 holds nothing unwritten): the impact
+ * lists' refresh, which writes only its own tables. */
+enum tl_status tl_fts5_open_unwritten(sqlite3 *db, struct tl_fts5 **out,
+                                      struct tl_error *err);
 void tl_fts5_close(struct tl_fts5 *x);
 
 /* One token of a query: the rows of a term, or of every term starting
@@ -113,5 +118,15 @@ long tl_fts5_seeks(void);
  * positions as above, in its order.  The count, or BAD. */
 int tl_fts5_poslist(const unsigned char *a, int n, uint64_t **pos,
                     int *cap);
+
+/* Every term of an index of one segment (an `optimize`d one), in order,
+ * with the rows that hold it, to fn (terms without FTS5's prefix byte;
+ * non-zero from fn stops): EOF, or BAD for an index of several segments
+ * (or pages it does not understand), when nothing or only part was
+ * handed to fn.  What fts5vocab's "row" table gives, without FTS5's
+ * cursor (0.3 us a row). */
+typedef int (*tl_fts5_vocab_fn)(void *ctx, const unsigned char *term,
+                                int len, int64_t df);
+int tl_fts5_vocab(const struct tl_fts5 *x, tl_fts5_vocab_fn fn, void *ctx);
 
 #endif /* TALAASH_FTS5_READ_H */

@@ -85,8 +85,9 @@ known_table(sqlite3 *db)
     return ok;
 }
 
-enum tl_status
-tl_fts5_open(sqlite3 *db, struct tl_fts5 **out, struct tl_error *err)
+static enum tl_status
+open_reader(sqlite3 *db, int writing, struct tl_fts5 **out,
+            struct tl_error *err)
 {
     struct tl_fts5 *x = NULL;
     struct source *s = NULL;
@@ -96,7 +97,7 @@ tl_fts5_open(sqlite3 *db, struct tl_fts5 **out, struct tl_error *err)
     *out = NULL;
     /* FTS5 keeps a writer's rows in memory until it flushes them */
     if (sqlite3_get_autocommit(db)
-        || sqlite3_txn_state(db, "main") == SQLITE_TXN_WRITE
+        || (!writing && sqlite3_txn_state(db, "main") == SQLITE_TXN_WRITE)
         || !known_table(db))
         return TL_OK;
     x = calloc(1, sizeof *x);
@@ -142,6 +143,19 @@ tl_fts5_open(sqlite3 *db, struct tl_fts5 **out, struct tl_error *err)
     }
     *out = x;
     return TL_OK;
+}
+
+enum tl_status
+tl_fts5_open(sqlite3 *db, struct tl_fts5 **out, struct tl_error *err)
+{
+    return open_reader(db, 0, out, err);
+}
+
+enum tl_status
+tl_fts5_open_unwritten(sqlite3 *db, struct tl_fts5 **out,
+                       struct tl_error *err)
+{
+    return open_reader(db, 1, out, err);
 }
 
 void

@@ -426,8 +426,9 @@ exec(sqlite3 *db, const char *sql, struct tl_error *err)
     return TL_OK;
 }
 
-/* Gets r ready to read db's occurrences, inside a transaction that
- * has written nothing to passages_fts. */
+/* Gets r ready to read db's occurrences, inside a transaction (the
+ * caller's write transaction, or a helper's read one) that has written
+ * nothing to passages_fts. */
 static enum tl_status
 refresh_open(struct refresh *r, sqlite3 *db, const struct lengths *lens,
              const double ref[TL_RANK_COLUMNS], struct tl_error *err)
@@ -448,7 +449,7 @@ refresh_open(struct refresh *r, sqlite3 *db, const struct lengths *lens,
         != SQLITE_OK)
         return tl_error_db(err, db, "refreshing the impact lists");
     if (getenv("TALAASH_NO_PAGE_READER") == NULL
-        && tl_fts5_open(db, &r->pages, &ignored) != TL_OK)
+        && tl_fts5_open_unwritten(db, &r->pages, &ignored) != TL_OK)
         r->pages = NULL;
     return TL_OK;
 }
@@ -652,61 +653,95 @@ write_done(sqlite3_stmt *insert, struct share *sh,
     return rs;
 }
 
-/* Reads the vocabulary: writes every term into terms, and keeps those
- * in at least min_df passages in sh->terms. */
-static enum tl_status
-read_vocabulary(sqlite3 *db, long min_df, struct share *sh,
-                struct tl_error *err)
+/* Reading the vocabulary: every term into terms, and those in at least
+ * min_df passages into sh->terms. */
+struct vocab {
+    sqlite3 *db;
+    sqlite3_stmt *put;
+    long min_df;
+    struct share *sh;
+    size_t cap;
+    enum tl_status rs;
+    struct tl_error *err;
+};
+
+static int
+vocab_term(void *ctx, const unsigned char *term, int n_term, int64_t df)
 {
-    sqlite3_stmt *terms = NULL, *put = NULL;
-    enum tl_status rs = TL_OK;
-    size_t cap = 0;
+    struct vocab *v = ctx;
+    struct share *sh = v->sh;
+
+    sqlite3_reset(v->put);
+    sqlite3_bind_text(v->put, 1, (const char *)term, n_term, SQLITE_STATIC);
+    sqlite3_bind_int64(v->put, 2, df);
+    if (sqlite3_step(v->put) != SQLITE_DONE) {
+        v->rs = tl_error_db(v->err, v->db, "writing the vocabulary");
+        return 1;
+    }
+    if (df < (v->min_df > 1 ? v->min_df : 1))
+        return 0;
+    if (sh->n_terms == v->cap) {
+        size_t nc = v->cap != 0 ? 2 * v->cap : 256;
+        char **p = realloc(sh->terms, nc * sizeof *p);
+        if (p == NULL)
+            goto nomem;
+        sh->terms = p;
+        v->cap = nc;
+    }
+    if ((sh->terms[sh->n_terms] = malloc((size_t)n_term + 1)) == NULL)
+        goto nomem;
+    memcpy(sh->terms[sh->n_terms], term, (size_t)n_term);
+    sh->terms[sh->n_terms++][n_term] = '\0';
+    return 0;
+nomem:
+    v->rs = tl_error_set(v->err, TL_ERR_NOMEM, "out of memory");
+    return 1;
+}
+
+/* Reads the vocabulary: from the pages of a one-segment index (pages may
+ * be NULL), else from fts5vocab's "row" table. */
+static enum tl_status
+read_vocabulary(sqlite3 *db, const struct tl_fts5 *pages, long min_df,
+                struct share *sh, struct tl_error *err)
+{
+    struct vocab v = { db, NULL, min_df, sh, 0, TL_OK, err };
+    sqlite3_stmt *terms = NULL;
     int rc = SQLITE_DONE;
 
-    if (sqlite3_prepare_v2(db, "SELECT term, doc FROM temp.tl_vocab_row",
-                           -1, &terms, NULL) != SQLITE_OK
-        || sqlite3_prepare_v2(db, "INSERT INTO terms (term, df) VALUES "
-                              "(?1, ?2)", -1, &put, NULL) != SQLITE_OK) {
-        rs = tl_error_db(err, db, "refreshing the impact lists");
+    if (sqlite3_prepare_v2(db, "INSERT INTO terms (term, df) VALUES "
+                           "(?1, ?2)", -1, &v.put, NULL) != SQLITE_OK) {
+        v.rs = tl_error_db(err, db, "refreshing the impact lists");
         goto out;
     }
-    while (rs == TL_OK && (rc = sqlite3_step(terms)) == SQLITE_ROW) {
-        const char *term = (const char *)sqlite3_column_text(terms, 0);
-        int n_term = sqlite3_column_bytes(terms, 0);
-        int64_t df = sqlite3_column_int64(terms, 1);
-
-        sqlite3_reset(put);
-        sqlite3_bind_text(put, 1, term, n_term, SQLITE_STATIC);
-        sqlite3_bind_int64(put, 2, df);
-        if (sqlite3_step(put) != SQLITE_DONE) {
-            rs = tl_error_db(err, db, "writing the vocabulary");
-            break;
+    if (pages != NULL && getenv("TALAASH_NO_PAGE_READER") == NULL) {
+        if (tl_fts5_vocab(pages, vocab_term, &v) == TL_FTS5_EOF
+            || v.rs != TL_OK)
+            goto out;
+        /* pages it does not understand: start again through FTS5 */
+        for (size_t k = 0; k < sh->n_terms; k++)
+            free(sh->terms[k]);
+        sh->n_terms = 0;
+        if (sqlite3_exec(db, "DELETE FROM terms", NULL, NULL, NULL)
+            != SQLITE_OK) {
+            v.rs = tl_error_db(err, db, "refreshing the impact lists");
+            goto out;
         }
-        if (df < (min_df > 1 ? min_df : 1))
-            continue;
-        if (sh->n_terms == cap) {
-            size_t nc = cap != 0 ? 2 * cap : 256;
-            char **p = realloc(sh->terms, nc * sizeof *p);
-            if (p == NULL) {
-                rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-                break;
-            }
-            sh->terms = p;
-            cap = nc;
-        }
-        if ((sh->terms[sh->n_terms] = malloc((size_t)n_term + 1)) == NULL) {
-            rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-            break;
-        }
-        memcpy(sh->terms[sh->n_terms], term, (size_t)n_term);
-        sh->terms[sh->n_terms++][n_term] = '\0';
     }
-    if (rs == TL_OK && rc != SQLITE_DONE)
-        rs = tl_error_db(err, db, "reading the vocabulary");
+    if (sqlite3_prepare_v2(db, "SELECT term, doc FROM temp.tl_vocab_row",
+                           -1, &terms, NULL) != SQLITE_OK) {
+        v.rs = tl_error_db(err, db, "refreshing the impact lists");
+        goto out;
+    }
+    while (v.rs == TL_OK && (rc = sqlite3_step(terms)) == SQLITE_ROW)
+        vocab_term(&v, sqlite3_column_text(terms, 0),
+                   sqlite3_column_bytes(terms, 0),
+                   sqlite3_column_int64(terms, 1));
+    if (v.rs == TL_OK && rc != SQLITE_DONE)
+        v.rs = tl_error_db(err, db, "reading the vocabulary");
 out:
     sqlite3_finalize(terms);
-    sqlite3_finalize(put);
-    return rs;
+    sqlite3_finalize(v.put);
+    return v.rs;
 }
 
 enum tl_status
@@ -761,7 +796,7 @@ tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
         rs = exec(db, "DELETE FROM impacts; DELETE FROM impact_state; "
                       "DELETE FROM terms; DELETE FROM impact_removed", err);
     if (rs == TL_OK)
-        rs = read_vocabulary(db, min_df, &sh, err);
+        rs = read_vocabulary(db, r->pages, min_df, &sh, err);
     if (rs != TL_OK)
         goto rollback;
     /* the helpers read the index as committed: the lists and terms this

@@ -9,8 +9,10 @@
  *     ids 1-65535, first page 1 and a last page at or after it.
  *   - odd: up to 4 leaf pages of segment 1, each a 2-byte little-endian
  *     length then its bytes.  A few terms and prefixes are read through
- *     them with their positions.  Checked: rowids strictly grow and
- *     positions strictly ascend within a row.
+ *     them with their positions, and the segment's vocabulary
+ *     (tl_fts5_vocab()).  Checked: rowids strictly grow and positions
+ *     strictly ascend within a row; the vocabulary's terms strictly grow
+ *     and each is in a row at least.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +123,28 @@ read_token(struct tl_fts5 *x, const char *term, int prefix)
     tl_fts5_tok_free(t);
 }
 
+struct vocab_check {
+    unsigned char last[1100];
+    int n_last, any;
+};
+
+static int
+vocab_term(void *ctx, const unsigned char *term, int len, int64_t df)
+{
+    struct vocab_check *v = ctx;
+    int n = len < v->n_last ? len : v->n_last;
+    int c = memcmp(term, v->last, (size_t)n);
+
+    FUZZ_CHECK(len >= 0 && len < (int)sizeof v->last, "a term too long");
+    FUZZ_CHECK(df > 0, "a term in no row");
+    FUZZ_CHECK(!v->any || c > 0 || (c == 0 && len > v->n_last),
+               "the vocabulary's terms do not grow");
+    memcpy(v->last, term, (size_t)len);
+    v->n_last = len;
+    v->any = 1;
+    return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -159,5 +183,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     read_token(&x, "said", 0);
     read_token(&x, "", 1);
     read_token(&x, "s", 1);
+    struct vocab_check v;
+    memset(&v, 0, sizeof v);
+    tl_fts5_vocab(&x, vocab_term, &v);
     return 0;
 }

@@ -1086,10 +1086,10 @@ int
 tl_fts5_vocab(const struct tl_fts5 *x, tl_fts5_vocab_fn fn, void *ctx)
 {
     const struct tl_fts5_seg *seg = x->n_seg == 1 ? &x->seg[0] : NULL;
-    unsigned char key[KEY_MAX];
+    unsigned char key[KEY_MAX], prev[KEY_MAX];
     struct page pg;
     int64_t df = 0;
-    int klen = 0, have_key = 0, rc = TL_FTS5_BAD;
+    int klen = 0, plen = 0, have_key = 0, rc = TL_FTS5_BAD;
 
     if (seg == NULL)
         return TL_FTS5_BAD;
@@ -1135,9 +1135,18 @@ tl_fts5_vocab(const struct tl_fts5 *x, tl_fts5_vocab_fn fn, void *ctx)
                 goto out;
             }
             df = 0;
+            memcpy(prev, key, (size_t)klen);
+            plen = klen;
             at = key_at(&pg, k, key, &klen);
             if (at < 0 || klen < 1)
                 goto out;
+            /* keys grow, or the page is not FTS5's */
+            if (have_key) {
+                int c = memcmp(key, prev, (size_t)(klen < plen ? klen
+                                                               : plen));
+                if (c < 0 || (c == 0 && klen <= plen))
+                    goto out;
+            }
             have_key = 1;
             k++;
             next_key = k < pg.n_key ? pg.key[k] : pg.szleaf;

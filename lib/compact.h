@@ -34,7 +34,9 @@ enum tl_status
 tl_index_vacuum_asked(sqlite3 *db, int *asked_out, struct tl_error *err);
 /* Runs that VACUUM, then forgets the request.  Outside any transaction;
  * a kill during it leaves the database as it was, and the next run tries
- * again. */
+ * again.  For a database this version created (the request is
+ * 'reindex', lib/db.c), a REINDEX and the free pages given back do what
+ * the VACUUM would. */
 enum tl_status tl_index_vacuum(sqlite3 *db, struct tl_error *err);
 
 #endif

@@ -239,6 +239,12 @@ tl_db_open(const char *path, enum tl_db_mode mode, sqlite3 **db_out,
             st = exec(db, "PRAGMA synchronous = NORMAL", path, err);
         if (st == TL_OK)
             st = tl_schema_migrate(db, err);
+        /* the migrations of a new database ask for the VACUUM that
+         * upgrades need; a new one, written in order, needs only its
+         * indexes packed (lib/compact.h) */
+        if (st == TL_OK && fresh)
+            st = exec(db, "UPDATE meta SET value = 'reindex' WHERE key = "
+                      "'vacuum'", path, err);
     } else {
         /* a search reads its pages from the mapped file: no read() and
          * no page-cache copy per page (docs/performance.md, session 6);

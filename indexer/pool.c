@@ -45,9 +45,9 @@ static void
 invert_job(struct tl_invert *inv, struct job *j)
 {
     struct tl_ingest *in = &j->in;
-    const size_t *k = in->tok_first, np = in->n_passages;
+    size_t np = in->n_passages;
 
-    if (k == NULL)
+    if (in->tok_first == NULL)
         return;
     if (np >= POOL_PASSAGES_MAX) {
         free(in->tok_first);
@@ -55,11 +55,8 @@ invert_job(struct tl_invert *inv, struct job *j)
         return;
     }
     for (size_t i = 0; i < np; i++) {
-        struct tl_invert_col cols[TL_FTS5_COLUMNS_W] = {
-            { &in->tokens, k[i], k[i + 1] - k[i] },
-            { &in->tokens, k[np], k[np + 1] - k[np] },
-            { &in->tokens, k[np + 1], k[np + 2] - k[np + 1] },
-        };
+        struct tl_invert_col cols[TL_FTS5_COLUMNS_W];
+        tl_invert_columns(in, i, cols);
         /* out of memory: the inverter remembers it, the commit fails */
         if (tl_invert_row(inv, POOL_ROW(j->seq, i), cols, &j->err) != TL_OK)
             return;

@@ -20,32 +20,15 @@
 #include <string.h>
 
 #include "fts5_read.h"
+#include "fts5_varint.h"
 
 /* A leaf's rowid in %_data: segid << 37 | page. */
 #define LEAF_ID(segid, pgno) (((int64_t)(segid) << 37) + (int64_t)(pgno))
 #define KEY_MAX 1024        /* longer keys: BAD (FTS5 caps tokens lower) */
 
-/* SQLite's varint, as FTS5 writes it; a returns past it.  Reads at most
- * 9 bytes: callers keep TL_FTS5_PAD bytes after every buffer. */
-static inline const unsigned char *
-varint(const unsigned char *a, uint64_t *v)
-{
-    uint64_t r = 0;
-
-    if (!(a[0] & 0x80)) {
-        *v = a[0];
-        return a + 1;
-    }
-    for (int i = 0; i < 8; i++) {
-        r = (r << 7) | (a[i] & 0x7f);
-        if (!(a[i] & 0x80)) {
-            *v = r;
-            return a + i + 1;
-        }
-    }
-    *v = (r << 8) | a[8];
-    return a + 9;
-}
+/* SQLite's varint (lib/fts5_varint.h); reads at most 9 bytes: callers
+ * keep TL_FTS5_PAD bytes after every buffer. */
+#define varint tl_fts5_get_varint
 
 /* ---- the structure and averages records ------------------------------- */
 

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fts5_varint.h"
 #include "fts5_write.h"
 
 /* A %_data rowid: segid, doclist-index flag, height, page. */
@@ -172,15 +173,9 @@ dlidx_clear(struct tl_fts5_writer *w, int flush)
 static int64_t
 dlidx_first_rowid(const struct bytes *b)
 {
-    int at = 1 + varint_len(b->p + 1);
-    uint64_t v = 0;
-    const unsigned char *a = b->p + at;
-    int n = varint_len(a);
+    uint64_t v;
 
-    for (int i = 0; i < n && i < 8; i++)
-        v = (v << 7) | (a[i] & 0x7f);
-    if (n == 9)
-        v = (v << 8) | a[8];
+    tl_fts5_get_varint(tl_fts5_get_varint(b->p + 1, &v), &v);
     return (int64_t)v;
 }
 

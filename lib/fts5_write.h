@@ -14,6 +14,7 @@
  * caller's transaction.
  */
 #include "talaash.h"
+#include "fts5_varint.h"
 
 #ifndef TALAASH_FTS5_WRITE_H
 #define TALAASH_FTS5_WRITE_H
@@ -31,9 +32,6 @@ struct tl_fts5_sink {
 };
 
 struct tl_fts5_writer;
-
-/* SQLite's varint of v into p (1-9 bytes); returns its length. */
-int tl_fts5_varint(unsigned char *p, uint64_t v);
 
 /* A writer of segment segid with leaves of pgsz bytes, to sink. */
 enum tl_status

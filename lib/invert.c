@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fts5_varint.h"
+#include "ingest.h"
 #include "invert.h"
 
 struct entry {
@@ -47,6 +49,19 @@ fnv(const unsigned char *p, size_t n)
     for (size_t i = 0; i < n; i++)
         h = (h ^ p[i]) * 16777619u;
     return h;
+}
+
+void
+tl_invert_columns(const struct tl_ingest *in, size_t i,
+                  struct tl_invert_col cols[TL_FTS5_COLUMNS_W])
+{
+    const size_t *k = in->tok_first, np = in->n_passages;
+
+    cols[0] = (struct tl_invert_col){ &in->tokens, k[i], k[i + 1] - k[i] };
+    cols[1] = (struct tl_invert_col){ &in->tokens, k[np],
+                                      k[np + 1] - k[np] };
+    cols[2] = (struct tl_invert_col){ &in->tokens, k[np + 1],
+                                      k[np + 2] - k[np + 1] };
 }
 
 enum tl_status
@@ -320,22 +335,6 @@ struct rows {
     int n_pos;
 };
 
-static const unsigned char *
-varint(const unsigned char *a, uint64_t *v)
-{
-    uint64_t r = 0;
-
-    for (int i = 0; i < 8; i++) {
-        r = (r << 7) | (a[i] & 0x7f);
-        if (!(a[i] & 0x80)) {
-            *v = r;
-            return a + i + 1;
-        }
-    }
-    *v = (r << 8) | a[8];
-    return a + 9;
-}
-
 /* The next row into r; 0 at the end. */
 static int
 rows_next(struct rows *r)
@@ -344,8 +343,8 @@ rows_next(struct rows *r)
 
     if (r->p >= r->end)
         return 0;
-    r->p = varint(r->p, &d);
-    r->p = varint(r->p, &size);
+    r->p = tl_fts5_get_varint(r->p, &d);
+    r->p = tl_fts5_get_varint(r->p, &size);
     r->rowid += (int64_t)d;
     r->pos = r->p;
     r->n_pos = (int)(size / 2);

@@ -26,6 +26,13 @@ struct tl_invert_col {
     size_t first, n;
 };
 
+/* The columns of passage i of an ingested article, as its recorded
+ * tokens have them (in->tok_first must not be NULL): the passage, the
+ * title and the author. */
+struct tl_ingest;
+void tl_invert_columns(const struct tl_ingest *in, size_t i,
+                       struct tl_invert_col cols[TL_FTS5_COLUMNS_W]);
+
 enum tl_status tl_invert_new(struct tl_invert **out, struct tl_error *err);
 void tl_invert_free(struct tl_invert *inv);
 

@@ -489,18 +489,16 @@ static enum tl_status
 bulk_passage(struct tl_store *s, const struct tl_ingest *in, size_t i,
              int64_t id, struct tl_error *err)
 {
-    const size_t *k = in->tok_first, np = in->n_passages;
-    const size_t n[TL_TALLY_COLUMNS] = {
-        k[i + 1] - k[i], k[np + 1] - k[np], k[np + 2] - k[np + 1],
-    };
+    struct tl_invert_col cols[TL_FTS5_COLUMNS_W];
     struct tl_tally t;
 
+    tl_invert_columns(in, i, cols);
     memset(&t, 0, sizeof t);
     t.n = TL_TALLY_COLUMNS;
     s->bulk_rows++;
     for (int c = 0; c < TL_TALLY_COLUMNS; c++) {
-        s->bulk_tokens[c] += (int64_t)n[c];
-        t.len[c] = (int)n[c];
+        s->bulk_tokens[c] += (int64_t)cols[c].n;
+        t.len[c] = (int)cols[c].n;
     }
     return tl_lengths_add(s->lengths, id, &t, err);
 }

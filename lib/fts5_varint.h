@@ -1,0 +1,38 @@
+/*
+ * fts5_varint.h - SQLite's varint, as FTS5 writes it in its records:
+ * big-endian groups of 7 bits, the high bit set on all but the last, a
+ * ninth byte of 8 bits.  Shared by the page reader (lib/fts5_read.c),
+ * the inverter (lib/invert.c) and the segment writer (lib/fts5_write.c).
+ */
+#include <stdint.h>
+
+#ifndef TALAASH_FTS5_VARINT_H
+#define TALAASH_FTS5_VARINT_H
+
+/* The varint at a into *v; returns past it.  Reads at most 9 bytes:
+ * callers keep padding after a buffer that may be damaged. */
+static inline const unsigned char *
+tl_fts5_get_varint(const unsigned char *a, uint64_t *v)
+{
+    uint64_t r = 0;
+
+    if (!(a[0] & 0x80)) {
+        *v = a[0];
+        return a + 1;
+    }
+    for (int i = 0; i < 8; i++) {
+        r = (r << 7) | (a[i] & 0x7f);
+        if (!(a[i] & 0x80)) {
+            *v = r;
+            return a + i + 1;
+        }
+    }
+    *v = (r << 8) | a[8];
+    return a + 9;
+}
+
+/* v as a varint into p (1-9 bytes); returns its length
+ * (lib/fts5_write.c). */
+int tl_fts5_varint(unsigned char *p, uint64_t v);
+
+#endif

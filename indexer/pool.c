@@ -145,7 +145,7 @@ pool_new(int workers, sqlite3 *main_db, const struct tl_topics *topics,
     p->manifest = manifest;
     p->main_db = main_db;
     p->inv = inv;
-    p->n_slots = workers > 0 ? (size_t)workers * 4 : 1;
+    p->n_slots = workers > 0 ? (size_t)workers * POOL_SLOTS_PER_WORKER : 1;
     p->slots = calloc(p->n_slots, sizeof *p->slots);
     p->threads = calloc((size_t)(workers > 0 ? workers : 1),
                         sizeof *p->threads);

@@ -41,6 +41,7 @@
  */
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,22 +144,103 @@ any_contains(const char *p, size_t len, const char *const *needles)
     return 0;
 }
 
+/* What one pass over each block looks for (find_needles()): the keys of
+ * the phrase lists and the phrases looked for in every block, instead
+ * of a memmem() each (17 of them a block; session 16). */
+enum needle {
+    N_COOKIE, N_CONSENT, N_DO_NOT_SELL,             /* cookie_strong's keys */
+    N_PIC_TWITTER,
+    N_COMMENT_0, N_COMMENT_1, N_COMMENT_2, N_COMMENT_3, N_COMMENT_4,
+    N_PHOTO, N_AFP, N_REUTERS, N_EPA, N_GETTY,      /* credit_any's keys */
+    N_VIEWS, N_DISCLAIMER, N_NOT_NECESSARILY,       /* disclaimer_any's */
+    N_NEEDLES
+};
+
+static const char *const needle_text[N_NEEDLES] = {
+    [N_COOKIE] = "cookie", [N_CONSENT] = "consent",
+    [N_DO_NOT_SELL] = "do not sell",
+    [N_PIC_TWITTER] = "pic.twitter.com",
+    /* a comment form's small print, anywhere in a block */
+    [N_COMMENT_0] = "you can use these html tags",
+    [N_COMMENT_1] = "your email address will not be",
+    [N_COMMENT_2] = "required fields are marked",
+    [N_COMMENT_3] = "notify me of follow-up comments",
+    [N_COMMENT_4] = "notify me of new posts",
+    [N_PHOTO] = "photo", [N_AFP] = "afp", [N_REUTERS] = "reuters",
+    [N_EPA] = "epa", [N_GETTY] = "getty",
+    [N_VIEWS] = "views expressed", [N_DISCLAIMER] = "disclaimer:",
+    [N_NOT_NECESSARILY] = "do not necessarily",
+};
+
+#define BIT(n) ((uint32_t)1 << (n))
+#define COMMENT_ANY (BIT(N_COMMENT_0) | BIT(N_COMMENT_1) | BIT(N_COMMENT_2) \
+                     | BIT(N_COMMENT_3) | BIT(N_COMMENT_4))
+
+/* Needles are found by their first three bytes: a bit per hash of
+ * three bytes says whether a needle may start there. */
+#define TRIGRAM_BITS 16
+static uint64_t trigram_filter[((size_t)1 << TRIGRAM_BITS) / 64];
+static pthread_once_t trigram_once = PTHREAD_ONCE_INIT;
+
+static unsigned
+trigram(const unsigned char *p)
+{
+    uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+
+    return (unsigned)((v * 0x9E3779B1u) >> (32 - TRIGRAM_BITS));
+}
+
+static void
+trigram_init(void)
+{
+    for (int n = 0; n < N_NEEDLES; n++) {
+        unsigned h = trigram((const unsigned char *)needle_text[n]);
+        trigram_filter[h / 64] |= (uint64_t)1 << (h % 64);
+    }
+}
+
+/* The needles lowered[0..len) holds, as bits 1 << enum needle. */
+static uint32_t
+find_needles(const char *lowered, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)lowered;
+    uint32_t found = 0;
+
+    pthread_once(&trigram_once, trigram_init);
+    for (size_t k = 0; k + 3 <= len; k++) {
+        unsigned h = trigram(p + k);
+        if (!(trigram_filter[h / 64] >> (h % 64) & 1))
+            continue;
+        for (int n = 0; n < N_NEEDLES; n++) {
+            const char *t = needle_text[n];
+            size_t tn;
+            if (t[0] != (char)p[k] || t[1] != (char)p[k + 1]
+                || t[2] != (char)p[k + 2] || (found & BIT(n)))
+                continue;
+            tn = strlen(t);
+            if (tn <= len - k && memcmp(p + k + 3, t + 3, tn - 3) == 0)
+                found |= BIT(n);
+        }
+    }
+    return found;
+}
+
 /* A list of phrases with keys: every phrase holds one of the keys, so a
- * block without any key holds no phrase (3-6 searches a block instead
- * of 15; tl_clean_keys_cover() checks the keys, the tests call it). */
+ * block without any key holds no phrase (find_needles() finds the keys;
+ * tl_clean_keys_cover() checks them, the tests call it). */
 struct keyed {
-    const char *const *keys;
+    const enum needle *keys;    /* up to N_NEEDLES */
     const char *const *all;
 };
 
 static int
-any_keyed(const char *p, size_t len, const struct keyed *k)
+any_keyed(const char *p, size_t len, uint32_t found, const struct keyed *k)
 {
-    for (const char *const *key = k->keys; *key != NULL; key++) {
-        if (!contains(p, len, *key))
+    for (const enum needle *key = k->keys; *key != N_NEEDLES; key++) {
+        if (!(found & BIT(*key)))
             continue;
         for (const char *const *n = k->all; *n != NULL; n++)
-            if (strstr(*n, *key) != NULL && contains(p, len, *n))
+            if (strstr(*n, needle_text[*key]) != NULL && contains(p, len, *n))
                 return 1;
     }
     return 0;
@@ -174,8 +256,8 @@ static const char *const cookie_strong[] = {
     "this site uses cookies", "store cookies", NULL,
 };
 
-static const char *const cookie_strong_keys[] = {
-    "cookie", "consent", "do not sell", NULL,
+static const enum needle cookie_strong_keys[] = {
+    N_COOKIE, N_CONSENT, N_DO_NOT_SELL, N_NEEDLES,
 };
 static const struct keyed cookie_strong_k = { cookie_strong_keys,
                                               cookie_strong };
@@ -197,12 +279,6 @@ static const char *const comment_start[] = {
     "comments are closed", "join the conversation", NULL,
 };
 
-static const char *const comment_any[] = {
-    "you can use these html tags", "your email address will not be",
-    "required fields are marked", "notify me of follow-up comments",
-    "notify me of new posts", NULL,
-};
-
 static const char *const image_start[] = {
     "image:", "photo credit:", "image credit:", "photo:", "photograph:",
     "picture:", "file photo", NULL,
@@ -218,8 +294,8 @@ static const char *const credit_any[] = {
     "(file photo", "(photo", "photo courtesy", NULL,
 };
 
-static const char *const credit_keys[] = {
-    "photo", "afp", "reuters", "epa", "getty", NULL,
+static const enum needle credit_keys[] = {
+    N_PHOTO, N_AFP, N_REUTERS, N_EPA, N_GETTY, N_NEEDLES,
 };
 static const struct keyed credit_k = { credit_keys, credit_any };
 
@@ -227,8 +303,8 @@ static const char *const disclaimer_any[] = {
     "the views expressed", "views expressed in this", "disclaimer:",
     "do not necessarily reflect", NULL,
 };
-static const char *const disclaimer_keys[] = {
-    "views expressed", "disclaimer:", "do not necessarily", NULL,
+static const enum needle disclaimer_keys[] = {
+    N_VIEWS, N_DISCLAIMER, N_NOT_NECESSARILY, N_NEEDLES,
 };
 static const struct keyed disclaimer_k = { disclaimer_keys,
                                            disclaimer_any };
@@ -242,10 +318,10 @@ tl_clean_keys_cover(void)
 {
     for (const struct keyed *const *k = all_keyed; *k != NULL; k++)
         for (const char *const *n = (*k)->all; *n != NULL; n++) {
-            const char *const *key = (*k)->keys;
-            while (*key != NULL && strstr(*n, *key) == NULL)
+            const enum needle *key = (*k)->keys;
+            while (*key != N_NEEDLES && strstr(*n, needle_text[*key]) == NULL)
                 key++;
-            if (*key == NULL)
+            if (*key == N_NEEDLES)
                 return *n;
         }
     return NULL;
@@ -284,10 +360,10 @@ has_letter_or_digit(const char *p, size_t len)
 
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)p[i];
-        if (isalnum(c) || (c >= 0xC0 && c != 0xE2))
-            n++;
+        if ((isalnum(c) || (c >= 0xC0 && c != 0xE2)) && ++n > 1)
+            return 1;   /* most blocks: in the first few bytes */
     }
-    return n > 1;
+    return 0;
 }
 
 /* Is the whole block an image file name (possibly after "Image:")? */
@@ -380,6 +456,7 @@ tl_clean_boilerplate(struct tl_doc *d, struct tl_error *err)
         size_t len, words = tl_doc_words(d, i);
         const char *p, *raw;
         int is_short = words <= SHORT_WORDS;
+        uint32_t found;
 
         trim_credit(d, i);
         raw = tl_doc_block(d, i, &len);
@@ -395,7 +472,8 @@ tl_clean_boilerplate(struct tl_doc *d, struct tl_error *err)
             drop(d, i, "comment-form");
             continue;
         }
-        if (any_keyed(p, len, &cookie_strong_k)
+        found = find_needles(p, len);
+        if (any_keyed(p, len, found, &cookie_strong_k)
             || (in_cookies && (is_short || any_contains(p, len, cookie_weak)))) {
             in_cookies = 1;
             drop(d, i, "cookie-notice");
@@ -406,7 +484,7 @@ tl_clean_boilerplate(struct tl_doc *d, struct tl_error *err)
             drop(d, i, "no-text");
         } else if (words <= LINK_WORDS && any_start(p, len, read_more)) {
             drop(d, i, "read-more");
-        } else if (contains(p, len, "pic.twitter.com")) {
+        } else if (found & BIT(N_PIC_TWITTER)) {
             drop(d, i, "tweet");
         } else if (is_tweet_signature(p, len)) {
             drop(d, i, "tweet");
@@ -416,14 +494,14 @@ tl_clean_boilerplate(struct tl_doc *d, struct tl_error *err)
         } else if (is_short && any_start(p, len, comment_start)) {
             drop(d, i, "comment-form");
             in_comments = 1;
-        } else if (any_contains(p, len, comment_any)) {
+        } else if (found & COMMENT_ANY) {
             drop(d, i, "comment-form");
         } else if ((is_short && any_start(p, len, image_start))
                    || is_image_line(p, len, words)) {
             drop(d, i, "image");
-        } else if (words <= 80 && (any_keyed(p, len, &credit_k)
+        } else if (words <= 80 && (any_keyed(p, len, found, &credit_k)
                                    && (ends_with_ci(p, len, "images")
-                                       || contains(p, len, "photo")))) {
+                                       || (found & BIT(N_PHOTO))))) {
             drop(d, i, "photo-caption");
             /* the same caption shown without its credit, just above */
             for (size_t k = i > CAPTION_LOOKBACK ? i - CAPTION_LOOKBACK : 0;
@@ -434,7 +512,7 @@ tl_clean_boilerplate(struct tl_doc *d, struct tl_error *err)
                     && same_text(kp, klen, p, len, 1))
                     d->blocks[k].drop = "photo-caption";
             }
-        } else if (words <= 60 && any_keyed(p, len, &disclaimer_k)) {
+        } else if (words <= 60 && any_keyed(p, len, found, &disclaimer_k)) {
             drop(d, i, "disclaimer");
         } else if (is_short && any_start(p, len, share_start)) {
             drop(d, i, "share");

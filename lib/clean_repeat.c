@@ -38,20 +38,36 @@ lower(int c)
  * concerns").  Bytes of non-ASCII letters are kept as they are; Latin-1
  * punctuation (U+0080..U+00BF: no-break space, guillemets, middle dot)
  * and General Punctuation (U+2000..U+206F: dashes, curly quotes,
- * ellipsis, bullets) separate words. */
+ * ellipsis, bullets) separate words.  Each word's hash (FNV-1a) and
+ * start are kept as the text is made, for the two rules' tables. */
 struct norm {
     struct tl_buf text;
     size_t *start;      /* per block: its normalised text in text */
     size_t *len;        /* 0 for dropped blocks */
     size_t *words;      /* normalised words */
+    size_t *first;      /* per block: its first word in hash[], at[] */
+    uint64_t *hash;     /* per word: FNV-1a of its bytes */
+    uint32_t *at;       /* per word: its start in its block's text */
+    size_t n_words, cap_words;
 };
+
+#define FNV_OFFSET 14695981039346656037ULL
+#define FNV_PRIME 1099511628211ULL
+
+/* Is ASCII byte c a letter or a digit (as isalnum() in any locale)? */
+static int
+ascii_alnum(unsigned char c)
+{
+    return (unsigned char)((c | 0x20) - 'a') < 26
+           || (unsigned char)(c - '0') < 10;
+}
 
 /* Bytes of a word separator at p (1..3), or 0 for a letter or digit. */
 static size_t
 separator_len(const unsigned char *p, size_t len)
 {
     if (p[0] < 0x80)
-        return isalnum(p[0]) ? 0 : 1;
+        return ascii_alnum(p[0]) ? 0 : 1;
     if (p[0] == 0xC2 && len >= 2)
         return 2;
     if (p[0] == 0xE2 && len >= 3 && (p[1] == 0x80 || p[1] == 0x81))
@@ -59,51 +75,88 @@ separator_len(const unsigned char *p, size_t len)
     return 0;
 }
 
-/* Normalises p[0..len) into t (appended); returns its word count. */
-static enum tl_status
-normalise(struct tl_buf *t, const char *p, size_t len, size_t *words_out)
+/* Notes a word of n: its hash h, its start at (in its block's text). */
+static int
+push_word(struct norm *n, uint64_t h, size_t at)
 {
+    if (n->n_words == n->cap_words) {
+        size_t cap = n->cap_words != 0 ? 2 * n->cap_words : 1024;
+        uint64_t *hash = realloc(n->hash, cap * sizeof *hash);
+        uint32_t *pos;
+        if (hash == NULL)
+            return -1;
+        n->hash = hash;
+        pos = realloc(n->at, cap * sizeof *pos);
+        if (pos == NULL)
+            return -1;
+        n->at = pos;
+        n->cap_words = cap;
+    }
+    n->hash[n->n_words] = h ^ (h >> 29);
+    n->at[n->n_words++] = (uint32_t)at;
+    return 0;
+}
+
+/* Normalises p[0..len) into n->text (appended), noting its words;
+ * returns their count in *words_out. */
+static enum tl_status
+normalise(struct norm *n, const char *p, size_t len, size_t *words_out)
+{
+    struct tl_buf *t = &n->text;
     size_t from = t->len, w, words = 0;
     const unsigned char *in;
-    int gap = 0;
+    uint64_t h = 0;
+    size_t ws = 0;      /* the word's start */
+    int in_word = 0;
 
-    if (tl_buf_append(t, p, len) != TL_OK)
+    if (len > UINT32_MAX || tl_buf_append(t, p, len) != TL_OK)
         return TL_ERR_NOMEM;
     /* in place: the output never outruns the input */
     in = (const unsigned char *)t->data + from;
     w = from;
     for (size_t i = 0; i < len;) {
+        unsigned char c = in[i];
         size_t sep = separator_len(in + i, len - i);
         if (sep > 0) {
-            gap = 1;
+            if (in_word && push_word(n, h, ws) != 0)
+                return TL_ERR_NOMEM;
+            in_word = 0;
             i += sep;
             continue;
         }
-        if (w == from || gap) {
+        if (!in_word) {
             if (w > from)
                 t->data[w++] = ' ';
             words++;
+            in_word = 1;
+            ws = w - from;
+            h = FNV_OFFSET;
         }
-        gap = 0;
-        t->data[w++] = (char)lower(in[i]);
+        c = (unsigned char)lower(c);
+        h = (h ^ c) * FNV_PRIME;
+        t->data[w++] = (char)c;
         i++;
     }
+    if (in_word && push_word(n, h, ws) != 0)
+        return TL_ERR_NOMEM;
     t->len = w;
     t->data[w] = '\0';
     *words_out = words;
     return TL_OK;
 }
-
 static enum tl_status
 norm_init(struct norm *n, const struct tl_doc *d)
 {
     size_t k = d->n_blocks > 0 ? d->n_blocks : 1;
 
+    memset(n, 0, sizeof *n);
     tl_buf_init(&n->text, 0);
     n->start = calloc(k, sizeof *n->start);
     n->len = calloc(k, sizeof *n->len);
     n->words = calloc(k, sizeof *n->words);
-    if (n->start == NULL || n->len == NULL || n->words == NULL)
+    n->first = calloc(k, sizeof *n->first);
+    if (n->start == NULL || n->len == NULL || n->words == NULL
+        || n->first == NULL)
         return TL_ERR_NOMEM;
     for (size_t i = 0; i < d->n_blocks; i++) {
         size_t len;
@@ -112,7 +165,8 @@ norm_init(struct norm *n, const struct tl_doc *d)
         if (d->blocks[i].drop != NULL)
             continue;
         n->start[i] = n->text.len;
-        if (normalise(&n->text, p, len, &n->words[i]) != TL_OK)
+        n->first[i] = n->n_words;
+        if (normalise(n, p, len, &n->words[i]) != TL_OK)
             return TL_ERR_NOMEM;
         n->len[i] = n->text.len - n->start[i];
     }
@@ -126,6 +180,9 @@ norm_release(struct norm *n)
     free(n->start);
     free(n->len);
     free(n->words);
+    free(n->first);
+    free(n->hash);
+    free(n->at);
 }
 
 static const char *
@@ -133,6 +190,18 @@ norm_of(const struct norm *n, size_t i)
 {
     return n->text.data + n->start[i];
 }
+
+/* The hash of kept block i's normalised text, from its words'. */
+static uint64_t
+block_hash(const struct norm *n, size_t i)
+{
+    uint64_t h = n->words[i];
+
+    for (size_t w = 0; w < n->words[i]; w++)
+        h = h * 0x100000001b3ULL + n->hash[n->first[i] + w];
+    return h ^ (h >> 31);
+}
+
 
 /* Marks blocks whose normalised text equals an earlier kept block's:
  * a hash table of the kept blocks' text, so long articles stay linear. */
@@ -154,7 +223,7 @@ drop_equal(struct tl_doc *d, const struct norm *n)
         if (d->blocks[i].drop != NULL || n->len[i] == 0
             || tl_doc_words(d, i) < REPEAT_MIN_WORDS)
             continue;
-        for (h = (size_t)tl_hash_bytes(norm_of(n, i), n->len[i]) & mask; slots[h] != 0;
+        for (h = (size_t)block_hash(n, i) & mask; slots[h] != 0;
              h = (h + 1) & mask) {
             size_t k = slots[h] - 1;
             if (n->len[k] == n->len[i]
@@ -227,17 +296,6 @@ struct anchors {
     size_t mask;
 };
 
-/* The hash of the word at p (up to a space); its length in *end_out. */
-static uint64_t
-word_hash_at(const char *p, size_t len, size_t *end_out)
-{
-    const char *sp = memchr(p, ' ', len);
-    size_t e = sp != NULL ? (size_t)(sp - p) : len;
-
-    *end_out = e;
-    return tl_hash_bytes(p, e);
-}
-
 static size_t
 anchor_slot(const struct anchors *a, uint64_t h)
 {
@@ -260,23 +318,16 @@ static void
 scan_block(struct tl_doc *d, const struct norm *n, const struct anchors *a,
            size_t j, uint64_t top_power)
 {
-    size_t starts[ANCHOR_WORDS];
-    uint64_t hashes[ANCHOR_WORDS];
-    const char *p = norm_of(n, j);
-    size_t len = n->len[j], i = 0, k = 0, e;
+    const uint64_t *wh = n->hash + n->first[j];
+    const uint32_t *at = n->at + n->first[j];
+    size_t words = n->words[j];
     uint64_t h = 0;
 
-    while (i < len) {
-        uint64_t w = word_hash_at(p + i, len - i, &e);
-        size_t r = k % ANCHOR_WORDS;
-
+    for (size_t k = 0; k < words; k++) {
         if (k >= ANCHOR_WORDS)
-            h -= hashes[r] * top_power;
-        h = h * ROLL_BASE + w;
-        hashes[r] = w;
-        starts[r] = i;
-        i += e + 1;     /* the word and the space after it */
-        if (++k < ANCHOR_WORDS)
+            h -= wh[k - ANCHOR_WORDS] * top_power;
+        h = h * ROLL_BASE + wh[k];
+        if (k + 1 < ANCHOR_WORDS)
             continue;
         for (size_t s = anchor_slot(a, h); a->slots[s] != 0;
              s = (s + 1) & a->mask) {
@@ -286,7 +337,7 @@ scan_block(struct tl_doc *d, const struct norm *n, const struct anchors *a,
             for (; c != SIZE_MAX && tries < ANCHOR_TRIES;
                  c = a->next[c] - 1, tries++) {
                 if (c != j && d->blocks[c].drop == NULL
-                    && holds_at(n, c, j, starts[k % ANCHOR_WORDS]))
+                    && holds_at(n, c, j, at[k + 1 - ANCHOR_WORDS]))
                     d->blocks[c].drop = "repeat";
             }
             break;
@@ -324,16 +375,12 @@ drop_contained(struct tl_doc *d, const struct norm *n)
     for (size_t t = 1; t < ANCHOR_WORDS; t++)
         top_power *= ROLL_BASE;
     for (size_t i = 0; i < d->n_blocks; i++) {
-        const char *p = norm_of(n, i);
-        size_t s, at = 0, e;
+        size_t s;
 
         if (!pull_quote_candidate(d, n, i))
             continue;
-        for (size_t t = 0; t < ANCHOR_WORDS; t++) {
-            a.hash[i] = a.hash[i] * ROLL_BASE
-                        + word_hash_at(p + at, n->len[i] - at, &e);
-            at += e + 1;
-        }
+        for (size_t t = 0; t < ANCHOR_WORDS; t++)
+            a.hash[i] = a.hash[i] * ROLL_BASE + n->hash[n->first[i] + t];
         for (s = anchor_slot(&a, a.hash[i]); a.slots[s] != 0;
              s = (s + 1) & a.mask)
             if (a.hash[a.slots[s] - 1] == a.hash[i])

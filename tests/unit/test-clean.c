@@ -315,6 +315,58 @@ END_TEST
 
 /* Every phrase a rule looks for holds one of its list's keys: blocks
  * without a key are not searched for the phrases. */
+/* The phrases found in one pass over each block (lib/clean.c's
+ * find_needles()): each rule fires whether its phrase opens the block,
+ * sits inside it or ends it exactly, in any case. */
+START_TEST(test_phrases_anywhere_in_a_block)
+{
+    static const struct {
+        const char *phrase, *rule;
+    } cases[] = {
+        { "pic.twitter.com", "tweet" },
+        { "Required fields are marked", "comment-form" },
+        { "notify me of NEW posts", "comment-form" },
+        { "Your email address will not be", "comment-form" },
+        { "We use cookies", "cookie-notice" },
+        { "Do not sell my personal information", "cookie-notice" },
+        { "The views expressed", "disclaimer" },
+        { "disclaimer:", "disclaimer" },
+        { "AP Photo/", "photo-caption" },
+        { "do not necessarily reflect", "disclaimer" },
+    };
+    char text[3][200];
+
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const char *b[5];
+        snprintf(text[0], sizeof text[0], "%s and so on here", cases[c].phrase);
+        snprintf(text[1], sizeof text[1], "and so %s on here", cases[c].phrase);
+        snprintf(text[2], sizeof text[2], "and so on here %s", cases[c].phrase);
+        for (int at = 0; at < 3; at++) {
+            b[0] = BODY;
+            b[1] = text[at];
+            b[2] = NULL;
+            clean(b);
+            ck_assert_msg(strcmp(drop_of(&d, 1), cases[c].rule) == 0,
+                          "'%s': '%s', not '%s'", text[at], drop_of(&d, 1),
+                          cases[c].rule);
+            ck_assert_str_eq(drop_of(&d, 0), "");
+            tl_doc_release(&d);
+        }
+        /* one byte short of the phrase at the end: no rule */
+        snprintf(text[2], sizeof text[2], "and so on here %.*s",
+                 (int)strlen(cases[c].phrase) - 1, cases[c].phrase);
+        b[0] = BODY;
+        b[1] = text[2];
+        b[2] = NULL;
+        clean(b);
+        if (strcmp(cases[c].rule, "photo-caption") != 0)
+            ck_assert_msg(strcmp(drop_of(&d, 1), "") == 0, "'%s': '%s'",
+                          text[2], drop_of(&d, 1));
+        tl_doc_release(&d);
+    }
+}
+END_TEST
+
 START_TEST(test_every_phrase_has_a_key)
 {
     const char *bare = tl_clean_keys_cover();
@@ -353,6 +405,7 @@ clean_suite(void)
     tcase_add_test(tc, test_no_text_blocks);
     tcase_add_test(tc, test_many_blocks_stay_fast);
     tcase_add_test(tc, test_every_phrase_has_a_key);
+    tcase_add_test(tc, test_phrases_anywhere_in_a_block);
     suite_add_tcase(s, tc);
     return s;
 }

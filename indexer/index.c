@@ -7,10 +7,8 @@
  * recorded.  Articles are committed in batches; --prune then forgets
  * articles whose files are gone.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -130,20 +128,16 @@ warn_encoding(struct run *r, const char *path, const struct tl_ingest *in)
     tl_cli_warn("'%s' is not valid UTF-8: read as Windows-1252", path);
 }
 
-/* Looks a file up: unchanged files are counted and done; the others are
- * submitted to the pool.  TL_ERR_IO concerns only this file. */
+/* Looks a file up by the size and time the walk found (e): unchanged
+ * files are counted and done; the others are submitted to the pool. */
 static enum tl_status
 submit_file(struct run *r, struct pool *pool, char **path_io,
-            struct tl_error *err)
+            const struct file_entry *e, struct tl_error *err)
 {
     const char *path = *path_io;
     enum tl_store_state state;
-    struct stat sb;
     enum tl_status st;
 
-    if (stat(path, &sb) != 0)
-        return tl_error_set(err, TL_ERR_IO, "skipped '%s': %s", path,
-                            strerror(errno));
     /* lookups between the stores' transactions share one read
      * transaction: one statement alone locks and unlocks the file and
      * checks its size, three system calls a file (a re-run with nothing
@@ -151,9 +145,7 @@ submit_file(struct run *r, struct pool *pool, char **path_io,
     if (!r->in_txn && !r->in_read
         && sqlite3_exec(r->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK)
         r->in_read = 1;
-    st = tl_store_lookup(r->store, path, (int64_t)sb.st_size,
-                         (int64_t)sb.st_mtim.tv_sec * 1000000000
-                             + sb.st_mtim.tv_nsec, &state, err);
+    st = tl_store_lookup(r->store, path, e->size, e->mtime_ns, &state, err);
     if (st != TL_OK)
         return st;
     if (state == TL_STORE_UNCHANGED && r->opt->rehash)
@@ -305,8 +297,8 @@ index_files(struct run *r, const struct file_list *files,
             st = commit(r, err);
         } else if (i < files->n && !pool_full(pool) && !r->commit_due
                    && room) {
-            char *path = file_list_path(files, i++);
-            st = path != NULL ? submit_file(r, pool, &path, err)
+            char *path = file_list_path(files, i);
+            st = path != NULL ? submit_file(r, pool, &path, &files->e[i++], err)
                               : tl_error_set(err, TL_ERR_NOMEM,
                                              "out of memory");
             free(path);         /* unless the pool took it */

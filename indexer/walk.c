@@ -75,9 +75,10 @@ intern_dir(struct file_list *l, const char *s, size_t n)
     return (int64_t)l->n_dirs++;
 }
 
-/* Adds an absolute path: its folder (interned) and its name. */
+/* Adds an absolute path: its folder (interned), its name, and the
+ * size and time sb gives. */
 static int
-push(struct file_list *l, const char *path)
+push(struct file_list *l, const char *path, const struct stat *sb)
 {
     const char *slash = strrchr(path, '/');
     size_t name_len;
@@ -112,6 +113,9 @@ push(struct file_list *l, const char *path)
     memcpy(l->names + l->names_len, slash + 1, name_len);
     l->e[l->n].dir = (uint32_t)dir;
     l->e[l->n].name = (uint32_t)l->names_len;
+    l->e[l->n].size = (int64_t)sb->st_size;
+    l->e[l->n].mtime_ns = (int64_t)sb->st_mtim.tv_sec * 1000000000
+                          + sb->st_mtim.tv_nsec;
     l->names_len += name_len;
     l->n++;
     return 0;
@@ -153,7 +157,7 @@ on_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
          * starts from a real path and follows no link to a folder), and
          * resolving each one cost six readlink() calls a file */
         char *real = realpath(path, NULL);
-        int rc = real != NULL ? push(walk_list, real) : 0;
+        int rc = real != NULL ? push(walk_list, real, &target) : 0;
         free(real);
         if (rc != 0) {
             walk_failed = ENOMEM;
@@ -161,7 +165,7 @@ on_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
         }
         return FTW_CONTINUE;
     }
-    if (push(walk_list, path) != 0) {
+    if (push(walk_list, path, sb) != 0) {
         walk_failed = ENOMEM;
         return FTW_STOP;
     }
@@ -238,7 +242,7 @@ walk_paths(char *const *paths, int n_paths, struct file_list *out,
         } else if (!S_ISREG(sb.st_mode)) {
             tl_cli_warn("skipped '%s': not a regular file", paths[i]);
             out->skipped++;
-        } else if (push(out, abs) != 0) {
+        } else if (push(out, abs, &sb) != 0) {
             free(abs);
             return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
         }

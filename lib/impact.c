@@ -360,8 +360,11 @@ tl_impact_tfp(const struct tl_rank_params *p,
     double f = 0;
 
     for (int c = 0; c < TL_RANK_COLUMNS; c++) {
-        double norm = tl_rank_norm(p, e->len[c], avg[c]);
-        if (e->tf[c] > 0 && norm > 0)
+        double norm;
+        if (e->tf[c] <= 0)      /* most passages: one column of three */
+            continue;
+        norm = tl_rank_norm(p, e->len[c], avg[c]);
+        if (norm > 0)
             f += p->w[c] * (double)e->tf[c] / norm;
     }
     return f;

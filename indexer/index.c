@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checkpoint.h"
 #include "compact.h"
 #include "lengths.h"
 #include "indexer.h"
@@ -43,6 +44,8 @@ struct run {
      * flight to be stored */
     struct tl_invert *inv[JOBS_MAX + 1];
     int n_inv;
+    /* bulk mode: copies the WAL into the file while the run goes on */
+    struct tl_checkpointer *ckpt;
     int64_t *first_of;
     size_t n_first, cap_first;
     uint64_t base, submitted;
@@ -95,6 +98,7 @@ commit(struct run *r, struct tl_error *err)
     r->in_txn = 0;
     r->pending = 0;
     st = tl_store_commit(r->store, err);
+    tl_checkpointer_poke(r->ckpt);
     /* every job submitted so far is stored and written */
     r->base = r->submitted;
     r->n_first = 0;
@@ -583,6 +587,9 @@ run_index(const struct index_options *opt, char *const *paths, int n_paths)
     r.batch = opt->batch > 0 ? opt->batch : INDEX_BATCH_DEFAULT;
     if (sync_topics(&r, &err) != TL_OK
         || choose_bulk(&r, files.n, &err) != TL_OK
+        || (r.n_inv > 0
+            && tl_checkpointer_start(r.db, db_path.data, &r.ckpt, &err)
+                   != TL_OK)
         || index_files(&r, &files, &err) != TL_OK)
         goto fail;
     if (commit(&r, &err) != TL_OK)
@@ -607,6 +614,7 @@ fail:
     if (r.store != NULL)
         tl_store_rollback(r.store);
 out:
+    tl_checkpointer_stop(r.ckpt);
     file_list_release(&files);
     manifest_free(r.manifest);
     tl_topics_free(r.topics);

@@ -406,6 +406,25 @@ same_text(const char *a, size_t na, const char *b, size_t nb, int prefix)
     }
 }
 
+/* A credit is looked for in a paragraph's last CREDIT_TAIL bytes. */
+#define CREDIT_TAIL 80
+/* Can the end of p[0..len) hold one of trim_credit()'s credits?  Each
+ * holds "credit" or "courtesy": without "cre" or "cou" (any case) in
+ * the last CREDIT_TAIL + 16 bytes (16: more than the longest credit),
+ * none is there (most paragraphs). */
+static int
+may_hold_credit(const char *p, size_t len)
+{
+    size_t from = len > CREDIT_TAIL + 16 ? len - CREDIT_TAIL - 16 : 0;
+
+    for (size_t k = from; k + 3 <= len; k++)
+        if ((p[k] | 0x20) == 'c'
+            && (((p[k + 1] | 0x20) == 'r' && (p[k + 2] | 0x20) == 'e')
+                || ((p[k + 1] | 0x20) == 'o' && (p[k + 2] | 0x20) == 'u')))
+            return 1;
+    return 0;
+}
+
 /* "... is a columnist. Photo credit: Getty Images." : a credit at the end
  * of a paragraph of text is cut off, the paragraph kept. */
 static void
@@ -418,16 +437,16 @@ trim_credit(struct tl_doc *d, size_t i)
     size_t len;
     const char *p = tl_doc_block(d, i, &len);
 
-    if (tl_doc_words(d, i) <= SHORT_WORDS)
+    if (tl_doc_words(d, i) <= SHORT_WORDS || !may_hold_credit(p, len))
         return;
     for (const char *const *c = credits; *c != NULL; c++) {
         size_t n = strlen(*c);
-        size_t from = len > 80 + n ? len - 80 - n : 1;   /* near the end */
+        size_t from = len > CREDIT_TAIL + n ? len - CREDIT_TAIL - n : 1;
         for (size_t k = from; n <= len && k <= len - n; k++) {
             size_t m = 0;
             while (m < n && lower((unsigned char)p[k + m]) == (*c)[m])
                 m++;
-            if (m == n && len - k < 80) {
+            if (m == n && len - k < CREDIT_TAIL) {
                 while (k > 0 && isspace((unsigned char)p[k - 1]))
                     k--;
                 tl_doc_truncate(d, i, k);

@@ -70,38 +70,49 @@ tl_doc_block(const struct tl_doc *d, size_t i, size_t *len_out)
     return d->text.data + d->blocks[i].start;
 }
 
-static int
-is_space(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
-           || c == '\v';
-}
-
-/* A letter or digit starts here: ASCII alphanumerics, or a UTF-8 lead
- * byte other than 0xE2 (general punctuation: ’ “ — … live there). */
-static int
-is_word_start(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-           || (c >= '0' && c <= '9') || (c >= 0xC0 && c != 0xE2);
-}
+/* Per byte: 1 white space; 2 a letter or digit starts here (ASCII
+ * alphanumerics, or a UTF-8 lead byte other than 0xE2: general
+ * punctuation, ’ “ — …, lives there); 0 else.  A table: every byte of
+ * every block is counted. */
+#define SPACE 1
+#define WORD 2
+static const unsigned char byte_kind[256] = {
+    [' '] = SPACE, ['\t'] = SPACE, ['\n'] = SPACE, ['\r'] = SPACE,
+    ['\f'] = SPACE, ['\v'] = SPACE,
+    ['0'] = WORD, ['1'] = WORD, ['2'] = WORD, ['3'] = WORD, ['4'] = WORD,
+    ['5'] = WORD, ['6'] = WORD, ['7'] = WORD, ['8'] = WORD, ['9'] = WORD,
+    ['A'] = WORD, ['B'] = WORD, ['C'] = WORD, ['D'] = WORD, ['E'] = WORD,
+    ['F'] = WORD, ['G'] = WORD, ['H'] = WORD, ['I'] = WORD, ['J'] = WORD,
+    ['K'] = WORD, ['L'] = WORD, ['M'] = WORD, ['N'] = WORD, ['O'] = WORD,
+    ['P'] = WORD, ['Q'] = WORD, ['R'] = WORD, ['S'] = WORD, ['T'] = WORD,
+    ['U'] = WORD, ['V'] = WORD, ['W'] = WORD, ['X'] = WORD, ['Y'] = WORD,
+    ['Z'] = WORD,
+    ['a'] = WORD, ['b'] = WORD, ['c'] = WORD, ['d'] = WORD, ['e'] = WORD,
+    ['f'] = WORD, ['g'] = WORD, ['h'] = WORD, ['i'] = WORD, ['j'] = WORD,
+    ['k'] = WORD, ['l'] = WORD, ['m'] = WORD, ['n'] = WORD, ['o'] = WORD,
+    ['p'] = WORD, ['q'] = WORD, ['r'] = WORD, ['s'] = WORD, ['t'] = WORD,
+    ['u'] = WORD, ['v'] = WORD, ['w'] = WORD, ['x'] = WORD, ['y'] = WORD,
+    ['z'] = WORD,
+    [0xC0 ... 0xE1] = WORD, [0xE3 ... 0xFF] = WORD,
+};
 
 static size_t
 count_words(const char *p, size_t len)
 {
+    const unsigned char *u = (const unsigned char *)p;
     size_t n = 0, k = 0;
 
     /* words are white-space separated runs holding a letter or digit */
     while (k < len) {
         int has_word = 0;
 
-        while (k < len && is_space((unsigned char)p[k]))
+        while (k < len && byte_kind[u[k]] == SPACE)
             k++;
         if (k == len)
             break;
-        while (k < len && !is_space((unsigned char)p[k]))
-            has_word |= is_word_start((unsigned char)p[k++]);
-        n += (size_t)has_word;
+        while (k < len && byte_kind[u[k]] != SPACE)
+            has_word |= byte_kind[u[k++]];
+        n += (size_t)(has_word != 0);
     }
     return n;
 }

@@ -511,11 +511,17 @@ footnote_ref(const char *s, size_t n, size_t i)
 
 /* ---- the inline pass ---- */
 
+/* The characters the pass stops at (a table: text is mostly none of
+ * them, and ten comparisons a byte were a third of the pass) */
+static const unsigned char special[256] = {
+    ['\\'] = 1, ['`'] = 1, ['*'] = 1, ['_'] = 1, ['~'] = 1,
+    ['!'] = 1, ['['] = 1, [']'] = 1, ['<'] = 1, ['&'] = 1,
+};
+
 static int
 is_special(char c)
 {
-    return c == '\\' || c == '`' || c == '*' || c == '_' || c == '~'
-           || c == '!' || c == '[' || c == ']' || c == '<' || c == '&';
+    return special[(unsigned char)c];
 }
 
 /* Copies s[0..n) to the scratch with its inline markup resolved. */

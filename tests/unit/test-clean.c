@@ -140,6 +140,24 @@ START_TEST(test_credit_is_cut_from_a_biography)
 }
 END_TEST
 
+/* "courtesy" credits too, in any case (a credit holds "credit" or
+ * "courtesy": lib/clean.c looks for those first) */
+START_TEST(test_courtesy_credit_in_capitals_is_cut)
+{
+    const char *b[] = { BODY, "Ayesha Malik is a columnist with a weekly "
+                        "magazine and a fellow at a policy institute. PHOTO "
+                        "COURTESY the family.", NULL };
+    size_t len;
+
+    clean(b);
+    ck_assert_str_eq(drop_of(&d, 1), "");
+    tl_doc_block(&d, 1, &len);
+    ck_assert_int_eq(len, strlen("Ayesha Malik is a columnist with a weekly "
+                                 "magazine and a fellow at a policy "
+                                 "institute."));
+}
+END_TEST
+
 START_TEST(test_disclaimer)
 {
     const char *b[] = { BODY, "The views expressed in this article are the "
@@ -391,6 +409,7 @@ clean_suite(void)
     tcase_add_test(tc, test_image_lines_and_credits);
     tcase_add_test(tc, test_caption_with_credit_and_its_repeat);
     tcase_add_test(tc, test_credit_is_cut_from_a_biography);
+    tcase_add_test(tc, test_courtesy_credit_in_capitals_is_cut);
     tcase_add_test(tc, test_disclaimer);
     tcase_add_test(tc, test_pull_quote_kept_once);
     tcase_add_test(tc, test_short_repeats_are_not_pull_quotes);

@@ -77,6 +77,8 @@ struct job {
  * the writer waited on the oldest job) and the news corpus's build used
  * 1.7 of its 2 cores; with 32, 1.9 (session 16: 1.36 -> 1.28 s). */
 #define POOL_SLOTS_PER_WORKER 32
+/* Jobs the writer waits for at once when it is ahead of the workers. */
+#define POOL_WAKE_RUN 16
 /* Bulk mode (docs/bulk-index.md): a worker inverts the passages of each
  * job it ingests, before the store has numbered them, as rows
  * POOL_ROW(job's seq, passage); the store maps them to passage ids at

@@ -49,7 +49,9 @@ int64_t tl_invert_tokens(const struct tl_invert *inv, int col);
 size_t tl_invert_bytes(const struct tl_invert *inv);
 
 /* The rowid an inverter's row is written as, 0 to leave it out: it
- * must keep the order of the rows it does not leave out. */
+ * must keep the order of the rows it does not leave out, and may be
+ * called from two threads at once (tl_invert_write() splits a large
+ * write). */
 typedef int64_t (*tl_invert_map_fn)(void *ctx, int64_t row);
 
 /* Writes every term of inv[0] .. inv[n - 1] (inverters whose rows are
@@ -62,5 +64,14 @@ tl_invert_write(struct tl_invert *const *inv, int n, tl_invert_map_fn map,
 
 /* Forgets every row. */
 void tl_invert_clear(struct tl_invert *inv);
+
+/* A write of this many terms or more (all the inverters') merges the
+ * upper half of the keys on a second thread while the calling thread
+ * writes the lower half; the segment is the same.  Sets the threshold
+ * (0: always split) and returns the last one (for the tests). */
+#define INVERT_SPLIT_MIN 20000
+size_t tl_invert_split_min(size_t terms);
+/* Writes split so far in this process (for the tests). */
+long tl_invert_splits(void);
 
 #endif

@@ -300,6 +300,23 @@ START_TEST(test_rows_left_out_leave_nothing)
 }
 END_TEST
 
+/* A write split between two threads (the upper half of the keys
+ * merged into a buffer, written after the lower half) gives the same
+ * pages, with rows left out too. */
+START_TEST(test_same_pages_split_in_two)
+{
+    size_t was = tl_invert_split_min(0);
+    long before = tl_invert_splits();
+
+    same_as_optimize(0);
+    with_decoys = 1;
+    same_as_optimize(0);
+    with_decoys = 0;
+    tl_invert_split_min(was);
+    ck_assert_int_eq(tl_invert_splits(), before + 2);
+}
+END_TEST
+
 START_TEST(test_same_pages_small_leaves)
 {
     /* leaves of 64 bytes: doclist indexes of several levels */
@@ -483,6 +500,7 @@ fts5_write_suite(void)
     tcase_add_test(tc, test_same_pages_as_optimize);
     tcase_add_test(tc, test_rows_left_out_leave_nothing);
     tcase_add_test(tc, test_same_pages_small_leaves);
+    tcase_add_test(tc, test_same_pages_split_in_two);
     tcase_add_test(tc, test_fts5_goes_on_after);
     tcase_add_test(tc, test_vocabulary_from_the_pages);
     suite_add_tcase(s, tc);

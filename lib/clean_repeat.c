@@ -24,12 +24,6 @@
 /* Pull quotes are looked up by this many first (normalised) words. */
 #define ANCHOR_WORDS CONTAINED_MIN_WORDS
 
-static int
-lower(int c)
-{
-    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
 /* ---- repeats and pull quotes -------------------------------------- */
 
 /* The normalised text of the kept blocks: letters and digits only, ASCII
@@ -54,25 +48,34 @@ struct norm {
 #define FNV_OFFSET 14695981039346656037ULL
 #define FNV_PRIME 1099511628211ULL
 
-/* Is ASCII byte c a letter or a digit (as isalnum() in any locale)? */
-static int
-ascii_alnum(unsigned char c)
-{
-    return (unsigned char)((c | 0x20) - 'a') < 26
-           || (unsigned char)(c - '0') < 10;
-}
+/* Per byte: 0 a letter or digit (ASCII alphanumerics and the bytes of
+ * non-ASCII letters), 1 an ASCII separator, 2 and 3 the lead bytes of
+ * the separators U+0080..U+00BF and U+2000..U+206F (which take the
+ * bytes after them to tell).  A table: every byte of every article. */
+#define B_WORD 0
+#define B_SEP 1
+#define B_C2 2
+#define B_E2 3
+static const unsigned char byte_kind[256] = {
+    [0x00 ... 0x2F] = B_SEP, [0x3A ... 0x40] = B_SEP,
+    [0x5B ... 0x60] = B_SEP, [0x7B ... 0x7F] = B_SEP,
+    [0xC2] = B_C2, [0xE2] = B_E2,
+};
 
 /* Bytes of a word separator at p (1..3), or 0 for a letter or digit. */
 static size_t
 separator_len(const unsigned char *p, size_t len)
 {
-    if (p[0] < 0x80)
-        return ascii_alnum(p[0]) ? 0 : 1;
-    if (p[0] == 0xC2 && len >= 2)
-        return 2;
-    if (p[0] == 0xE2 && len >= 3 && (p[1] == 0x80 || p[1] == 0x81))
-        return 3;
-    return 0;
+    switch (byte_kind[p[0]]) {
+    case B_SEP:
+        return 1;
+    case B_C2:
+        return len >= 2 ? 2 : 0;
+    case B_E2:
+        return len >= 3 && (p[1] == 0x80 || p[1] == 0x81) ? 3 : 0;
+    default:
+        return 0;
+    }
 }
 
 /* Notes a word of n: its hash h, its start at (in its block's text). */
@@ -103,47 +106,42 @@ static enum tl_status
 normalise(struct norm *n, const char *p, size_t len, size_t *words_out)
 {
     struct tl_buf *t = &n->text;
-    size_t from = t->len, w, words = 0;
-    const unsigned char *in;
-    uint64_t h = 0;
-    size_t ws = 0;      /* the word's start */
-    int in_word = 0;
+    const unsigned char *in = (const unsigned char *)p;
+    unsigned char *out;
+    size_t w = 0, words = 0, i = 0;
 
-    if (len > UINT32_MAX || tl_buf_append(t, p, len) != TL_OK)
+    if (len > UINT32_MAX || tl_buf_reserve(t, len) != TL_OK)
         return TL_ERR_NOMEM;
-    /* in place: the output never outruns the input */
-    in = (const unsigned char *)t->data + from;
-    w = from;
-    for (size_t i = 0; i < len;) {
-        unsigned char c = in[i];
-        size_t sep = separator_len(in + i, len - i);
+    out = (unsigned char *)t->data + t->len;
+    while (i < len) {
+        size_t sep = separator_len(in + i, len - i), ws;
+        uint64_t h = FNV_OFFSET;
+
         if (sep > 0) {
-            if (in_word && push_word(n, h, ws) != 0)
-                return TL_ERR_NOMEM;
-            in_word = 0;
             i += sep;
             continue;
         }
-        if (!in_word) {
-            if (w > from)
-                t->data[w++] = ' ';
-            words++;
-            in_word = 1;
-            ws = w - from;
-            h = FNV_OFFSET;
-        }
-        c = (unsigned char)lower(c);
-        h = (h ^ c) * FNV_PRIME;
-        t->data[w++] = (char)c;
-        i++;
+        /* a word: its bytes up to the next separator */
+        if (w > 0)
+            out[w++] = ' ';
+        ws = w;
+        do {
+            unsigned char c = in[i++];
+            c = (unsigned char)(c + ((unsigned)(c - 'A') < 26 ? 32 : 0));
+            h = (h ^ c) * FNV_PRIME;
+            out[w++] = c;
+        } while (i < len && (byte_kind[in[i]] == B_WORD
+                             || separator_len(in + i, len - i) == 0));
+        if (push_word(n, h, ws) != 0)
+            return TL_ERR_NOMEM;
+        words++;
     }
-    if (in_word && push_word(n, h, ws) != 0)
-        return TL_ERR_NOMEM;
-    t->len = w;
-    t->data[w] = '\0';
+    t->len += w;
+    t->data[t->len] = '\0';
     *words_out = words;
     return TL_OK;
 }
+
 static enum tl_status
 norm_init(struct norm *n, const struct tl_doc *d)
 {
@@ -151,13 +149,13 @@ norm_init(struct norm *n, const struct tl_doc *d)
 
     memset(n, 0, sizeof *n);
     tl_buf_init(&n->text, 0);
-    n->start = calloc(k, sizeof *n->start);
-    n->len = calloc(k, sizeof *n->len);
-    n->words = calloc(k, sizeof *n->words);
-    n->first = calloc(k, sizeof *n->first);
-    if (n->start == NULL || n->len == NULL || n->words == NULL
-        || n->first == NULL)
+    /* one allocation for the four arrays */
+    n->start = calloc(4 * k, sizeof *n->start);
+    if (n->start == NULL)
         return TL_ERR_NOMEM;
+    n->len = n->start + k;
+    n->words = n->start + 2 * k;
+    n->first = n->start + 3 * k;
     for (size_t i = 0; i < d->n_blocks; i++) {
         size_t len;
         const char *p = tl_doc_block(d, i, &len);
@@ -177,10 +175,7 @@ static void
 norm_release(struct norm *n)
 {
     tl_buf_release(&n->text);
-    free(n->start);
-    free(n->len);
-    free(n->words);
-    free(n->first);
+    free(n->start);         /* and len, words, first */
     free(n->hash);
     free(n->at);
 }

@@ -110,6 +110,10 @@ tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
  * which only writes what they make (for the tests).  Not thread-safe;
  * call before refreshing. */
 void tl_impact_refresh_threads(int n);
+/* Tests: the vocabulary read from the pages stops after n terms, as it
+ * does at pages it does not understand, and the refresh goes on through
+ * fts5vocab from there (0, the default: never). */
+void tl_impact_refresh_vocab_cut(long n);
 
 /* Brings the lists up to date after a run: nothing when they are,
  * extended with the new passages when the run only added some (and

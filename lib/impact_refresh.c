@@ -479,28 +479,48 @@ tl_impact_refresh_threads(int n)
     refresh_threads = n;
 }
 
-/* The work of a refresh, shared by its threads. */
+/* The work of a refresh, shared by its threads.  The helpers start
+ * while the calling thread still reads the vocabulary: the listed terms
+ * grow (under mu) as it reads them. */
 struct share {
     pthread_mutex_t mu;
+    pthread_cond_t more;        /* a term was listed, or the last one */
     char **terms;               /* the listed terms */
     size_t n_terms, next;       /* next: the next to take */
+    int listed;                 /* the vocabulary is read */
     struct made *done;          /* made by helpers, to be written */
     int failed;
     struct tl_error err;        /* the first helper's error */
 };
 
-/* The index of the next term to make, or n_terms when none is left. */
-static size_t
-take(struct share *sh)
+/* The next term to make, its index in *i; waits for the vocabulary to
+ * list more; NULL when none is left (or the refresh failed). */
+static const char *
+take(struct share *sh, size_t *i)
 {
-    size_t i;
+    const char *term = NULL;
 
     pthread_mutex_lock(&sh->mu);
-    i = sh->failed ? sh->n_terms : sh->next;
-    if (i < sh->n_terms)
-        sh->next++;
+    while (!sh->failed && !sh->listed && sh->next == sh->n_terms)
+        pthread_cond_wait(&sh->more, &sh->mu);
+    if (!sh->failed && sh->next < sh->n_terms) {
+        *i = sh->next++;
+        term = sh->terms[*i];
+    }
     pthread_mutex_unlock(&sh->mu);
-    return i;
+    return term;
+}
+
+/* The vocabulary is read (failed: the refresh failed): the threads
+ * waiting for terms go on. */
+static void
+listed(struct share *sh, int failed)
+{
+    pthread_mutex_lock(&sh->mu);
+    sh->listed = 1;
+    sh->failed |= failed;
+    pthread_cond_broadcast(&sh->more);
+    pthread_mutex_unlock(&sh->mu);
 }
 
 static void
@@ -534,6 +554,7 @@ helper_run(void *arg)
     sqlite3 *db = NULL;
     enum tl_status rs = r != NULL ? TL_OK
                         : tl_error_set(&err, TL_ERR_NOMEM, "out of memory");
+    const char *term;
     size_t i;
 
     if (rs == TL_OK)
@@ -551,7 +572,7 @@ helper_run(void *arg)
         rs = tl_error_db(&err, db, "refreshing the impact lists");
     if (rs == TL_OK)
         rs = refresh_open(r, db, h->lens, h->ref, &err);
-    while (rs == TL_OK && (i = take(sh)) < sh->n_terms) {
+    while (rs == TL_OK && (term = take(sh, &i)) != NULL) {
         struct made *m = calloc(1, sizeof *m);
         if (m == NULL) {
             rs = tl_error_set(&err, TL_ERR_NOMEM, "out of memory");
@@ -559,7 +580,7 @@ helper_run(void *arg)
         }
         m->term = i;
         tl_buf_init(&m->blob, 0);
-        rs = make_list(r, sh->terms[i], m, &err);
+        rs = make_list(r, term, m, &err);
         if (rs != TL_OK) {
             made_free(m);
             break;
@@ -663,13 +684,30 @@ struct vocab {
     size_t cap;
     enum tl_status rs;
     struct tl_error *err;
+    struct tl_buf last;         /* the last term read */
+    long seen, cut_at;          /* tl_impact_refresh_vocab_cut() */
+    int cut;
 };
+
+static long vocab_cut;
+
+void
+tl_impact_refresh_vocab_cut(long n)
+{
+    vocab_cut = n;
+}
 
 static int
 vocab_term(void *ctx, const unsigned char *term, int n_term, int64_t df)
 {
     struct vocab *v = ctx;
     struct share *sh = v->sh;
+    char *copy;
+
+    if (v->cut_at > 0 && v->seen++ == v->cut_at) {
+        v->cut = 1;     /* as if the pages from here were not understood */
+        return 1;
+    }
 
     sqlite3_reset(v->put);
     sqlite3_bind_text(v->put, 1, (const char *)term, n_term, SQLITE_STATIC);
@@ -678,20 +716,32 @@ vocab_term(void *ctx, const unsigned char *term, int n_term, int64_t df)
         v->rs = tl_error_db(v->err, v->db, "writing the vocabulary");
         return 1;
     }
+    tl_buf_reset(&v->last);
+    if (tl_buf_append(&v->last, (const char *)term, (size_t)n_term)
+        != TL_OK)
+        goto nomem;
     if (df < (v->min_df > 1 ? v->min_df : 1))
         return 0;
+    copy = malloc((size_t)n_term + 1);
+    if (copy == NULL)
+        goto nomem;
+    memcpy(copy, term, (size_t)n_term);
+    copy[n_term] = '\0';
+    pthread_mutex_lock(&sh->mu);
     if (sh->n_terms == v->cap) {
         size_t nc = v->cap != 0 ? 2 * v->cap : 256;
         char **p = realloc(sh->terms, nc * sizeof *p);
-        if (p == NULL)
+        if (p == NULL) {
+            pthread_mutex_unlock(&sh->mu);
+            free(copy);
             goto nomem;
+        }
         sh->terms = p;
         v->cap = nc;
     }
-    if ((sh->terms[sh->n_terms] = malloc((size_t)n_term + 1)) == NULL)
-        goto nomem;
-    memcpy(sh->terms[sh->n_terms], term, (size_t)n_term);
-    sh->terms[sh->n_terms++][n_term] = '\0';
+    sh->terms[sh->n_terms++] = copy;
+    pthread_cond_signal(&sh->more);
+    pthread_mutex_unlock(&sh->mu);
     return 0;
 nomem:
     v->rs = tl_error_set(v->err, TL_ERR_NOMEM, "out of memory");
@@ -704,34 +754,37 @@ static enum tl_status
 read_vocabulary(sqlite3 *db, const struct tl_fts5 *pages, long min_df,
                 struct share *sh, struct tl_error *err)
 {
-    struct vocab v = { db, NULL, min_df, sh, 0, TL_OK, err };
+    struct vocab v = { db, NULL, min_df, sh, 0, TL_OK, err, { 0 }, 0, 0, 0 };
     sqlite3_stmt *terms = NULL;
-    int rc = SQLITE_DONE;
+    int rc = SQLITE_DONE, after = 0;
 
+    tl_buf_init(&v.last, 0);
     if (sqlite3_prepare_v2(db, "INSERT INTO terms (term, df) VALUES "
                            "(?1, ?2)", -1, &v.put, NULL) != SQLITE_OK) {
         v.rs = tl_error_db(err, db, "refreshing the impact lists");
         goto out;
     }
     if (pages != NULL && getenv("TALAASH_NO_PAGE_READER") == NULL) {
-        if (tl_fts5_vocab(pages, vocab_term, &v) == TL_FTS5_EOF
+        v.cut_at = vocab_cut;
+        if ((tl_fts5_vocab(pages, vocab_term, &v) == TL_FTS5_EOF && !v.cut)
             || v.rs != TL_OK)
             goto out;
-        /* pages it does not understand: start again through FTS5 */
-        for (size_t k = 0; k < sh->n_terms; k++)
-            free(sh->terms[k]);
-        sh->n_terms = 0;
-        if (sqlite3_exec(db, "DELETE FROM terms", NULL, NULL, NULL)
-            != SQLITE_OK) {
-            v.rs = tl_error_db(err, db, "refreshing the impact lists");
-            goto out;
-        }
+        v.cut_at = 0;
+        /* pages it does not understand: on through FTS5 from after the
+         * last term read (both read the terms in the same order; the
+         * ones read are listed, and some may be made already) */
+        after = v.last.len > 0;
     }
-    if (sqlite3_prepare_v2(db, "SELECT term, doc FROM temp.tl_vocab_row",
+    if (sqlite3_prepare_v2(db, after ? "SELECT term, doc FROM "
+                           "temp.tl_vocab_row WHERE term > ?1"
+                           : "SELECT term, doc FROM temp.tl_vocab_row",
                            -1, &terms, NULL) != SQLITE_OK) {
         v.rs = tl_error_db(err, db, "refreshing the impact lists");
         goto out;
     }
+    if (after)
+        sqlite3_bind_text(terms, 1, v.last.data, (int)v.last.len,
+                          SQLITE_TRANSIENT);
     while (v.rs == TL_OK && (rc = sqlite3_step(terms)) == SQLITE_ROW)
         vocab_term(&v, sqlite3_column_text(terms, 0),
                    sqlite3_column_bytes(terms, 0),
@@ -741,6 +794,7 @@ read_vocabulary(sqlite3 *db, const struct tl_fts5 *pages, long min_df,
 out:
     sqlite3_finalize(terms);
     sqlite3_finalize(v.put);
+    tl_buf_release(&v.last);
     return v.rs;
 }
 
@@ -760,6 +814,7 @@ tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
     double ref[TL_RANK_COLUMNS];
     enum tl_status rs;
     int caller_makes, n_threads = threads_for(db, &caller_makes);
+    const char *term;
     size_t i;
 
     memset(stats, 0, sizeof *stats);
@@ -768,9 +823,11 @@ tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
     memset(helpers, 0, sizeof helpers);
     tl_buf_init(&mine.blob, 0);
     pthread_mutex_init(&sh.mu, NULL);
+    pthread_cond_init(&sh.more, NULL);
     r = calloc(1, sizeof *r);
     if (r == NULL) {
         pthread_mutex_destroy(&sh.mu);
+        pthread_cond_destroy(&sh.more);
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     }
     tl_rank_params_init(&p);
@@ -795,13 +852,12 @@ tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
     if (rs == TL_OK)
         rs = exec(db, "DELETE FROM impacts; DELETE FROM impact_state; "
                       "DELETE FROM terms; DELETE FROM impact_removed", err);
-    if (rs == TL_OK)
-        rs = read_vocabulary(db, r->pages, min_df, &sh, err);
     if (rs != TL_OK)
         goto rollback;
     /* the helpers read the index as committed: the lists and terms this
-     * transaction writes are not theirs to read */
-    for (int t = 1; t < n_threads && (size_t)t < sh.n_terms; t++) {
+     * transaction writes are not theirs to read.  They start on the
+     * terms as the vocabulary lists them. */
+    for (int t = 1; t < n_threads; t++) {
         struct helper *h = &helpers[t];
         h->sh = &sh;
         h->path = sqlite3_db_filename(db, "main");
@@ -809,9 +865,12 @@ tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
         memcpy(h->ref, ref, sizeof h->ref);
         h->started = pthread_create(&h->thread, NULL, helper_run, h) == 0;
     }
-    while (rs == TL_OK && caller_makes && (i = take(&sh)) < sh.n_terms) {
+    rs = read_vocabulary(db, r->pages, min_df, &sh, err);
+    listed(&sh, rs != TL_OK);
+    while (rs == TL_OK && caller_makes
+           && (term = take(&sh, &i)) != NULL) {
         mine.term = i;
-        rs = make_list(r, sh.terms[i], &mine, err);
+        rs = make_list(r, term, &mine, err);
         if (rs == TL_OK)
             rs = write_list(insert, &sh, &mine, stats, err);
         if (rs == TL_OK)
@@ -826,13 +885,13 @@ tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
         if (helpers[t].started)
             pthread_join(helpers[t].thread, NULL);
     /* a helper that could not start leaves its terms to the caller */
-    while (rs == TL_OK && !sh.failed && (i = take(&sh)) < sh.n_terms) {
+    while (rs == TL_OK && (term = take(&sh, &i)) != NULL) {
         mine.term = i;
-        rs = make_list(r, sh.terms[i], &mine, err);
+        rs = make_list(r, term, &mine, err);
         if (rs == TL_OK)
             rs = write_list(insert, &sh, &mine, stats, err);
     }
-    if (rs == TL_OK && sh.failed) {
+    if (rs == TL_OK && sh.failed) {         /* a helper failed */
         if (err != NULL)
             *err = sh.err;
         rs = sh.err.code != TL_OK ? sh.err.code : TL_ERR_DB;
@@ -869,5 +928,6 @@ out:
     free(lens.wide);
     free(lens.article);
     pthread_mutex_destroy(&sh.mu);
+    pthread_cond_destroy(&sh.more);
     return rs;
 }

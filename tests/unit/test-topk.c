@@ -1114,6 +1114,22 @@ START_TEST(test_threads_make_the_same_lists_as_one)
     ck_assert_str_eq(unit_text(dump), lists);
     ck_assert_str_eq(unit_text(rest), state);
     ck_assert_int_eq(many.postings, one.postings);
+    /* the pages' vocabulary (of a one-segment index) given up part way
+     * (at a listed term and at one that is not): the rest from
+     * fts5vocab, each term once, while the helpers already make the
+     * first ones' lists */
+    unit_exec("INSERT INTO passages_fts (passages_fts) VALUES ('optimize')");
+    ck_assert_int_gt(atoi(unit_text("SELECT count(*) FROM terms")), 40);
+    for (long cut = 1; cut <= 40; cut += 3) {
+        tl_impact_refresh_vocab_cut(cut);
+        tl_impact_refresh_threads(-2);
+        ck_assert_msg(tl_impact_refresh(unit_db, MIN_DF, &many, &err)
+                      == TL_OK, "%s", err.msg);
+        tl_impact_refresh_threads(0);
+        tl_impact_refresh_vocab_cut(0);
+        ck_assert_str_eq(unit_text(dump), lists);
+        ck_assert_str_eq(unit_text(rest), state);
+    }
     free(lists);
     free(state);
     unit_db_teardown();

@@ -411,6 +411,42 @@ START_TEST(test_wide_range_reaches_only_the_articles_own_passages)
 }
 END_TEST
 
+/* What an article's format and date precision may be (schema 013 wrote
+ * the CHECKs as comparisons): the same values accepted and refused. */
+START_TEST(test_article_checks_accept_what_they_did)
+{
+    static const char *const ok[] = {
+        "'text', NULL, NULL", "'markdown', '2019', 'year'",
+        "'html', '2019-05', 'month'", "'text', '2019-05-02', 'day'",
+    };
+    static const char *const bad[] = {
+        "'pdf', NULL, NULL", "'Text', NULL, NULL",
+        "'html', '2019', 'week'", "'html', '2019', NULL",
+        "'html', NULL, 'year'",
+    };
+    char sql[512];
+
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+        snprintf(sql, sizeof sql, "INSERT INTO articles (path, path_key, "
+                 "hash, size, mtime_ns, format, pub_date, date_precision) "
+                 "VALUES ('/a/%zu', %zu, x'00', 1, 1, %s)", i, i, ok[i]);
+        unit_exec(sql);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        snprintf(sql, sizeof sql, "INSERT INTO articles (path, path_key, "
+                 "hash, size, mtime_ns, format, pub_date, date_precision) "
+                 "VALUES ('/b/%zu', %zu, x'00', 1, 1, %s)", i, i, bad[i]);
+        ck_assert_msg(sqlite3_exec(unit_db, sql, NULL, NULL, NULL)
+                      == SQLITE_CONSTRAINT_CHECK, "accepted: %s", bad[i]);
+    }
+    /* and an UPDATE is held to them too */
+    ck_assert_int_eq(sqlite3_exec(unit_db, "UPDATE articles SET format = "
+                                  "'doc' WHERE id = 1", NULL, NULL, NULL),
+                     SQLITE_CONSTRAINT_CHECK);
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM articles"), "4");
+}
+END_TEST
+
 START_TEST(test_passages_cannot_be_updated)
 {
     add_article(1, "t", "a");
@@ -435,6 +471,7 @@ schema_suite(void)
     tcase_add_test(mem, test_index_follows_passages_and_articles);
     tcase_add_test(mem, test_wide_range_reaches_only_the_articles_own_passages);
     tcase_add_test(mem, test_passages_cannot_be_updated);
+    tcase_add_test(mem, test_article_checks_accept_what_they_did);
     suite_add_tcase(s, mem);
 
     tcase_add_checked_fixture(file, tmp_setup, tmp_teardown);

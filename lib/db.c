@@ -277,6 +277,25 @@ fail:
     return st;
 }
 
+enum tl_status
+tl_db_open_tokenizer(sqlite3 **db_out, struct tl_error *err)
+{
+    sqlite3 *db = NULL;
+
+    *db_out = NULL;
+    if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE
+                        | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK
+        || tl_tokenizer_register(db) != SQLITE_OK) {
+        tl_error_set(err, TL_ERR_DB, "cannot open an in-memory database "
+                     "for the tokenizer: %s",
+                     db != NULL ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close_v2(db);
+        return TL_ERR_DB;
+    }
+    *db_out = db;
+    return TL_OK;
+}
+
 void
 tl_db_close(sqlite3 *db)
 {

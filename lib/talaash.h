@@ -222,6 +222,11 @@ tl_db_open(const char *path, enum tl_db_mode mode, sqlite3 **db_out,
 
 void tl_db_close(sqlite3 *db);
 
+/* An in-memory connection with the tokenizer (and no schema): for
+ * tokenizing text outside any database, as talaash-index's workers do.
+ * Close with tl_db_close(). */
+enum tl_status tl_db_open_tokenizer(sqlite3 **db_out, struct tl_error *err);
+
 /* The schema version this build writes (the number of migrations). */
 int tl_schema_latest(void);
 

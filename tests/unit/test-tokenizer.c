@@ -261,6 +261,41 @@ START_TEST(test_cache_size_changes_nothing)
 }
 END_TEST
 
+/* The workers' connection: the tokenizer and nothing else, recording
+ * the same stems as a database's. */
+START_TEST(test_tokenizer_connection_without_schema)
+{
+    struct tl_error err = { 0 };
+    struct tl_tokens a, b;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st;
+    const char *text = "The negotiators were negotiating in Islamabad";
+
+    ck_assert_int_eq(tl_db_open_tokenizer(&db, &err), TL_OK);
+    ck_assert_ptr_nonnull(db);
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
+                                        "sqlite_schema", -1, &st, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_int_eq(sqlite3_column_int(st, 0), 0);
+    sqlite3_finalize(st);
+    tl_tokens_init(&a);
+    tl_tokens_init(&b);
+    ck_assert_int_eq(tl_tokens_record(db, text, (int)strlen(text), &a, &err),
+                     TL_OK);
+    ck_assert_int_eq(tl_tokens_record(unit_db, text, (int)strlen(text), &b,
+                                      &err), TL_OK);
+    ck_assert_uint_eq(a.n, 6);
+    ck_assert_uint_eq(a.n, b.n);
+    ck_assert_uint_eq(a.n_bytes, b.n_bytes);
+    ck_assert(memcmp(a.bytes, b.bytes, a.n_bytes) == 0);
+    ck_assert(strncmp(a.bytes + a.tok[1].off, "negoti", a.tok[1].len) == 0);
+    tl_tokens_release(&a);
+    tl_tokens_release(&b);
+    tl_db_close(db);
+}
+END_TEST
+
 Suite *
 tokenizer_suite(void)
 {
@@ -269,6 +304,7 @@ tokenizer_suite(void)
 
     tcase_add_checked_fixture(tc, unit_db_setup, unit_db_teardown);
     tcase_add_test(tc, test_folds_case_and_diacritics);
+    tcase_add_test(tc, test_tokenizer_connection_without_schema);
     tcase_add_test(tc, test_letters_and_digits_of_any_script);
     tcase_add_test(tc, test_apostrophes_fold_possessives);
     tcase_add_test(tc, test_hyphens_split_words);

@@ -100,21 +100,19 @@ static size_t
 count_words(const char *p, size_t len)
 {
     const unsigned char *u = (const unsigned char *)p;
-    size_t n = 0, k = 0;
+    size_t n = 0;
+    unsigned has = 0;   /* the run of non-space bytes so far has a word */
 
-    /* words are white-space separated runs holding a letter or digit */
-    while (k < len) {
-        int has_word = 0;
-
-        while (k < len && byte_kind[u[k]] == SPACE)
-            k++;
-        if (k == len)
-            break;
-        while (k < len && byte_kind[u[k]] != SPACE)
-            has_word |= byte_kind[u[k++]];
-        n += (size_t)(has_word != 0);
+    /* words are white-space separated runs holding a letter or digit;
+     * without branches (a word boundary every 6 bytes or so mispredicted
+     * one) */
+    for (size_t k = 0; k < len; k++) {
+        unsigned kind = byte_kind[u[k]];
+        unsigned space = kind == SPACE;
+        n += space & has;
+        has = (has | (kind == WORD)) & !space;
     }
-    return n;
+    return n + has;
 }
 
 size_t

@@ -647,7 +647,7 @@ tl_invert_write(struct tl_invert *const *inv, int n, tl_invert_map_fn map,
                 void *ctx, struct tl_fts5_writer *w, struct tl_error *err)
 {
     struct sorted *s[MERGE_MAX] = { 0 };
-    size_t count[MERGE_MAX] = { 0 }, terms = 0;
+    size_t count[MERGE_MAX] = { 0 }, terms = 0, bytes = 0;
     struct part lo, hi;
     struct replay rp;
     pthread_t thread;
@@ -667,6 +667,7 @@ tl_invert_write(struct tl_invert *const *inv, int n, tl_invert_map_fn map,
             continue;
         count[i] = inv[i]->n_e;
         terms += count[i];
+        bytes += tl_invert_bytes(inv[i]);
         if (biggest < 0 || count[i] > count[biggest])
             biggest = i;
     }
@@ -678,12 +679,14 @@ tl_invert_write(struct tl_invert *const *inv, int n, tl_invert_map_fn map,
     lo.out = (struct emit){ writer_term, writer_row, w };
     for (int i = 0; i < n; i++)
         lo.to[i] = count[i];
-    /* a large write: the keys from the SPLIT_AT-th of the largest list
+    /* a large write, not too large: the keys from the SPLIT_AT-th of
+     * the largest list
      * on are merged at the same time on a thread of their own into a
      * buffer, which the writer takes after the keys before, so the
      * writer sees the same terms and rows in the same order.  The
      * calling thread merges fewer keys, as it writes them all */
-    if (terms >= split_min && biggest >= 0 && count[biggest] > 1) {
+    if (terms >= split_min && bytes <= INVERT_SPLIT_MAX_BYTES
+        && biggest >= 0 && count[biggest] > 1) {
         const struct sorted middle =
             s[biggest][(size_t)((double)count[biggest] * SPLIT_AT)];
         hi = lo;

@@ -405,4 +405,24 @@ expect_eq "each file once, in strcmp order of the whole path" \
 run "$TALAASH_INDEX" --dry-run "$O" "$O/a"
 expect_match "the dry run counts each file once" "$out$err" "7 articles"
 
+# The walk (indexer/walk.c): hidden folders and files are passed over
+# below the folder given (not the folder given itself), names it does
+# not read are left out, a link to a file counts as the file it names,
+# a link to a folder is not followed, and a path ending in '/' is the
+# folder.
+W="$WORK/walk"
+mkdir -p "$W/top/.git/objects" "$W/top/sub" "$W/.hidden-root" "$W/elsewhere"
+for f in top/.git/objects/h.txt top/.dot.txt top/sub/s.md top/t.html \
+         .hidden-root/r.txt elsewhere/e.txt; do
+    printf 'Walk %s\n\nA note about harbours and quays, filed as %s.\n' "$f" "$f" > "$W/$f"
+done
+printf 'not read' > "$W/top/sub/data.csv"
+ln -s ../../elsewhere/e.txt "$W/top/sub/e-link.txt"
+ln -s ../../elsewhere "$W/top/sub/folder-link"
+run "$TALAASH_INDEX" --db "$WORK/walk.db" "$W/top/" "$W/.hidden-root"
+expect_rc "walk: index two folders" 0
+expect_eq "walk: the files, hidden ones below the folders given passed over" \
+    "$(sqlite3 "$WORK/walk.db" "SELECT substr(path, length('$W') + 2) FROM articles ORDER BY id" | tr '\n' ' ')" \
+    ".hidden-root/r.txt elsewhere/e.txt top/sub/s.md top/t.html "
+
 finish

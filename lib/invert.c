@@ -598,21 +598,21 @@ lower_bound(const struct sorted *s, size_t count, const struct sorted *key)
     return lo;
 }
 
-/* Sorting the inverters' terms: the odd ones on a thread of their own
- * when the write is large. */
+/* Sorting the inverters' terms: inverters first, first + step, ...;
+ * the odd ones on a thread of their own when the write is large. */
 struct sorting {
     struct tl_invert *const *inv;
-    int n, first;
+    int n, first, step;
     struct sorted **s;
     int failed;
 };
 
 static void *
-sort_every_other(void *arg)
+sort_some(void *arg)
 {
     struct sorting *so = arg;
 
-    for (int i = so->first; i < so->n; i += 2)
+    for (int i = so->first; i < so->n; i += so->step)
         if (so->inv[i] != NULL
             && (so->inv[i]->failed || sort_terms(so->inv[i], &so->s[i]) != 0))
             so->failed = 1;
@@ -624,22 +624,21 @@ sort_every_other(void *arg)
 static int
 sort_all(struct tl_invert *const *inv, int n, struct sorted **s)
 {
-    struct sorting odd = { inv, n, 1, s, 0 };
+    struct sorting even = { inv, n, 0, 2, s, 0 }, odd = { inv, n, 1, 2, s, 0 };
     size_t terms = 0;
     pthread_t thread;
-    int threaded = 0, failed = 0;
+    int threaded = 0;
 
     for (int i = 0; i < n; i++)
         terms += inv[i] != NULL ? inv[i]->n_e : 0;
     if (n > 1 && terms >= split_min)
-        threaded = pthread_create(&thread, NULL, sort_every_other, &odd) == 0;
-    for (int i = 0; i < n; i += threaded ? 2 : 1)
-        if (inv[i] != NULL
-            && (inv[i]->failed || sort_terms(inv[i], &s[i]) != 0))
-            failed = 1;
+        threaded = pthread_create(&thread, NULL, sort_some, &odd) == 0;
+    if (!threaded)
+        even.step = 1;          /* all of them here */
+    sort_some(&even);
     if (threaded)
         pthread_join(thread, NULL);
-    return failed || odd.failed ? -1 : 0;
+    return even.failed || odd.failed ? -1 : 0;
 }
 
 enum tl_status

@@ -618,10 +618,11 @@ tl_store_put(struct tl_store *s, const struct tl_article *a,
         rs = put_topics(s, id, in, topics, passage_ids, err);
     free(passage_ids);
     /* the dictionary as soon as there is text enough for one, not at
-     * the commit: every article written before it is written again */
+     * the commit: every article written before it is written again;
+     * trained on a thread while the articles after it are stored */
     if (rs == TL_OK && s->untrained >= TL_TEXT_TRAIN_MIN) {
         s->untrained = 0;
-        rs = tl_text_writer_tune(s->texts, NULL, err);
+        rs = tl_text_writer_tune_soon(s->texts, err);
     }
     return rs;
 }

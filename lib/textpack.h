@@ -73,6 +73,13 @@ tl_text_writer_has_dictionary(struct tl_text_writer *w, int *has_out,
 enum tl_status
 tl_text_writer_tune(struct tl_text_writer *w, int *trained_out,
                     struct tl_error *err);
+/* The same, with zstd's training on a thread of its own: the articles
+ * written meanwhile go without the dictionary, and the first
+ * tl_text_writer_finish() after the training stores it and recompresses
+ * them (or tl_text_writer_tune(), which waits for it: call it before
+ * committing).  Inside a write transaction. */
+enum tl_status
+tl_text_writer_tune_soon(struct tl_text_writer *w, struct tl_error *err);
 
 /* Can a zstd frame of n bytes hold want bytes?  A block holds at most
  * 128 KB and takes at least 4 bytes (an RLE block: a 3-byte header and

@@ -3,6 +3,7 @@
  * back, the dictionary, and damaged blobs. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ingest.h"
 #include "textpack.h"
@@ -268,6 +269,119 @@ START_TEST(test_a_dictionary_is_trained_once_there_is_text_enough)
 }
 END_TEST
 
+/* The dictionary is trained on a thread while articles go on being
+ * stored in the same transaction; an article stored after the training
+ * ended stores it, and every article before it is recompressed. */
+START_TEST(test_a_dictionary_trained_meanwhile_is_taken_up_before_the_commit)
+{
+    struct tl_buf want, text;
+    struct timespec ms = { 0, 1000000 };
+    char path[64];
+    int i = 0;
+
+    tl_buf_init(&want, 0);
+    tl_buf_init(&text, 0);
+    begin();
+    /* the training starts at about 430 of these articles; it is done
+     * within seconds, then the next article stores it */
+    for (; i < 20000; i++) {
+        make_text(&text, (unsigned)i, 8);
+        snprintf(path, sizeof path, "/corpus/a%05d.txt", i);
+        put(path, text.data, &want);
+        if (i > 430 && strcmp(unit_text("SELECT count(*) FROM text_dicts"),
+                              "1") == 0)
+            break;
+        if (i > 430)
+            nanosleep(&ms, NULL);
+    }
+    ck_assert_msg(i < 20000, "the dictionary never came");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM article_texts WHERE "
+                               "substr(z, 1, 1) <> x'01' OR substr(z, 2, 1) "
+                               "= x'00'"), "0");
+    for (int k = i + 1; k < i + 20; k++) {
+        make_text(&text, (unsigned)k, 8);
+        snprintf(path, sizeof path, "/corpus/a%05d.txt", k);
+        put(path, text.data, &want);
+    }
+    commit();
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM text_dicts"), "1");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM article_texts WHERE "
+                               "substr(z, 1, 1) <> x'01' OR substr(z, 2, 1) "
+                               "= x'00'"), "0");
+    same_text(stored(""), want.data);
+    integrity_ok();
+    tl_buf_release(&want);
+    tl_buf_release(&text);
+}
+END_TEST
+
+/* The trainer compresses what it sampled; an article written again
+ * after the sample is compressed from its new text, not from the old. */
+START_TEST(test_an_article_written_again_while_training_keeps_its_new_text)
+{
+    struct tl_text_writer *w = NULL, *plain = NULL;
+    struct tl_error err = { 0 };
+    struct tl_buf text, want;
+    sqlite3_stmt *ins = NULL;
+    const void *blob;
+    size_t len;
+    char sql[128];
+
+    tl_buf_init(&text, 0);
+    tl_buf_init(&want, 0);
+    unit_exec("PRAGMA foreign_keys = OFF");     /* texts without articles */
+    ck_assert_int_eq(tl_text_writer_new(unit_db, &w, &err), TL_OK);
+    ck_assert_int_eq(tl_text_writer_new(unit_db, &plain, &err), TL_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(unit_db, "INSERT OR REPLACE INTO "
+                                        "article_texts (article_id, z) "
+                                        "VALUES (?1, ?2)", -1, &ins, NULL),
+                     SQLITE_OK);
+    unit_exec("BEGIN");
+    for (int i = 1; i <= 500; i++) {
+        make_text(&text, (unsigned)i, 8);
+        tl_text_writer_begin(plain);
+        ck_assert_int_eq(tl_text_writer_add(plain, text.data, text.len, &err),
+                         TL_OK);
+        ck_assert_int_eq(tl_text_writer_finish(plain, &blob, &len, &err),
+                         TL_OK);
+        sqlite3_bind_int64(ins, 1, i);
+        sqlite3_bind_blob(ins, 2, blob, (int)len, SQLITE_TRANSIENT);
+        ck_assert_int_eq(sqlite3_step(ins), SQLITE_DONE);
+        sqlite3_reset(ins);
+    }
+    ck_assert_int_eq(tl_text_writer_tune_soon(w, &err), TL_OK);
+    /* article 7 again, after the sample, still without a dictionary */
+    tl_text_writer_begin(plain);
+    ck_assert_int_eq(tl_text_writer_add(plain, "seven again", 11, &err),
+                     TL_OK);
+    ck_assert_int_eq(tl_text_writer_finish(plain, &blob, &len, &err), TL_OK);
+    sqlite3_bind_int64(ins, 1, 7);
+    sqlite3_bind_blob(ins, 2, blob, (int)len, SQLITE_TRANSIENT);
+    ck_assert_int_eq(sqlite3_step(ins), SQLITE_DONE);
+    sqlite3_finalize(ins);
+    ck_assert_int_eq(tl_text_writer_tune(w, NULL, &err), TL_OK);
+    unit_exec("COMMIT");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM text_dicts"), "1");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM article_texts WHERE "
+                               "substr(z, 2, 1) = x'00'"), "0");
+    ck_assert_str_eq(unit_text("SELECT tl_passage_text(z, 1) FROM "
+                               "article_texts WHERE article_id = 7"),
+                     "seven again");
+    for (int i = 1; i <= 500; i += 37) {
+        if (i == 7)
+            continue;
+        make_text(&text, (unsigned)i, 8);
+        snprintf(sql, sizeof sql, "SELECT tl_passage_text(z, 1) FROM "
+                 "article_texts WHERE article_id = %d", i);
+        same_text(unit_text(sql), text.data);
+    }
+    tl_text_writer_free(w);
+    tl_text_writer_free(plain);
+    tl_buf_release(&text);
+    tl_buf_release(&want);
+}
+END_TEST
+
 /* The text of one passage, or the error it gives. */
 static const char *
 read_or_error(sqlite3 *db, const char *sql)
@@ -386,6 +500,10 @@ textpack_suite(void)
     tcase_add_test(tc, test_text_is_stored_once_and_read_back);
     tcase_add_test(tc, test_replaced_and_removed_articles_leave_the_index_exact);
     tcase_add_test(tc, test_a_dictionary_is_trained_once_there_is_text_enough);
+    tcase_add_test(tc,
+                   test_a_dictionary_trained_meanwhile_is_taken_up_before_the_commit);
+    tcase_add_test(tc,
+                   test_an_article_written_again_while_training_keeps_its_new_text);
     tcase_add_test(tc, test_a_damaged_text_is_an_error_not_garbage);
     tcase_add_test(tc, test_a_missing_dictionary_is_named);
     tcase_add_test(tc, test_attached_databases_each_read_their_own_dictionary);

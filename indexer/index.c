@@ -149,7 +149,13 @@ submit_file(struct run *r, struct pool *pool, char **path_io,
     if (!r->in_txn && !r->in_read
         && sqlite3_exec(r->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK)
         r->in_read = 1;
-    st = tl_store_lookup(r->store, path, e->size, e->mtime_ns, &state, err);
+    /* a fresh store (the database held no article when the run began)
+     * has none at the path */
+    state = TL_STORE_NEW;
+    st = tl_store_fresh(r->store)
+         ? TL_OK
+         : tl_store_lookup(r->store, path, e->size, e->mtime_ns, &state,
+                           err);
     if (st != TL_OK)
         return st;
     if (state == TL_STORE_UNCHANGED && r->opt->rehash)
@@ -212,7 +218,9 @@ store_job(struct run *r, struct job *j, struct tl_error *err)
             return st;
         }
     }
-    if (j->state == TL_STORE_NEW) {
+    if (j->state == TL_STORE_NEW && !tl_store_fresh(r->store)) {
+        /* (a fresh store holds only this run's articles, whose files
+         * are all there) */
         st = tl_store_adopt_if_moved(r->store, &j->a, &same, err);
         if (st != TL_OK || same) {      /* renamed, not edited */
             r->c.moved += same;
@@ -573,6 +581,10 @@ run_index(const struct index_options *opt, char *const *paths, int n_paths)
                || tl_store_new(r.db, &r.store, &err) != TL_OK) {
         goto fail;
     }
+    /* the walk lists a path once: into an empty database, the store
+     * need not look for what is stored at each */
+    if (r.store != NULL)
+        tl_store_expect_fresh(r.store);
     if (load_topics(&r, r.db, &err) != TL_OK
         || (opt->metadata_path != NULL
             && manifest_load(opt->metadata_path, &r.manifest, &err) != TL_OK)

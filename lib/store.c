@@ -139,6 +139,11 @@ struct tl_store {
     int64_t put_first;          /* tl_store_put_first() */
     /* stored since the last commit: passages, tokens per column */
     int64_t bulk_rows, bulk_tokens[TL_FTS5_COLUMNS_W];
+    /* tl_store_expect_fresh(): asked, checked at a begin, and the
+     * database's data_version then (another connection's commit
+     * changes it, this one's do not) */
+    int fresh_asked, fresh_checked, fresh;
+    int64_t fresh_version;
 };
 
 enum tl_status
@@ -566,7 +571,11 @@ tl_store_put(struct tl_store *s, const struct tl_article *a,
     int64_t id, first;
     int same;
 
-    rs = find(s, a->path, a->hash, &id, &same, err);
+    /* a fresh store holds no article this run did not put, and the run
+     * puts a path once: none at a->path (a lookup per article, 5 % of
+     * a first build's writer) */
+    id = 0;
+    rs = s->fresh ? TL_OK : find(s, a->path, a->hash, &id, &same, err);
     if (rs != TL_OK)
         return rs;
     if (id != 0) {
@@ -817,13 +826,58 @@ bulk_flush(struct tl_store *s, struct tl_error *err)
     return rs;
 }
 
+void
+tl_store_expect_fresh(struct tl_store *s)
+{
+    s->fresh_asked = 1;
+}
+
+int
+tl_store_fresh(const struct tl_store *s)
+{
+    return s->fresh;
+}
+
+/* One integer the statement sql gives (-1 when it fails). */
+static int64_t
+int_of(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t v = -1;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK
+        && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* Inside a write transaction just begun: is the store (still) fresh? */
+static void
+check_fresh(struct tl_store *s)
+{
+    int64_t v = int_of(s->db, "PRAGMA main.data_version");
+
+    if (!s->fresh_checked) {
+        s->fresh_checked = 1;
+        s->fresh = v >= 0 && int_of(s->db, "SELECT EXISTS (SELECT 1 FROM "
+                                    "main.articles)") == 0;
+        s->fresh_version = v;
+    } else if (v < 0 || v != s->fresh_version) {
+        s->fresh = 0;       /* another connection wrote meanwhile */
+    }
+}
+
 enum tl_status
 tl_store_begin(struct tl_store *s, struct tl_error *err)
 {
     int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 
-    if (rc == SQLITE_OK)
+    if (rc == SQLITE_OK) {
+        if (s->fresh_asked)
+            check_fresh(s);
         return TL_OK;
+    }
     /* the busy timeout ran out: say who is in the way, not "locked" */
     if ((rc & 0xff) == SQLITE_BUSY)
         return tl_error_set(err, TL_ERR_DB, "database '%s' is busy: another "

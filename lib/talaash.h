@@ -441,6 +441,15 @@ int64_t tl_store_put_first(const struct tl_store *s);
  * mode): counted from the tokens stored since the last commit. */
 size_t tl_store_bulk_bytes(const struct tl_store *s);
 
+/* The caller puts each path at most once from now on (talaash-index:
+ * its list of files has no path twice).  When the database holds no
+ * article at the next tl_store_begin(), the store is fresh: a put does
+ * not look for a stored article at its path, and tl_store_fresh() tells
+ * the caller that neither lookups nor renames can find one.  A commit
+ * by any other connection between this store's transactions ends it. */
+void tl_store_expect_fresh(struct tl_store *s);
+int tl_store_fresh(const struct tl_store *s);
+
 enum tl_status tl_store_begin(struct tl_store *s, struct tl_error *err);
 enum tl_status tl_store_commit(struct tl_store *s, struct tl_error *err);
 void tl_store_rollback(struct tl_store *s);

@@ -625,6 +625,106 @@ START_TEST(test_prune_forgets_missing_files)
 }
 END_TEST
 
+static void
+store_setup_file(void)
+{
+    struct tl_error err = { 0 };
+
+    unit_db_setup_file();
+    ck_assert_int_eq(tl_store_new(unit_db, &store, &err), TL_OK);
+}
+
+/* A store asked to expect a fresh database is fresh from its first
+ * transaction on when the database held no article then, and puts
+ * without looking for what is at the path. */
+START_TEST(test_an_empty_database_makes_the_store_fresh)
+{
+    struct tl_error err = { 0 };
+    struct tl_article a;
+
+    ck_assert_int_eq(tl_store_fresh(store), 0);
+    tl_store_expect_fresh(store);
+    ck_assert_int_eq(tl_store_fresh(store), 0);     /* not checked yet */
+    make(&a, "/c/one.txt", "Alpha beta.\n\nGamma delta.\n", "h1", 1);
+    put(&a);
+    tl_article_release(&a);
+    ck_assert_int_eq(tl_store_fresh(store), 1);
+    make(&a, "/c/two.txt", "Epsilon zeta.\n", "h2", 1);
+    put(&a);
+    tl_article_release(&a);
+    ck_assert_int_eq(tl_store_fresh(store), 1);     /* its own commits */
+    ck_assert_str_eq(unit_text("SELECT group_concat(path, ' ') FROM "
+                               "articles ORDER BY id"),
+                     "/c/one.txt /c/two.txt");
+    ck_assert_int_eq(matches("gamma"), 1);
+    index_is_exact();
+    /* a rolled back transaction changes nothing either */
+    ck_assert_int_eq(tl_store_begin(store, &err), TL_OK);
+    tl_store_rollback(store);
+    ck_assert_int_eq(tl_store_fresh(store), 1);
+}
+END_TEST
+
+START_TEST(test_a_database_with_articles_is_not_fresh)
+{
+    struct tl_article a;
+
+    make(&a, "/c/one.txt", "Alpha beta.\n", "h1", 1);
+    put(&a);
+    tl_article_release(&a);
+    tl_store_expect_fresh(store);
+    make(&a, "/c/one.txt", "Alpha beta, edited.\n", "h9", 2);
+    put(&a);                    /* replaces it: looked up */
+    tl_article_release(&a);
+    ck_assert_int_eq(tl_store_fresh(store), 0);
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM articles"), "1");
+    ck_assert_int_eq(matches("edited"), 1);
+    index_is_exact();
+}
+END_TEST
+
+/* Another program writing between the store's transactions ends it:
+ * the path it stored is looked up and replaced, not stored twice. */
+START_TEST(test_another_writer_ends_the_fresh_store)
+{
+    struct tl_error err = { 0 };
+    struct tl_article a;
+    struct tl_store *other = NULL;
+    sqlite3 *db = NULL;
+
+    tl_store_expect_fresh(store);
+    make(&a, "/c/one.txt", "Alpha beta.\n", "h1", 1);
+    put(&a);
+    tl_article_release(&a);
+    ck_assert_int_eq(tl_store_fresh(store), 1);
+    ck_assert_int_eq(tl_db_open(unit_db_path, TL_DB_READWRITE, &db, &err),
+                     TL_OK);
+    ck_assert_int_eq(tl_store_new(db, &other, &err), TL_OK);
+    {
+        sqlite3 *mine = unit_db;
+        struct tl_store *keep = store;
+        unit_db = db;
+        store = other;
+        make(&a, "/c/two.txt", "Written by another program.\n", "h2", 1);
+        put(&a);
+        tl_article_release(&a);
+        unit_db = mine;
+        store = keep;
+    }
+    tl_store_free(other);
+    tl_db_close(db);
+    make(&a, "/c/two.txt", "Then by this one.\n", "h3", 2);
+    put(&a);
+    tl_article_release(&a);
+    ck_assert_int_eq(tl_store_fresh(store), 0);
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM articles WHERE path = "
+                               "'/c/two.txt'"), "1");
+    ck_assert_int_eq(matches("another"), 0);
+    ck_assert_int_eq(matches("then"), 1);
+    index_is_exact();
+}
+END_TEST
+
 Suite *
 store_suite(void)
 {
@@ -648,6 +748,12 @@ store_suite(void)
     tcase_add_test(tc, test_prune_forgets_missing_files);
     tcase_add_test(tc, test_stored_passages_have_their_lengths_at_commit);
     tcase_add_test(tc, test_tally_counts_what_fts5_indexes);
+    tcase_add_test(tc, test_an_empty_database_makes_the_store_fresh);
+    tcase_add_test(tc, test_a_database_with_articles_is_not_fresh);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("fresh");
+    tcase_add_checked_fixture(tc, store_setup_file, store_teardown);
+    tcase_add_test(tc, test_another_writer_ends_the_fresh_store);
     suite_add_tcase(s, tc);
     return s;
 }

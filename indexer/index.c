@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -152,10 +153,21 @@ submit_file(struct run *r, struct pool *pool, char **path_io,
     /* a fresh store (the database held no article when the run began)
      * has none at the path */
     state = TL_STORE_NEW;
-    st = tl_store_fresh(r->store)
-         ? TL_OK
-         : tl_store_lookup(r->store, path, e->size, e->mtime_ns, &state,
-                           err);
+    if (tl_store_fresh(r->store)) {
+        st = TL_OK;
+    } else if (e->size >= 0) {
+        st = tl_store_lookup(r->store, path, e->size, e->mtime_ns, &state,
+                             err);
+    } else {
+        /* walked without its size (the database had no article then) */
+        struct stat sb;
+        int known = stat(path, &sb) == 0;
+        st = tl_store_lookup(r->store, path, known ? (int64_t)sb.st_size
+                                                   : -1,
+                             known ? (int64_t)sb.st_mtim.tv_sec * 1000000000
+                                     + sb.st_mtim.tv_nsec : 0,
+                             &state, err);
+    }
     if (st != TL_OK)
         return st;
     if (state == TL_STORE_UNCHANGED && r->opt->rehash)
@@ -498,6 +510,25 @@ sync_topics(struct run *r, struct tl_error *err)
     return st;
 }
 
+/* Does the walk need each file's size and time (stat())?  Only for
+ * looking the files up, in a database that holds articles: a first
+ * build leaves them to the workers' fstat(). */
+static int
+walk_sizes(struct run *r)
+{
+    long long held = 1;
+    struct tl_error ignored = { 0 };
+
+    if (r->opt->dry_run)
+        return 0;
+    /* (unknown sizes are looked up file by file: a failure here only
+     * costs time) */
+    if (count_of(r->db, "SELECT EXISTS (SELECT 1 FROM articles)", &held,
+                 &ignored) != TL_OK)
+        return 1;
+    return held != 0;
+}
+
 /* --dry-run: ingest each file and (with --explain) show what would be
  * stored; the database is not opened. */
 static int
@@ -588,7 +619,8 @@ run_index(const struct index_options *opt, char *const *paths, int n_paths)
     if (load_topics(&r, r.db, &err) != TL_OK
         || (opt->metadata_path != NULL
             && manifest_load(opt->metadata_path, &r.manifest, &err) != TL_OK)
-        || walk_paths(paths, n_paths, &files, &err) != TL_OK)
+        || walk_paths(paths, n_paths, walk_sizes(&r), &files, &err)
+               != TL_OK)
         goto fail;
     r.c.skipped = (size_t)files.skipped;
     r.c.total = files.n;

@@ -18,7 +18,7 @@
 struct file_entry {
     uint32_t dir;       /* index in dirs */
     uint32_t name;      /* offset in names */
-    int64_t size;       /* bytes, when walked */
+    int64_t size;       /* bytes, when walked; -1: not known */
     int64_t mtime_ns;   /* modification time, ns, when walked */
 };
 struct file_list {
@@ -39,8 +39,8 @@ struct file_list {
  * are passed over).  Unusable arguments are reported and counted in
  * skipped. */
 enum tl_status
-walk_paths(char *const *paths, int n_paths, struct file_list *out,
-           struct tl_error *err);
+walk_paths(char *const *paths, int n_paths, int sizes,
+           struct file_list *out, struct tl_error *err);
 /* The i-th file's path, allocated (free() it); NULL when out of
  * memory. */
 char *file_list_path(const struct file_list *l, size_t i);

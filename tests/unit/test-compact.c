@@ -192,6 +192,17 @@ START_TEST(test_a_new_database_is_packed_without_a_vacuum)
                  "'text', 't', '')", i, i);
         unit_exec(sql);
     }
+    /* and topics of the articles, in article order: an index by topic
+     * written in eight places at once */
+    for (int t = 1; t <= 8; t++) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "INSERT INTO topics (name) VALUES "
+                 "('topic %d')", t);
+        unit_exec(sql);
+    }
+    unit_exec("INSERT INTO article_topics (article_id, topic_id) SELECT "
+              "a.id, t.id FROM articles a JOIN topics t ON t.id % 8 = "
+              "a.id % 8 ORDER BY a.id");
     unit_exec("COMMIT");
     unit_exec("INSERT INTO passages_fts (passages_fts) VALUES ('optimize')");
     before = answers();

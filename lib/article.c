@@ -72,25 +72,32 @@ tl_format_name(enum tl_format f)
     }
 }
 
+/* Reads fd to its end into b, straight into b's memory (size: what
+ * fstat() said, so that one read() usually does; the file may grow). */
 static enum tl_status
-read_all(int fd, const char *path, struct tl_buf *b, struct tl_error *err)
+read_all(int fd, const char *path, size_t size, struct tl_buf *b,
+         struct tl_error *err)
 {
-    char chunk[65536];
+    size_t room = size + 1;     /* + 1: the end is seen without growing */
     ssize_t n;
 
     for (;;) {
-        n = read(fd, chunk, sizeof chunk);
-        if (n == 0)
+        if (tl_buf_reserve(b, room) != TL_OK)
+            return tl_error_set(err, TL_ERR_INPUT, "skipped '%s': larger "
+                                "than %zu MB", path, ARTICLE_MAX_BYTES >> 20);
+        n = read(fd, b->data + b->len, b->cap - 1 - b->len);
+        if (n == 0) {
+            b->data[b->len] = '\0';
             return TL_OK;
+        }
         if (n < 0) {
             if (errno == EINTR)
                 continue;
             return tl_error_set(err, TL_ERR_IO, "cannot read '%s': %s",
                                 path, strerror(errno));
         }
-        if (tl_buf_append(b, chunk, (size_t)n) != TL_OK)
-            return tl_error_set(err, TL_ERR_INPUT, "skipped '%s': larger "
-                                "than %zu MB", path, ARTICLE_MAX_BYTES >> 20);
+        b->len += (size_t)n;
+        room = b->cap - 1 > b->len ? b->cap - 1 - b->len : 65536;
     }
 }
 
@@ -103,7 +110,16 @@ tl_article_load(const char *path, struct tl_article *a, struct tl_error *err)
     XXH128_canonical_t canon;
     int fd;
 
-    tl_article_release(a);
+    /* the text's memory is kept for the next file (talaash-index's
+     * slots load file after file) */
+    {
+        struct tl_buf text = a->text;
+
+        free(a->path);
+        tl_article_init(a);
+        a->text = text;
+        tl_buf_reset(&a->text);
+    }
     if (!tl_format_of_path(path, &a->format))
         return tl_error_set(err, TL_ERR_INPUT, "skipped '%s': not a .txt, "
                             ".md or .html file", path);
@@ -130,7 +146,7 @@ tl_article_load(const char *path, struct tl_article *a, struct tl_error *err)
         a->size = (int64_t)sb.st_size;
         a->mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000
                       + sb.st_mtim.tv_nsec;
-        st = read_all(fd, path, &a->text, err);
+        st = read_all(fd, path, (size_t)sb.st_size, &a->text, err);
     }
     close(fd);
     if (st != TL_OK)

@@ -28,6 +28,7 @@ tl_ingest_init(struct tl_ingest *in)
     tl_meta_init(&in->meta);
     tl_buf_init(&in->text, 0);
     tl_tokens_init(&in->tokens);
+    tl_buf_init(&in->decoded, 0);
 }
 
 static void
@@ -55,7 +56,33 @@ tl_ingest_release(struct tl_ingest *in)
     free_named(in);
     tl_tokens_release(&in->tokens);
     free(in->tok_first);
+    tl_buf_release(&in->decoded);
     tl_ingest_init(in);
+}
+
+void
+tl_ingest_reset(struct tl_ingest *in)
+{
+    struct tl_doc doc = in->doc;
+    struct tl_buf text = in->text, decoded = in->decoded;
+    struct tl_tokens tokens = in->tokens;
+
+    tl_meta_release(&in->meta);
+    free(in->passages);
+    free(in->passage_topics);
+    free(in->topics);
+    free(in->markup_drops);
+    free_named(in);
+    free(in->tok_first);
+    tl_ingest_init(in);
+    in->doc = doc;
+    tl_doc_reset(&in->doc);
+    in->text = text;
+    tl_buf_reset(&in->text);
+    in->decoded = decoded;
+    tl_buf_reset(&in->decoded);
+    in->tokens = tokens;
+    tl_tokens_reset(&in->tokens);
 }
 
 static enum tl_status
@@ -403,18 +430,17 @@ tl_ingest_article(sqlite3 *db, const struct tl_topics *topics,
                   struct tl_error *err)
 {
     struct tl_offset_map map;
-    struct tl_buf text;
+    struct tl_buf *text = &in->decoded;
     const char *why;
     enum tl_status st;
 
-    tl_ingest_release(in);
+    tl_ingest_reset(in);
     why = tl_text_refusal(a->text.data, a->text.len);
     if (why != NULL)
         return tl_error_set(err, TL_ERR_INPUT, "skipped '%s': %s", a->path,
                             why);
     tl_offset_map_init(&map);
-    tl_buf_init(&text, 0);
-    st = tl_text_decode(a->text.data, a->text.len, &text, &map,
+    st = tl_text_decode(a->text.data, a->text.len, text, &map,
                         &in->encoding, err);
     if (st != TL_OK)
         goto out;
@@ -425,13 +451,13 @@ tl_ingest_article(sqlite3 *db, const struct tl_topics *topics,
     }
     switch (a->format) {
     case TL_FORMAT_MARKDOWN:
-        st = ingest_markdown(in, text.data, text.len, &map, err);
+        st = ingest_markdown(in, text->data, text->len, &map, err);
         break;
     case TL_FORMAT_HTML:
-        st = ingest_html(in, a->path, text.data, text.len, &map, err);
+        st = ingest_html(in, a->path, text->data, text->len, &map, err);
         break;
     default:
-        st = add_paragraphs(in, text.data, text.len, 0, &map, err);
+        st = add_paragraphs(in, text->data, text->len, 0, &map, err);
         break;
     }
     if (st == TL_OK)
@@ -447,6 +473,5 @@ tl_ingest_article(sqlite3 *db, const struct tl_topics *topics,
         st = match_topics(db, topics, in, err);
 out:
     tl_offset_map_release(&map);
-    tl_buf_release(&text);
     return st;
 }

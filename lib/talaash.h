@@ -155,6 +155,8 @@ struct tl_tokens {
 
 void tl_tokens_init(struct tl_tokens *t);
 void tl_tokens_release(struct tl_tokens *t);
+/* Empties t, keeping its memory for the next tokens. */
+void tl_tokens_reset(struct tl_tokens *t);
 /* Appends the tokens of text (as FTS5 indexes a document) to t. */
 enum tl_status
 tl_tokens_record(sqlite3 *db, const char *text, int len, struct tl_tokens *t,

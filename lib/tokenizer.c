@@ -549,6 +549,14 @@ tl_tokens_release(struct tl_tokens *t)
     tl_tokens_init(t);
 }
 
+void
+tl_tokens_reset(struct tl_tokens *t)
+{
+    t->n_bytes = 0;
+    t->n = 0;
+    t->full = 0;
+}
+
 static int
 on_record(void *ctx, const char *tok, int n, int start, int end)
 {

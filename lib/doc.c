@@ -24,6 +24,7 @@ tl_doc_release(struct tl_doc *d)
         return;
     tl_buf_release(&d->text);
     free(d->blocks);
+    tl_norm_free(d->norm);
     tl_doc_init(d);
 }
 

@@ -60,6 +60,9 @@ tl_ingest_release(struct tl_ingest *in)
     tl_ingest_init(in);
 }
 
+/* Scratch memory above this is given back after each article. */
+#define INGEST_KEEP_MAX ((size_t)1 << 20)
+
 void
 tl_ingest_reset(struct tl_ingest *in)
 {
@@ -473,5 +476,9 @@ tl_ingest_article(sqlite3 *db, const struct tl_topics *topics,
         st = match_topics(db, topics, in, err);
 out:
     tl_offset_map_release(&map);
+    /* kept for the next article, unless this one was large (a 100 MB
+     * file's would stay with its slot and raise the run's peak) */
+    if (in->decoded.cap > INGEST_KEEP_MAX)
+        tl_buf_release(&in->decoded);
     return st;
 }

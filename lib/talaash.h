@@ -309,12 +309,18 @@ struct tl_block {
                                    dropped it (a static string) */
 };
 
+struct tl_norm;
 struct tl_doc {
     struct tl_buf text;         /* UTF-8; blocks point into it */
     struct tl_block *blocks;    /* owned */
     size_t n_blocks;
     size_t cap;
+    /* the repeat rule's working memory (lib/clean_repeat.c), kept for
+     * the next article; owned, NULL until the rule runs */
+    struct tl_norm *norm;
 };
+/* Frees what tl_doc.norm holds (tl_doc_release() calls it). */
+void tl_norm_free(struct tl_norm *n);
 
 void tl_doc_init(struct tl_doc *d);
 void tl_doc_release(struct tl_doc *d);

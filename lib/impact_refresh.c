@@ -260,15 +260,23 @@ static void
 close_passage(struct refresh *r, int64_t id, const int *tf)
 {
     const struct lengths *l = r->lens;
+    struct heap *h = &r->heap;
     struct scored s;
 
-    memset(&s, 0, sizeof s);
     s.e.passage_id = id;
+    s.e.article_id = 0;
     get_len(l, id, s.e.len);
     for (int c = 0; c < TL_RANK_COLUMNS; c++)
         s.e.tf[c] = tf[c];
     s.tfp = tl_impact_tfp(&r->p, &s.e, r->ref);
-    heap_offer(&r->heap, &s);
+    /* most passages of a frequent term fall short of a full heap: only
+     * the cutoff learns of them (heap_offer() as it would) */
+    if (h->n == TL_IMPACT_LIST && s.tfp <= h->a[0].tfp) {
+        if (s.tfp > h->cutoff)
+            h->cutoff = s.tfp;
+    } else {
+        heap_offer(h, &s);
+    }
     if (!r->arts_failed) {
         int32_t a = id >= 0 && id <= l->max_id ? l->article[id] : 0;
         if (a == 0) {

@@ -15,6 +15,8 @@
 
 /* Files over this size are refused (they are not articles). */
 #define ARTICLE_MAX_BYTES ((size_t)256 << 20)
+/* A file's buffer larger than this is not kept for the next file. */
+#define ARTICLE_KEEP_MAX ((size_t)256 << 10)
 
 void
 tl_article_init(struct tl_article *a)
@@ -117,6 +119,8 @@ tl_article_load(const char *path, struct tl_article *a, struct tl_error *err)
 
         free(a->path);
         tl_article_init(a);
+        if (text.cap > ARTICLE_KEEP_MAX)
+            tl_buf_release(&text);      /* a large file's: given back */
         a->text = text;
         tl_buf_reset(&a->text);
     }

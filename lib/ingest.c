@@ -60,8 +60,10 @@ tl_ingest_release(struct tl_ingest *in)
     tl_ingest_init(in);
 }
 
-/* Scratch memory above this is given back after each article. */
-#define INGEST_KEEP_MAX ((size_t)1 << 20)
+/* A buffer larger than this is given back, not kept for the next
+ * article: the 64 slots of talaash-index's ring each keep theirs, and a
+ * large article's would stay with its slot. */
+#define INGEST_KEEP_MAX ((size_t)256 << 10)
 
 void
 tl_ingest_reset(struct tl_ingest *in)
@@ -70,6 +72,16 @@ tl_ingest_reset(struct tl_ingest *in)
     struct tl_buf text = in->text, decoded = in->decoded;
     struct tl_tokens tokens = in->tokens;
 
+    if (doc.text.cap > INGEST_KEEP_MAX
+        || doc.cap * sizeof *doc.blocks > INGEST_KEEP_MAX)
+        tl_doc_release(&doc);
+    if (text.cap > INGEST_KEEP_MAX)
+        tl_buf_release(&text);
+    if (decoded.cap > INGEST_KEEP_MAX)
+        tl_buf_release(&decoded);
+    if (tokens.cap_bytes > INGEST_KEEP_MAX
+        || tokens.cap * sizeof *tokens.tok > INGEST_KEEP_MAX)
+        tl_tokens_release(&tokens);
     tl_meta_release(&in->meta);
     free(in->passages);
     free(in->passage_topics);
@@ -477,7 +489,8 @@ tl_ingest_article(sqlite3 *db, const struct tl_topics *topics,
 out:
     tl_offset_map_release(&map);
     /* kept for the next article, unless this one was large (a 100 MB
-     * file's would stay with its slot and raise the run's peak) */
+     * file's would stay with its slot through its indexing, a higher
+     * peak) */
     if (in->decoded.cap > INGEST_KEEP_MAX)
         tl_buf_release(&in->decoded);
     return st;

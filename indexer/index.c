@@ -137,7 +137,7 @@ warn_encoding(struct run *r, const char *path, const struct tl_ingest *in)
  * files are counted and done; the others are submitted to the pool. */
 static enum tl_status
 submit_file(struct run *r, struct pool *pool, char **path_io,
-            const struct file_entry *e, struct tl_error *err)
+            struct file_stat e, struct tl_error *err)
 {
     const char *path = *path_io;
     enum tl_store_state state;
@@ -155,8 +155,8 @@ submit_file(struct run *r, struct pool *pool, char **path_io,
     state = TL_STORE_NEW;
     if (tl_store_fresh(r->store)) {
         st = TL_OK;
-    } else if (e->size >= 0) {
-        st = tl_store_lookup(r->store, path, e->size, e->mtime_ns, &state,
+    } else if (e.size >= 0) {
+        st = tl_store_lookup(r->store, path, e.size, e.mtime_ns, &state,
                              err);
     } else {
         /* walked without its size (the database had no article then) */
@@ -322,7 +322,8 @@ index_files(struct run *r, const struct file_list *files,
         } else if (i < files->n && !pool_full(pool) && !r->commit_due
                    && room) {
             char *path = file_list_path(files, i);
-            st = path != NULL ? submit_file(r, pool, &path, &files->e[i++], err)
+            st = path != NULL ? submit_file(r, pool, &path,
+                                            file_list_stat(files, i++), err)
                               : tl_error_set(err, TL_ERR_NOMEM,
                                              "out of memory");
             free(path);         /* unless the pool took it */

@@ -11,15 +11,20 @@
 /* The files to index, absolute, sorted as strcmp() sorts them, unique.
  * Each is a folder, kept once (an archive has far fewer folders than
  * files), and a name: a million paths take about 22 MB, not the 72 MB
- * of a string each (docs/performance.md, session 12).  The walk's stat()
- * of each file goes with it (16 MB more a million), so that looking the
- * files up does not stat() them again (session 16: 4 % of the news
- * corpus's build). */
+ * of a string each (docs/performance.md, session 12).  A walk that
+ * stat()s the files (for the lookups of a database that holds
+ * articles) keeps each file's size and time beside it (16 MB more a
+ * million), so that looking the files up does not stat() them again
+ * (session 16: 4 % of the news corpus's build); a first build's does
+ * not need them (session 17: 12 MB less at 1,000,000 articles). */
 struct file_entry {
     uint32_t dir;       /* index in dirs */
     uint32_t name;      /* offset in names */
-    int64_t size;       /* bytes, when walked; -1: not known */
-    int64_t mtime_ns;   /* modification time, ns, when walked */
+    uint32_t at;        /* its size and time in stat[], when kept */
+};
+struct file_stat {
+    int64_t size;       /* bytes; -1: not known */
+    int64_t mtime_ns;   /* modification time, ns */
 };
 struct file_list {
     char **dirs;        /* folders, without the last '/'; owned */
@@ -31,6 +36,9 @@ struct file_list {
     struct file_entry *e;
     size_t n;
     size_t cap;
+    struct file_stat *stat;     /* by entry's at; NULL: not walked so */
+    size_t n_stat, cap_stat;
+    int sized;          /* the walk keeps sizes and times */
     int skipped;        /* named files that cannot be indexed */
 };
 
@@ -44,6 +52,9 @@ walk_paths(char *const *paths, int n_paths, int sizes,
 /* The i-th file's path, allocated (free() it); NULL when out of
  * memory. */
 char *file_list_path(const struct file_list *l, size_t i);
+/* The i-th file's size (-1: not known, the walk did not stat() it) and
+ * modification time. */
+struct file_stat file_list_stat(const struct file_list *l, size_t i);
 void file_list_release(struct file_list *l);
 
 /* --metadata FILE.csv (manifest.c). */

@@ -108,14 +108,28 @@ push(struct file_list *l, const char *path, const struct stat *sb)
         l->names = p;
         l->names_cap = cap;
     }
+    if (l->sized) {
+        struct file_stat st = { -1, 0 };
+        if (l->n_stat == l->cap_stat) {
+            size_t cap = l->cap_stat != 0 ? l->cap_stat * 2 : 256;
+            struct file_stat *p = realloc(l->stat, cap * sizeof *p);
+            if (p == NULL)
+                return -1;
+            l->stat = p;
+            l->cap_stat = cap;
+        }
+        if (sb != NULL) {
+            st.size = (int64_t)sb->st_size;
+            st.mtime_ns = (int64_t)sb->st_mtim.tv_sec * 1000000000
+                          + sb->st_mtim.tv_nsec;
+        }
+        l->stat[l->n_stat] = st;
+    }
     memcpy(l->names + l->names_len, slash + 1, name_len);
     l->e[l->n].dir = (uint32_t)dir;
     l->e[l->n].name = (uint32_t)l->names_len;
-    l->e[l->n].size = sb != NULL ? (int64_t)sb->st_size : -1;
-    l->e[l->n].mtime_ns = sb != NULL
-                          ? (int64_t)sb->st_mtim.tv_sec * 1000000000
-                            + sb->st_mtim.tv_nsec
-                          : 0;
+    l->e[l->n].at = (uint32_t)l->n_stat;
+    l->n_stat += l->sized != 0;
     l->names_len += name_len;
     l->n++;
     return 0;
@@ -246,6 +260,7 @@ walk_paths(char *const *paths, int n_paths, int sizes,
     size_t w = 0;
 
     memset(out, 0, sizeof *out);
+    out->sized = sizes;
     for (int i = 0; i < n_paths; i++) {
         char *abs = realpath(paths[i], NULL);
         struct stat sb;
@@ -326,11 +341,20 @@ file_list_path(const struct file_list *l, size_t i)
     return path;
 }
 
+struct file_stat
+file_list_stat(const struct file_list *l, size_t i)
+{
+    struct file_stat none = { -1, 0 };
+
+    return l->stat != NULL ? l->stat[l->e[i].at] : none;
+}
+
 void
 file_list_release(struct file_list *l)
 {
     if (l == NULL)
         return;
+    free(l->stat);
     for (size_t i = 0; i < l->n_dirs; i++)
         free(l->dirs[i]);
     free(l->dirs);

@@ -368,6 +368,14 @@ summary(const struct run *r, double seconds)
  * the index;
  * queries do without them while they are stale, so a run stopped here
  * loses nothing. */
+/* The refresh's other work (tl_impact_refresh_meanwhile()). */
+static enum tl_status
+pack_early(sqlite3 *db, void *ctx, struct tl_error *err)
+{
+    (void)ctx;
+    return tl_index_pack_early(db, err);
+}
+
 static enum tl_status
 refresh_impacts(struct run *r, struct tl_error *err)
 {
@@ -375,8 +383,12 @@ refresh_impacts(struct run *r, struct tl_error *err)
     /* the lengths first: the lists read them */
     enum tl_status st = tl_lengths_refresh(r->db, NULL, err);
 
+    /* a new database's indexes are packed while the helpers make the
+     * lists, not alone at the end (docs/bulk-index.md) */
+    tl_impact_refresh_meanwhile(pack_early, NULL);
     if (st == TL_OK)
         st = tl_impact_update(r->db, TL_IMPACT_MIN_DF, &stats, err);
+    tl_impact_refresh_meanwhile(NULL, NULL);
     if (st == TL_OK)
         st = tl_spans_refresh(r->db, NULL, err);
     return st;

@@ -78,19 +78,51 @@ set_journal_mode(sqlite3 *db, const char *sql, char *buf, size_t size)
 }
 
 enum tl_status
-tl_index_vacuum(sqlite3 *db, struct tl_error *err)
+tl_index_pack_early(sqlite3 *db, struct tl_error *err)
 {
-    const char *fail = "giving back free space (VACUUM; it needs as much "
-                       "free disk as the database)";
     long page = 0, reindex = 0;
-    char mode[16];
     enum tl_status st = pragma_int(db, "PRAGMA page_size", &page, err);
 
     if (st == TL_OK)
         st = pragma_int(db, "SELECT count(*) FROM meta WHERE key = "
                         "'vacuum' AND value = 'reindex'", &reindex, err);
+    if (st != TL_OK || !reindex || page != TL_PAGE_SIZE)
+        return st;
+    if (sqlite3_exec(db, "REINDEX articles; REINDEX article_topics; "
+                     "REINDEX passage_topics; REINDEX topics; UPDATE meta "
+                     "SET value = 'reindex-rest' WHERE key = 'vacuum'",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "packing the indexes");
+    return TL_OK;
+}
+
+enum tl_status
+tl_index_vacuum(sqlite3 *db, struct tl_error *err)
+{
+    const char *fail = "giving back free space (VACUUM; it needs as much "
+                       "free disk as the database)";
+    long page = 0, reindex = 0, rest = 0;
+    char mode[16];
+    enum tl_status st = pragma_int(db, "PRAGMA page_size", &page, err);
+
+    if (st == TL_OK)
+        st = pragma_int(db, "SELECT count(*) FROM meta WHERE key = "
+                        "'vacuum' AND value = 'reindex-rest'", &rest, err);
+    if (st == TL_OK)
+        st = pragma_int(db, "SELECT count(*) FROM meta WHERE key = "
+                        "'vacuum' AND value = 'reindex'", &reindex, err);
     if (st != TL_OK)
         return st;
+    if (rest && page == TL_PAGE_SIZE) {
+        /* the articles' and topics' indexes were packed early
+         * (tl_index_pack_early()); the tables the impact refresh wrote
+         * are left (WITHOUT ROWID: their b-trees are indexes) */
+        if (sqlite3_exec(db, "REINDEX impacts; REINDEX terms; PRAGMA "
+                         "incremental_vacuum; DELETE FROM meta WHERE key "
+                         "= 'vacuum'", NULL, NULL, NULL) != SQLITE_OK)
+            return tl_error_db(err, db, "packing the indexes");
+        return TL_OK;
+    }
     if (reindex && page == TL_PAGE_SIZE) {
         /* a database this version made: its tables were written in key
          * order, its indexes were not; packed again, with the pages

@@ -110,6 +110,14 @@ tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
  * which only writes what they make (for the tests).  Not thread-safe;
  * call before refreshing. */
 void tl_impact_refresh_threads(int n);
+/* Work for the calling thread of the next tl_impact_refresh() while
+ * its helpers make the lists (once the vocabulary is read), inside the
+ * refresh's transaction: fn(db, ctx, err) (talaash-index packs the
+ * articles' indexes there, docs/bulk-index.md).  NULL: none.  Not
+ * thread-safe; call before refreshing. */
+typedef enum tl_status (*tl_impact_meanwhile_fn)(sqlite3 *db, void *ctx,
+                                                 struct tl_error *err);
+void tl_impact_refresh_meanwhile(tl_impact_meanwhile_fn fn, void *ctx);
 /* Tests: the vocabulary read from the pages stops after n terms, as it
  * does at pages it does not understand, and the refresh goes on through
  * fts5vocab from there (0, the default: never). */

@@ -487,6 +487,16 @@ tl_impact_refresh_threads(int n)
     refresh_threads = n;
 }
 
+static tl_impact_meanwhile_fn meanwhile_fn;
+static void *meanwhile_ctx;
+
+void
+tl_impact_refresh_meanwhile(tl_impact_meanwhile_fn fn, void *ctx)
+{
+    meanwhile_fn = fn;
+    meanwhile_ctx = ctx;
+}
+
 /* The work of a refresh, shared by its threads.  The helpers start
  * while the calling thread still reads the vocabulary: the listed terms
  * grow (under mu) as it reads them. */
@@ -875,6 +885,9 @@ tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
     }
     rs = read_vocabulary(db, r->pages, min_df, &sh, err);
     listed(&sh, rs != TL_OK);
+    /* the caller's other work, while the helpers make lists */
+    if (rs == TL_OK && meanwhile_fn != NULL)
+        rs = meanwhile_fn(db, meanwhile_ctx, err);
     while (rs == TL_OK && caller_makes
            && (term = take(&sh, &i)) != NULL) {
         mine.term = i;

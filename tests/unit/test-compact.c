@@ -173,9 +173,13 @@ END_TEST
 
 /* A new database asks for a REINDEX, not a VACUUM: its indexes packed
  * and the pages FTS5's merges freed given back leave it as small as a
- * VACUUM would, and readable as before. */
-START_TEST(test_a_new_database_is_packed_without_a_vacuum)
+ * VACUUM would, and readable as before.  early: the articles' and
+ * topics' indexes packed first inside a transaction of their own (as
+ * talaash-index does inside the impact refresh's), the rest after. */
+static void
+packed_without_a_vacuum(int early)
 {
+    struct tl_error err = { 0 };
     char *before;
     long pages, vacuumed;
 
@@ -203,7 +207,21 @@ START_TEST(test_a_new_database_is_packed_without_a_vacuum)
     unit_exec("INSERT INTO article_topics (article_id, topic_id) SELECT "
               "a.id, t.id FROM articles a JOIN topics t ON t.id % 8 = "
               "a.id % 8 ORDER BY a.id");
+    /* and a vocabulary with every other term taken out (a WITHOUT
+     * ROWID table, whose b-tree is an index: its pages half empty) */
+    unit_exec("INSERT INTO terms (term, df) SELECT hex(randomblob(6)), 1 "
+              "FROM articles a, (SELECT 1 UNION ALL SELECT 2)");
+    unit_exec("DELETE FROM terms WHERE substr(term, 12, 1) IN ('0', '2', "
+              "'4', '6', '8', 'A', 'C', 'E')");
     unit_exec("COMMIT");
+    if (early) {
+        unit_exec("BEGIN");
+        ck_assert_msg(tl_index_pack_early(unit_db, &err) == TL_OK, "%s",
+                      err.msg);
+        unit_exec("COMMIT");
+        ck_assert_str_eq(unit_text("SELECT value FROM meta WHERE key = "
+                                   "'vacuum'"), "reindex-rest");
+    }
     unit_exec("INSERT INTO passages_fts (passages_fts) VALUES ('optimize')");
     before = answers();
     vacuum();
@@ -214,6 +232,34 @@ START_TEST(test_a_new_database_is_packed_without_a_vacuum)
     vacuumed = number("PRAGMA page_count");
     ck_assert_msg(pages <= vacuumed + 1, "%ld pages, %ld after a VACUUM",
                   pages, vacuumed);
+    unit_db_teardown();
+}
+
+START_TEST(test_a_new_database_is_packed_without_a_vacuum)
+{
+    packed_without_a_vacuum(0);
+}
+END_TEST
+
+START_TEST(test_a_new_database_packed_early_then_the_rest)
+{
+    packed_without_a_vacuum(1);
+}
+END_TEST
+
+/* Packing early is for new databases only: an upgraded one keeps its
+ * VACUUM request, and the early pack changes nothing. */
+START_TEST(test_packing_early_leaves_a_vacuum_request_alone)
+{
+    struct tl_error err = { 0 };
+
+    corpus_in(4, 1);
+    unit_exec("UPDATE meta SET value = '012' WHERE key = 'vacuum'");
+    unit_exec("BEGIN");
+    ck_assert_int_eq(tl_index_pack_early(unit_db, &err), TL_OK);
+    unit_exec("COMMIT");
+    ck_assert_str_eq(unit_text("SELECT value FROM meta WHERE key = "
+                               "'vacuum'"), "012");
     unit_db_teardown();
 }
 END_TEST
@@ -329,6 +375,8 @@ compact_suite(void)
     tcase_add_test(tc, test_vacuum_moves_an_old_database_to_16k_pages);
     tcase_add_test(tc, test_vacuum_beside_a_reader_keeps_the_page_size);
     tcase_add_test(tc, test_a_new_database_is_packed_without_a_vacuum);
+    tcase_add_test(tc, test_a_new_database_packed_early_then_the_rest);
+    tcase_add_test(tc, test_packing_early_leaves_a_vacuum_request_alone);
     tcase_add_test(tc, test_every_search_answers_as_before);
     tcase_add_test(tc, test_merges_segments_and_frees_their_pages);
     tcase_add_test(tc, test_second_merge_changes_nothing);

@@ -1078,6 +1078,52 @@ END_TEST
  * own (a database in a file): the same lists, vocabulary and state as
  * one thread makes; and the occurrences read from FTS5's pages make the
  * lists fts5vocab's make. */
+/* The caller's other work runs once, inside the refresh's transaction,
+ * while the helpers make the lists: it commits with them, and its
+ * failure rolls them back with it. */
+static int meanwhile_calls;
+
+static enum tl_status
+note_meanwhile(sqlite3 *db, void *ctx, struct tl_error *err)
+{
+    meanwhile_calls++;
+    if (sqlite3_exec(db, "INSERT INTO meta (key, value) VALUES "
+                     "('meanwhile', 'ran')", NULL, NULL, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "noting");
+    if (ctx != NULL)
+        return tl_error_set(err, TL_ERR_DB, "the other work failed");
+    return TL_OK;
+}
+
+START_TEST(test_other_work_runs_inside_the_refresh)
+{
+    struct tl_impact_stats stats;
+    struct tl_error err = { 0 };
+    int fail = 1;
+
+    corpus_in(1);
+    tl_impact_refresh_threads(2);
+    tl_impact_refresh_meanwhile(note_meanwhile, &fail);
+    ck_assert_int_ne(tl_impact_refresh(unit_db, MIN_DF, &stats, &err), TL_OK);
+    ck_assert_str_eq(err.msg, "the other work failed");
+    ck_assert_int_eq(meanwhile_calls, 1);
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM meta WHERE key = "
+                               "'meanwhile'"), "0");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM impacts"), "0");
+    tl_impact_refresh_meanwhile(note_meanwhile, NULL);
+    ck_assert_msg(tl_impact_refresh(unit_db, MIN_DF, &stats, &err) == TL_OK,
+                  "%s", err.msg);
+    tl_impact_refresh_meanwhile(NULL, NULL);
+    tl_impact_refresh_threads(0);
+    ck_assert_int_eq(meanwhile_calls, 2);
+    ck_assert_str_eq(unit_text("SELECT value FROM meta WHERE key = "
+                               "'meanwhile'"), "ran");
+    ck_assert_uint_gt(stats.terms, 20);
+    ck_assert_int_eq(atol(unit_text("SELECT count(*) FROM impacts")),
+                     (long)stats.terms);
+}
+END_TEST
+
 START_TEST(test_threads_make_the_same_lists_as_one)
 {
     static const char *const dump =
@@ -1179,6 +1225,7 @@ topk_suite(void)
     tcase_add_test(tc, test_or_of_two_words_from_the_passages_with_both);
     tcase_add_test(tc, test_lists_hold_the_best_passages);
     tcase_add_test(tc, test_threads_make_the_same_lists_as_one);
+    tcase_add_test(tc, test_other_work_runs_inside_the_refresh);
     tcase_add_test(tc, test_totals_are_fts5s);
     suite_add_tcase(s, tc);
     return s;

@@ -121,6 +121,7 @@ tl_article_load(const char *path, struct tl_article *a, struct tl_error *err)
         tl_article_init(a);
         if (text.cap > ARTICLE_KEEP_MAX)
             tl_buf_release(&text);      /* a large file's: given back */
+        text.max = a->text.max;         /* tl_article_init()'s limit */
         a->text = text;
         tl_buf_reset(&a->text);
     }

@@ -676,6 +676,19 @@ collect(struct tl_text_writer *w, int wait, int *trained_out,
     return rs;
 }
 
+/* Trains t's dictionary in this thread and adopts it; frees t. */
+static enum tl_status
+train_here(struct tl_text_writer *w, struct trainer *t, int *trained_out,
+           struct tl_error *err)
+{
+    enum tl_status rs;
+
+    train(t);
+    rs = adopt(w, t, trained_out, err);
+    trainer_free(t);
+    return rs;
+}
+
 enum tl_status
 tl_text_writer_tune(struct tl_text_writer *w, int *trained_out,
                     struct tl_error *err)
@@ -692,10 +705,7 @@ tl_text_writer_tune(struct tl_text_writer *w, int *trained_out,
     rs = sample(w, &t, err);
     if (rs != TL_OK || t == NULL)
         return rs;
-    train(t);
-    rs = adopt(w, t, trained_out, err);
-    trainer_free(t);
-    return rs;
+    return train_here(w, t, trained_out, err);
 }
 
 enum tl_status
@@ -709,12 +719,8 @@ tl_text_writer_tune_soon(struct tl_text_writer *w, struct tl_error *err)
     rs = sample(w, &t, err);
     if (rs != TL_OK || t == NULL)
         return rs;
-    if (pthread_create(&t->thread, NULL, train_main, t) != 0) {
-        train(t);           /* no thread: here and now */
-        rs = adopt(w, t, NULL, err);
-        trainer_free(t);
-        return rs;
-    }
+    if (pthread_create(&t->thread, NULL, train_main, t) != 0)
+        return train_here(w, t, NULL, err);     /* no thread: here, now */
     t->running = 1;
     w->trainer = t;
     return TL_OK;

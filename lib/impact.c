@@ -351,24 +351,7 @@ tl_impact_fresh(sqlite3 *db, int *fresh_out,
     return TL_OK;
 }
 
-/* ---- tf' -------------------------------------------------------------- */
-
-double
-tl_impact_tfp(const struct tl_rank_params *p,
-              const struct tl_impact_entry *e, const double *avg)
-{
-    double f = 0;
-
-    for (int c = 0; c < TL_RANK_COLUMNS; c++) {
-        double norm;
-        if (e->tf[c] <= 0)      /* most passages: one column of three */
-            continue;
-        norm = tl_rank_norm(p, e->len[c], avg[c]);
-        if (norm > 0)
-            f += p->w[c] * (double)e->tf[c] / norm;
-    }
-    return f;
-}
+/* ---- columns ---------------------------------------------------------- */
 
 const char *const tl_impact_columns[TL_RANK_COLUMNS] = { "body", "title",
                                                          "author" };

@@ -167,8 +167,23 @@ tl_impact_load(sqlite3 *db, const char *term, size_t len,
 
 void tl_impact_list_release(struct tl_impact_list *l);
 
-/* tf' of entry e under parameters p and mean column lengths avg. */
-double tl_impact_tfp(const struct tl_rank_params *p,
-                     const struct tl_impact_entry *e, const double *avg);
+/* tf' of entry e under parameters p and mean column lengths avg
+ * (inline: the impact refresh computes it for every posting). */
+static inline double
+tl_impact_tfp(const struct tl_rank_params *p, const struct tl_impact_entry *e,
+              const double *avg)
+{
+    double f = 0;
+
+    for (int c = 0; c < TL_RANK_COLUMNS; c++) {
+        double norm;
+        if (e->tf[c] <= 0)      /* most passages: one column of three */
+            continue;
+        norm = tl_rank_norm(p, e->len[c], avg[c]);
+        if (norm > 0)
+            f += p->w[c] * (double)e->tf[c] / norm;
+    }
+    return f;
+}
 
 #endif /* TALAASH_IMPACT_H */

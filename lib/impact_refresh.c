@@ -24,7 +24,8 @@
 
 /* ---- refresh ----------------------------------------------------------- */
 
-/* The column lengths and the article of every passage, by id.  The
+/* The column lengths and the article of every passage, by id, side by
+ * side (a posting's one cache line: apart, they took two misses).  The
  * lengths are packed in 4 bytes, body | title << 16 | author << 24, as
  * passage_lengths packs them (at 1,000,000 articles, 4.7 million
  * passages: 19 MB instead of 56 as three ints, the indexer's peak;
@@ -35,13 +36,16 @@ struct wide_len {
     int64_t id;
     int len[TL_RANK_COLUMNS];
 };
+struct passage {
+    uint32_t len;           /* packed */
+    int32_t article;        /* 0: unknown */
+};
 struct lengths {
-    uint32_t *packed;
+    struct passage *of;     /* max_id + 1 */
     struct wide_len *wide;
     size_t n_wide, cap_wide;
-    int32_t *article;       /* 0: unknown */
     int64_t max_id;
-    int articles_known;     /* every article id fits article[] */
+    int articles_known;     /* every article id fits in of[].article */
 };
 
 /* Keeps passage id's lengths; -1 when out of memory. */
@@ -50,7 +54,7 @@ put_len(struct lengths *l, int64_t id, const int64_t *len)
 {
     if (len[0] >= 0 && len[0] < 0xFFFF && len[1] >= 0 && len[1] <= 0xFF
         && len[2] >= 0 && len[2] <= 0xFF) {
-        l->packed[id] = (uint32_t)len[0] | (uint32_t)len[1] << 16
+        l->of[id].len = (uint32_t)len[0] | (uint32_t)len[1] << 16
                         | (uint32_t)len[2] << 24;
         return 0;
     }
@@ -66,7 +70,7 @@ put_len(struct lengths *l, int64_t id, const int64_t *len)
     for (int c = 0; c < TL_RANK_COLUMNS; c++)
         l->wide[l->n_wide].len[c] = (int)len[c];
     l->n_wide++;
-    l->packed[id] = WIDE;
+    l->of[id].len = WIDE;
     return 0;
 }
 
@@ -79,7 +83,7 @@ get_len(const struct lengths *l, int64_t id, int len[TL_RANK_COLUMNS])
     memset(len, 0, TL_RANK_COLUMNS * sizeof *len);
     if (id < 0 || id > l->max_id)
         return;
-    v = l->packed[id];
+    v = l->of[id].len;
     if (v != WIDE) {
         len[0] = (int)(v & 0xFFFF);
         len[1] = (int)(v >> 16 & 0xFF);
@@ -116,10 +120,9 @@ load_lengths(sqlite3 *db, struct lengths *l, struct tl_error *err)
     }
     l->max_id = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    l->packed = calloc((size_t)l->max_id + 1, sizeof *l->packed);
-    /* the articles, for the article counts (adf) */
-    l->article = calloc((size_t)l->max_id + 1, sizeof *l->article);
-    if (l->packed == NULL || l->article == NULL)
+    /* the articles too, for the article counts (adf) */
+    l->of = calloc((size_t)l->max_id + 1, sizeof *l->of);
+    if (l->of == NULL)
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     /* the lengths from the packed table (lib/lengths.h), which the
      * refresh before this one brought up to date */
@@ -141,7 +144,7 @@ load_lengths(sqlite3 *db, struct lengths *l, struct tl_error *err)
         if (a <= 0 || a > INT32_MAX)
             l->articles_known = 0;
         else
-            l->article[id] = (int32_t)a;
+            l->of[id].article = (int32_t)a;
         rs = tl_lengths_exact(db, packed, id, len, err);
         if (rs == TL_OK && put_len(l, id, len) != 0)
             rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
@@ -153,14 +156,17 @@ load_lengths(sqlite3 *db, struct lengths *l, struct tl_error *err)
     return rs;
 }
 
-/* The best TL_IMPACT_LIST passages of one term: a min-heap by tf'. */
-struct scored {
+/* The best TL_IMPACT_LIST passages of one term: a min-heap by tf' of
+ * small nodes, each naming its entry in e[] (a passage that enters
+ * moves 16 bytes a level, not its entry's 56). */
+struct hnode {
     double tfp;
-    struct tl_impact_entry e;
+    uint32_t at;            /* its entry in e[] */
 };
 
 struct heap {
-    struct scored a[TL_IMPACT_LIST];
+    struct hnode a[TL_IMPACT_LIST];
+    struct tl_impact_entry e[TL_IMPACT_LIST];
     size_t n;
     double cutoff;          /* the best tf' left out */
 };
@@ -176,45 +182,47 @@ heap_down(struct heap *h, size_t i)
             m = r;
         if (m == i)
             return;
-        struct scored t = h->a[i];
+        struct hnode t = h->a[i];
         h->a[i] = h->a[m];
         h->a[m] = t;
         i = m;
     }
 }
 
+/* Offers passage e with tf' tfp. */
 static void
-heap_offer(struct heap *h, const struct scored *s)
+heap_offer(struct heap *h, double tfp, const struct tl_impact_entry *e)
 {
     if (h->n < TL_IMPACT_LIST) {
         size_t i = h->n++;
-        h->a[i] = *s;
+        h->e[i] = *e;
+        h->a[i] = (struct hnode){ tfp, (uint32_t)i };
         while (i > 0 && h->a[(i - 1) / 2].tfp > h->a[i].tfp) {
-            struct scored t = h->a[i];
+            struct hnode t = h->a[i];
             h->a[i] = h->a[(i - 1) / 2];
             h->a[(i - 1) / 2] = t;
             i = (i - 1) / 2;
         }
         return;
     }
-    if (s->tfp <= h->a[0].tfp) {
-        if (s->tfp > h->cutoff)
-            h->cutoff = s->tfp;
+    if (tfp <= h->a[0].tfp) {
+        if (tfp > h->cutoff)
+            h->cutoff = tfp;
         return;
     }
     if (h->a[0].tfp > h->cutoff)
         h->cutoff = h->a[0].tfp;
-    h->a[0] = *s;
+    h->e[h->a[0].at] = *e;
+    h->a[0].tfp = tfp;
     heap_down(h, 0);
 }
 
 static int
 cmp_entry_id(const void *a, const void *b)
 {
-    const struct scored *x = a, *y = b;
+    const struct tl_impact_entry *x = a, *y = b;
 
-    return (x->e.passage_id > y->e.passage_id)
-           - (x->e.passage_id < y->e.passage_id);
+    return (x->passage_id > y->passage_id) - (x->passage_id < y->passage_id);
 }
 
 
@@ -237,7 +245,6 @@ struct refresh {
     struct tl_rank_params p;
     double ref[TL_RANK_COLUMNS];
     struct heap heap;
-    struct tl_impact_entry entries[TL_IMPACT_LIST];
     /* the term's articles, one per run of its passages (adf) */
     int32_t *arts;
     size_t n_arts, cap_arts;
@@ -261,24 +268,25 @@ close_passage(struct refresh *r, int64_t id, const int *tf)
 {
     const struct lengths *l = r->lens;
     struct heap *h = &r->heap;
-    struct scored s;
+    struct tl_impact_entry e;
+    double tfp;
 
-    s.e.passage_id = id;
-    s.e.article_id = 0;
-    get_len(l, id, s.e.len);
+    e.passage_id = id;
+    e.article_id = 0;
+    get_len(l, id, e.len);
     for (int c = 0; c < TL_RANK_COLUMNS; c++)
-        s.e.tf[c] = tf[c];
-    s.tfp = tl_impact_tfp(&r->p, &s.e, r->ref);
+        e.tf[c] = tf[c];
+    tfp = tl_impact_tfp(&r->p, &e, r->ref);
     /* most passages of a frequent term fall short of a full heap: only
      * the cutoff learns of them (heap_offer() as it would) */
-    if (h->n == TL_IMPACT_LIST && s.tfp <= h->a[0].tfp) {
-        if (s.tfp > h->cutoff)
-            h->cutoff = s.tfp;
+    if (h->n == TL_IMPACT_LIST && tfp <= h->a[0].tfp) {
+        if (tfp > h->cutoff)
+            h->cutoff = tfp;
     } else {
-        heap_offer(h, &s);
+        heap_offer(h, tfp, &e);
     }
     if (!r->arts_failed) {
-        int32_t a = id >= 0 && id <= l->max_id ? l->article[id] : 0;
+        int32_t a = id >= 0 && id <= l->max_id ? l->of[id].article : 0;
         if (a == 0) {
             r->arts_failed = 1;
         } else if (r->n_arts == 0 || r->arts[r->n_arts - 1] != a) {
@@ -408,20 +416,20 @@ make_list(struct refresh *r, const char *term, struct made *m,
     if (cur >= 0)
         close_passage(r, cur, tf);
 made:
-    qsort(r->heap.a, r->heap.n, sizeof r->heap.a[0], cmp_entry_id);
+    /* the heap's entries are e[0] .. e[n - 1] */
+    qsort(r->heap.e, r->heap.n, sizeof r->heap.e[0], cmp_entry_id);
     for (size_t i = 0; i < r->heap.n; i++) {
-        struct tl_impact_entry *e = &r->heap.a[i].e;
+        struct tl_impact_entry *e = &r->heap.e[i];
         int64_t id = e->passage_id;
 
         e->article_id = id >= 0 && id <= r->lens->max_id
-                        ? r->lens->article[id] : 0;
-        r->entries[i] = *e;
+                        ? r->lens->of[id].article : 0;
     }
     m->cutoff = r->heap.cutoff;
     m->entries = r->heap.n;
     m->adf = article_count(r);
     tl_buf_reset(&m->blob);
-    if (tl_impact_encode(r->entries, r->heap.n, &m->blob) != TL_OK)
+    if (tl_impact_encode(r->heap.e, r->heap.n, &m->blob) != TL_OK)
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     return TL_OK;
 }
@@ -945,9 +953,8 @@ out:
         free(sh.terms[k]);
     free(sh.terms);
     tl_buf_release(&mine.blob);
-    free(lens.packed);
+    free(lens.of);
     free(lens.wide);
-    free(lens.article);
     pthread_mutex_destroy(&sh.mu);
     pthread_cond_destroy(&sh.more);
     return rs;

@@ -359,13 +359,6 @@ tl_rank_idf(double n_rows, double n)
     return log(1.0 + (n_rows - n + 0.5) / (n + 0.5));
 }
 
-double
-tl_rank_norm(const struct tl_rank_params *p, int len, double avglen)
-{
-    /* a column empty in every passage has nothing to normalise */
-    return avglen > 0 ? 1.0 - p->b + p->b * (double)len / avglen : 1.0;
-}
-
 static double
 col_weight(const struct tl_rank_params *p, int col)
 {

@@ -227,7 +227,13 @@ int tl_rank_overridden(sqlite3 *db);
 double tl_rank_rows(int64_t n_rows);
 double tl_rank_avglen(int64_t total, int64_t n_rows);
 double tl_rank_idf(double n_rows, double n);
-double tl_rank_norm(const struct tl_rank_params *p, int len, double avglen);
+/* inline: the impact refresh computes it for every posting */
+static inline double
+tl_rank_norm(const struct tl_rank_params *p, int len, double avglen)
+{
+    /* a column empty in every passage has nothing to normalise */
+    return avglen > 0 ? 1.0 - p->b + p->b * (double)len / avglen : 1.0;
+}
 double tl_rank_share(const struct tl_rank_params *p, double qw, double idf,
                      const double *freq, const double *norm, int n_col);
 /* The share from the pseudo-frequency f = tf'(t) that tl_rank_share()

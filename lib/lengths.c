@@ -393,7 +393,12 @@ tl_lengths_flush(sqlite3 *db, struct tl_lengths_writer *w,
         rs = tl_error_db(err, db, "writing the passage lengths");
         goto out;
     }
-    qsort(w->w, w->n, sizeof *w->w, cmp_written);
+    /* (a first build adds them in id order: no sort) */
+    for (size_t k = 1; k < w->n; k++)
+        if (w->w[k - 1].id > w->w[k].id) {
+            qsort(w->w, w->n, sizeof *w->w, cmp_written);
+            break;
+        }
     while (rs == TL_OK && i < w->n) {
         int64_t c = w->w[i].id / CHUNK_IDS;
         size_t used;

@@ -376,6 +376,14 @@ pack_early(sqlite3 *db, void *ctx, struct tl_error *err)
     return tl_index_pack_early(db, err);
 }
 
+static int
+made_off(void)
+{
+    const char *env = getenv("TALAASH_MADE_LISTS");
+
+    return env != NULL && strcmp(env, "0") == 0;
+}
+
 static enum tl_status
 refresh_impacts(struct run *r, struct tl_error *err)
 {
@@ -386,9 +394,14 @@ refresh_impacts(struct run *r, struct tl_error *err)
     /* a new database's indexes are packed while the helpers make the
      * lists, not alone at the end (docs/bulk-index.md) */
     tl_impact_refresh_meanwhile(pack_early, NULL);
+    /* the lists a first build made as it wrote the index
+     * (TALAASH_MADE_LISTS=0: made again from the pages, for the tests) */
+    tl_impact_refresh_made(made_off() ? NULL
+                                      : tl_store_impacts_made(r->store));
     if (st == TL_OK)
         st = tl_impact_update(r->db, TL_IMPACT_MIN_DF, &stats, err);
     tl_impact_refresh_meanwhile(NULL, NULL);
+    tl_impact_refresh_made(NULL);
     if (st == TL_OK)
         st = tl_spans_refresh(r->db, NULL, err);
     return st;
@@ -473,7 +486,12 @@ choose_bulk(struct run *r, size_t files, struct tl_error *err)
         if (tl_invert_new(&r->inv[i], err) != TL_OK)
             return TL_ERR_NOMEM;
     struct tl_store_hands hands = { r->inv, r->n_inv, map_row, r };
-    return tl_store_bulk(r->store, &hands, err);
+    st = tl_store_bulk(r->store, &hands, err);
+    /* a run that commits once: into a new database, its commit makes
+     * the impact lists on the workers' threads (docs/bulk-index.md) */
+    if (st == TL_OK && r->batch > 0 && files <= (size_t)r->batch)
+        tl_store_make_impacts(r->store, TL_IMPACT_MIN_DF, r->n_inv);
+    return st;
 }
 
 /* The one VACUUM an upgrade may ask for (lib/compact.h). */

@@ -131,15 +131,6 @@ get_varint(const unsigned char *a, const unsigned char *end, int64_t *v)
     return NULL;
 }
 
-/* SQLite's varint onto b. */
-static enum tl_status
-put_varint(struct tl_buf *b, uint64_t v)
-{
-    unsigned char tmp[9];
-
-    return tl_buf_append(b, (const char *)tmp, (size_t)tl_fts5_varint(tmp, v));
-}
-
 static void
 structure_free(struct structure *s)
 {
@@ -206,18 +197,18 @@ structure_put(struct tl_buf *b, const struct structure *s)
 {
     enum tl_status st = tl_buf_append(b, (const char *)s->cookie, 4);
 
-    st = st == TL_OK ? put_varint(b, (uint64_t)s->n_level) : st;
-    st = st == TL_OK ? put_varint(b, (uint64_t)s->n_seg) : st;
-    st = st == TL_OK ? put_varint(b, (uint64_t)s->counter) : st;
+    st = st == TL_OK ? tl_fts5_buf_varint(b, (uint64_t)s->n_level) : st;
+    st = st == TL_OK ? tl_fts5_buf_varint(b, (uint64_t)s->n_seg) : st;
+    st = st == TL_OK ? tl_fts5_buf_varint(b, (uint64_t)s->counter) : st;
     for (int l = 0; st == TL_OK && l < s->n_level; l++) {
         const struct level *lv = &s->lv[l];
-        st = put_varint(b, (uint64_t)lv->n_merge);
-        st = st == TL_OK ? put_varint(b, (uint64_t)lv->n) : st;
+        st = tl_fts5_buf_varint(b, (uint64_t)lv->n_merge);
+        st = st == TL_OK ? tl_fts5_buf_varint(b, (uint64_t)lv->n) : st;
         for (int i = 0; st == TL_OK && i < lv->n; i++) {
-            st = put_varint(b, (uint64_t)lv->seg[i].id);
-            st = st == TL_OK ? put_varint(b,
+            st = tl_fts5_buf_varint(b, (uint64_t)lv->seg[i].id);
+            st = st == TL_OK ? tl_fts5_buf_varint(b,
                                    (uint64_t)lv->seg[i].first) : st;
-            st = st == TL_OK ? put_varint(b,
+            st = st == TL_OK ? tl_fts5_buf_varint(b,
                                    (uint64_t)lv->seg[i].last) : st;
         }
     }
@@ -395,7 +386,7 @@ tl_fts5_install(sqlite3 *db, int segid, int last, int64_t rows,
             v[1 + i] += tokens[i];
         tl_buf_reset(&b);
         for (int i = 0; st == TL_OK && i <= TL_FTS5_COLUMNS_W; i++)
-            st = put_varint(&b, (uint64_t)v[i]);
+            st = tl_fts5_buf_varint(&b, (uint64_t)v[i]);
         if (st != TL_OK)
             st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
         else

@@ -6,6 +6,8 @@
  */
 #include <stdint.h>
 
+#include "talaash.h"
+
 #ifndef TALAASH_FTS5_VARINT_H
 #define TALAASH_FTS5_VARINT_H
 
@@ -34,5 +36,7 @@ tl_fts5_get_varint(const unsigned char *a, uint64_t *v)
 /* v as a varint into p (1-9 bytes); returns its length
  * (lib/fts5_write.c). */
 int tl_fts5_varint(unsigned char *p, uint64_t v);
+/* v as a varint onto b: TL_OK, or TL_ERR_NOMEM. */
+enum tl_status tl_fts5_buf_varint(struct tl_buf *b, uint64_t v);
 
 #endif

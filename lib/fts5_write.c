@@ -105,6 +105,14 @@ tl_fts5_varint(unsigned char *p, uint64_t v)
     return n;
 }
 
+enum tl_status
+tl_fts5_buf_varint(struct tl_buf *b, uint64_t v)
+{
+    unsigned char t[9];
+
+    return tl_buf_append(b, (const char *)t, (size_t)tl_fts5_varint(t, v));
+}
+
 /* Length of the varint at a (whole: FTS5 never cuts one). */
 static int
 varint_len(const unsigned char *a)

@@ -19,96 +19,18 @@
 #include <unistd.h>
 
 #include "fts5_read.h"
-#include "impact.h"
+#include "impact_made.h"
 #include "lengths.h"
 
 /* ---- refresh ----------------------------------------------------------- */
 
-/* The column lengths and the article of every passage, by id, side by
- * side (a posting's one cache line: apart, they took two misses).  The
- * lengths are packed in 4 bytes, body | title << 16 | author << 24, as
- * passage_lengths packs them (at 1,000,000 articles, 4.7 million
- * passages: 19 MB instead of 56 as three ints, the indexer's peak;
- * session 12); a passage whose lengths do not fit is WIDE there, its
- * lengths in wide[], in id order. */
-#define WIDE UINT32_MAX
-struct wide_len {
-    int64_t id;
-    int len[TL_RANK_COLUMNS];
-};
-struct passage {
-    uint32_t len;           /* packed */
-    int32_t article;        /* 0: unknown */
-};
-struct lengths {
-    struct passage *of;     /* max_id + 1 */
-    struct wide_len *wide;
-    size_t n_wide, cap_wide;
-    int64_t max_id;
-    int articles_known;     /* every article id fits in of[].article */
-};
-
-/* Keeps passage id's lengths; -1 when out of memory. */
-static int
-put_len(struct lengths *l, int64_t id, const int64_t *len)
-{
-    if (len[0] >= 0 && len[0] < 0xFFFF && len[1] >= 0 && len[1] <= 0xFF
-        && len[2] >= 0 && len[2] <= 0xFF) {
-        l->of[id].len = (uint32_t)len[0] | (uint32_t)len[1] << 16
-                        | (uint32_t)len[2] << 24;
-        return 0;
-    }
-    if (l->n_wide == l->cap_wide) {
-        size_t cap = l->cap_wide != 0 ? 2 * l->cap_wide : 16;
-        struct wide_len *w = realloc(l->wide, cap * sizeof *w);
-        if (w == NULL)
-            return -1;
-        l->wide = w;
-        l->cap_wide = cap;
-    }
-    l->wide[l->n_wide].id = id;
-    for (int c = 0; c < TL_RANK_COLUMNS; c++)
-        l->wide[l->n_wide].len[c] = (int)len[c];
-    l->n_wide++;
-    l->of[id].len = WIDE;
-    return 0;
-}
-
-/* Passage id's lengths into len (0 for an id it does not know). */
-static void
-get_len(const struct lengths *l, int64_t id, int len[TL_RANK_COLUMNS])
-{
-    uint32_t v;
-
-    memset(len, 0, TL_RANK_COLUMNS * sizeof *len);
-    if (id < 0 || id > l->max_id)
-        return;
-    v = l->of[id].len;
-    if (v != WIDE) {
-        len[0] = (int)(v & 0xFFFF);
-        len[1] = (int)(v >> 16 & 0xFF);
-        len[2] = (int)(v >> 24);
-        return;
-    }
-    for (size_t lo = 0, hi = l->n_wide; lo < hi;) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (l->wide[mid].id < id) {
-            lo = mid + 1;
-        } else if (l->wide[mid].id > id) {
-            hi = mid;
-        } else {
-            memcpy(len, l->wide[mid].len, TL_RANK_COLUMNS * sizeof *len);
-            return;
-        }
-    }
-}
-
 static enum tl_status
-load_lengths(sqlite3 *db, struct lengths *l, struct tl_error *err)
+load_lengths(sqlite3 *db, struct tl_impact_lens *l, struct tl_error *err)
 {
     struct tl_lengths *packed = NULL;
     sqlite3_stmt *st = NULL;
     enum tl_status rs;
+    int64_t max_id;
     int rc;
 
     memset(l, 0, sizeof *l);
@@ -118,11 +40,10 @@ load_lengths(sqlite3 *db, struct lengths *l, struct tl_error *err)
         sqlite3_finalize(st);
         return tl_error_db(err, db, "reading passage lengths");
     }
-    l->max_id = sqlite3_column_int64(st, 0);
+    max_id = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     /* the articles too, for the article counts (adf) */
-    l->of = calloc((size_t)l->max_id + 1, sizeof *l->of);
-    if (l->of == NULL)
+    if (tl_impact_lens_alloc(l, max_id) != 0)
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     /* the lengths from the packed table (lib/lengths.h), which the
      * refresh before this one brought up to date */
@@ -134,19 +55,14 @@ load_lengths(sqlite3 *db, struct lengths *l, struct tl_error *err)
         tl_lengths_free(packed);
         return tl_error_db(err, db, "reading passages");
     }
-    l->articles_known = 1;
     while (rs == TL_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);
         int64_t a = sqlite3_column_int64(st, 1), len[TL_RANK_COLUMNS];
 
         if (id < 0 || id > l->max_id)
             continue;
-        if (a <= 0 || a > INT32_MAX)
-            l->articles_known = 0;
-        else
-            l->of[id].article = (int32_t)a;
         rs = tl_lengths_exact(db, packed, id, len, err);
-        if (rs == TL_OK && put_len(l, id, len) != 0)
+        if (rs == TL_OK && tl_impact_lens_put(l, id, a, len) != 0)
             rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     }
     if (rs == TL_OK && rc != SQLITE_DONE)
@@ -155,76 +71,6 @@ load_lengths(sqlite3 *db, struct lengths *l, struct tl_error *err)
     tl_lengths_free(packed);
     return rs;
 }
-
-/* The best TL_IMPACT_LIST passages of one term: a min-heap by tf' of
- * small nodes, each naming its entry in e[] (a passage that enters
- * moves 16 bytes a level, not its entry's 56). */
-struct hnode {
-    double tfp;
-    uint32_t at;            /* its entry in e[] */
-};
-
-struct heap {
-    struct hnode a[TL_IMPACT_LIST];
-    struct tl_impact_entry e[TL_IMPACT_LIST];
-    size_t n;
-    double cutoff;          /* the best tf' left out */
-};
-
-static void
-heap_down(struct heap *h, size_t i)
-{
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < h->n && h->a[l].tfp < h->a[m].tfp)
-            m = l;
-        if (r < h->n && h->a[r].tfp < h->a[m].tfp)
-            m = r;
-        if (m == i)
-            return;
-        struct hnode t = h->a[i];
-        h->a[i] = h->a[m];
-        h->a[m] = t;
-        i = m;
-    }
-}
-
-/* Offers passage e with tf' tfp. */
-static void
-heap_offer(struct heap *h, double tfp, const struct tl_impact_entry *e)
-{
-    if (h->n < TL_IMPACT_LIST) {
-        size_t i = h->n++;
-        h->e[i] = *e;
-        h->a[i] = (struct hnode){ tfp, (uint32_t)i };
-        while (i > 0 && h->a[(i - 1) / 2].tfp > h->a[i].tfp) {
-            struct hnode t = h->a[i];
-            h->a[i] = h->a[(i - 1) / 2];
-            h->a[(i - 1) / 2] = t;
-            i = (i - 1) / 2;
-        }
-        return;
-    }
-    if (tfp <= h->a[0].tfp) {
-        if (tfp > h->cutoff)
-            h->cutoff = tfp;
-        return;
-    }
-    if (h->a[0].tfp > h->cutoff)
-        h->cutoff = h->a[0].tfp;
-    h->e[h->a[0].at] = *e;
-    h->a[0].tfp = tfp;
-    heap_down(h, 0);
-}
-
-static int
-cmp_entry_id(const void *a, const void *b)
-{
-    const struct tl_impact_entry *x = a, *y = b;
-
-    return (x->passage_id > y->passage_id) - (x->passage_id < y->passage_id);
-}
-
 
 static int
 column_index(const char *name)
@@ -236,120 +82,25 @@ column_index(const char *name)
 }
 
 /* What one thread of a refresh works with: its connection and
- * statements, the shared lengths, and one term's heap. */
+ * statements, and the making of one term's list. */
 struct refresh {
     sqlite3 *db;
     sqlite3_stmt *occurrences;
     struct tl_fts5 *pages;          /* NULL: the reader declined */
-    const struct lengths *lens;     /* shared, read only */
-    struct tl_rank_params p;
-    double ref[TL_RANK_COLUMNS];
-    struct heap heap;
-    /* the term's articles, one per run of its passages (adf) */
-    int32_t *arts;
-    size_t n_arts, cap_arts;
-    int arts_failed;        /* out of memory or an unknown article */
+    struct tl_impact_top top;
 };
 
 /* One term's list, made by any thread, written by the calling one. */
 struct made {
     size_t term;            /* its index in the listed terms */
-    int64_t df, adf;        /* adf -1: not known */
-    double cutoff;
-    struct tl_buf blob;
-    long long postings;
-    size_t entries;
+    struct tl_impact_made_list l;
     struct made *next;
 };
-
-/* One passage's occurrences of the term are complete. */
-static void
-close_passage(struct refresh *r, int64_t id, const int *tf)
-{
-    const struct lengths *l = r->lens;
-    struct heap *h = &r->heap;
-    struct tl_impact_entry e;
-    double tfp;
-
-    e.passage_id = id;
-    e.article_id = 0;
-    get_len(l, id, e.len);
-    for (int c = 0; c < TL_RANK_COLUMNS; c++)
-        e.tf[c] = tf[c];
-    tfp = tl_impact_tfp(&r->p, &e, r->ref);
-    /* most passages of a frequent term fall short of a full heap: only
-     * the cutoff learns of them (heap_offer() as it would) */
-    if (h->n == TL_IMPACT_LIST && tfp <= h->a[0].tfp) {
-        if (tfp > h->cutoff)
-            h->cutoff = tfp;
-    } else {
-        heap_offer(h, tfp, &e);
-    }
-    if (!r->arts_failed) {
-        int32_t a = id >= 0 && id <= l->max_id ? l->of[id].article : 0;
-        if (a == 0) {
-            r->arts_failed = 1;
-        } else if (r->n_arts == 0 || r->arts[r->n_arts - 1] != a) {
-            if (r->n_arts == r->cap_arts) {
-                size_t cap = r->cap_arts ? 2 * r->cap_arts : 1024;
-                int32_t *p = realloc(r->arts, cap * sizeof *p);
-                if (p == NULL) {
-                    r->arts_failed = 1;
-                    return;
-                }
-                r->arts = p;
-                r->cap_arts = cap;
-            }
-            r->arts[r->n_arts++] = a;
-        }
-    }
-}
-
-static int
-cmp_i32(const void *a, const void *b)
-{
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-
-    return (x > y) - (x < y);
-}
-
-/* The number of distinct articles in r->arts (sorted when it is not:
- * an article whose passages are not one run of ids), or -1 when not
- * known. */
-static int64_t
-article_count(struct refresh *r)
-{
-    size_t u = 0;
-    int sorted = 1;
-
-    if (r->arts_failed || !r->lens->articles_known)
-        return -1;
-    for (size_t i = 1; i < r->n_arts && sorted; i++)
-        sorted = r->arts[i - 1] < r->arts[i];
-    if (sorted)
-        return (int64_t)r->n_arts;
-    qsort(r->arts, r->n_arts, sizeof *r->arts, cmp_i32);
-    for (size_t i = 0; i < r->n_arts; i++)
-        if (u == 0 || r->arts[u - 1] != r->arts[i])
-            r->arts[u++] = r->arts[i];
-    return (int64_t)u;
-}
-
-static void
-list_start(struct refresh *r, struct made *m)
-{
-    r->heap.n = 0;
-    r->heap.cutoff = 0;
-    r->n_arts = 0;
-    r->arts_failed = 0;
-    m->df = 0;
-    m->postings = 0;
-}
 
 /* Term's occurrences from FTS5's pages: 1, or 0 when the reader cannot
  * read them (the caller then asks fts5vocab). */
 static int
-occurrences_from_pages(struct refresh *r, const char *term, struct made *m)
+occurrences_from_pages(struct refresh *r, const char *term)
 {
     struct tl_fts5_tok *t = NULL;
     int64_t min = INT64_MIN;
@@ -371,15 +122,13 @@ occurrences_from_pages(struct refresh *r, const char *term, struct made *m)
             if (c < TL_RANK_COLUMNS)
                 tf[c]++;
         }
-        m->df++;
-        m->postings += n;
-        close_passage(r, id, tf);
+        tl_impact_top_passage(&r->top, id, tf, n);
         min = id + 1;
     }
     tl_fts5_tok_free(t);
     if (rc == TL_FTS5_EOF)
         return 1;
-    list_start(r, m);
+    tl_impact_top_start(&r->top);
     return 0;
 }
 
@@ -389,10 +138,10 @@ make_list(struct refresh *r, const char *term, struct made *m,
           struct tl_error *err)
 {
     int64_t cur = -1;
-    int tf[TL_RANK_COLUMNS] = { 0 }, rc = SQLITE_DONE;
+    int tf[TL_RANK_COLUMNS] = { 0 }, n = 0, rc = SQLITE_DONE;
 
-    list_start(r, m);
-    if (occurrences_from_pages(r, term, m))
+    tl_impact_top_start(&r->top);
+    if (occurrences_from_pages(r, term))
         goto made;
     sqlite3_reset(r->occurrences);
     sqlite3_bind_text(r->occurrences, 1, term, -1, SQLITE_STATIC);
@@ -402,36 +151,21 @@ make_list(struct refresh *r, const char *term, struct made *m,
                              sqlite3_column_text(r->occurrences, 1));
         if (id != cur) {
             if (cur >= 0)
-                close_passage(r, cur, tf);
+                tl_impact_top_passage(&r->top, cur, tf, n);
             memset(tf, 0, sizeof tf);
+            n = 0;
             cur = id;
-            m->df++;
         }
         if (c >= 0)
             tf[c]++;
-        m->postings++;
+        n++;
     }
     if (rc != SQLITE_DONE)
         return tl_error_db(err, r->db, "reading a term's occurrences");
     if (cur >= 0)
-        close_passage(r, cur, tf);
+        tl_impact_top_passage(&r->top, cur, tf, n);
 made:
-    /* the heap's entries are e[0] .. e[n - 1] */
-    qsort(r->heap.e, r->heap.n, sizeof r->heap.e[0], cmp_entry_id);
-    for (size_t i = 0; i < r->heap.n; i++) {
-        struct tl_impact_entry *e = &r->heap.e[i];
-        int64_t id = e->passage_id;
-
-        e->article_id = id >= 0 && id <= r->lens->max_id
-                        ? r->lens->of[id].article : 0;
-    }
-    m->cutoff = r->heap.cutoff;
-    m->entries = r->heap.n;
-    m->adf = article_count(r);
-    tl_buf_reset(&m->blob);
-    if (tl_impact_encode(r->heap.e, r->heap.n, &m->blob) != TL_OK)
-        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    return TL_OK;
+    return tl_impact_top_finish(&r->top, &m->l, err);
 }
 
 static enum tl_status
@@ -446,16 +180,15 @@ exec(sqlite3 *db, const char *sql, struct tl_error *err)
  * caller's write transaction, or a helper's read one) that has written
  * nothing to passages_fts. */
 static enum tl_status
-refresh_open(struct refresh *r, sqlite3 *db, const struct lengths *lens,
+refresh_open(struct refresh *r, sqlite3 *db,
+             const struct tl_impact_lens *lens,
              const double ref[TL_RANK_COLUMNS], struct tl_error *err)
 {
     struct tl_error ignored = { 0 };
 
     memset(r, 0, sizeof *r);
     r->db = db;
-    r->lens = lens;
-    tl_rank_params_init(&r->p);
-    memcpy(r->ref, ref, sizeof r->ref);
+    tl_impact_top_init(&r->top, lens, ref);
     if (exec(db, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.tl_vocab_inst "
                  "USING fts5vocab(main, passages_fts, instance)", err)
         != TL_OK)
@@ -476,9 +209,8 @@ refresh_close(struct refresh *r)
     tl_fts5_close(r->pages);
     r->pages = NULL;
     sqlite3_finalize(r->occurrences);
-    free(r->arts);
+    tl_impact_top_release(&r->top);
     r->occurrences = NULL;
-    r->arts = NULL;
 }
 
 /* ---- sharing the terms out ------------------------------------------------ */
@@ -554,7 +286,7 @@ made_free(struct made *m)
 {
     while (m != NULL) {
         struct made *next = m->next;
-        tl_buf_release(&m->blob);
+        tl_buf_release(&m->l.blob);
         free(m);
         m = next;
     }
@@ -565,7 +297,7 @@ struct helper {
     pthread_t thread;
     struct share *sh;
     const char *path;
-    const struct lengths *lens;
+    const struct tl_impact_lens *lens;
     double ref[TL_RANK_COLUMNS];
     int started;
 };
@@ -605,7 +337,7 @@ helper_run(void *arg)
             break;
         }
         m->term = i;
-        tl_buf_init(&m->blob, 0);
+        tl_buf_init(&m->l.blob, 0);
         rs = make_list(r, term, m, &err);
         if (rs != TL_OK) {
             made_free(m);
@@ -665,20 +397,20 @@ write_list(sqlite3_stmt *insert, struct share *sh, const struct made *m,
 {
     sqlite3_reset(insert);
     sqlite3_bind_text(insert, 1, sh->terms[m->term], -1, SQLITE_STATIC);
-    sqlite3_bind_int64(insert, 2, m->df);
-    sqlite3_bind_double(insert, 3, m->cutoff);
-    sqlite3_bind_blob(insert, 4, m->blob.data != NULL ? m->blob.data : "",
-                      (int)m->blob.len, SQLITE_STATIC);
-    if (m->adf >= 0)
-        sqlite3_bind_int64(insert, 5, m->adf);
+    sqlite3_bind_int64(insert, 2, m->l.df);
+    sqlite3_bind_double(insert, 3, m->l.cutoff);
+    sqlite3_bind_blob(insert, 4, m->l.blob.data != NULL ? m->l.blob.data : "",
+                      (int)m->l.blob.len, SQLITE_STATIC);
+    if (m->l.adf >= 0)
+        sqlite3_bind_int64(insert, 5, m->l.adf);
     else
         sqlite3_bind_null(insert, 5);
     if (sqlite3_step(insert) != SQLITE_DONE)
         return tl_error_db(err, sqlite3_db_handle(insert),
                            "writing an impact list");
     stats->terms++;
-    stats->entries += m->entries;
-    stats->postings += m->postings;
+    stats->entries += m->l.entries;
+    stats->postings += m->l.postings;
     return TL_OK;
 }
 
@@ -824,6 +556,139 @@ out:
     return v.rs;
 }
 
+/* ---- a first build's lists, made already ---------------------------------- */
+
+static const struct tl_impact_made *made_next;
+
+void
+tl_impact_refresh_made(const struct tl_impact_made *m)
+{
+    made_next = m;
+}
+
+struct made_writer {
+    sqlite3_stmt *st;
+    struct tl_impact_stats *stats;
+    enum tl_status rs;
+    struct tl_error *err;
+};
+
+static int
+made_term(void *ctx, const unsigned char *term, int n, int64_t df)
+{
+    struct made_writer *mw = ctx;
+
+    sqlite3_reset(mw->st);
+    sqlite3_bind_text(mw->st, 1, (const char *)term, n, SQLITE_STATIC);
+    sqlite3_bind_int64(mw->st, 2, df);
+    if (sqlite3_step(mw->st) != SQLITE_DONE) {
+        mw->rs = tl_error_db(mw->err, sqlite3_db_handle(mw->st),
+                             "writing the vocabulary");
+        return 1;
+    }
+    return 0;
+}
+
+static int
+made_list(void *ctx, const char *term, const struct tl_impact_made_list *l)
+{
+    struct made_writer *mw = ctx;
+
+    sqlite3_reset(mw->st);
+    sqlite3_bind_text(mw->st, 1, term, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(mw->st, 2, l->df);
+    sqlite3_bind_double(mw->st, 3, l->cutoff);
+    sqlite3_bind_blob(mw->st, 4, l->blob.data != NULL ? l->blob.data : "",
+                      (int)l->blob.len, SQLITE_STATIC);
+    if (l->adf >= 0)
+        sqlite3_bind_int64(mw->st, 5, l->adf);
+    else
+        sqlite3_bind_null(mw->st, 5);
+    if (sqlite3_step(mw->st) != SQLITE_DONE) {
+        mw->rs = tl_error_db(mw->err, sqlite3_db_handle(mw->st),
+                             "writing an impact list");
+        return 1;
+    }
+    mw->stats->terms++;
+    mw->stats->entries += l->entries;
+    mw->stats->postings += l->postings;
+    return 0;
+}
+
+/* Writes the lists m made, when they fit db (*used_out 1), in a
+ * transaction of its own. */
+static enum tl_status
+refresh_from_made(sqlite3 *db, const struct tl_impact_made *m, long min_df,
+                  struct tl_impact_stats *stats, int *used_out,
+                  struct tl_error *err)
+{
+    struct made_writer mw = { NULL, stats, TL_OK, err };
+    struct tl_impact_totals tot;
+    struct tl_impact_state state;
+    struct tl_rank_params p;
+    sqlite3_stmt *max = NULL;
+    enum tl_status rs;
+
+    *used_out = 0;
+    rs = exec(db, "BEGIN IMMEDIATE", err);
+    if (rs != TL_OK)
+        return rs;
+    rs = tl_impact_totals(db, &tot, err);
+    if (rs != TL_OK || !tl_impact_made_fits(m, min_df, &tot)) {
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return rs;      /* (not theirs: a refresh makes the lists) */
+    }
+    *used_out = 1;
+    stats->made = 1;
+    memset(&state, 0, sizeof state);
+    rs = exec(db, "DELETE FROM impacts; DELETE FROM impact_state; "
+                  "DELETE FROM terms; DELETE FROM impact_removed", err);
+    if (rs == TL_OK
+        && (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM "
+                               "passages", -1, &max, NULL) != SQLITE_OK
+            || sqlite3_step(max) != SQLITE_ROW))
+        rs = tl_error_db(err, db, "refreshing the impact lists");
+    if (rs == TL_OK)
+        state.max_passage = sqlite3_column_int64(max, 0);
+    sqlite3_finalize(max);
+    if (rs == TL_OK
+        && sqlite3_prepare_v2(db, "INSERT INTO terms (term, df) VALUES "
+                              "(?1, ?2)", -1, &mw.st, NULL) != SQLITE_OK)
+        rs = tl_error_db(err, db, "refreshing the impact lists");
+    if (rs == TL_OK) {
+        tl_impact_made_vocab(m, made_term, &mw);
+        rs = mw.rs;
+    }
+    sqlite3_finalize(mw.st);
+    mw.st = NULL;
+    if (rs == TL_OK && meanwhile_fn != NULL)
+        rs = meanwhile_fn(db, meanwhile_ctx, err);
+    if (rs == TL_OK
+        && sqlite3_prepare_v2(db, "INSERT INTO impacts (term, df, cutoff, "
+                              "list, adf) VALUES (?1, ?2, ?3, ?4, ?5)", -1,
+                              &mw.st, NULL) != SQLITE_OK)
+        rs = tl_error_db(err, db, "refreshing the impact lists");
+    if (rs == TL_OK) {
+        tl_impact_made_each(m, made_list, &mw);
+        rs = mw.rs;
+    }
+    sqlite3_finalize(mw.st);
+    if (rs == TL_OK) {
+        tl_rank_params_init(&p);
+        state.covered = tot;
+        state.ref = tot;
+        state.k1 = p.k1;
+        state.b = p.b;
+        memcpy(state.w, p.w, sizeof state.w);
+        rs = tl_impact_state_write(db, &state, err);
+    }
+    if (rs == TL_OK)
+        rs = exec(db, "COMMIT", err);
+    if (rs != TL_OK)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rs;
+}
+
 enum tl_status
 tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
                   struct tl_error *err)
@@ -832,7 +697,7 @@ tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
     struct tl_impact_totals tot;
     struct tl_impact_state state;
     struct tl_rank_params p;
-    struct lengths lens;
+    struct tl_impact_lens lens;
     struct refresh *r;
     struct share sh;
     struct made mine;
@@ -844,10 +709,17 @@ tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
     size_t i;
 
     memset(stats, 0, sizeof *stats);
+    if (made_next != NULL) {
+        int used = 0;
+        rs = refresh_from_made(db, made_next, min_df, stats, &used, err);
+        if (rs != TL_OK || used)
+            return rs;
+        memset(stats, 0, sizeof *stats);
+    }
     memset(&lens, 0, sizeof lens);
     memset(&sh, 0, sizeof sh);
     memset(helpers, 0, sizeof helpers);
-    tl_buf_init(&mine.blob, 0);
+    tl_buf_init(&mine.l.blob, 0);
     pthread_mutex_init(&sh.mu, NULL);
     pthread_cond_init(&sh.more, NULL);
     r = calloc(1, sizeof *r);
@@ -952,9 +824,8 @@ out:
     for (size_t k = 0; k < sh.n_terms; k++)
         free(sh.terms[k]);
     free(sh.terms);
-    tl_buf_release(&mine.blob);
-    free(lens.of);
-    free(lens.wide);
+    tl_buf_release(&mine.l.blob);
+    tl_impact_lens_release(&lens);
     pthread_mutex_destroy(&sh.mu);
     pthread_cond_destroy(&sh.more);
     return rs;

@@ -11,6 +11,7 @@
  * lists of the same term by rowid.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,9 +26,12 @@ struct entry {
     unsigned char *buf;
     int64_t last_rowid;         /* 0: no row yet */
     uint32_t size_at;           /* the open row's size byte */
+    uint32_t rows;              /* in the doclist */
     int32_t pos;
     int16_t col;
     uint8_t open;
+    uint8_t keep;               /* a list maker reads it: the merge does
+                                   not free it */
 };
 
 struct tl_invert {
@@ -254,6 +258,7 @@ add_token(struct tl_invert *inv, int64_t rowid, int col, int pos,
                                           (uint64_t)(rowid - e->last_rowid));
         e->size_at = e->n++;
         e->open = 1;
+        e->rows++;
         e->last_rowid = rowid;
         e->col = 0;
         e->pos = 0;
@@ -389,21 +394,13 @@ struct replay {
     int open;
 };
 
-static int
-put_varint(struct tl_buf *b, uint64_t v)
-{
-    unsigned char t[10];
-
-    return tl_buf_append(b, (const char *)t, (size_t)tl_fts5_varint(t, v))
-           != TL_OK;
-}
-
 static enum tl_status
 replay_term(void *to, const unsigned char *key, int n, struct tl_error *err)
 {
     struct replay *r = to;
 
-    if ((r->open && put_varint(&r->b, 0)) || put_varint(&r->b, (uint64_t)n)
+    if ((r->open && tl_fts5_buf_varint(&r->b, 0) != TL_OK)
+        || tl_fts5_buf_varint(&r->b, (uint64_t)n) != TL_OK
         || tl_buf_append(&r->b, (const char *)key, (size_t)n) != TL_OK)
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     r->open = 1;
@@ -431,21 +428,36 @@ replay_row(void *to, int64_t rowid, const unsigned char *pos, int n,
     return TL_OK;
 }
 
-/* Hands the buffer's terms and rows to the writer. */
+/* Tells lists' vocab of key (FTS5's: '0' and the term), written with
+ * rows rows. */
 static enum tl_status
-replay_write(struct replay *r, struct tl_fts5_writer *w, struct tl_error *err)
+vocab_of(const struct tl_invert_lists *lists, const unsigned char *key,
+         size_t len, int64_t rows, struct tl_error *err)
+{
+    if (lists == NULL || lists->vocab == NULL || len < 1 || key[0] != '0')
+        return TL_OK;
+    return lists->vocab(lists->ctx, key + 1, (int)len - 1, rows, err);
+}
+
+/* Hands the buffer's terms and rows to the writer (and their rows to
+ * lists' vocab). */
+static enum tl_status
+replay_write(struct replay *r, struct tl_fts5_writer *w,
+             const struct tl_invert_lists *lists, struct tl_error *err)
 {
     const unsigned char *p, *end;
     enum tl_status st = TL_OK;
 
-    if (r->open && put_varint(&r->b, 0))
+    if (r->open && tl_fts5_buf_varint(&r->b, 0) != TL_OK)
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     p = (const unsigned char *)r->b.data;
     end = p + r->b.len;
     while (st == TL_OK && p < end) {
         uint64_t n, d, size;
-        int64_t rowid = 0;
+        const unsigned char *key;
+        int64_t rowid = 0, rows = 0;
         p = tl_fts5_get_varint(p, &n);
+        key = p;
         st = tl_fts5_writer_term(w, p, (int)n, err);
         p += n;
         while (st == TL_OK) {
@@ -454,9 +466,12 @@ replay_write(struct replay *r, struct tl_fts5_writer *w, struct tl_error *err)
                 break;
             p = tl_fts5_get_varint(p, &size);
             rowid += (int64_t)d;
+            rows++;
             st = tl_fts5_writer_row(w, rowid, p, (int)size, err);
             p += size;
         }
+        if (st == TL_OK)
+            st = vocab_of(lists, key, (size_t)n, rows, err);
     }
     return st;
 }
@@ -469,6 +484,7 @@ struct part {
     tl_invert_map_fn map;
     void *ctx;
     struct emit out;
+    const struct tl_invert_lists *vocab;    /* NULL: not this part's */
     struct tl_error err;
     enum tl_status st;
 };
@@ -505,6 +521,7 @@ merge(struct part *pt)
         if (min == NULL)
             break;
         const struct sorted key = *min;
+        int64_t written = 0;
         int termed = 0;
         for (int j = 0; j < k; j++) {
             struct entry *e = pt->s[in[j]][at[in[j]]].e;
@@ -530,13 +547,19 @@ merge(struct part *pt)
                                   &pt->err);
                 termed = 1;
             }
-            if (rowid != 0 && st == TL_OK)
+            if (rowid != 0 && st == TL_OK) {
                 st = pt->out.row(pt->out.to, rowid, r[best].pos,
                                  r[best].n_pos, &pt->err);
+                written++;
+            }
             if (!rows_next(&r[best]))
                 r[best].pos = NULL;
         }
+        if (termed && st == TL_OK)
+            st = vocab_of(pt->vocab, key.key, key.len, written, &pt->err);
         for (int j = 0; j < k; j++) {       /* (the key is not freed) */
+            if (used[j]->keep)
+                continue;       /* a list maker's: freed after it */
             free(used[j]->buf);
             used[j]->buf = NULL;
             used[j]->n = used[j]->cap = 0;
@@ -641,10 +664,283 @@ sort_all(struct tl_invert *const *inv, int n, struct sorted **s)
     return even.failed || odd.failed ? -1 : 0;
 }
 
+/* ---- the list makers ------------------------------------------------------ */
+
+/* A frequent term: its key and its doclist in each inverter that holds
+ * it.  The makers own both once the merge is done (the inverters may be
+ * cleared and filled again while they work). */
+struct src {
+    unsigned char *buf;
+    uint32_t n;
+};
+struct cand {
+    unsigned char *key;         /* FTS5's: '0' and the term */
+    uint32_t len;
+    struct entry *e[MERGE_MAX]; /* until the merge is done */
+    struct src src[MERGE_MAX];
+};
+
+struct tl_invert_rows {
+    struct rows r[MERGE_MAX];
+    int k;
+    tl_invert_map_fn map;
+    void *ctx;
+};
+
+int
+tl_invert_rows_next(struct tl_invert_rows *t, int64_t *rowid,
+                    const unsigned char **pos, int *n_pos)
+{
+    for (;;) {
+        int best = -1;
+        for (int j = 0; j < t->k; j++)
+            if (t->r[j].pos != NULL
+                && (best < 0 || t->r[j].rowid < t->r[best].rowid))
+                best = j;
+        if (best < 0)
+            return 0;
+        struct rows *r = &t->r[best];
+        int64_t id = t->map != NULL ? t->map(t->ctx, r->rowid) : r->rowid;
+        *pos = r->pos;
+        *n_pos = r->n_pos;
+        if (!rows_next(r))
+            r->pos = NULL;
+        if (id != 0) {
+            *rowid = id;
+            return 1;
+        }
+    }
+}
+
+struct maker {
+    struct tl_invert_makers *m;
+    int t;
+    pthread_t thread;
+    int started;
+};
+
+/* The makers: the frequent terms, taken one at a time by threads that
+ * may outlive the write (tl_invert_makers_wait()). */
+struct tl_invert_makers {
+    struct tl_invert_lists lists;
+    struct cand *c;
+    size_t n, next;
+    int n_inv;
+    tl_invert_map_fn map;
+    void *ctx;
+    pthread_mutex_t mu;
+    int failed;
+    struct tl_error err;        /* the first failure's */
+    int threads;
+    struct maker mk[MERGE_MAX];
+};
+
+static void *
+maker_run(void *arg)
+{
+    struct maker *mk = arg;
+    struct tl_invert_makers *m = mk->m;
+    struct tl_error err = { 0 };
+
+#ifdef SCHED_IDLE
+    /* only what the writer leaves of the cores: it is the one waited
+     * for, the lists are not needed before its commit */
+    if (mk->started) {
+        struct sched_param sp = { 0 };
+        pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
+    }
+#endif
+    for (;;) {
+        struct tl_invert_rows rows;
+        const struct cand *c;
+        enum tl_status st;
+
+        pthread_mutex_lock(&m->mu);
+        c = !m->failed && m->next < m->n ? &m->c[m->next++] : NULL;
+        pthread_mutex_unlock(&m->mu);
+        if (c == NULL)
+            break;
+        rows.k = 0;
+        rows.map = m->map;
+        rows.ctx = m->ctx;
+        for (int i = 0; i < m->n_inv; i++) {
+            const struct src *sr = &c->src[i];
+            if (sr->buf == NULL || sr->n == 0)
+                continue;
+            rows.r[rows.k] = (struct rows){ sr->buf, sr->buf + sr->n, 0,
+                                            NULL, 0 };
+            if (rows_next(&rows.r[rows.k]))
+                rows.k++;
+        }
+        st = m->lists.term(m->lists.ctx, mk->t, c->key + 1,
+                           (int)c->len - 1, &rows, &err);
+        if (st != TL_OK) {
+            pthread_mutex_lock(&m->mu);
+            if (!m->failed) {
+                m->failed = 1;
+                m->err = err;
+            }
+            pthread_mutex_unlock(&m->mu);
+            break;
+        }
+    }
+    return NULL;
+}
+
+static void
+makers_free(struct tl_invert_makers *m)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        free(m->c[i].key);
+        for (int j = 0; j < m->n_inv; j++)
+            free(m->c[i].src[j].buf);
+    }
+    free(m->c);
+    pthread_mutex_destroy(&m->mu);
+    free(m);
+}
+
+/* The terms of the sorted lists s[0 .. n - 1] (count[i] entries each)
+ * in min_rows rows or more, into m->c, their entries kept (the merge
+ * leaves their doclists); -1 when out of memory. */
+static int
+frequent_terms(struct sorted *const *s, const size_t *count, int n,
+               long min_rows, struct tl_invert_makers *m)
+{
+    size_t at[MERGE_MAX] = { 0 }, cap = 0;
+
+    for (;;) {
+        const struct sorted *min = NULL;
+        int in[MERGE_MAX], k = 0;
+        int64_t rows = 0;
+
+        for (int i = 0; i < n; i++) {
+            if (s[i] == NULL || at[i] == count[i])
+                continue;
+            int c = min == NULL ? -1 : by_key(&s[i][at[i]], min);
+            if (c < 0) {
+                min = &s[i][at[i]];
+                k = 0;
+            }
+            if (c <= 0)
+                in[k++] = i;
+        }
+        if (min == NULL)
+            return 0;
+        for (int j = 0; j < k; j++)
+            rows += s[in[j]][at[in[j]]].e->rows;
+        if (rows >= min_rows && min->len >= 1 && min->key[0] == '0') {
+            if (m->n == cap) {
+                size_t nc = cap != 0 ? 2 * cap : 256;
+                struct cand *p = realloc(m->c, nc * sizeof *p);
+                if (p == NULL)
+                    return -1;
+                m->c = p;
+                cap = nc;
+            }
+            struct cand *c = &m->c[m->n];
+            memset(c, 0, sizeof *c);
+            c->key = malloc(min->len);
+            if (c->key == NULL)
+                return -1;
+            memcpy(c->key, min->key, min->len);
+            c->len = min->len;
+            m->n++;
+            for (int j = 0; j < k; j++) {
+                struct entry *e = s[in[j]][at[in[j]]].e;
+                c->e[in[j]] = e;
+                c->src[in[j]] = (struct src){ e->buf, e->n };
+                e->keep = 1;
+            }
+        }
+        for (int j = 0; j < k; j++)
+            at[in[j]]++;
+    }
+}
+
+/* The frequent terms' doclists, now the makers' alone (the merge that
+ * read them too is done): the inverters forget them. */
+static void
+makers_take(struct tl_invert_makers *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        for (int j = 0; j < m->n_inv; j++) {
+            struct entry *e = m->c[i].e[j];
+            if (e == NULL)
+                continue;
+            e->buf = NULL;
+            e->n = e->cap = 0;
+            e->keep = 0;
+            m->c[i].e[j] = NULL;
+        }
+}
+
+static void
+makers_start(struct tl_invert_makers *m)
+{
+    for (int t = 0; t < m->threads; t++) {
+        m->mk[t].m = m;
+        m->mk[t].t = t;
+        m->mk[t].started = 1;
+        if (pthread_create(&m->mk[t].thread, NULL, maker_run, &m->mk[t])
+            != 0)
+            m->mk[t].started = 0;
+    }
+}
+
+enum tl_status
+tl_invert_makers_wait(struct tl_invert_makers *m, struct tl_error *err)
+{
+    enum tl_status st = TL_OK;
+
+    if (m == NULL)
+        return TL_OK;
+    for (int t = 0; t < m->threads; t++)
+        if (m->mk[t].started)
+            pthread_join(m->mk[t].thread, NULL);
+    /* what no thread took is made here (as maker 0, its thread done) */
+    if (!m->failed && m->next < m->n) {
+        struct maker here;
+        memset(&here, 0, sizeof here);
+        here.m = m;
+        maker_run(&here);
+    }
+    if (m->failed) {
+        if (err != NULL)
+            *err = m->err;
+        st = m->err.code != TL_OK ? m->err.code : TL_ERR_DB;
+    }
+    makers_free(m);
+    return st;
+}
+
+void
+tl_invert_makers_stop(struct tl_invert_makers *m)
+{
+    if (m == NULL)
+        return;
+    pthread_mutex_lock(&m->mu);
+    m->failed = 1;
+    pthread_mutex_unlock(&m->mu);
+    tl_invert_makers_wait(m, NULL);
+}
+
 enum tl_status
 tl_invert_write(struct tl_invert *const *inv, int n, tl_invert_map_fn map,
                 void *ctx, struct tl_fts5_writer *w, struct tl_error *err)
 {
+    return tl_invert_write_lists(inv, n, map, ctx, w, NULL, NULL, err);
+}
+
+enum tl_status
+tl_invert_write_lists(struct tl_invert *const *inv, int n,
+                      tl_invert_map_fn map, void *ctx,
+                      struct tl_fts5_writer *w,
+                      const struct tl_invert_lists *lists,
+                      struct tl_invert_makers **makers_out,
+                      struct tl_error *err)
+{
+    struct tl_invert_makers *m = NULL;
     struct sorted *s[MERGE_MAX] = { 0 };
     size_t count[MERGE_MAX] = { 0 }, terms = 0, bytes = 0;
     struct part lo, hi;
@@ -655,6 +951,8 @@ tl_invert_write(struct tl_invert *const *inv, int n, tl_invert_map_fn map,
 
     if (n > MERGE_MAX)
         return tl_error_set(err, TL_ERR_DB, "too many inverters");
+    if (makers_out != NULL)
+        *makers_out = NULL;
     memset(&rp, 0, sizeof rp);
     tl_buf_init(&rp.b, 0);
     if (sort_all(inv, n, s) != 0) {
@@ -670,12 +968,35 @@ tl_invert_write(struct tl_invert *const *inv, int n, tl_invert_map_fn map,
         if (biggest < 0 || count[i] > count[biggest])
             biggest = i;
     }
+    /* the frequent terms' makers start, while the merge goes on (it
+     * leaves their doclists to them) */
+    if (lists != NULL && lists->term != NULL && makers_out != NULL) {
+        m = calloc(1, sizeof *m);
+        if (m == NULL) {
+            st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        m->lists = *lists;
+        m->n_inv = n;
+        m->map = map;
+        m->ctx = ctx;
+        m->threads = lists->threads < 1 ? 1
+                     : lists->threads > MERGE_MAX ? MERGE_MAX
+                     : lists->threads;
+        pthread_mutex_init(&m->mu, NULL);
+        if (frequent_terms(s, count, n, lists->min_rows, m) != 0) {
+            st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        makers_start(m);
+    }
     memset(&lo, 0, sizeof lo);
     lo.s = s;
     lo.n = n;
     lo.map = map;
     lo.ctx = ctx;
     lo.out = (struct emit){ writer_term, writer_row, w };
+    lo.vocab = lists;
     for (int i = 0; i < n; i++)
         lo.to[i] = count[i];
     /* a large write, not too large: the keys from the SPLIT_AT-th of
@@ -690,6 +1011,7 @@ tl_invert_write(struct tl_invert *const *inv, int n, tl_invert_map_fn map,
             s[biggest][(size_t)((double)count[biggest] * SPLIT_AT)];
         hi = lo;
         hi.out = (struct emit){ replay_term, replay_row, &rp };
+        hi.vocab = NULL;        /* told as the writer takes them */
         for (int i = 0; i < n; i++) {
             size_t cut = s[i] != NULL ? lower_bound(s[i], count[i], &middle)
                                       : 0;
@@ -713,9 +1035,16 @@ tl_invert_write(struct tl_invert *const *inv, int n, tl_invert_map_fn map,
             *err = hi.err;
         }
         if (st == TL_OK)
-            st = replay_write(&rp, w, err);
+            st = replay_write(&rp, w, lists, err);
     }
 out:
+    if (m != NULL) {
+        makers_take(m);
+        if (st == TL_OK)
+            *makers_out = m;
+        else
+            tl_invert_makers_stop(m);
+    }
     tl_buf_release(&rp.b);
     for (int i = 0; i < n; i++) {
         free(s[i]);

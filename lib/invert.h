@@ -62,6 +62,50 @@ enum tl_status
 tl_invert_write(struct tl_invert *const *inv, int n, tl_invert_map_fn map,
                 void *ctx, struct tl_fts5_writer *w, struct tl_error *err);
 
+/* What a write can also hand out (a first build's impact lists, lib/
+ * impact_made.c): the vocabulary, each term written with its rows, in
+ * key order on the calling thread; and each term in min_rows rows or
+ * more (counted before mapping: rows mapped to 0 are not among its
+ * rows) with its rows, on threads of their own while the write goes on.
+ * Terms are the index's (FTS5's key without its leading '0'). */
+struct tl_invert_rows;
+struct tl_invert_lists {
+    long min_rows;
+    int threads;            /* for the frequent terms, 1 or more */
+    enum tl_status (*vocab)(void *ctx, const unsigned char *term, int n,
+                            int64_t rows, struct tl_error *err);
+    /* on thread t (0 .. threads - 1), any order of terms */
+    enum tl_status (*term)(void *ctx, int t, const unsigned char *term,
+                           int n, struct tl_invert_rows *rows,
+                           struct tl_error *err);
+    void *ctx;
+};
+
+/* The next of a term's rows, in increasing (mapped) rowid: 1 with the
+ * rowid and its position list, 0 after the last. */
+int tl_invert_rows_next(struct tl_invert_rows *r, int64_t *rowid,
+                        const unsigned char **pos, int *n_pos);
+
+/* tl_invert_write(), and hands lists (NULL: nothing) what it asks.
+ * The frequent terms are made on threads of their own from the start of
+ * the write, in what the write leaves of the cores, and may still be
+ * when it returns: *makers_out (NULL: none) then owns their doclists
+ * and threads until tl_invert_makers_wait() (the lists are made when it
+ * returns TL_OK) or tl_invert_makers_stop(). */
+struct tl_invert_makers;
+enum tl_status
+tl_invert_write_lists(struct tl_invert *const *inv, int n,
+                      tl_invert_map_fn map, void *ctx,
+                      struct tl_fts5_writer *w,
+                      const struct tl_invert_lists *lists,
+                      struct tl_invert_makers **makers_out,
+                      struct tl_error *err);
+enum tl_status tl_invert_makers_wait(struct tl_invert_makers *m,
+                                     struct tl_error *err);
+/* Stops the makers at their next term, waits for them and frees them
+ * (NULL: nothing). */
+void tl_invert_makers_stop(struct tl_invert_makers *m);
+
 /* Forgets every row. */
 void tl_invert_clear(struct tl_invert *inv);
 

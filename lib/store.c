@@ -31,6 +31,7 @@
 
 #include "fts5_write.h"
 #include "ingest.h"
+#include "impact_made.h"
 #include "invert.h"
 #include "lengths.h"
 #include "textpack.h"
@@ -144,6 +145,15 @@ struct tl_store {
      * changes it, this one's do not) */
     int fresh_asked, fresh_checked, fresh;
     int64_t fresh_version;
+    /* tl_store_make_impacts(): a fresh store's first flush makes the
+     * impact lists (lib/impact_made.h) from the passages' lengths and
+     * articles kept as they are stored */
+    long impacts_min_df;        /* 0: not asked */
+    int impacts_threads;
+    int flushes;                /* bulk flushes so far */
+    struct tl_impact_lens made_lens;
+    struct tl_impact_made *made;
+    struct tl_invert_makers *makers;    /* still making them */
 };
 
 enum tl_status
@@ -187,6 +197,9 @@ tl_store_free(struct tl_store *s)
     tl_impact_forgetting_free(s->forgetting);
     tl_text_writer_free(s->texts);
     tl_lengths_writer_free(s->lengths);
+    tl_invert_makers_stop(s->makers);
+    tl_impact_made_free(s->made);
+    tl_impact_lens_release(&s->made_lens);
     free(s);
 }
 
@@ -492,10 +505,11 @@ set_replay(struct tl_tally *t, const struct tl_ingest *in, size_t i,
  * column) to the lengths writer. */
 static enum tl_status
 bulk_passage(struct tl_store *s, const struct tl_ingest *in, size_t i,
-             int64_t id, struct tl_error *err)
+             int64_t article, int64_t id, struct tl_error *err)
 {
     struct tl_invert_col cols[TL_FTS5_COLUMNS_W];
     struct tl_tally t;
+    int64_t len[TL_RANK_COLUMNS];
 
     tl_invert_columns(in, i, cols);
     memset(&t, 0, sizeof t);
@@ -504,6 +518,13 @@ bulk_passage(struct tl_store *s, const struct tl_ingest *in, size_t i,
     for (int c = 0; c < TL_TALLY_COLUMNS; c++) {
         s->bulk_tokens[c] += (int64_t)cols[c].n;
         t.len[c] = (int)cols[c].n;
+    }
+    /* for the lists the first flush makes */
+    if (s->impacts_min_df > 0 && s->fresh && s->flushes == 0) {
+        for (int c = 0; c < TL_RANK_COLUMNS; c++)
+            len[c] = (int64_t)cols[c].n;
+        if (tl_impact_lens_put(&s->made_lens, id, article, len) != 0)
+            return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     }
     return tl_lengths_add(s->lengths, id, &t, err);
 }
@@ -536,7 +557,7 @@ put_passages(struct tl_store *s, int64_t article, int64_t first,
             break;
         ids_out[i] = first + (int64_t)i;
         if (s->bulk_on && in->tok_first != NULL) {
-            rs = bulk_passage(s, in, i, ids_out[i], err);
+            rs = bulk_passage(s, in, i, article, ids_out[i], err);
             continue;
         }
         sqlite3_bind_int64(idx, 1, ids_out[i]);
@@ -813,8 +834,29 @@ bulk_flush(struct tl_store *s, struct tl_error *err)
         rs = tl_fts5_sql_sink_new(s->db, &sql, &sink, err);
     if (rs == TL_OK)
         rs = tl_fts5_writer_new(segid, pgsz, &sink, &w, err);
-    if (rs == TL_OK)
-        rs = tl_invert_write(inv, n, s->hands.map, s->hands.ctx, w, err);
+    /* a fresh store's first flush makes the impact lists on the way
+     * (any later one: the lists are no longer the index's) */
+    tl_impact_made_free(s->made);
+    s->made = NULL;
+    if (rs == TL_OK && s->impacts_min_df > 0 && s->fresh
+        && s->flushes == 0) {
+        struct tl_impact_totals tot;
+        tot.rows = rows;
+        for (int c = 0; c < TL_RANK_COLUMNS; c++)
+            tot.tokens[c] = tokens[c];
+        rs = tl_impact_made_new(s->impacts_min_df, &tot, &s->made_lens,
+                                s->impacts_threads, &s->made, err);
+    }
+    if (rs == TL_OK) {
+        struct tl_invert_lists lists;
+        if (s->made != NULL)
+            tl_impact_made_ask(s->made, &lists);
+        /* (the makers go on during the commit: made_wait()) */
+        rs = tl_invert_write_lists(inv, n, s->hands.map, s->hands.ctx, w,
+                                   s->made != NULL ? &lists : NULL,
+                                   &s->makers, err);
+    }
+    s->flushes++;
     if (rs == TL_OK)
         rs = tl_fts5_writer_finish(w, &last, err);
     if (rs == TL_OK)
@@ -824,6 +866,37 @@ bulk_flush(struct tl_store *s, struct tl_error *err)
     for (int i = 0; i < n; i++)
         tl_invert_clear(inv[i]);
     return rs;
+}
+
+/* The lists the flush's makers made, once they are (failing, they are
+ * not: the refresh makes them). */
+static void
+made_wait(struct tl_store *s)
+{
+    if (s->makers == NULL)
+        return;
+    if (tl_invert_makers_wait(s->makers, NULL) == TL_OK && s->made != NULL)
+        tl_impact_made_done(s->made);
+    else {
+        tl_impact_made_free(s->made);
+        s->made = NULL;
+    }
+    s->makers = NULL;
+}
+
+void
+tl_store_make_impacts(struct tl_store *s, long min_df, int threads)
+{
+    s->impacts_min_df = min_df > 0 ? min_df : 1;
+    s->impacts_threads = threads;
+    tl_impact_lens_release(&s->made_lens);
+    tl_impact_lens_init(&s->made_lens);
+}
+
+const struct tl_impact_made *
+tl_store_impacts_made(const struct tl_store *s)
+{
+    return s->made;
 }
 
 void
@@ -903,6 +976,7 @@ tl_store_commit(struct tl_store *s, struct tl_error *err)
         tl_store_rollback(s);
         return TL_ERR_DB;
     }
+    made_wait(s);
     return TL_OK;
 }
 
@@ -911,6 +985,10 @@ tl_store_rollback(struct tl_store *s)
 {
     tl_impact_forget_discard(s->forgetting);
     tl_lengths_discard(s->lengths);
+    tl_invert_makers_stop(s->makers);
+    s->makers = NULL;
+    tl_impact_made_free(s->made);
+    s->made = NULL;
     if (s->bulk_on) {
         struct tl_invert *const *inv;
         int n = inverters(s, &inv);

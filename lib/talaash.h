@@ -445,6 +445,16 @@ enum tl_status tl_store_bulk(struct tl_store *s,
 /* The id of the first passage the last tl_store_put() stored for the
  * caller's inverters (0: none, or not that mode). */
 int64_t tl_store_put_first(const struct tl_store *s);
+/* Bulk mode into a fresh store (tl_store_expect_fresh()): its first
+ * commit also makes the impact lists of the terms in min_df passages or
+ * more, on threads threads while the segment is written, for the
+ * refresh after it (lib/impact_made.h; docs/bulk-index.md).  Costs 8
+ * bytes a passage until then.  A run that commits once asks it. */
+void tl_store_make_impacts(struct tl_store *s, long min_df, int threads);
+/* The lists the first commit made (NULL: none), valid until the next
+ * commit, rollback or tl_store_free(). */
+struct tl_impact_made;
+const struct tl_impact_made *tl_store_impacts_made(const struct tl_store *s);
 /* About the memory the bulk mode's lists take (0 when not in bulk
  * mode): counted from the tokens stored since the last commit. */
 size_t tl_store_bulk_bytes(const struct tl_store *s);

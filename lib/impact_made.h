@@ -1,0 +1,51 @@
+/*
+ * impact_made.h - a first build's impact lists, made while its one
+ * segment is written (lib/impact_made.c, docs/bulk-index.md).  The
+ * inverters hold every occurrence of every term; the lists are made from
+ * them on the workers' threads while the writer merges, instead of being
+ * read back from the pages once committed.  The refresh that follows
+ * writes them (tl_impact_refresh_made()), byte for byte the lists it
+ * would have made, and the vocabulary the writer saw.
+ */
+#include "impact_top.h"
+#include "invert.h"
+
+#ifndef TALAASH_IMPACT_MADE_H
+#define TALAASH_IMPACT_MADE_H
+
+struct tl_impact_made;
+
+/* Lists for the terms in min_df passages or more of an index whose
+ * totals are tot (the segment's: rows, tokens per column), its passages'
+ * lengths and articles lens (borrowed: kept until m is freed), made on
+ * threads threads. */
+enum tl_status tl_impact_made_new(long min_df,
+                                  const struct tl_impact_totals *tot,
+                                  const struct tl_impact_lens *lens,
+                                  int threads, struct tl_impact_made **out,
+                                  struct tl_error *err);
+void tl_impact_made_free(struct tl_impact_made *m);
+
+/* What to ask tl_invert_write_lists() for, to fill m. */
+void tl_impact_made_ask(struct tl_impact_made *m, struct tl_invert_lists *out);
+/* The write that filled m succeeded: its lists and vocabulary are whole
+ * (before this, a refresh does not take them). */
+void tl_impact_made_done(struct tl_impact_made *m);
+
+/* For tl_impact_refresh() (lib/impact_refresh.c). */
+int tl_impact_made_fits(const struct tl_impact_made *m, long min_df,
+                        const struct tl_impact_totals *tot);
+/* The vocabulary in key order: fn(ctx, term, n, df) for each until it
+ * returns non-zero. */
+void tl_impact_made_vocab(const struct tl_impact_made *m,
+                          int (*fn)(void *ctx, const unsigned char *term,
+                                    int n, int64_t df),
+                          void *ctx);
+/* The lists in key order: fn(ctx, term, n, list) for each until it
+ * returns non-zero. */
+void tl_impact_made_each(const struct tl_impact_made *m,
+                         int (*fn)(void *ctx, const char *term,
+                                   const struct tl_impact_made_list *l),
+                         void *ctx);
+
+#endif

@@ -181,7 +181,8 @@ by_term(const void *a, const void *b)
 void
 tl_impact_made_done(struct tl_impact_made *m)
 {
-    qsort(m->items, m->n_items, sizeof *m->items, by_term);
+    if (m->n_items > 1)
+        qsort(m->items, m->n_items, sizeof *m->items, by_term);
     m->done = 1;
 }
 

@@ -7,6 +7,8 @@
  * recorded.  Articles are committed in batches; --prune then forgets
  * articles whose files are gone.
  */
+#include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -619,14 +621,62 @@ dry_run(struct run *r, const struct file_list *files)
     return status;
 }
 
+/* The walk of a run into a new database, on a thread of its own while
+ * the database is made (its schema takes as long as the news corpus's
+ * walk, about 9 ms; session 18). */
+struct early_walk {
+    pthread_t thread;
+    int started;
+    char *const *paths;
+    int n_paths;
+    struct file_list *files;
+    enum tl_status st;
+    struct tl_error err;
+};
+
+static void *
+early_walk_run(void *arg)
+{
+    struct early_walk *w = arg;
+
+    /* a new database holds no article: no size is needed */
+    w->st = walk_paths(w->paths, w->n_paths, 0, w->files, &w->err);
+    return NULL;
+}
+
+/* Waits for the walk (if it started); its status, its error into err. */
+static enum tl_status
+early_walk_join(struct early_walk *w, struct tl_error *err)
+{
+    if (!w->started)
+        return TL_OK;
+    pthread_join(w->thread, NULL);
+    w->started = 0;
+    if (w->st != TL_OK)
+        *err = w->err;
+    return w->st;
+}
+
+/* Is the database at path not there yet (or empty)? */
+static int
+db_is_new(const char *path)
+{
+    struct stat sb;
+
+    if (stat(path, &sb) != 0)
+        return errno == ENOENT;
+    return S_ISREG(sb.st_mode) && sb.st_size == 0;
+}
+
 int
 run_index(const struct index_options *opt, char *const *paths, int n_paths)
 {
-    struct tl_error err = { 0 };
+    struct tl_error err = { 0 }, ignored = { 0 };
     struct tl_buf db_path;
     struct file_list files;
+    struct early_walk ew;
     struct run r;
-    int status = 2;
+    int status = 2, walked = 0;
 
     memset(&r, 0, sizeof r);
     r.opt = opt;
@@ -634,14 +684,23 @@ run_index(const struct index_options *opt, char *const *paths, int n_paths)
     r.progress = !opt->quiet && !opt->dry_run && tl_cli_stderr_is_tty();
     tl_buf_init(&db_path, 0);
     memset(&files, 0, sizeof files);
+    memset(&ew, 0, sizeof ew);
     if (opt->dry_run) {
         if (tl_db_open(":memory:", TL_DB_READWRITE, &r.db, &err) != TL_OK)
             goto fail;
-    } else if (tl_db_default_path(opt->db_path, &db_path, &err) != TL_OK
-               || tl_db_open(db_path.data, TL_DB_READWRITE, &r.db, &err)
-                      != TL_OK
-               || tl_store_new(r.db, &r.store, &err) != TL_OK) {
-        goto fail;
+    } else {
+        if (tl_db_default_path(opt->db_path, &db_path, &err) != TL_OK)
+            goto fail;
+        if (db_is_new(db_path.data)) {
+            ew.paths = paths;
+            ew.n_paths = n_paths;
+            ew.files = &files;
+            ew.started = pthread_create(&ew.thread, NULL, early_walk_run,
+                                        &ew) == 0;
+        }
+        if (tl_db_open(db_path.data, TL_DB_READWRITE, &r.db, &err) != TL_OK
+            || tl_store_new(r.db, &r.store, &err) != TL_OK)
+            goto fail;
     }
     /* the walk lists a path once: into an empty database, the store
      * need not look for what is stored at each */
@@ -649,10 +708,14 @@ run_index(const struct index_options *opt, char *const *paths, int n_paths)
         tl_store_expect_fresh(r.store);
     if (load_topics(&r, r.db, &err) != TL_OK
         || (opt->metadata_path != NULL
-            && manifest_load(opt->metadata_path, &r.manifest, &err) != TL_OK)
-        || walk_paths(paths, n_paths, walk_sizes(&r), &files, &err)
-               != TL_OK)
+            && manifest_load(opt->metadata_path, &r.manifest, &err) != TL_OK))
         goto fail;
+    walked = ew.started;
+    if (walked ? early_walk_join(&ew, &err) != TL_OK
+               : walk_paths(paths, n_paths, walk_sizes(&r), &files, &err)
+                     != TL_OK)
+        goto fail;
+    file_list_warn(&files);
     r.c.skipped = (size_t)files.skipped;
     r.c.total = files.n;
     if (opt->dry_run) {
@@ -690,6 +753,7 @@ fail:
         tl_store_rollback(r.store);
 out:
     tl_checkpointer_stop(r.ckpt);
+    early_walk_join(&ew, &ignored);     /* (a failure before it ended) */
     file_list_release(&files);
     manifest_free(r.manifest);
     tl_topics_free(r.topics);

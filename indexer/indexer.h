@@ -40,12 +40,14 @@ struct file_list {
     size_t n_stat, cap_stat;
     int sized;          /* the walk keeps sizes and times */
     int skipped;        /* named files that cannot be indexed */
+    struct tl_buf warnings;     /* the walk's, a line each */
 };
 
 /* Adds the .txt, .md and .html files at or below each of paths (folders
  * are walked recursively; hidden entries and symbolic links to folders
- * are passed over).  Unusable arguments are reported and counted in
- * skipped. */
+ * are passed over).  Unusable arguments are counted in skipped and
+ * noted in warnings (file_list_warn() shows them: the walk may run on a
+ * thread of its own while the database opens). */
 enum tl_status
 walk_paths(char *const *paths, int n_paths, int sizes,
            struct file_list *out, struct tl_error *err);
@@ -56,6 +58,8 @@ char *file_list_path(const struct file_list *l, size_t i);
  * modification time. */
 struct file_stat file_list_stat(const struct file_list *l, size_t i);
 void file_list_release(struct file_list *l);
+/* Shows the walk's warnings, once. */
+void file_list_warn(struct file_list *l);
 
 /* --metadata FILE.csv (manifest.c). */
 struct manifest;

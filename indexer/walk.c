@@ -6,7 +6,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -75,6 +77,26 @@ intern_dir(struct file_list *l, const char *s, size_t n)
 
 /* Adds an absolute path: its folder (interned), its name, and the
  * size and time sb gives (NULL: not known, size -1). */
+/* A warning for later (file_list_warn()); one lost when out of memory
+ * only goes unsaid. */
+static void
+note(struct file_list *l, const char *fmt, ...)
+{
+    char line[PATH_MAX + 128];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n >= sizeof line)
+        n = (int)sizeof line - 1;
+    /* each ends in a NUL (a path may hold a newline) */
+    tl_buf_append(&l->warnings, line, (size_t)n + 1);
+}
+
 static int
 push(struct file_list *l, const char *path, const struct stat *sb)
 {
@@ -178,7 +200,7 @@ walk_dir(struct file_list *l, int fd, char *path, size_t len, int sizes)
             int sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
                                        | O_CLOEXEC);
             if (sub < 0) {
-                tl_cli_warn("cannot read folder '%s': %s", path,
+                note(l, "cannot read folder '%s': %s", path,
                             errno == EACCES ? "permission denied"
                                             : strerror(errno));
                 l->skipped++;
@@ -207,7 +229,7 @@ walk_dir(struct file_list *l, int fd, char *path, size_t len, int sizes)
                 && S_ISREG(sb.st_mode))
                 rc = push(l, path, &sb);
         } else {                /* FIFO, device, socket */
-            tl_cli_warn("skipped '%s': not a regular file", path);
+            note(l, "skipped '%s': not a regular file", path);
             l->skipped++;
         }
     }
@@ -260,6 +282,7 @@ walk_paths(char *const *paths, int n_paths, int sizes,
     size_t w = 0;
 
     memset(out, 0, sizeof *out);
+    tl_buf_init(&out->warnings, 0);
     out->sized = sizes;
     for (int i = 0; i < n_paths; i++) {
         char *abs = realpath(paths[i], NULL);
@@ -267,7 +290,7 @@ walk_paths(char *const *paths, int n_paths, int sizes,
         enum tl_format fmt;
 
         if (abs == NULL || stat(abs, &sb) != 0) {
-            tl_cli_warn("skipped '%s': %s", paths[i], strerror(errno));
+            note(out, "skipped '%s': %s", paths[i], strerror(errno));
             out->skipped++;
             free(abs);
             continue;
@@ -278,7 +301,7 @@ walk_paths(char *const *paths, int n_paths, int sizes,
             int fd = open(abs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
             if (fd < 0 || len >= sizeof path) {
-                tl_cli_warn("cannot read folder '%s': %s", paths[i],
+                note(out, "cannot read folder '%s': %s", paths[i],
                             fd < 0 && errno == EACCES ? "permission denied"
                             : fd < 0 ? strerror(errno) : "path too long");
                 out->skipped++;
@@ -295,11 +318,11 @@ walk_paths(char *const *paths, int n_paths, int sizes,
                 }
             }
         } else if (!tl_format_of_path(abs, &fmt)) {
-            tl_cli_warn("skipped '%s': not a .txt, .md or .html file",
+            note(out, "skipped '%s': not a .txt, .md or .html file",
                         paths[i]);
             out->skipped++;
         } else if (!S_ISREG(sb.st_mode)) {
-            tl_cli_warn("skipped '%s': not a regular file", paths[i]);
+            note(out, "skipped '%s': not a regular file", paths[i]);
             out->skipped++;
         } else if (push(out, abs, &sb) != 0) {
             free(abs);
@@ -361,5 +384,18 @@ file_list_release(struct file_list *l)
     free(l->dir_slot);
     free(l->e);
     free(l->names);
+    tl_buf_release(&l->warnings);
     memset(l, 0, sizeof *l);
+}
+
+void
+file_list_warn(struct file_list *l)
+{
+    const char *p = l->warnings.data, *end = p + l->warnings.len;
+
+    while (p != NULL && p < end) {
+        tl_cli_warn("%s", p);
+        p += strlen(p) + 1;
+    }
+    tl_buf_reset(&l->warnings);
 }

@@ -484,28 +484,32 @@ packed_for(const struct trainer *t, size_t *at, int64_t id,
     return (const unsigned char *)t->packed.data + t->packed_at[*at];
 }
 
-/* Copies article_texts into a new table, recompressing the blobs made
- * without a dictionary with w's (or taking those t compressed), and puts
- * it in the old one's place. */
+/* Writes article_texts again, the blobs made without a dictionary
+ * recompressed with w's (or taken from those t compressed).  All of it is
+ * read first, then deleted and inserted again in rowid order: rows shrunk
+ * in place would leave their pages a quarter empty, and a new table put
+ * in the old one's place made every statement on it prepare again (a few
+ * ms of the writer, the workers waiting; session 18). */
 static enum tl_status
 rewrite(struct tl_text_writer *w, const struct trainer *t,
         struct tl_error *err)
 {
     sqlite3_stmt *get = NULL, *put = NULL;
-    struct tl_buf one;
+    struct tl_buf one, all;
+    struct row {
+        int64_t id;
+        size_t at, n;
+    } *rows = NULL;
+    size_t n_rows = 0, cap_rows = 0, at = 0, pn = 0;
     enum tl_status rs = TL_OK;
-    size_t at = 0, pn = 0;
     int rc;
 
     tl_buf_init(&one, 0);
-    if (sqlite3_exec(w->db, "CREATE TABLE article_texts_new (article_id "
-                     "INTEGER PRIMARY KEY REFERENCES articles (id) ON "
-                     "DELETE CASCADE, z BLOB NOT NULL)", NULL, NULL, NULL)
-        != SQLITE_OK
-        || sqlite3_prepare_v2(w->db, "SELECT article_id, z FROM "
-                              "article_texts ORDER BY article_id", -1, &get,
-                              NULL) != SQLITE_OK
-        || sqlite3_prepare_v2(w->db, "INSERT INTO article_texts_new "
+    tl_buf_init(&all, 0);
+    if (sqlite3_prepare_v2(w->db, "SELECT article_id, z FROM "
+                           "article_texts ORDER BY article_id", -1, &get,
+                           NULL) != SQLITE_OK
+        || sqlite3_prepare_v2(w->db, "INSERT INTO article_texts "
                               "(article_id, z) VALUES (?1, ?2)", -1, &put,
                               NULL) != SQLITE_OK) {
         rs = tl_error_db(err, w->db, "recompressing the stored texts");
@@ -516,12 +520,11 @@ rewrite(struct tl_text_writer *w, const struct trainer *t,
         size_t n = (size_t)sqlite3_column_bytes(get, 1);
         int64_t id = sqlite3_column_int64(get, 0);
 
-        sqlite3_bind_int64(put, 1, id);
         if (n >= 2 && z[0] == TL_TEXT_ZSTD && z[1] != 0) {
             /* made with a dictionary (another writer's): as it is */
-            sqlite3_bind_blob(put, 2, z, (int)n, SQLITE_STATIC);
+            p = z;
         } else if ((p = packed_for(t, &at, id, z, n, &pn)) != NULL) {
-            sqlite3_bind_blob(put, 2, p, (int)pn, SQLITE_STATIC);
+            n = pn;
         } else {
             rs = plain_content(w, z, n, &one, err);
             if (rs == TL_OK)
@@ -529,30 +532,44 @@ rewrite(struct tl_text_writer *w, const struct trainer *t,
                               err);
             if (rs != TL_OK)
                 break;
-            sqlite3_bind_blob(put, 2, w->blob.data, (int)w->blob.len,
-                              SQLITE_STATIC);
+            p = (const unsigned char *)w->blob.data;
+            n = w->blob.len;
         }
-        if (sqlite3_step(put) != SQLITE_DONE)
-            rs = tl_error_db(err, w->db, "recompressing the stored texts");
-        sqlite3_reset(put);
+        if (n_rows == cap_rows) {
+            size_t cap = cap_rows != 0 ? 2 * cap_rows : 1024;
+            struct row *r = realloc(rows, cap * sizeof *r);
+            if (r == NULL) {
+                rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+                break;
+            }
+            rows = r;
+            cap_rows = cap;
+        }
+        rows[n_rows++] = (struct row){ id, all.len, n };
+        if (tl_buf_append(&all, (const char *)p, n) != TL_OK)
+            rs = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     }
     if (rs == TL_OK && rc != SQLITE_DONE)
         rs = tl_error_db(err, w->db, "recompressing the stored texts");
     sqlite3_finalize(get);
     get = NULL;
-    /* the views and triggers name article_texts: the legacy rename
-     * leaves them as they are, and they then find the new table */
-    if (rs == TL_OK
-        && sqlite3_exec(w->db, "DROP TABLE article_texts; "
-                        "PRAGMA legacy_alter_table = ON; ALTER TABLE "
-                        "article_texts_new RENAME TO article_texts",
-                        NULL, NULL, NULL) != SQLITE_OK)
+    if (rs == TL_OK && sqlite3_exec(w->db, "DELETE FROM article_texts", NULL,
+                                    NULL, NULL) != SQLITE_OK)
         rs = tl_error_db(err, w->db, "recompressing the stored texts");
-    sqlite3_exec(w->db, "PRAGMA legacy_alter_table = OFF", NULL, NULL, NULL);
+    for (size_t i = 0; rs == TL_OK && i < n_rows; i++) {
+        sqlite3_bind_int64(put, 1, rows[i].id);
+        sqlite3_bind_blob(put, 2, all.data + rows[i].at, (int)rows[i].n,
+                          SQLITE_STATIC);
+        if (sqlite3_step(put) != SQLITE_DONE)
+            rs = tl_error_db(err, w->db, "recompressing the stored texts");
+        sqlite3_reset(put);
+    }
 out:
     sqlite3_finalize(get);
     sqlite3_finalize(put);
     tl_buf_release(&one);
+    tl_buf_release(&all);
+    free(rows);
     return rs;
 }
 

@@ -252,6 +252,14 @@ START_TEST(test_a_dictionary_is_trained_once_there_is_text_enough)
     ck_assert_str_eq(unit_text("SELECT (SELECT sum(length(z)) FROM "
                                "article_texts) * 2 < (SELECT sum(length(text)) "
                                "FROM passage_texts)"), "1");
+    /* written again whole: its pages are full, not a quarter empty as
+     * rows shrunk in place would leave them */
+    ck_assert_msg(atof(unit_text("SELECT 1.0 * sum(unused) / sum(pgsize) "
+                                 "FROM dbstat WHERE name = "
+                                 "'article_texts'")) < 0.12,
+                  "article_texts %s empty",
+                  unit_text("SELECT 1.0 * sum(unused) / sum(pgsize) FROM "
+                            "dbstat WHERE name = 'article_texts'"));
     integrity_ok();
     /* later articles use it too; it is never trained again */
     snprintf(before, sizeof before, "%s",

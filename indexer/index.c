@@ -51,6 +51,10 @@ struct run {
     struct tl_checkpointer *ckpt;
     int64_t *first_of;
     size_t n_first, cap_first;
+    /* the last commit left base and first_of for its list makers:
+     * next_base from the next transaction on */
+    uint64_t next_base;
+    int rebase;
     uint64_t base, submitted;
     int commit_due;
     int progress;           /* draw a progress line on stderr */
@@ -84,6 +88,13 @@ ensure_txn(struct run *r, struct tl_error *err)
     if (r->in_txn)
         return TL_OK;
     end_read(r);
+    if (r->rebase) {
+        /* the last commit's list makers map its rows: done first */
+        tl_store_impacts_wait(r->store);
+        r->base = r->next_base;
+        r->n_first = 0;
+        r->rebase = 0;
+    }
     st = tl_store_begin(r->store, err);
     if (st == TL_OK)
         r->in_txn = 1;
@@ -102,9 +113,11 @@ commit(struct run *r, struct tl_error *err)
     r->pending = 0;
     st = tl_store_commit(r->store, err);
     tl_checkpointer_poke(r->ckpt);
-    /* every job submitted so far is stored and written */
-    r->base = r->submitted;
-    r->n_first = 0;
+    /* every job submitted so far is stored and written; the rows are
+     * numbered from there on once the next transaction begins (the
+     * commit's list makers may still map the last batch's) */
+    r->next_base = r->submitted;
+    r->rebase = 1;
     return st;
 }
 

@@ -120,12 +120,14 @@ void tl_impact_refresh_threads(int n);
 typedef enum tl_status (*tl_impact_meanwhile_fn)(sqlite3 *db, void *ctx,
                                                  struct tl_error *err);
 void tl_impact_refresh_meanwhile(tl_impact_meanwhile_fn fn, void *ctx);
-/* Lists made already by a first build (lib/impact_made.h): the next
- * tl_impact_refresh() writes them instead of making its own when they
- * fit the index (its totals, min_df).  NULL: none.  Not thread-safe;
- * call before refreshing, and again with NULL before m is freed. */
+/* Lists made already by a first build (lib/impact_made.h), or still
+ * being made: the next tl_impact_refresh() writes them instead of making
+ * its own when they fit the index (its totals, min_df), waiting for
+ * their makers once it has written the vocabulary and done its other
+ * work.  NULL: none.  Not thread-safe; call before refreshing, and
+ * again with NULL before m is freed. */
 struct tl_impact_made;
-void tl_impact_refresh_made(const struct tl_impact_made *m);
+void tl_impact_refresh_made(struct tl_impact_made *m);
 /* Tests: the vocabulary read from the pages stops after n terms, as it
  * does at pages it does not understand, and the refresh goes on through
  * fts5vocab from there (0, the default: never). */

@@ -27,7 +27,9 @@ struct tl_impact_made {
     long min_df;
     struct tl_impact_totals tot;
     const struct tl_impact_lens *lens;
-    int threads, done;
+    int threads;
+    int written, done, failed;
+    struct tl_invert_makers *makers;    /* still making lists */
     struct tl_impact_top top[MADE_THREADS_MAX];
     /* the vocabulary: per term its length, bytes and df, as varints */
     struct tl_buf vocab;
@@ -69,6 +71,7 @@ tl_impact_made_free(struct tl_impact_made *m)
 {
     if (m == NULL)
         return;
+    tl_invert_makers_stop(m->makers);
     for (int t = 0; t < m->threads; t++)
         tl_impact_top_release(&m->top[t]);
     for (size_t i = 0; i < m->n_items; i++) {
@@ -179,18 +182,40 @@ by_term(const void *a, const void *b)
 }
 
 void
-tl_impact_made_done(struct tl_impact_made *m)
+tl_impact_made_written(struct tl_impact_made *m,
+                       struct tl_invert_makers *makers)
 {
+    m->makers = makers;
+    m->written = 1;
+}
+
+enum tl_status
+tl_impact_made_wait(struct tl_impact_made *m, struct tl_error *err)
+{
+    struct tl_invert_makers *makers = m->makers;
+
+    if (m->done)
+        return TL_OK;
+    if (m->failed || !m->written)
+        return tl_error_set(err, TL_ERR_DB, "the impact lists were not "
+                            "made");
+    m->makers = NULL;
+    if (tl_invert_makers_wait(makers, err) != TL_OK) {
+        m->failed = 1;
+        return err != NULL && err->code != TL_OK ? err->code : TL_ERR_DB;
+    }
     if (m->n_items > 1)
         qsort(m->items, m->n_items, sizeof *m->items, by_term);
     m->done = 1;
+    return TL_OK;
 }
 
 int
 tl_impact_made_fits(const struct tl_impact_made *m, long min_df,
                     const struct tl_impact_totals *tot)
 {
-    if (m == NULL || !m->done || m->min_df != (min_df > 1 ? min_df : 1)
+    if (m == NULL || !m->written || m->failed
+        || m->min_df != (min_df > 1 ? min_df : 1)
         || m->tot.rows != tot->rows)
         return 0;
     for (int c = 0; c < TL_RANK_COLUMNS; c++)

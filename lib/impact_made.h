@@ -28,11 +28,18 @@ void tl_impact_made_free(struct tl_impact_made *m);
 
 /* What to ask tl_invert_write_lists() for, to fill m. */
 void tl_impact_made_ask(struct tl_impact_made *m, struct tl_invert_lists *out);
-/* The write that filled m succeeded: its lists and vocabulary are whole
- * (before this, a refresh does not take them). */
-void tl_impact_made_done(struct tl_impact_made *m);
+/* The write that fills m succeeded: its vocabulary is whole, and its
+ * lists are being made by makers (NULL: made already), which m now owns
+ * (before this, a refresh does not take m). */
+void tl_impact_made_written(struct tl_impact_made *m,
+                            struct tl_invert_makers *makers);
+/* Waits for the makers: TL_OK when every list is made (then in key
+ * order), else the makers' error (m is then refused). */
+enum tl_status tl_impact_made_wait(struct tl_impact_made *m,
+                                   struct tl_error *err);
 
-/* For tl_impact_refresh() (lib/impact_refresh.c). */
+/* For tl_impact_refresh() (lib/impact_refresh.c): m written and not
+ * failed, for min_df and the index's totals tot. */
 int tl_impact_made_fits(const struct tl_impact_made *m, long min_df,
                         const struct tl_impact_totals *tot);
 /* The vocabulary in key order: fn(ctx, term, n, df) for each until it
@@ -41,8 +48,8 @@ void tl_impact_made_vocab(const struct tl_impact_made *m,
                           int (*fn)(void *ctx, const unsigned char *term,
                                     int n, int64_t df),
                           void *ctx);
-/* The lists in key order: fn(ctx, term, n, list) for each until it
- * returns non-zero. */
+/* The lists in key order (after tl_impact_made_wait()): fn(ctx, term,
+ * n, list) for each until it returns non-zero. */
 void tl_impact_made_each(const struct tl_impact_made *m,
                          int (*fn)(void *ctx, const char *term,
                                    const struct tl_impact_made_list *l),

@@ -558,10 +558,10 @@ out:
 
 /* ---- a first build's lists, made already ---------------------------------- */
 
-static const struct tl_impact_made *made_next;
+static struct tl_impact_made *made_next;
 
 void
-tl_impact_refresh_made(const struct tl_impact_made *m)
+tl_impact_refresh_made(struct tl_impact_made *m)
 {
     made_next = m;
 }
@@ -616,9 +616,11 @@ made_list(void *ctx, const char *term, const struct tl_impact_made_list *l)
 }
 
 /* Writes the lists m made, when they fit db (*used_out 1), in a
- * transaction of its own. */
+ * transaction of its own: the vocabulary and the caller's other work
+ * first, while m's makers may still be at work, then the lists.  Makers
+ * that failed leave the refresh to the pages (*used_out 0). */
 static enum tl_status
-refresh_from_made(sqlite3 *db, const struct tl_impact_made *m, long min_df,
+refresh_from_made(sqlite3 *db, struct tl_impact_made *m, long min_df,
                   struct tl_impact_stats *stats, int *used_out,
                   struct tl_error *err)
 {
@@ -663,6 +665,15 @@ refresh_from_made(sqlite3 *db, const struct tl_impact_made *m, long min_df,
     mw.st = NULL;
     if (rs == TL_OK && meanwhile_fn != NULL)
         rs = meanwhile_fn(db, meanwhile_ctx, err);
+    if (rs == TL_OK) {
+        struct tl_error ignored = { 0 };
+        if (tl_impact_made_wait(m, &ignored) != TL_OK) {
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            *used_out = 0;
+            memset(stats, 0, sizeof *stats);
+            return TL_OK;
+        }
+    }
     if (rs == TL_OK
         && sqlite3_prepare_v2(db, "INSERT INTO impacts (term, df, cutoff, "
                               "list, adf) VALUES (?1, ?2, ?3, ?4, ?5)", -1,

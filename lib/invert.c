@@ -14,6 +14,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fts5_varint.h"
 #include "ingest.h"
@@ -735,12 +736,27 @@ struct tl_invert_makers {
     struct maker mk[MERGE_MAX];
 };
 
+/* Tests: the makers' threads wait this long before their first term. */
+static long makers_delay_ms;
+
+void
+tl_invert_makers_delay(long ms)
+{
+    makers_delay_ms = ms;
+}
+
 static void *
 maker_run(void *arg)
 {
     struct maker *mk = arg;
     struct tl_invert_makers *m = mk->m;
     struct tl_error err = { 0 };
+
+    if (makers_delay_ms > 0 && mk->started) {
+        struct timespec ts = { makers_delay_ms / 1000,
+                               makers_delay_ms % 1000 * 1000000L };
+        nanosleep(&ts, NULL);
+    }
 
 #ifdef SCHED_IDLE
     /* only what the writer leaves of the cores: it is the one waited

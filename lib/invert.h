@@ -105,6 +105,9 @@ enum tl_status tl_invert_makers_wait(struct tl_invert_makers *m,
 /* Stops the makers at their next term, waits for them and frees them
  * (NULL: nothing). */
 void tl_invert_makers_stop(struct tl_invert_makers *m);
+/* Tests: makers' threads started from now on wait ms before their first
+ * term (0: none, the default). */
+void tl_invert_makers_delay(long ms);
 
 /* Forgets every row. */
 void tl_invert_clear(struct tl_invert *inv);

@@ -152,8 +152,8 @@ struct tl_store {
     int impacts_threads;
     int flushes;                /* bulk flushes so far */
     struct tl_impact_lens made_lens;
-    struct tl_impact_made *made;
-    struct tl_invert_makers *makers;    /* still making them */
+    struct tl_impact_made *made;        /* its makers may be at work */
+    int made_pending;                   /* made's flush not committed */
 };
 
 enum tl_status
@@ -197,8 +197,7 @@ tl_store_free(struct tl_store *s)
     tl_impact_forgetting_free(s->forgetting);
     tl_text_writer_free(s->texts);
     tl_lengths_writer_free(s->lengths);
-    tl_invert_makers_stop(s->makers);
-    tl_impact_made_free(s->made);
+    tl_impact_made_free(s->made);       /* (stops its makers) */
     tl_impact_lens_release(&s->made_lens);
     free(s);
 }
@@ -849,12 +848,20 @@ bulk_flush(struct tl_store *s, struct tl_error *err)
     }
     if (rs == TL_OK) {
         struct tl_invert_lists lists;
+        struct tl_invert_makers *makers = NULL;
         if (s->made != NULL)
             tl_impact_made_ask(s->made, &lists);
-        /* (the makers go on during the commit: made_wait()) */
         rs = tl_invert_write_lists(inv, n, s->hands.map, s->hands.ctx, w,
                                    s->made != NULL ? &lists : NULL,
-                                   &s->makers, err);
+                                   &makers, err);
+        /* the makers go on past the commit: the caller's map must hold
+         * until the refresh waits for them (tl_store_impacts_wait()) */
+        if (rs == TL_OK && s->made != NULL) {
+            tl_impact_made_written(s->made, makers);
+            s->made_pending = 1;
+        } else {
+            tl_invert_makers_stop(makers);
+        }
     }
     s->flushes++;
     if (rs == TL_OK)
@@ -868,20 +875,13 @@ bulk_flush(struct tl_store *s, struct tl_error *err)
     return rs;
 }
 
-/* The lists the flush's makers made, once they are (failing, they are
- * not: the refresh makes them). */
-static void
-made_wait(struct tl_store *s)
+void
+tl_store_impacts_wait(struct tl_store *s)
 {
-    if (s->makers == NULL)
-        return;
-    if (tl_invert_makers_wait(s->makers, NULL) == TL_OK && s->made != NULL)
-        tl_impact_made_done(s->made);
-    else {
-        tl_impact_made_free(s->made);
-        s->made = NULL;
-    }
-    s->makers = NULL;
+    struct tl_error ignored = { 0 };
+
+    if (s->made != NULL)
+        tl_impact_made_wait(s->made, &ignored);     /* (failed: refused) */
 }
 
 void
@@ -893,7 +893,7 @@ tl_store_make_impacts(struct tl_store *s, long min_df, int threads)
     tl_impact_lens_init(&s->made_lens);
 }
 
-const struct tl_impact_made *
+struct tl_impact_made *
 tl_store_impacts_made(const struct tl_store *s)
 {
     return s->made;
@@ -976,7 +976,7 @@ tl_store_commit(struct tl_store *s, struct tl_error *err)
         tl_store_rollback(s);
         return TL_ERR_DB;
     }
-    made_wait(s);
+    s->made_pending = 0;        /* the lists are the committed index's */
     return TL_OK;
 }
 
@@ -985,10 +985,11 @@ tl_store_rollback(struct tl_store *s)
 {
     tl_impact_forget_discard(s->forgetting);
     tl_lengths_discard(s->lengths);
-    tl_invert_makers_stop(s->makers);
-    s->makers = NULL;
-    tl_impact_made_free(s->made);
-    s->made = NULL;
+    if (s->made_pending) {      /* made by the flush rolled back */
+        tl_impact_made_free(s->made);
+        s->made = NULL;
+        s->made_pending = 0;
+    }
     if (s->bulk_on) {
         struct tl_invert *const *inv;
         int n = inverters(s, &inv);

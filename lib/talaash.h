@@ -452,9 +452,12 @@ int64_t tl_store_put_first(const struct tl_store *s);
  * bytes a passage until then.  A run that commits once asks it. */
 void tl_store_make_impacts(struct tl_store *s, long min_df, int threads);
 /* The lists the first commit made (NULL: none), valid until the next
- * commit, rollback or tl_store_free(). */
+ * flush or tl_store_free().  Their makers may still be at work after
+ * the commit, calling the hands' map: it must hold until
+ * tl_store_impacts_wait() (or the refresh's tl_impact_made_wait()). */
 struct tl_impact_made;
-const struct tl_impact_made *tl_store_impacts_made(const struct tl_store *s);
+struct tl_impact_made *tl_store_impacts_made(const struct tl_store *s);
+void tl_store_impacts_wait(struct tl_store *s);
 /* About the memory the bulk mode's lists take (0 when not in bulk
  * mode): counted from the tokens stored since the last commit. */
 size_t tl_store_bulk_bytes(const struct tl_store *s);

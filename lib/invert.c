@@ -733,6 +733,7 @@ struct tl_invert_makers {
     int failed;
     struct tl_error err;        /* the first failure's */
     int threads;
+    long delay_ms;              /* makers_delay_ms when they started */
     struct maker mk[MERGE_MAX];
 };
 
@@ -752,9 +753,9 @@ maker_run(void *arg)
     struct tl_invert_makers *m = mk->m;
     struct tl_error err = { 0 };
 
-    if (makers_delay_ms > 0 && mk->started) {
-        struct timespec ts = { makers_delay_ms / 1000,
-                               makers_delay_ms % 1000 * 1000000L };
+    if (m->delay_ms > 0 && mk->started) {
+        struct timespec ts = { m->delay_ms / 1000,
+                               m->delay_ms % 1000 * 1000000L };
         nanosleep(&ts, NULL);
     }
 
@@ -996,6 +997,7 @@ tl_invert_write_lists(struct tl_invert *const *inv, int n,
         m->n_inv = n;
         m->map = map;
         m->ctx = ctx;
+        m->delay_ms = makers_delay_ms;
         m->threads = lists->threads < 1 ? 1
                      : lists->threads > MERGE_MAX ? MERGE_MAX
                      : lists->threads;

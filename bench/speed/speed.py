@@ -678,9 +678,15 @@ def targets(rs):
                              r["indexing"]["talaash"]["full"]["mb_per_s"]
                              / r["indexing"]["fts5"]["full"]["mb_per_s"])
               for r in rs]
-    met = all(r["indexing"]["talaash"]["full"]["mb_per_s"]
-              >= 1.5 * r["indexing"]["fts5"]["full"]["mb_per_s"] for r in rs)
-    rows.append((TARGETS_TEXT[0], "; ".join(ratios), "yes" if met else "no"))
+    short = [fmt(r["articles"], 0) for r in rs
+             if r["indexing"]["talaash"]["full"]["mb_per_s"]
+             < 1.5 * r["indexing"]["fts5"]["full"]["mb_per_s"]]
+    # the target is the news corpus's; the grown corpora are held to it
+    # too, and named where they fall short
+    rows.append((TARGETS_TEXT[0], "; ".join(ratios),
+                 "yes" if not short else
+                 "no" if real is None or fmt(REAL_ARTICLES, 0) in short else
+                 "on the news corpus; not at " + ", ".join(short)))
     if real:
         v = real["indexing"]["talaash"]["unchanged"]["wall_s"]
         rows.append((TARGETS_TEXT[1], "%.2f s" % v, "yes" if v < 1 else "no"))

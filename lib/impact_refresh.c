@@ -566,27 +566,61 @@ tl_impact_refresh_made(struct tl_impact_made *m)
     made_next = m;
 }
 
+/* Terms a statement inserts at once: one statement step for 64 rows
+ * (41,888 single-row steps took 17 ms of a first build's end). */
+#define TERMS_AT_ONCE 64
+
 struct made_writer {
-    sqlite3_stmt *st;
+    sqlite3_stmt *st;           /* one row */
+    sqlite3_stmt *many;         /* TERMS_AT_ONCE rows */
+    struct {
+        const unsigned char *term;  /* the vocabulary's own bytes */
+        int n;
+        int64_t df;
+    } held[TERMS_AT_ONCE];
+    int n_held;
     struct tl_impact_stats *stats;
     enum tl_status rs;
     struct tl_error *err;
 };
+
+/* Inserts the held terms: TERMS_AT_ONCE through many, fewer one by
+ * one. */
+static int
+made_terms_flush(struct made_writer *mw)
+{
+    sqlite3_stmt *st = mw->n_held == TERMS_AT_ONCE ? mw->many : mw->st;
+
+    for (int i = 0; i < mw->n_held; i++) {
+        int at = st == mw->many ? 2 * i : 0;
+        sqlite3_bind_text(st, at + 1, (const char *)mw->held[i].term,
+                          mw->held[i].n, SQLITE_STATIC);
+        sqlite3_bind_int64(st, at + 2, mw->held[i].df);
+        if (st == mw->many && i + 1 < mw->n_held)
+            continue;
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) {
+            mw->rs = tl_error_db(mw->err, sqlite3_db_handle(st),
+                                 "writing the vocabulary");
+            return 1;
+        }
+    }
+    mw->n_held = 0;
+    return 0;
+}
 
 static int
 made_term(void *ctx, const unsigned char *term, int n, int64_t df)
 {
     struct made_writer *mw = ctx;
 
-    sqlite3_reset(mw->st);
-    sqlite3_bind_text(mw->st, 1, (const char *)term, n, SQLITE_STATIC);
-    sqlite3_bind_int64(mw->st, 2, df);
-    if (sqlite3_step(mw->st) != SQLITE_DONE) {
-        mw->rs = tl_error_db(mw->err, sqlite3_db_handle(mw->st),
-                             "writing the vocabulary");
-        return 1;
-    }
-    return 0;
+    mw->held[mw->n_held].term = term;
+    mw->held[mw->n_held].n = n;
+    mw->held[mw->n_held].df = df;
+    if (++mw->n_held < TERMS_AT_ONCE)
+        return 0;
+    return made_terms_flush(mw);
 }
 
 static int
@@ -624,7 +658,7 @@ refresh_from_made(sqlite3 *db, struct tl_impact_made *m, long min_df,
                   struct tl_impact_stats *stats, int *used_out,
                   struct tl_error *err)
 {
-    struct made_writer mw = { NULL, stats, TL_OK, err };
+    struct made_writer mw;
     struct tl_impact_totals tot;
     struct tl_impact_state state;
     struct tl_rank_params p;
@@ -632,6 +666,10 @@ refresh_from_made(sqlite3 *db, struct tl_impact_made *m, long min_df,
     enum tl_status rs;
 
     *used_out = 0;
+    memset(&mw, 0, sizeof mw);
+    mw.stats = stats;
+    mw.rs = TL_OK;
+    mw.err = err;
     rs = exec(db, "BEGIN IMMEDIATE", err);
     if (rs != TL_OK)
         return rs;
@@ -653,16 +691,27 @@ refresh_from_made(sqlite3 *db, struct tl_impact_made *m, long min_df,
     if (rs == TL_OK)
         state.max_passage = sqlite3_column_int64(max, 0);
     sqlite3_finalize(max);
-    if (rs == TL_OK
-        && sqlite3_prepare_v2(db, "INSERT INTO terms (term, df) VALUES "
-                              "(?1, ?2)", -1, &mw.st, NULL) != SQLITE_OK)
-        rs = tl_error_db(err, db, "refreshing the impact lists");
+    if (rs == TL_OK) {
+        /* "INSERT ... VALUES (?, ?), (?, ?), ..." */
+        char sql[64 + TERMS_AT_ONCE * 8];
+        size_t k = (size_t)snprintf(sql, sizeof sql, "INSERT INTO terms "
+                                    "(term, df) VALUES (?, ?)");
+        for (int i = 1; i < TERMS_AT_ONCE; i++)
+            k += (size_t)snprintf(sql + k, sizeof sql - k, ", (?, ?)");
+        if (sqlite3_prepare_v2(db, "INSERT INTO terms (term, df) VALUES "
+                               "(?1, ?2)", -1, &mw.st, NULL) != SQLITE_OK
+            || sqlite3_prepare_v2(db, sql, -1, &mw.many, NULL) != SQLITE_OK)
+            rs = tl_error_db(err, db, "refreshing the impact lists");
+    }
     if (rs == TL_OK) {
         tl_impact_made_vocab(m, made_term, &mw);
+        if (mw.rs == TL_OK)
+            made_terms_flush(&mw);
         rs = mw.rs;
     }
     sqlite3_finalize(mw.st);
-    mw.st = NULL;
+    sqlite3_finalize(mw.many);
+    mw.st = mw.many = NULL;
     if (rs == TL_OK && meanwhile_fn != NULL)
         rs = meanwhile_fn(db, meanwhile_ctx, err);
     if (rs == TL_OK) {

@@ -391,27 +391,57 @@ threads_for(sqlite3 *db, int *caller_makes_out)
 /* ---- the refresh ------------------------------------------------------------ */
 
 /* Writes one made list. */
+/* Writes term's list l with insert (impacts' five columns). */
 static enum tl_status
-write_list(sqlite3_stmt *insert, struct share *sh, const struct made *m,
-           struct tl_impact_stats *stats, struct tl_error *err)
+put_list(sqlite3_stmt *insert, const char *term,
+         const struct tl_impact_made_list *l, struct tl_impact_stats *stats,
+         struct tl_error *err)
 {
     sqlite3_reset(insert);
-    sqlite3_bind_text(insert, 1, sh->terms[m->term], -1, SQLITE_STATIC);
-    sqlite3_bind_int64(insert, 2, m->l.df);
-    sqlite3_bind_double(insert, 3, m->l.cutoff);
-    sqlite3_bind_blob(insert, 4, m->l.blob.data != NULL ? m->l.blob.data : "",
-                      (int)m->l.blob.len, SQLITE_STATIC);
-    if (m->l.adf >= 0)
-        sqlite3_bind_int64(insert, 5, m->l.adf);
+    sqlite3_bind_text(insert, 1, term, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(insert, 2, l->df);
+    sqlite3_bind_double(insert, 3, l->cutoff);
+    sqlite3_bind_blob(insert, 4, l->blob.data != NULL ? l->blob.data : "",
+                      (int)l->blob.len, SQLITE_STATIC);
+    if (l->adf >= 0)
+        sqlite3_bind_int64(insert, 5, l->adf);
     else
         sqlite3_bind_null(insert, 5);
     if (sqlite3_step(insert) != SQLITE_DONE)
         return tl_error_db(err, sqlite3_db_handle(insert),
                            "writing an impact list");
     stats->terms++;
-    stats->entries += m->l.entries;
-    stats->postings += m->l.postings;
+    stats->entries += l->entries;
+    stats->postings += l->postings;
     return TL_OK;
+}
+
+/* Writes one made list. */
+static enum tl_status
+write_list(sqlite3_stmt *insert, struct share *sh, const struct made *m,
+           struct tl_impact_stats *stats, struct tl_error *err)
+{
+    return put_list(insert, sh->terms[m->term], &m->l, stats, err);
+}
+
+/* What the lists describe: the index's totals tot, passages up to
+ * max_passage, the default parameters. */
+static enum tl_status
+state_write(sqlite3 *db, const struct tl_impact_totals *tot,
+            int64_t max_passage, struct tl_error *err)
+{
+    struct tl_impact_state state;
+    struct tl_rank_params p;
+
+    tl_rank_params_init(&p);
+    memset(&state, 0, sizeof state);
+    state.covered = *tot;
+    state.ref = *tot;
+    state.max_passage = max_passage;
+    state.k1 = p.k1;
+    state.b = p.b;
+    memcpy(state.w, p.w, sizeof state.w);
+    return tl_impact_state_write(db, &state, err);
 }
 
 /* Writes the lists the helpers made so far. */
@@ -628,25 +658,8 @@ made_list(void *ctx, const char *term, const struct tl_impact_made_list *l)
 {
     struct made_writer *mw = ctx;
 
-    sqlite3_reset(mw->st);
-    sqlite3_bind_text(mw->st, 1, term, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(mw->st, 2, l->df);
-    sqlite3_bind_double(mw->st, 3, l->cutoff);
-    sqlite3_bind_blob(mw->st, 4, l->blob.data != NULL ? l->blob.data : "",
-                      (int)l->blob.len, SQLITE_STATIC);
-    if (l->adf >= 0)
-        sqlite3_bind_int64(mw->st, 5, l->adf);
-    else
-        sqlite3_bind_null(mw->st, 5);
-    if (sqlite3_step(mw->st) != SQLITE_DONE) {
-        mw->rs = tl_error_db(mw->err, sqlite3_db_handle(mw->st),
-                             "writing an impact list");
-        return 1;
-    }
-    mw->stats->terms++;
-    mw->stats->entries += l->entries;
-    mw->stats->postings += l->postings;
-    return 0;
+    mw->rs = put_list(mw->st, term, l, mw->stats, mw->err);
+    return mw->rs != TL_OK;
 }
 
 /* Writes the lists m made, when they fit db (*used_out 1), in a
@@ -660,9 +673,8 @@ refresh_from_made(sqlite3 *db, struct tl_impact_made *m, long min_df,
 {
     struct made_writer mw;
     struct tl_impact_totals tot;
-    struct tl_impact_state state;
-    struct tl_rank_params p;
     sqlite3_stmt *max = NULL;
+    int64_t max_passage = 0;
     enum tl_status rs;
 
     *used_out = 0;
@@ -680,7 +692,6 @@ refresh_from_made(sqlite3 *db, struct tl_impact_made *m, long min_df,
     }
     *used_out = 1;
     stats->made = 1;
-    memset(&state, 0, sizeof state);
     rs = exec(db, "DELETE FROM impacts; DELETE FROM impact_state; "
                   "DELETE FROM terms; DELETE FROM impact_removed", err);
     if (rs == TL_OK
@@ -689,7 +700,7 @@ refresh_from_made(sqlite3 *db, struct tl_impact_made *m, long min_df,
             || sqlite3_step(max) != SQLITE_ROW))
         rs = tl_error_db(err, db, "refreshing the impact lists");
     if (rs == TL_OK)
-        state.max_passage = sqlite3_column_int64(max, 0);
+        max_passage = sqlite3_column_int64(max, 0);
     sqlite3_finalize(max);
     if (rs == TL_OK) {
         /* "INSERT ... VALUES (?, ?), (?, ?), ..." */
@@ -733,15 +744,8 @@ refresh_from_made(sqlite3 *db, struct tl_impact_made *m, long min_df,
         rs = mw.rs;
     }
     sqlite3_finalize(mw.st);
-    if (rs == TL_OK) {
-        tl_rank_params_init(&p);
-        state.covered = tot;
-        state.ref = tot;
-        state.k1 = p.k1;
-        state.b = p.b;
-        memcpy(state.w, p.w, sizeof state.w);
-        rs = tl_impact_state_write(db, &state, err);
-    }
+    if (rs == TL_OK)
+        rs = state_write(db, &tot, max_passage, err);
     if (rs == TL_OK)
         rs = exec(db, "COMMIT", err);
     if (rs != TL_OK)
@@ -755,8 +759,6 @@ tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
 {
     struct helper helpers[REFRESH_THREADS_MAX];
     struct tl_impact_totals tot;
-    struct tl_impact_state state;
-    struct tl_rank_params p;
     struct tl_impact_lens lens;
     struct refresh *r;
     struct share sh;
@@ -788,7 +790,6 @@ tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
         pthread_cond_destroy(&sh.more);
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     }
-    tl_rank_params_init(&p);
     rs = exec(db, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.tl_vocab_row "
                   "USING fts5vocab(main, passages_fts, row); "
                   "BEGIN IMMEDIATE", err);
@@ -861,14 +862,7 @@ tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
         rs = write_done(insert, &sh, stats, err);
     if (rs != TL_OK)
         goto rollback;
-    memset(&state, 0, sizeof state);
-    state.covered = tot;
-    state.ref = tot;
-    state.max_passage = lens.max_id;
-    state.k1 = p.k1;
-    state.b = p.b;
-    memcpy(state.w, p.w, sizeof state.w);
-    rs = tl_impact_state_write(db, &state, err);
+    rs = state_write(db, &tot, lens.max_id, err);
     if (rs != TL_OK)
         goto rollback;
     rs = exec(db, "COMMIT", err);

@@ -232,6 +232,7 @@ tl_impact_top_passage(struct tl_impact_top *t, int64_t id,
                                          ? &l->of[id] : NULL;
     uint32_t v = ps != NULL ? ps->len : 0;  /* unknown: lengths 0 */
     struct tl_impact_entry e;
+    int filled = 0;         /* e's lengths and frequencies */
     double tfp;
 
     t->df++;
@@ -250,6 +251,7 @@ tl_impact_top_passage(struct tl_impact_top *t, int64_t id,
         get_len(l, id, e.len);
         for (int c = 0; c < TL_RANK_COLUMNS; c++)
             e.tf[c] = tf[c];
+        filled = 1;
         tfp = tl_impact_tfp(&t->p, &e, t->ref);
     }
     /* most passages of a frequent term fall short of a full heap: only
@@ -260,9 +262,11 @@ tl_impact_top_passage(struct tl_impact_top *t, int64_t id,
     } else {
         e.passage_id = id;
         e.article_id = 0;
-        get_len(l, id, e.len);
-        for (int c = 0; c < TL_RANK_COLUMNS; c++)
-            e.tf[c] = tf[c];
+        if (!filled) {
+            get_len(l, id, e.len);
+            for (int c = 0; c < TL_RANK_COLUMNS; c++)
+                e.tf[c] = tf[c];
+        }
         heap_offer(t, tfp, &e);
     }
     if (!t->arts_failed) {

@@ -495,6 +495,14 @@ choose_bulk(struct run *r, size_t files, struct tl_error *err)
     }
     if (r->opt->batch == 0)
         r->batch = INDEX_BULK_BATCH;
+    /* into an empty table: the indexes by hash and date made at the end
+     * (lib/index_defer.c) */
+    if (articles == 0 && !r->opt->dry_run) {
+        int deferred = 0;
+        st = tl_index_defer(r->db, &deferred, err);
+        if (st != TL_OK)
+            return st;
+    }
     /* the workers invert what the main thread stores */
     r->n_inv = workers(r) > 0 ? workers(r) : 1;
     for (int i = 0; i < r->n_inv; i++)
@@ -711,7 +719,10 @@ run_index(const struct index_options *opt, char *const *paths, int n_paths)
             ew.started = pthread_create(&ew.thread, NULL, early_walk_run,
                                         &ew) == 0;
         }
+        /* the indexes an earlier first build left for its end, if it
+         * was stopped before */
         if (tl_db_open(db_path.data, TL_DB_READWRITE, &r.db, &err) != TL_OK
+            || tl_index_restore(r.db, NULL, &err) != TL_OK
             || tl_store_new(r.db, &r.store, &err) != TL_OK)
             goto fail;
     }
@@ -749,7 +760,8 @@ run_index(const struct index_options *opt, char *const *paths, int n_paths)
         goto fail;
     if (tl_store_tune_texts(r.store, &err) != TL_OK)
         goto fail;
-    if (compact(&r, &err) != TL_OK || refresh_impacts(&r, &err) != TL_OK)
+    if (compact(&r, &err) != TL_OK || refresh_impacts(&r, &err) != TL_OK
+        || tl_index_restore(r.db, NULL, &err) != TL_OK)
         goto fail;
     if (vacuum_if_asked(&r, &err) != TL_OK)
         goto fail;

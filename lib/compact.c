@@ -93,7 +93,9 @@ tl_index_pack_early(sqlite3 *db, struct tl_error *err)
                      "SET value = 'reindex-rest' WHERE key = 'vacuum'",
                      NULL, NULL, NULL) != SQLITE_OK)
         return tl_error_db(err, db, "packing the indexes");
-    return TL_OK;
+    /* the indexes a first build left out, made packed (after the
+     * REINDEX, which would make them twice) */
+    return tl_index_restore(db, NULL, err);
 }
 
 enum tl_status

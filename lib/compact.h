@@ -45,4 +45,20 @@ enum tl_status tl_index_vacuum(sqlite3 *db, struct tl_error *err);
  * becomes 'reindex-rest').  Nothing when no such request is there. */
 enum tl_status tl_index_pack_early(sqlite3 *db, struct tl_error *err);
 
+/* Deferred indexes (lib/index_defer.c): a first build inserts its
+ * articles in path order, so articles_by_hash and articles_by_date would
+ * take every row at a random place, and every commit would write nearly
+ * all their pages again.  Into a table with no row, tl_index_defer()
+ * drops them in a transaction of its own, keeping each statement in
+ * meta (key 'deferred index NAME'); *deferred_out gets how many.
+ * tl_index_restore() makes them again from there and forgets them: in
+ * the caller's transaction, else in one of its own; *made_out (may be
+ * NULL) gets how many.  A run killed in between leaves a database that
+ * answers every search, the ones by date more slowly, until the next
+ * talaash-index run restores them before anything else. */
+enum tl_status
+tl_index_defer(sqlite3 *db, int *deferred_out, struct tl_error *err);
+enum tl_status
+tl_index_restore(sqlite3 *db, int *made_out, struct tl_error *err);
+
 #endif

@@ -495,8 +495,8 @@ choose_bulk(struct run *r, size_t files, struct tl_error *err)
     }
     if (r->opt->batch == 0)
         r->batch = INDEX_BULK_BATCH;
-    /* into an empty table: the indexes by hash and date made at the end
-     * (lib/index_defer.c) */
+    /* into an empty table: the indexes by hash, path and date made at
+     * the end (lib/index_defer.c) */
     if (articles == 0 && !r->opt->dry_run) {
         int deferred = 0;
         st = tl_index_defer(r->db, &deferred, err);

@@ -45,10 +45,10 @@ enum tl_status tl_index_vacuum(sqlite3 *db, struct tl_error *err);
  * becomes 'reindex-rest').  Nothing when no such request is there. */
 enum tl_status tl_index_pack_early(sqlite3 *db, struct tl_error *err);
 
-/* Deferred indexes (lib/index_defer.c): a first build inserts its
- * articles in path order, so articles_by_hash and articles_by_date would
- * take every row at a random place, and every commit would write nearly
- * all their pages again.  Into a table with no row, tl_index_defer()
+/* Deferred indexes (lib/index_defer.c): articles_by_hash,
+ * articles_by_path (keys are hashes) and articles_by_date take a first
+ * build's rows each at a random place, and every commit would write
+ * nearly all their pages again.  Into a table with no row, tl_index_defer()
  * drops them in a transaction of its own, keeping each statement in
  * meta (key 'deferred index NAME'); *deferred_out gets how many.
  * tl_index_restore() makes them again from there and forgets them: in

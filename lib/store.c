@@ -29,6 +29,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "compact.h"
 #include "fts5_write.h"
 #include "ingest.h"
 #include "impact_made.h"
@@ -949,6 +950,12 @@ tl_store_begin(struct tl_store *s, struct tl_error *err)
     if (rc == SQLITE_OK) {
         if (s->fresh_asked)
             check_fresh(s);
+        /* a store that looks articles up needs the indexes a first
+         * build leaves for its end (another connection wrote meanwhile) */
+        if (!s->fresh && tl_index_restore(s->db, NULL, err) != TL_OK) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return TL_ERR_DB;
+        }
         return TL_OK;
     }
     /* the busy timeout ran out: say who is in the way, not "locked" */

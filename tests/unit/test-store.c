@@ -4,6 +4,7 @@
 
 #include "ingest.h"
 #include "lengths.h"
+#include "compact.h"
 #include "unit.h"
 
 static struct tl_store *store;
@@ -725,6 +726,46 @@ START_TEST(test_another_writer_ends_the_fresh_store)
 }
 END_TEST
 
+/* A store that stops being fresh looks articles up: the indexes a
+ * first build left for its end (lib/index_defer.c) are made first, in
+ * its transaction. */
+START_TEST(test_a_store_no_longer_fresh_makes_the_deferred_indexes)
+{
+    struct tl_error err = { 0 };
+    struct tl_article a;
+    sqlite3 *db = NULL;
+    int deferred = 0;
+
+    ck_assert_int_eq(tl_index_defer(unit_db, &deferred, &err), TL_OK);
+    ck_assert_int_eq(deferred, 3);
+    tl_store_expect_fresh(store);
+    make(&a, "/d/one.txt", "Alpha beta.\n", "h1", 1);
+    put(&a);
+    tl_article_release(&a);
+    ck_assert_int_eq(tl_store_fresh(store), 1);
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM sqlite_schema WHERE "
+                               "name LIKE 'articles_by_%'"), "0");
+    /* another program's commit */
+    ck_assert_int_eq(tl_db_open(unit_db_path, TL_DB_READWRITE, &db, &err),
+                     TL_OK);
+    ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO meta (key, value) "
+                                  "VALUES ('written by', 'another program')",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    tl_db_close(db);
+    make(&a, "/d/two.txt", "Gamma delta.\n", "h2", 2);
+    put(&a);
+    tl_article_release(&a);
+    ck_assert_int_eq(tl_store_fresh(store), 0);
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM sqlite_schema WHERE "
+                               "name IN ('articles_by_hash', "
+                               "'articles_by_path', 'articles_by_date')"),
+                     "3");
+    ck_assert_str_eq(unit_text("SELECT count(*) FROM meta WHERE key LIKE "
+                               "'deferred index %'"), "0");
+    index_is_exact();
+}
+END_TEST
+
 Suite *
 store_suite(void)
 {
@@ -754,6 +795,7 @@ store_suite(void)
     tc = tcase_create("fresh");
     tcase_add_checked_fixture(tc, store_setup_file, store_teardown);
     tcase_add_test(tc, test_another_writer_ends_the_fresh_store);
+    tcase_add_test(tc, test_a_store_no_longer_fresh_makes_the_deferred_indexes);
     suite_add_tcase(s, tc);
     return s;
 }

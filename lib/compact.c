@@ -5,7 +5,10 @@
 #include "compact.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "fts5_merge.h"
 
 static enum tl_status
 pragma_int(sqlite3 *db, const char *sql, long *out, struct tl_error *err)
@@ -23,6 +26,31 @@ pragma_int(sqlite3 *db, const char *sql, long *out, struct tl_error *err)
     return TL_OK;
 }
 
+/* The index merged into one segment, in a transaction: by our writer
+ * when the segments allow it (lib/fts5_merge.h), else by FTS5. */
+static enum tl_status
+merge(sqlite3 *db, struct tl_error *err)
+{
+    const char *env = getenv("TALAASH_OWN_MERGE");
+    enum tl_status st = TL_OK;
+    int merged = 0;
+
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "merging the index into one segment");
+    if (env == NULL || strcmp(env, "0") != 0)
+        st = tl_fts5_merge(db, &merged, err);
+    if (st == TL_OK && !merged
+        && sqlite3_exec(db, "INSERT INTO passages_fts(passages_fts) "
+                        "VALUES('optimize')", NULL, NULL, NULL) != SQLITE_OK)
+        st = tl_error_db(err, db, "merging the index into one segment");
+    if (st == TL_OK && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL)
+                           != SQLITE_OK)
+        st = tl_error_db(err, db, "merging the index into one segment");
+    if (st != TL_OK)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return st;
+}
+
 enum tl_status
 tl_index_compact(sqlite3 *db, long *freed_out, struct tl_error *err)
 {
@@ -31,9 +59,9 @@ tl_index_compact(sqlite3 *db, long *freed_out, struct tl_error *err)
 
     if (freed_out != NULL)
         *freed_out = 0;
-    if (sqlite3_exec(db, "INSERT INTO passages_fts(passages_fts) "
-                     "VALUES('optimize')", NULL, NULL, NULL) != SQLITE_OK)
-        return tl_error_db(err, db, "merging the index into one segment");
+    st = merge(db, err);
+    if (st != TL_OK)
+        return st;
     st = pragma_int(db, "PRAGMA auto_vacuum", &mode, err);
     if (st != TL_OK || mode != 2)           /* 2: incremental */
         return st;

@@ -260,6 +260,16 @@ write_record(sqlite3 *db, int64_t id, const struct tl_buf *b,
     return TL_OK;
 }
 
+/* write_record(), then FTS5 made to forget its cached copies. */
+static enum tl_status
+write_settled(sqlite3 *db, int64_t id, const struct tl_buf *b,
+              struct tl_error *err)
+{
+    enum tl_status st = write_record(db, id, b, err);
+
+    return st == TL_OK ? tl_fts5_settle(db, err) : st;
+}
+
 static enum tl_status
 load_structure(sqlite3 *db, struct structure *s, struct tl_buf *b,
                struct tl_error *err)
@@ -390,10 +400,8 @@ tl_fts5_install(sqlite3 *db, int segid, int last, int64_t rows,
         if (st != TL_OK)
             st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
         else
-            st = write_record(db, AVERAGES_ID, &b, err);
+            st = write_settled(db, AVERAGES_ID, &b, err);
     }
-    if (st == TL_OK)
-        st = tl_fts5_settle(db, err);
 out:
     structure_free(&s);
     tl_buf_release(&b);
@@ -418,4 +426,89 @@ tl_fts5_settle(sqlite3 *db, struct tl_error *err)
         return TL_ERR_DB;
     }
     return TL_OK;
+}
+
+/* Deletes segment segid's pages (leaves and doclist indexes: every
+ * %_data id from segid << 37 on, below the next segment's) and its
+ * %_idx rows. */
+static enum tl_status
+remove_segment(sqlite3 *db, int64_t segid, struct tl_error *err)
+{
+    sqlite3_stmt *q = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(db, "DELETE FROM passages_fts_data WHERE id >= "
+                           "?1 AND id < ?2", -1, &q, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "removing a merged segment");
+    sqlite3_bind_int64(q, 1, segid << 37);
+    sqlite3_bind_int64(q, 2, (segid + 1) << 37);
+    rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE)
+        return tl_error_db(err, db, "removing a merged segment");
+    if (sqlite3_prepare_v2(db, "DELETE FROM passages_fts_idx WHERE segid = "
+                           "?1", -1, &q, NULL) != SQLITE_OK)
+        return tl_error_db(err, db, "removing a merged segment");
+    sqlite3_bind_int64(q, 1, segid);
+    rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE)
+        return tl_error_db(err, db, "removing a merged segment");
+    return TL_OK;
+}
+
+enum tl_status
+tl_fts5_install_merged(sqlite3 *db, int segid, int last,
+                       struct tl_error *err)
+{
+    struct structure s;
+    struct tl_buf b;
+    enum tl_status st;
+    int top = 0;
+
+    tl_buf_init(&b, 0);
+    st = load_structure(db, &s, &b, err);
+    if (st != TL_OK)
+        goto out;
+    for (int l = 0; st == TL_OK && l < s.n_level; l++) {
+        if (s.lv[l].n_merge != 0) {
+            st = tl_error_set(err, TL_ERR_DB, "the full-text index is in "
+                              "the middle of a merge");
+            break;
+        }
+        for (int i = 0; st == TL_OK && i < s.lv[l].n; i++)
+            if (s.lv[l].seg[i].id != segid)
+                st = remove_segment(db, s.lv[l].seg[i].id, err);
+        if (s.lv[l].n > 0)
+            top = l;
+    }
+    if (st != TL_OK)
+        goto out;
+    /* the level above the highest that held a segment, as FTS5's
+     * 'optimize' leaves its output */
+    top = top + 1 < LEVELS_MAX ? top + 1 : LEVELS_MAX - 1;
+    for (int l = 0; l <= LEVELS_MAX; l++) {
+        free(s.lv[l].seg);
+        s.lv[l].seg = NULL;
+        s.lv[l].n = 0;
+        s.lv[l].n_merge = 0;
+    }
+    s.lv[top].seg = malloc(sizeof *s.lv[top].seg);
+    if (s.lv[top].seg == NULL) {
+        st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    s.lv[top].seg[0] = (struct seg){ segid, 1, last };
+    s.lv[top].n = 1;
+    s.n_seg = 1;
+    s.n_level = top + 1;
+    tl_buf_reset(&b);
+    if (structure_put(&b, &s) != 0)
+        st = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    else
+        st = write_settled(db, STRUCTURE_ID, &b, err);
+out:
+    structure_free(&s);
+    tl_buf_release(&b);
+    return st;
 }

@@ -1142,3 +1142,148 @@ out:
     page_release(&pg);
     return rc;
 }
+
+/* ---- every key of one segment, in order ---------------------------------- */
+
+struct tl_fts5_walk {
+    struct segcur c;
+    unsigned char key[KEY_MAX];
+    int klen;
+    int next_ki;            /* after a key's rows: the next key's index
+                               on the page, -1 none (the segment ends) */
+    int rows_done;
+};
+
+/* Moves w to key ki of its page: the key, and its doclist's start. */
+static int
+walk_at(struct tl_fts5_walk *w, int ki)
+{
+    struct segcur *c = &w->c;
+    unsigned char prev[KEY_MAX];
+    int plen = w->klen, start;
+
+    memcpy(prev, w->key, (size_t)plen);
+    start = key_at(&c->pg, ki, w->key, &w->klen);
+    if (start < 0 || w->klen < 1)
+        return TL_FTS5_BAD;
+    if (plen > 0) {             /* keys grow, or the pages are not FTS5's */
+        int d = memcmp(w->key, prev, (size_t)(w->klen < plen ? w->klen
+                                                             : plen));
+        if (d < 0 || (d == 0 && w->klen <= plen))
+            return TL_FTS5_BAD;
+    }
+    c->pos = start;
+    set_end(c);
+    c->started = 0;
+    c->eof = 0;
+    c->taken = 1;
+    c->size = 0;
+    c->del = 0;
+    c->pl = NULL;
+    c->term_pg = c->pg.pgno;
+    c->last_key = ki == c->pg.n_key - 1;
+    c->dl_state = -1;           /* read in order: no doclist index */
+    w->rows_done = 0;
+    return TL_FTS5_ROW;
+}
+
+int
+tl_fts5_walk_open(const struct tl_fts5 *x, int i, struct tl_fts5_walk **out)
+{
+    struct tl_fts5_walk *w;
+    int rc;
+
+    *out = NULL;
+    if (i < 0 || i >= x->n_seg)
+        return TL_FTS5_BAD;
+    w = calloc(1, sizeof *w);
+    if (w == NULL)
+        return TL_FTS5_BAD;
+    w->c.x = x;
+    w->c.seg = &x->seg[i];
+    rc = page_load(x, w->c.seg, w->c.seg->first, &w->c.pg);
+    /* a segment starts with a key, at the first byte after the header */
+    if (rc != 1 || w->c.pg.first_rowid != 0 || w->c.pg.n_key == 0
+        || w->c.pg.key[0] != 4 || walk_at(w, 0) != TL_FTS5_ROW) {
+        tl_fts5_walk_free(w);
+        return TL_FTS5_BAD;
+    }
+    *out = w;
+    return TL_FTS5_ROW;
+}
+
+int
+tl_fts5_walk_page(const struct tl_fts5_walk *w, int *segid)
+{
+    *segid = w->c.seg->segid;
+    return w->c.pg.pgno;
+}
+
+const unsigned char *
+tl_fts5_walk_key(const struct tl_fts5_walk *w, int *len)
+{
+    *len = w->klen;
+    return w->key;
+}
+
+int
+tl_fts5_walk_row(struct tl_fts5_walk *w, int64_t *rowid,
+                 const unsigned char **pos, int *n)
+{
+    struct segcur *c = &w->c;
+    int pgno = c->pg.pgno, rc;
+
+    if (w->rows_done)
+        return TL_FTS5_EOF;
+    rc = seg_step(c);
+    if (rc == TL_FTS5_ROW) {
+        if (c->del || take_poslist(c, 1) != 1)
+            return TL_FTS5_BAD;     /* a deletion: not a plain segment */
+        *rowid = c->rowid;
+        *pos = c->pl;
+        *n = c->size;
+        return TL_FTS5_ROW;
+    }
+    if (rc != TL_FTS5_EOF)
+        return rc;
+    /* where the next key is: right after the doclist on this page, first
+     * on the page the doclist ran into, or nowhere (the last page) */
+    w->rows_done = 1;
+    w->next_ki = -1;
+    if (c->ends_here) {
+        for (int k = 0; k < c->pg.n_key; k++)
+            if (c->pg.key[k] == c->end)
+                w->next_ki = k;
+        if (w->next_ki < 0)
+            return TL_FTS5_BAD;
+    } else if (c->pg.pgno != pgno) {
+        w->next_ki = 0;             /* seg_step checked it is at 4 */
+    }
+    return TL_FTS5_EOF;
+}
+
+int
+tl_fts5_walk_next(struct tl_fts5_walk *w)
+{
+    int64_t rowid;
+    const unsigned char *pos;
+    int n, rc;
+
+    while ((rc = tl_fts5_walk_row(w, &rowid, &pos, &n)) == TL_FTS5_ROW)
+        ;
+    if (rc != TL_FTS5_EOF)
+        return rc;
+    if (w->next_ki < 0)
+        return TL_FTS5_EOF;
+    return walk_at(w, w->next_ki);
+}
+
+void
+tl_fts5_walk_free(struct tl_fts5_walk *w)
+{
+    if (w == NULL)
+        return;
+    page_release(&w->c.pg);
+    free(w->c.scratch);
+    free(w);
+}

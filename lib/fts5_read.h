@@ -129,4 +129,24 @@ typedef int (*tl_fts5_vocab_fn)(void *ctx, const unsigned char *term,
                                 int len, int64_t df);
 int tl_fts5_vocab(const struct tl_fts5 *x, tl_fts5_vocab_fn fn, void *ctx);
 
+/* Every key of segment x->seg[i] in key order, each with its rows in
+ * rowid order (lib/fts5_merge.c): open puts the walk on the first key;
+ * walk_row gives the key's next row (its position list as stored, valid
+ * until the walk moves) until EOF; walk_next moves to the next key (the
+ * rows left skipped).  ROW, EOF (no more rows, or keys), or BAD: pages
+ * the reader does not understand, keys out of order, or a deleted row
+ * (the walk reads plain segments, as a bulk run writes them). */
+struct tl_fts5_walk;
+int tl_fts5_walk_open(const struct tl_fts5 *x, int i,
+                      struct tl_fts5_walk **out);
+const unsigned char *tl_fts5_walk_key(const struct tl_fts5_walk *w,
+                                      int *len);
+int tl_fts5_walk_row(struct tl_fts5_walk *w, int64_t *rowid,
+                     const unsigned char **pos, int *n);
+int tl_fts5_walk_next(struct tl_fts5_walk *w);
+/* The leaf the walk is on (the ones before it are read and done with)
+ * and its segment's id. */
+int tl_fts5_walk_page(const struct tl_fts5_walk *w, int *segid);
+void tl_fts5_walk_free(struct tl_fts5_walk *w);
+
 #endif /* TALAASH_FTS5_READ_H */

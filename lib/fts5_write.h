@@ -85,6 +85,17 @@ tl_fts5_install(sqlite3 *db, int segid, int last, int64_t rows,
                 const int64_t tokens[TL_FTS5_COLUMNS_W],
                 struct tl_error *err);
 
+/* Makes segment segid (leaves 1..last), written with the rows of every
+ * other segment (lib/fts5_merge.c), the index's only one: the others'
+ * pages and %_idx rows deleted, the structure record holding segid
+ * alone, in the level above the highest that held one (where FTS5's
+ * 'optimize' leaves its output); the averages record stays.  Then FTS5
+ * forgets its cached copies.  In the caller's transaction, with nothing
+ * pending in FTS5. */
+enum tl_status
+tl_fts5_install_merged(sqlite3 *db, int segid, int last,
+                       struct tl_error *err);
+
 /* Makes FTS5 write what it holds in memory for this transaction (the
  * rows forgotten or added through SQL since the last commit) and drop
  * its cached structure, so that the next tl_fts5_free_segid() and

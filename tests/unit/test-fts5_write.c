@@ -5,10 +5,12 @@
  * give the same leaves, doclist indexes and %_idx rows byte for byte and
  * the same averages; FTS5's integrity-check passes, FTS5 answers the
  * same, and FTS5 goes on writing its own segments after it. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "unit.h"
+#include "fts5_merge.h"
 #include "fts5_read.h"
 #include "fts5_write.h"
 #include "invert.h"
@@ -81,27 +83,13 @@ corpus(int n)
     return id;
 }
 
-/* The one segment's pages (leaves and doclist indexes, by their id
- * within the segment) and %_idx rows, as text to compare. */
+/* The rows of st's one column, a line each; st finalized. */
 static char *
-segment_dump(void)
+lines_of(sqlite3_stmt *st)
 {
-    sqlite3_stmt *st = NULL;
     struct tl_buf b;
-    const char *seg = unit_text("SELECT segid FROM passages_fts_idx "
-                                "GROUP BY segid");
-    long long segid = atoll(seg);
 
-    ck_assert_int_eq(atoi(unit_text("SELECT count(DISTINCT segid) FROM "
-                                    "passages_fts_idx")), 1);
     tl_buf_init(&b, 0);
-    ck_assert_int_eq(sqlite3_prepare_v2(unit_db,
-        "SELECT 'page ' || (id - (?1 << 37)) || ' ' || hex(block) FROM "
-        "passages_fts_data WHERE id >= (?1 << 37) AND id < ((?1 + 1) << 37) "
-        "UNION ALL SELECT 'idx ' || hex(term) || ' ' || pgno FROM "
-        "passages_fts_idx UNION ALL SELECT 'averages ' || hex(block) FROM "
-        "passages_fts_data WHERE id = 1", -1, &st, NULL), SQLITE_OK);
-    sqlite3_bind_int64(st, 1, segid);
     while (sqlite3_step(st) == SQLITE_ROW) {
         tl_buf_append(&b, (const char *)sqlite3_column_text(st, 0),
                       (size_t)sqlite3_column_bytes(st, 0));
@@ -109,6 +97,28 @@ segment_dump(void)
     }
     sqlite3_finalize(st);
     return b.data;
+}
+
+/* The one segment's pages (leaves and doclist indexes, by their id
+ * within the segment) and %_idx rows, as text to compare. */
+static char *
+segment_dump(void)
+{
+    sqlite3_stmt *st = NULL;
+    const char *seg = unit_text("SELECT segid FROM passages_fts_idx "
+                                "GROUP BY segid");
+    long long segid = atoll(seg);
+
+    ck_assert_int_eq(atoi(unit_text("SELECT count(DISTINCT segid) FROM "
+                                    "passages_fts_idx")), 1);
+    ck_assert_int_eq(sqlite3_prepare_v2(unit_db,
+        "SELECT 'page ' || (id - (?1 << 37)) || ' ' || hex(block) FROM "
+        "passages_fts_data WHERE id >= (?1 << 37) AND id < ((?1 + 1) << 37) "
+        "UNION ALL SELECT 'idx ' || hex(term) || ' ' || pgno FROM "
+        "passages_fts_idx UNION ALL SELECT 'averages ' || hex(block) FROM "
+        "passages_fts_data WHERE id = 1", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_int64(st, 1, segid);
+    return lines_of(st);
 }
 
 /* The inverters' rows in write_bulk(): passage id as row 10 * id; rows
@@ -128,7 +138,7 @@ map_decoys(void *ctx, int64_t row)
  * with_decoys, through map_decoys(), each row followed by a decoy with
  * a word of its own and some of the row's. */
 static void
-write_bulk(int64_t from)
+write_bulk_range(int64_t from, int64_t to)
 {
     struct tl_error err = { 0 };
     struct tl_invert *inv[2] = { NULL, NULL };
@@ -147,9 +157,11 @@ write_bulk(int64_t from)
     tl_tokens_init(&toks);
     ck_assert_int_eq(sqlite3_prepare_v2(unit_db, "SELECT id, body, title, "
                                         "author FROM passage_docs WHERE id >= ?1 "
-                                        "ORDER BY id", -1, &st, NULL),
+                                        "AND id < ?2 ORDER BY id", -1, &st,
+                                        NULL),
                      SQLITE_OK);
     sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, to);
     while (sqlite3_step(st) == SQLITE_ROW) {
         struct tl_invert_col cols[3];
         int64_t id = sqlite3_column_int64(st, 0);
@@ -212,6 +224,26 @@ write_bulk(int64_t from)
     tl_invert_free(inv[1]);
 }
 
+static void
+write_bulk(int64_t from)
+{
+    write_bulk_range(from, INT64_MAX);
+}
+
+/* Every segment's pages and %_idx rows, and the structure and averages
+ * records, as text to compare. */
+static char *
+segment_dump_all(void)
+{
+    sqlite3_stmt *st = NULL;
+
+    ck_assert_int_eq(sqlite3_prepare_v2(unit_db,
+        "SELECT id || ' ' || hex(block) FROM passages_fts_data UNION ALL "
+        "SELECT 'idx ' || segid || ' ' || hex(term) || ' ' || pgno FROM "
+        "passages_fts_idx", -1, &st, NULL), SQLITE_OK);
+    return lines_of(st);
+}
+
 /* What FTS5 answers for a few queries, as text. */
 static char *
 answers(void)
@@ -238,6 +270,21 @@ answers(void)
     return b.data;
 }
 
+/* Fails from the first line where the dumps differ. */
+static void
+same_pages(const char *fts5, const char *ours, int pgsz)
+{
+    size_t at = 0, line = 0;
+
+    if (strcmp(fts5, ours) == 0)
+        return;
+    while (fts5[at] == ours[at])
+        if (fts5[at++] == '\n')
+            line = at;
+    ck_abort_msg("pages differ (pgsz %d) from:\nFTS5: %.300s\nours: %.300s",
+                 pgsz, fts5 + line, ours + line);
+}
+
 static void
 same_as_optimize(int pgsz)
 {
@@ -260,15 +307,7 @@ same_as_optimize(int pgsz)
     unit_exec("INSERT INTO passages_fts (passages_fts) VALUES ('delete-all')");
     write_bulk(0);
     ours = segment_dump();
-    if (strcmp(fts5, ours) != 0) {
-        /* the first line that differs */
-        size_t at = 0, line = 0;
-        while (fts5[at] == ours[at])
-            if (fts5[at++] == '\n')
-                line = at;
-        ck_abort_msg("pages differ (pgsz %d) from:\nFTS5: %.300s\nours: "
-                     "%.300s", pgsz, fts5 + line, ours + line);
-    }
+    same_pages(fts5, ours, pgsz);
     /* doclist indexes were among them */
     ck_assert_int_gt(atoi(unit_text("SELECT count(*) FROM passages_fts_idx "
                                     "WHERE pgno % 2 = 1")), 0);
@@ -490,6 +529,167 @@ START_TEST(test_vocabulary_from_the_pages)
 }
 END_TEST
 
+/* ---- the segments merged by our writer (lib/fts5_merge.c) ---------------- */
+
+/* Merges the index in a transaction of its own: whether it did. */
+static int
+own_merge(void)
+{
+    struct tl_error err = { 0 };
+    int merged = -1;
+
+    unit_exec("BEGIN");
+    ck_assert_msg(tl_fts5_merge(unit_db, &merged, &err) == TL_OK, "%s",
+                  err.msg);
+    unit_exec("COMMIT");
+    return merged;
+}
+
+static int
+segments(void)
+{
+    return atoi(unit_text("SELECT count(DISTINCT segid) FROM "
+                          "passages_fts_idx"));
+}
+
+/* The segments corpus() makes (three transactions, each written in
+ * several), merged by our writer and by FTS5's
+ * 'optimize': the same leaves, doclist indexes, %_idx rows and
+ * averages, byte for byte, and the same answers. */
+static void
+merge_same_as_optimize(int pgsz, int n)
+{
+    char *fts5, *ours, *fts5_answers, *ours_answers, *before;
+
+    for (int side = 0; side < 2; side++) {
+        unit_db_setup();
+        if (pgsz > 0) {
+            char sql[128];
+            snprintf(sql, sizeof sql, "INSERT INTO passages_fts "
+                     "(passages_fts, rank) VALUES ('pgsz', %d)", pgsz);
+            unit_exec(sql);
+        }
+        corpus(n);
+        ck_assert_int_ge(segments(), 3);
+        if (side == 0) {
+            before = answers();
+            ck_assert_int_eq(own_merge(), 1);
+            ours = segment_dump();
+            ours_answers = answers();
+            ck_assert_str_eq(ours_answers, before);
+            unit_exec("INSERT INTO passages_fts (passages_fts) VALUES "
+                      "('integrity-check')");
+            /* one segment: nothing more to merge */
+            ck_assert_int_eq(own_merge(), 0);
+            free(before);
+        } else {
+            unit_exec("INSERT INTO passages_fts (passages_fts) VALUES "
+                      "('optimize')");
+            fts5 = segment_dump();
+            fts5_answers = answers();
+        }
+        unit_db_teardown();
+    }
+    same_pages(fts5, ours, pgsz);
+    ck_assert_str_eq(fts5_answers, ours_answers);
+    free(fts5);
+    free(ours);
+    free(fts5_answers);
+    free(ours_answers);
+}
+
+START_TEST(test_merge_same_pages_as_optimize)
+{
+    merge_same_as_optimize(0, 1500);
+}
+END_TEST
+
+START_TEST(test_merge_same_pages_small_leaves)
+{
+    long before = tl_fts5_merge_trims();
+
+    /* lists over many leaves, position lists across leaves, doclist
+     * indexes of several levels; the leaves read deleted as it goes,
+     * often (the pages read are never the ones deleted) */
+    tl_fts5_merge_trim(8, 2);
+    merge_same_as_optimize(64, 150);
+    tl_fts5_merge_trim(0, 0);
+    ck_assert_int_gt(tl_fts5_merge_trims(), before);
+}
+END_TEST
+
+/* Rows an older segment holds after a newer one's, or a deletion: the
+ * merge declines and leaves the index as it was, and 'optimize' then
+ * merges it. */
+START_TEST(test_merge_declines_what_it_cannot_join)
+{
+    char *before, *after;
+
+    for (int kind = 0; kind < 2; kind++) {
+        unit_db_setup();
+        corpus(300);
+        if (kind == 0) {
+            /* the newer segment's rows below the older one's */
+            unit_exec("INSERT INTO passages_fts (passages_fts) VALUES "
+                      "('delete-all')");
+            for (int half = 0; half < 2; half++)
+                unit_exec(half == 0
+                          ? "INSERT INTO passages_fts (rowid, body, title, "
+                            "author) SELECT id, body, title, author FROM "
+                            "passage_docs WHERE id > 150"
+                          : "INSERT INTO passages_fts (rowid, body, title, "
+                            "author) SELECT id, body, title, author FROM "
+                            "passage_docs WHERE id <= 150");
+        } else {
+            unit_exec("DELETE FROM passages_fts WHERE rowid = 7");
+        }
+        ck_assert_int_ge(segments(), kind == 0 ? 2 : 4);
+        before = segment_dump_all();
+        ck_assert_int_eq(own_merge(), 0);
+        after = segment_dump_all();
+        ck_assert_str_eq(after, before);
+        unit_exec("INSERT INTO passages_fts (passages_fts) VALUES "
+                  "('integrity-check')");
+        unit_exec("INSERT INTO passages_fts (passages_fts) VALUES "
+                  "('optimize')");
+        ck_assert_int_eq(segments(), 1);
+        free(before);
+        free(after);
+        unit_db_teardown();
+    }
+}
+END_TEST
+
+/* Segments the bulk path writes, one a batch, merged: the pages of one
+ * bulk write of all the rows. */
+START_TEST(test_merge_of_bulk_batches_is_one_bulk_write)
+{
+    char *one, *merged;
+    int n;
+
+    unit_db_setup();
+    n = corpus(900);
+    unit_exec("INSERT INTO passages_fts (passages_fts) VALUES ('delete-all')");
+    write_bulk(0);
+    one = segment_dump();
+    unit_exec("INSERT INTO passages_fts (passages_fts) VALUES ('delete-all')");
+    for (int from = 0; from <= n; from += 250) {
+        unit_exec("BEGIN");
+        write_bulk_range(from, from + 250);
+        unit_exec("COMMIT");
+    }
+    ck_assert_int_eq(segments(), 4);
+    ck_assert_int_eq(own_merge(), 1);
+    merged = segment_dump();
+    ck_assert_str_eq(merged, one);
+    unit_exec("INSERT INTO passages_fts (passages_fts) VALUES "
+              "('integrity-check')");
+    free(one);
+    free(merged);
+    unit_db_teardown();
+}
+END_TEST
+
 Suite *
 fts5_write_suite(void)
 {
@@ -503,6 +703,10 @@ fts5_write_suite(void)
     tcase_add_test(tc, test_same_pages_split_in_two);
     tcase_add_test(tc, test_fts5_goes_on_after);
     tcase_add_test(tc, test_vocabulary_from_the_pages);
+    tcase_add_test(tc, test_merge_same_pages_as_optimize);
+    tcase_add_test(tc, test_merge_same_pages_small_leaves);
+    tcase_add_test(tc, test_merge_declines_what_it_cannot_join);
+    tcase_add_test(tc, test_merge_of_bulk_batches_is_one_bulk_write);
     suite_add_tcase(s, tc);
     return s;
 }

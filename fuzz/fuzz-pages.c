@@ -10,9 +10,11 @@
  *   - odd: up to 4 leaf pages of segment 1, each a 2-byte little-endian
  *     length then its bytes.  A few terms and prefixes are read through
  *     them with their positions, and the segment's vocabulary
- *     (tl_fts5_vocab()).  Checked: rowids strictly grow and positions
- *     strictly ascend within a row; the vocabulary's terms strictly grow
- *     and each is in a row at least.
+ *     (tl_fts5_vocab()), and every key with its rows as the merge walks
+ *     them (tl_fts5_walk_*()).  Checked: rowids strictly grow and
+ *     positions strictly ascend within a row; the vocabulary's terms and
+ *     the walk's keys strictly grow, each in a row at least; a walk
+ *     ends.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +147,52 @@ vocab_term(void *ctx, const unsigned char *term, int len, int64_t df)
     return 0;
 }
 
+static volatile unsigned touched;
+
+/* Walks every key of the segment with its rows, as the merge does. */
+static void
+walk_segment(const struct tl_fts5 *x)
+{
+    struct tl_fts5_walk *w = NULL;
+    unsigned char last[1100];
+    int n_last = 0, rc, steps = 0;
+
+    if (tl_fts5_walk_open(x, 0, &w) != TL_FTS5_ROW) {
+        FUZZ_CHECK(w == NULL, "a refused walk was left open");
+        return;
+    }
+    do {
+        int len, rows = 0, n;
+        const unsigned char *k = tl_fts5_walk_key(w, &len), *pos;
+        int64_t rowid, prev = 0;
+        FUZZ_CHECK(len > 0 && len < (int)sizeof last, "a key's length");
+        if (n_last > 0) {
+            int c = memcmp(k, last, (size_t)(len < n_last ? len : n_last));
+            FUZZ_CHECK(c > 0 || (c == 0 && len > n_last),
+                       "the walk's keys do not grow");
+        }
+        memcpy(last, k, (size_t)len);
+        n_last = len;
+        while ((rc = tl_fts5_walk_row(w, &rowid, &pos, &n))
+               == TL_FTS5_ROW) {
+            FUZZ_CHECK(rows == 0 || rowid > prev, "the walk's rowids");
+            FUZZ_CHECK(n >= 0 && (n == 0 || pos != NULL), "a list");
+            /* the list is readable to its end (ASan says if not) */
+            for (int i = 0; i < n; i++)
+                touched += pos[i];
+            prev = rowid;
+            rows++;
+            FUZZ_CHECK(++steps < 1000000, "the walk does not end");
+        }
+        if (rc != TL_FTS5_EOF)
+            break;
+        FUZZ_CHECK(rows > 0, "a key without rows");
+        rc = tl_fts5_walk_next(w);
+        FUZZ_CHECK(++steps < 1000000, "the walk does not end");
+    } while (rc == TL_FTS5_ROW);
+    tl_fts5_walk_free(w);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -186,5 +234,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct vocab_check v;
     memset(&v, 0, sizeof v);
     tl_fts5_vocab(&x, vocab_term, &v);
+    walk_segment(&x);
     return 0;
 }

@@ -1251,7 +1251,7 @@ tl_fts5_walk_row(struct tl_fts5_walk *w, int64_t *rowid,
     w->rows_done = 1;
     w->next_ki = -1;
     if (c->ends_here) {
-        for (int k = 0; k < c->pg.n_key; k++)
+        for (int k = 0; k < c->pg.n_key && w->next_ki < 0; k++)
             if (c->pg.key[k] == c->end)
                 w->next_ki = k;
         if (w->next_ki < 0)

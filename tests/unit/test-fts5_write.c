@@ -270,6 +270,19 @@ answers(void)
     return b.data;
 }
 
+/* A database whose FTS5 leaves are pgsz bytes (0: FTS5's default). */
+static void
+setup_with_leaves(int pgsz)
+{
+    unit_db_setup();
+    if (pgsz > 0) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "INSERT INTO passages_fts (passages_fts, "
+                 "rank) VALUES ('pgsz', %d)", pgsz);
+        unit_exec(sql);
+    }
+}
+
 /* Fails from the first line where the dumps differ. */
 static void
 same_pages(const char *fts5, const char *ours, int pgsz)
@@ -291,13 +304,7 @@ same_as_optimize(int pgsz)
     char *fts5, *ours, *fts5_answers, *ours_answers;
     int n;
 
-    unit_db_setup();
-    if (pgsz > 0) {
-        char sql[128];
-        snprintf(sql, sizeof sql, "INSERT INTO passages_fts (passages_fts, "
-                 "rank) VALUES ('pgsz', %d)", pgsz);
-        unit_exec(sql);
-    }
+    setup_with_leaves(pgsz);
     /* under 1,000 leaves: `optimize` merges in steps of 1,000 leaves,
      * each of which starts its first leaf afresh */
     n = corpus(pgsz > 0 ? 150 : 1500);
@@ -360,9 +367,7 @@ START_TEST(test_same_pages_small_leaves)
 {
     /* leaves of 64 bytes: doclist indexes of several levels */
     same_as_optimize(64);
-    unit_db_setup();
-    unit_exec("INSERT INTO passages_fts (passages_fts, rank) VALUES "
-              "('pgsz', 64)");
+    setup_with_leaves(64);
     corpus(600);
     unit_exec("INSERT INTO passages_fts (passages_fts) VALUES ('delete-all')");
     write_bulk(0);
@@ -562,13 +567,7 @@ merge_same_as_optimize(int pgsz, int n)
     char *fts5, *ours, *fts5_answers, *ours_answers, *before;
 
     for (int side = 0; side < 2; side++) {
-        unit_db_setup();
-        if (pgsz > 0) {
-            char sql[128];
-            snprintf(sql, sizeof sql, "INSERT INTO passages_fts "
-                     "(passages_fts, rank) VALUES ('pgsz', %d)", pgsz);
-            unit_exec(sql);
-        }
+        setup_with_leaves(pgsz);
         corpus(n);
         ck_assert_int_ge(segments(), 3);
         if (side == 0) {

@@ -8,6 +8,9 @@
  * articles whose files are gone.
  */
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +20,7 @@
 
 #include "checkpoint.h"
 #include "compact.h"
+#include "impact_merged.h"
 #include "lengths.h"
 #include "indexer.h"
 #include "invert.h"
@@ -49,6 +53,12 @@ struct run {
     int n_inv;
     /* bulk mode: copies the WAL into the file while the run goes on */
     struct tl_checkpointer *ckpt;
+    /* bulk mode into an empty database: the impact lists made from the
+     * rows of the merge at the end (lib/impact_merged.h); made, when it
+     * joined the segments */
+    int first_build;
+    struct tl_impact_merged *merged;
+    struct tl_impact_made *merged_made;
     int64_t *first_of;
     size_t n_first, cap_first;
     /* the last commit left base and first_of for its list makers:
@@ -95,6 +105,9 @@ ensure_txn(struct run *r, struct tl_error *err)
         r->n_first = 0;
         r->rebase = 0;
     }
+    /* begun after the last batch's checkpoint, the transaction writes
+     * the WAL from its start again (lib/checkpoint.h) */
+    tl_checkpointer_wait(r->ckpt);
     st = tl_store_begin(r->store, err);
     if (st == TL_OK)
         r->in_txn = 1;
@@ -412,11 +425,15 @@ refresh_impacts(struct run *r, struct tl_error *err)
     /* the lists a first build made as it wrote the index
      * (TALAASH_MADE_LISTS=0: made again from the pages, for the tests) */
     tl_impact_refresh_made(made_off() ? NULL
-                                      : tl_store_impacts_made(r->store));
+                           : r->merged_made != NULL ? r->merged_made
+                           : tl_store_impacts_made(r->store));
     if (st == TL_OK)
         st = tl_impact_update(r->db, TL_IMPACT_MIN_DF, &stats, err);
     tl_impact_refresh_meanwhile(NULL, NULL);
     tl_impact_refresh_made(NULL);
+    tl_impact_merged_free(r->merged);
+    r->merged = NULL;
+    r->merged_made = NULL;
     if (st == TL_OK)
         st = tl_spans_refresh(r->db, NULL, err);
     return st;
@@ -439,6 +456,41 @@ count_of(sqlite3 *db, const char *sql, long long *out, struct tl_error *err)
     if (rc != SQLITE_ROW)
         return tl_error_db(err, db, "counting what the index holds");
     return TL_OK;
+}
+
+/* The merge, which also makes a first build's impact lists as it goes
+ * when its batches' lists were not made as they were written (more than
+ * one batch): on the cores it leaves idle, instead of reading them back
+ * from the merged pages (lib/impact_merged.h). */
+static enum tl_status
+merge_making_lists(struct run *r, struct tl_error *err)
+{
+    enum tl_status st;
+    int ours = 0;
+
+    if (!r->first_build || r->n_inv == 0 || made_off()
+        || tl_store_impacts_made(r->store) != NULL)
+        return tl_index_compact(r->db, NULL, err);
+    /* the inverters are done with: what they hold goes back to the
+     * system before the lists' tables are made (peak memory) */
+    for (int i = 0; i < r->n_inv; i++) {
+        tl_invert_free(r->inv[i]);
+        r->inv[i] = NULL;
+    }
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+    /* the lists read every passage's lengths */
+    st = tl_lengths_refresh(r->db, NULL, err);
+    if (st == TL_OK)
+        st = tl_impact_merged_new(r->db, TL_IMPACT_MIN_DF, &r->merged, err);
+    if (st == TL_OK)
+        st = tl_index_compact_tapped(r->db, tl_impact_merged_tap(r->merged),
+                                     &ours, NULL, err);
+    if (r->merged != NULL)
+        r->merged_made = tl_impact_merged_done(r->merged,
+                                               st == TL_OK && ours);
+    return st;
 }
 
 /* Merges the index into one segment after a run that changed a tenth of
@@ -467,7 +519,7 @@ compact(struct run *r, struct tl_error *err)
     }
     if (r->progress)
         tl_cli_progress("merging the index into one segment");
-    return tl_index_compact(r->db, NULL, err);
+    return merge_making_lists(r, err);
 }
 
 /* Turns the store's bulk mode on (docs/bulk-index.md) for a run that may
@@ -497,6 +549,7 @@ choose_bulk(struct run *r, size_t files, struct tl_error *err)
         r->batch = INDEX_BULK_BATCH;
     /* into an empty table: the indexes by hash, path and date made at
      * the end (lib/index_defer.c) */
+    r->first_build = articles == 0;
     if (articles == 0 && !r->opt->dry_run) {
         int deferred = 0;
         st = tl_index_defer(r->db, &deferred, err);
@@ -777,6 +830,8 @@ fail:
     if (r.store != NULL)
         tl_store_rollback(r.store);
 out:
+    tl_impact_refresh_made(NULL);
+    tl_impact_merged_free(r.merged);
     tl_checkpointer_stop(r.ckpt);
     early_walk_join(&ew, &ignored);     /* (a failure before it ended) */
     file_list_release(&files);

@@ -14,6 +14,7 @@ struct tl_checkpointer {
     pthread_mutex_t lock;
     pthread_cond_t cond;
     int asked, stopping;
+    int busy;                   /* a checkpoint under way */
 };
 
 static void *
@@ -28,12 +29,15 @@ run(void *arg)
         if (!c->asked)
             break;
         c->asked = 0;
+        c->busy = 1;
         pthread_mutex_unlock(&c->lock);
         /* PASSIVE: copies what no reader still needs and never waits;
          * a failure only leaves more in the WAL */
         sqlite3_wal_checkpoint_v2(c->db, "main", SQLITE_CHECKPOINT_PASSIVE,
                                   NULL, NULL);
         pthread_mutex_lock(&c->lock);
+        c->busy = 0;
+        pthread_cond_broadcast(&c->cond);
     }
     pthread_mutex_unlock(&c->lock);
     return NULL;
@@ -87,6 +91,17 @@ tl_checkpointer_poke(struct tl_checkpointer *c)
     pthread_mutex_lock(&c->lock);
     c->asked = 1;
     pthread_cond_broadcast(&c->cond);
+    pthread_mutex_unlock(&c->lock);
+}
+
+void
+tl_checkpointer_wait(struct tl_checkpointer *c)
+{
+    if (c == NULL)
+        return;
+    pthread_mutex_lock(&c->lock);
+    while (c->asked || c->busy)
+        pthread_cond_wait(&c->cond, &c->lock);
     pthread_mutex_unlock(&c->lock);
 }
 

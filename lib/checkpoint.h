@@ -14,6 +14,15 @@
  * copied stays in the WAL, where readers find it and where SQLite
  * recovers it after a kill: a checkpoint never decides what is
  * committed.
+ *
+ * SQLite writes the WAL from its start again (a restart) only when a
+ * write transaction begins after a checkpoint has copied all of it:
+ * the next batch's transaction, begun while the checkpointer was still
+ * copying the last one, appended behind it, and a bulk run's WAL grew
+ * to the size of the database (1.45 GB at 1,000,000 articles, every
+ * page written twice more to the disk).  So the writer waits for the
+ * checkpoint under way before it begins (tl_checkpointer_wait()): the
+ * WAL then holds one batch at a time.
  */
 #include "talaash.h"
 
@@ -32,6 +41,10 @@ tl_checkpointer_start(sqlite3 *db, const char *path,
 /* Asks for a checkpoint of what is committed (after a commit); returns
  * at once. */
 void tl_checkpointer_poke(struct tl_checkpointer *c);
+
+/* Returns once no checkpoint is under way or asked for: a write
+ * transaction begun after it restarts the WAL. */
+void tl_checkpointer_wait(struct tl_checkpointer *c);
 
 /* Waits for the checkpoint under way, stops the thread and gives db its
  * checkpoints at commits back.  NULL is a no-op.  The WAL pages not yet

@@ -29,16 +29,18 @@ pragma_int(sqlite3 *db, const char *sql, long *out, struct tl_error *err)
 /* The index merged into one segment, in a transaction: by our writer
  * when the segments allow it (lib/fts5_merge.h), else by FTS5. */
 static enum tl_status
-merge(sqlite3 *db, struct tl_error *err)
+merge(sqlite3 *db, const struct tl_fts5_merge_tap *tap, int *ours,
+      struct tl_error *err)
 {
     const char *env = getenv("TALAASH_OWN_MERGE");
     enum tl_status st = TL_OK;
     int merged = 0;
 
+    *ours = 0;
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return tl_error_db(err, db, "merging the index into one segment");
     if (env == NULL || strcmp(env, "0") != 0)
-        st = tl_fts5_merge(db, &merged, err);
+        st = tl_fts5_merge_tapped(db, tap, &merged, err);
     if (st == TL_OK && !merged
         && sqlite3_exec(db, "INSERT INTO passages_fts(passages_fts) "
                         "VALUES('optimize')", NULL, NULL, NULL) != SQLITE_OK)
@@ -48,18 +50,32 @@ merge(sqlite3 *db, struct tl_error *err)
         st = tl_error_db(err, db, "merging the index into one segment");
     if (st != TL_OK)
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    else
+        *ours = merged;
     return st;
 }
 
 enum tl_status
 tl_index_compact(sqlite3 *db, long *freed_out, struct tl_error *err)
 {
+    return tl_index_compact_tapped(db, NULL, NULL, freed_out, err);
+}
+
+enum tl_status
+tl_index_compact_tapped(sqlite3 *db, const struct tl_fts5_merge_tap *tap,
+                        int *ours_out, long *freed_out, struct tl_error *err)
+{
     enum tl_status st;
     long mode = 0, before = 0, after = 0;
+    int ours = 0;
 
     if (freed_out != NULL)
         *freed_out = 0;
-    st = merge(db, err);
+    if (ours_out != NULL)
+        *ours_out = 0;
+    st = merge(db, tap, &ours, err);
+    if (st == TL_OK && ours_out != NULL)
+        *ours_out = ours;
     if (st != TL_OK)
         return st;
     st = pragma_int(db, "PRAGMA auto_vacuum", &mode, err);

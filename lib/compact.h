@@ -27,6 +27,15 @@
 enum tl_status
 tl_index_compact(sqlite3 *db, long *freed_out, struct tl_error *err);
 
+/* tl_index_compact(), the merge tapped (lib/fts5_merge.h; NULL: not)
+ * when our own merge joins the segments: *ours_out (may be NULL) is 1
+ * when it did and committed, 0 when FTS5's 'optimize' merged instead, or
+ * nothing was to merge. */
+struct tl_fts5_merge_tap;
+enum tl_status
+tl_index_compact_tapped(sqlite3 *db, const struct tl_fts5_merge_tap *tap,
+                        int *ours_out, long *freed_out, struct tl_error *err);
+
 /* Whether a migration asked for a VACUUM (meta key 'vacuum': schema 008
  * dropped passages.text in place, which leaves the passages' pages
  * nearly empty). */

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "fts5_read.h"
+#include "fts5_varint.h"
 #include "fts5_write.h"
 
 /* The segments' walks, oldest first, and which are on the smallest key. */
@@ -31,6 +32,9 @@ struct walks {
     int n_at;
     int *gone;              /* each segment's leaves below this deleted */
     sqlite3_stmt *del;
+    const struct tl_fts5_merge_tap *tap;    /* NULL: none */
+    struct tl_buf rows;     /* the tap's copy of the key's rows */
+    struct tl_buf key;      /* and of the key */
 };
 
 /* Leaves read: deleted every TRIM_KEYS keys once TRIM_LEAVES of a
@@ -119,6 +123,51 @@ smallest(struct walks *ws, const unsigned char **key, int *len)
     return min != NULL;
 }
 
+/* One row appended to doclist as FTS5 stores it: the rowid's delta, the
+ * position list's size (times 2: no delete flag) and the list. */
+static enum tl_status
+copy_row(struct tl_buf *doclist, int64_t delta, const unsigned char *pos,
+         int n)
+{
+    unsigned char *p;
+    uint64_t size = (uint64_t)n * 2;
+
+    /* a varint is 9 bytes at most; one byte below 128 (most of them) */
+    if (doclist->cap - doclist->len < (size_t)n + 19
+        && tl_buf_reserve(doclist, (size_t)n + 18) != TL_OK)
+        return TL_ERR_NOMEM;
+    p = (unsigned char *)doclist->data + doclist->len;
+    if ((uint64_t)delta < 0x80)
+        *p++ = (unsigned char)delta;
+    else
+        p += tl_fts5_varint(p, (uint64_t)delta);
+    if (size < 0x80)
+        *p++ = (unsigned char)size;
+    else
+        p += tl_fts5_varint(p, size);
+    memcpy(p, pos, (size_t)n);
+    doclist->len = (size_t)(p + n - (unsigned char *)doclist->data);
+    doclist->data[doclist->len] = '\0';
+    return TL_OK;
+}
+
+/* The key just merged (one of the main index's), with its n_rows rows in
+ * ws->rows (the last of them, when handed in pieces already), handed to
+ * the tap. */
+static enum tl_status
+tapped(struct walks *ws, const unsigned char *key, int len, int64_t n_rows,
+       int in_pieces, struct tl_error *err)
+{
+    const struct tl_fts5_merge_tap *tap = ws->tap;
+    enum tl_status st = TL_OK;
+
+    if ((in_pieces || n_rows >= tap->min_rows) && tap->rows != NULL)
+        st = tap->rows(tap->ctx, key + 1, len - 1, &ws->rows, 1, err);
+    if (st == TL_OK && tap->key != NULL)
+        st = tap->key(tap->ctx, key + 1, len - 1, n_rows, err);
+    return st;
+}
+
 /* Writes every key with its rows: TL_OK, TL_FTS5_DECLINED (the segments'
  * rows overlap, or a page is not understood: nothing to rely on), or an
  * error from the writer. */
@@ -131,13 +180,25 @@ merge_keys(sqlite3 *db, struct walks *ws, struct tl_fts5_writer *wr,
     long keys = 0;
 
     while (smallest(ws, &key, &len)) {
-        int64_t last = 0;
+        int64_t last = 0, n_rows;
+        int in_pieces;
         enum tl_status st;
         if (++keys % trim_keys == 0 && (st = trim(db, ws, err)) != TL_OK)
             return st;
         st = tl_fts5_writer_term(wr, key, len, err);
         if (st != TL_OK)
             return st;
+        ws->rows.len = 0;
+        n_rows = 0;
+        in_pieces = 0;
+        /* the walks move on past it: the tap gets a copy */
+        if (ws->tap != NULL) {
+            ws->key.len = 0;
+            if (tl_buf_append(&ws->key, (const char *)key, (size_t)len)
+                != TL_OK)
+                return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+            key = (const unsigned char *)ws->key.data;
+        }
         for (int j = 0; j < ws->n_at; j++) {
             int i = ws->at[j], rc, n;
             int64_t rowid;
@@ -148,7 +209,21 @@ merge_keys(sqlite3 *db, struct walks *ws, struct tl_fts5_writer *wr,
                     *declined = 1;      /* an older segment's row after */
                     return TL_OK;
                 }
+                if (ws->tap != NULL
+                    && copy_row(&ws->rows, rowid - last, pos, n) != TL_OK)
+                    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+                if (ws->tap != NULL && ws->tap->chunk > 0
+                    && ws->rows.len >= ws->tap->chunk && len >= 1
+                    && key[0] == '0') {
+                    st = ws->tap->rows(ws->tap->ctx, key + 1, len - 1,
+                                       &ws->rows, 0, err);
+                    if (st != TL_OK)
+                        return st;
+                    ws->rows.len = 0;
+                    in_pieces = 1;
+                }
                 last = rowid;
+                n_rows++;
                 st = tl_fts5_writer_row(wr, rowid, pos, n, err);
                 if (st != TL_OK)
                     return st;
@@ -161,6 +236,9 @@ merge_keys(sqlite3 *db, struct walks *ws, struct tl_fts5_writer *wr,
             }
             ws->live[i] = rc == TL_FTS5_ROW;
         }
+        if (ws->tap != NULL && len >= 1 && key[0] == '0'
+            && (st = tapped(ws, key, len, n_rows, in_pieces, err)) != TL_OK)
+            return st;
     }
     return TL_OK;
 }
@@ -175,6 +253,8 @@ walks_free(struct walks *ws)
     free(ws->at);
     free(ws->gone);
     sqlite3_finalize(ws->del);
+    tl_buf_release(&ws->rows);
+    tl_buf_release(&ws->key);
     memset(ws, 0, sizeof *ws);
 }
 
@@ -184,6 +264,8 @@ static int
 walks_open(const struct tl_fts5 *x, struct walks *ws)
 {
     memset(ws, 0, sizeof *ws);
+    tl_buf_init(&ws->rows, 0);
+    tl_buf_init(&ws->key, 0);
     ws->w = calloc((size_t)x->n_seg, sizeof *ws->w);
     ws->live = calloc((size_t)x->n_seg, sizeof *ws->live);
     ws->at = calloc((size_t)x->n_seg, sizeof *ws->at);
@@ -204,7 +286,8 @@ walks_open(const struct tl_fts5 *x, struct walks *ws)
 /* The merge inside savepoint tl_merge; *declined when it found rows it
  * cannot merge this way. */
 static enum tl_status
-merge_in(sqlite3 *db, struct tl_fts5 *x, int *declined, struct tl_error *err)
+merge_in(sqlite3 *db, struct tl_fts5 *x, const struct tl_fts5_merge_tap *tap,
+         int *declined, struct tl_error *err)
 {
     struct tl_fts5_sql_sink *sql = NULL;
     struct tl_fts5_sink sink;
@@ -221,6 +304,7 @@ merge_in(sqlite3 *db, struct tl_fts5 *x, int *declined, struct tl_error *err)
         *declined = 1;
         return TL_OK;
     }
+    ws.tap = tap;
     st = tl_fts5_pgsz(db, &pgsz, err);
     if (st == TL_OK)
         st = tl_fts5_free_segid(db, &segid, err);
@@ -243,6 +327,13 @@ merge_in(sqlite3 *db, struct tl_fts5 *x, int *declined, struct tl_error *err)
 enum tl_status
 tl_fts5_merge(sqlite3 *db, int *merged_out, struct tl_error *err)
 {
+    return tl_fts5_merge_tapped(db, NULL, merged_out, err);
+}
+
+enum tl_status
+tl_fts5_merge_tapped(sqlite3 *db, const struct tl_fts5_merge_tap *tap,
+                     int *merged_out, struct tl_error *err)
+{
     struct tl_fts5 *x = NULL;
     enum tl_status st;
     int declined = 0;
@@ -263,7 +354,7 @@ tl_fts5_merge(sqlite3 *db, int *merged_out, struct tl_error *err)
         tl_fts5_close(x);
         return tl_error_db(err, db, "merging the index");
     }
-    st = merge_in(db, x, &declined, err);
+    st = merge_in(db, x, tap, &declined, err);
     tl_fts5_close(x);
     if (st != TL_OK || declined) {
         /* nothing of it stays; FTS5 forgets what it read meanwhile */

@@ -33,6 +33,23 @@ tl_fts5_get_varint(const unsigned char *a, uint64_t *v)
     return a + 9;
 }
 
+/* One row of a doclist in FTS5's format at p: the rowid's delta added
+ * to *rowid, the position list into *pos, *n_pos bytes (the size's low
+ * bit, a delete flag, dropped); returns past the row. */
+static inline const unsigned char *
+tl_fts5_doclist_row(const unsigned char *p, int64_t *rowid,
+                    const unsigned char **pos, int *n_pos)
+{
+    uint64_t delta, size;
+
+    p = tl_fts5_get_varint(p, &delta);
+    p = tl_fts5_get_varint(p, &size);
+    *rowid += (int64_t)delta;
+    *pos = p;
+    *n_pos = (int)(size / 2);
+    return p + *n_pos;
+}
+
 /* v as a varint into p (1-9 bytes); returns its length
  * (lib/fts5_write.c). */
 int tl_fts5_varint(unsigned char *p, uint64_t v);

@@ -128,6 +128,13 @@ void tl_impact_refresh_meanwhile(tl_impact_meanwhile_fn fn, void *ctx);
  * again with NULL before m is freed. */
 struct tl_impact_made;
 void tl_impact_refresh_made(struct tl_impact_made *m);
+
+/* Every passage's column lengths (from passage_lengths, brought up to
+ * date by tl_lengths_refresh()) and article, as a refresh reads them,
+ * into l (tl_impact_lens_release() it, also on failure). */
+struct tl_impact_lens;
+enum tl_status tl_impact_lens_load(sqlite3 *db, struct tl_impact_lens *l,
+                                   struct tl_error *err);
 /* Tests: the vocabulary read from the pages stops after n terms, as it
  * does at pages it does not understand, and the refresh goes on through
  * fts5vocab from there (0, the default: never). */

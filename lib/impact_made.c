@@ -100,12 +100,18 @@ on_vocab(void *ctx, const unsigned char *term, int n, int64_t rows,
     return TL_OK;
 }
 
-/* tl_invert_lists' term: one frequent term on maker thread t. */
-static enum tl_status
-on_term(void *ctx, int t, const unsigned char *term, int n,
-        struct tl_invert_rows *rows, struct tl_error *err)
+static int
+inverted_next(void *it, int64_t *id, const unsigned char **pos, int *n_pos)
 {
-    struct tl_impact_made *m = ctx;
+    return tl_invert_rows_next(it, id, pos, n_pos);
+}
+
+/* One frequent term's list, from its rows, on maker thread t (inlined
+ * into each caller: next is called once a posting). */
+static inline __attribute__((always_inline)) enum tl_status
+term_list(struct tl_impact_made *m, int t, const unsigned char *term, int n,
+          tl_impact_rows_fn next, void *rows, struct tl_error *err)
+{
     struct tl_impact_top *top = &m->top[t];
     const unsigned char *pos;
     struct item it;
@@ -113,7 +119,7 @@ on_term(void *ctx, int t, const unsigned char *term, int n,
     int n_pos;
 
     tl_impact_top_start(top);
-    while (tl_invert_rows_next(rows, &id, &pos, &n_pos)) {
+    while (next(rows, &id, &pos, &n_pos)) {
         /* FTS5's position list: 1 and a column number switch columns,
          * any other value is a position (+ 2) in the column */
         const unsigned char *p = pos, *end = pos + n_pos;
@@ -161,6 +167,31 @@ on_term(void *ctx, int t, const unsigned char *term, int n,
     m->items[m->n_items++] = it;
     pthread_mutex_unlock(&m->mu);
     return TL_OK;
+}
+
+/* tl_invert_lists' term: one frequent term on maker thread t. */
+static enum tl_status
+on_term(void *ctx, int t, const unsigned char *term, int n,
+        struct tl_invert_rows *rows, struct tl_error *err)
+{
+    return term_list(ctx, t, term, n, inverted_next, rows, err);
+}
+
+enum tl_status
+tl_impact_made_rows(struct tl_impact_made *m, int t, const unsigned char *term,
+                    int n, tl_impact_rows_fn next, void *rows,
+                    struct tl_error *err)
+{
+    if (t < 0 || t >= m->threads)
+        return tl_error_set(err, TL_ERR_USAGE, "no such list maker");
+    return term_list(m, t, term, n, next, rows, err);
+}
+
+enum tl_status
+tl_impact_made_key(struct tl_impact_made *m, const unsigned char *term,
+                   int n, int64_t rows, struct tl_error *err)
+{
+    return on_vocab(m, term, n, rows, err);
 }
 
 void

@@ -33,6 +33,23 @@ void tl_impact_made_ask(struct tl_impact_made *m, struct tl_invert_lists *out);
  * (before this, a refresh does not take m). */
 void tl_impact_made_written(struct tl_impact_made *m,
                             struct tl_invert_makers *makers);
+/* Or, when the rows come from elsewhere (a merge of segments, lib/
+ * impact_merged.h), m filled by hand: the vocabulary's next term, in
+ * key order, with its rows; and one frequent term's list made on the
+ * calling thread as maker t (0 .. threads - 1; one thread per t at a
+ * time) from its rows, which next(rows, ...) gives one at a time in
+ * increasing id (1 with the next, 0 after the last; a row's positions
+ * stay valid until the next call).  Then tl_impact_made_written(m,
+ * NULL). */
+typedef int (*tl_impact_rows_fn)(void *rows, int64_t *id,
+                                 const unsigned char **pos, int *n_pos);
+enum tl_status tl_impact_made_key(struct tl_impact_made *m,
+                                  const unsigned char *term, int n,
+                                  int64_t rows, struct tl_error *err);
+enum tl_status tl_impact_made_rows(struct tl_impact_made *m, int t,
+                                   const unsigned char *term, int n,
+                                   tl_impact_rows_fn next, void *rows,
+                                   struct tl_error *err);
 /* Waits for the makers: TL_OK when every list is made (then in key
  * order), else the makers' error (m is then refused). */
 enum tl_status tl_impact_made_wait(struct tl_impact_made *m,

@@ -24,8 +24,9 @@
 
 /* ---- refresh ----------------------------------------------------------- */
 
-static enum tl_status
-load_lengths(sqlite3 *db, struct tl_impact_lens *l, struct tl_error *err)
+enum tl_status
+tl_impact_lens_load(sqlite3 *db, struct tl_impact_lens *l,
+                    struct tl_error *err)
 {
     struct tl_lengths *packed = NULL;
     sqlite3_stmt *st = NULL;
@@ -800,7 +801,7 @@ tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
         goto rollback;
     for (int c = 0; c < TL_RANK_COLUMNS; c++)
         ref[c] = tl_rank_avglen(tot.tokens[c], tot.rows);
-    rs = load_lengths(db, &lens, err);
+    rs = tl_impact_lens_load(db, &lens, err);
     if (rs == TL_OK)
         rs = refresh_open(r, db, &lens, ref, err);
     if (rs == TL_OK

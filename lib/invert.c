@@ -346,16 +346,9 @@ struct rows {
 static int
 rows_next(struct rows *r)
 {
-    uint64_t d, size;
-
     if (r->p >= r->end)
         return 0;
-    r->p = tl_fts5_get_varint(r->p, &d);
-    r->p = tl_fts5_get_varint(r->p, &size);
-    r->rowid += (int64_t)d;
-    r->pos = r->p;
-    r->n_pos = (int)(size / 2);
-    r->p += r->n_pos;
+    r->p = tl_fts5_doclist_row(r->p, &r->rowid, &r->pos, &r->n_pos);
     return 1;
 }
 

@@ -174,6 +174,13 @@ expect_eq "the lengths, impact lists, vocabulary and spans are the same too" \
     "$bulk_written" "$(written "$WORK/rows.db")"
 expect_match "(impact lists were made)" "$bulk_written" '^the[|][0-9]+[|]'
 expect_no_match "(and every query of it ran)" "$bulk_written" 'Error|error'
+# in batches: a segment each, merged at the end by our own merge, whose
+# rows the impact lists are made from as it goes (lib/impact_merged.h)
+run "$TALAASH_INDEX" --batch 300 --db "$WORK/bulk4.db" "$WORK/bulk"
+expect_rc "the bulk path in batches of 300" 0
+expect_eq "its lengths, impact lists, vocabulary and spans are the same" \
+    "$(written "$WORK/bulk4.db")" "$(written "$WORK/rows.db")"
+expect_eq "its answers are the same" "$(answers "$WORK/bulk4.db")" "$bulk_answers"
 # a later run, FTS5's way: an edit, a new file, a removal
 printf 'Bulk Notes\n\nThe okapi crossed the Khyber with the quagga.\n' > "$WORK/bulk/okapi.txt"
 printf 'An edited note\n\nZebras now, and the Haqqani network again.\n' > "$WORK/bulk/d00/a00000.txt"

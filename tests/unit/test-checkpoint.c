@@ -68,6 +68,37 @@ START_TEST(test_commits_are_copied_by_the_thread)
 }
 END_TEST
 
+/* A writer that waits for the checkpoint before each transaction finds
+ * the WAL copied, and SQLite writes it from its start again: after eight
+ * transactions it holds one, not eight. */
+#define ROUND 1000
+START_TEST(test_a_writer_that_waits_reuses_the_wal)
+{
+    struct tl_checkpointer *c = NULL;
+    struct tl_error err = { 0 };
+    char wal[4200];
+    off_t one;
+
+    unit_db_setup_file();
+    snprintf(wal, sizeof wal, "%s-wal", unit_db_path);
+    ck_assert_int_eq(tl_checkpointer_start(unit_db, unit_db_path, &c, &err),
+                     TL_OK);
+    tl_checkpointer_wait(NULL);     /* none: a no-op */
+    write_pages(1, ROUND);
+    one = file_size(wal);
+    ck_assert_int_gt(one, ROUND * 4000);
+    for (int round = 2; round <= 8; round++) {
+        tl_checkpointer_poke(c);
+        tl_checkpointer_wait(c);
+        write_pages(round, ROUND);
+    }
+    ck_assert_int_lt(file_size(wal), one + one / 2);
+    tl_checkpointer_poke(c);
+    tl_checkpointer_stop(c);
+    unit_db_teardown();
+}
+END_TEST
+
 /* Stopping gives the writer its own checkpoints back, and stopping none
  * is a no-op. */
 START_TEST(test_stop_gives_checkpoints_back)
@@ -111,6 +142,7 @@ checkpoint_suite(void)
     TCase *tc = tcase_create("checkpointer");
 
     tcase_add_test(tc, test_commits_are_copied_by_the_thread);
+    tcase_add_test(tc, test_a_writer_that_waits_reuses_the_wal);
     tcase_add_test(tc, test_stop_gives_checkpoints_back);
     tcase_add_test(tc, test_a_database_that_cannot_be_opened);
     suite_add_tcase(s, tc);

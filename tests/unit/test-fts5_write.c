@@ -659,6 +659,212 @@ START_TEST(test_merge_declines_what_it_cannot_join)
 }
 END_TEST
 
+/* ---- the merge's tap --------------------------------------------------- */
+
+struct tapped {
+    struct tl_buf keys;         /* "term rows" lines */
+    struct tl_buf rows;         /* the doclists, decoded: positions */
+    int lists, pieces;
+    int in_key;                 /* a key's pieces so far, not its last */
+    int64_t rowid;              /* the key's last row so far */
+    long min_rows;
+};
+
+/* A row's positions as text: "rowid:col.off,col.off;". */
+static void
+positions_line(struct tl_buf *b, int64_t rowid, const uint64_t *pos, int n)
+{
+    tl_buf_appendf(b, "%lld:", (long long)rowid);
+    for (int i = 0; i < n; i++)
+        tl_buf_appendf(b, "%u.%u,", (unsigned)(pos[i] >> 32),
+                       (unsigned)(pos[i] & 0xffffffffu));
+    tl_buf_append(b, ";", 1);
+}
+
+/* Writes "term rows\n" for each key handed, its pieces joined; a key
+ * handed in pieces that turns out to have fewer than min_rows rows is
+ * taken back out (its rows are in no list). */
+static enum tl_status
+tap_rows(void *ctx, const unsigned char *term, int n, struct tl_buf *doclist,
+         int last, struct tl_error *err)
+{
+    struct tapped *t = ctx;
+    const unsigned char *p = (const unsigned char *)doclist->data;
+    const unsigned char *end = p + doclist->len;
+    uint64_t *pos = NULL;
+    int cap = 0;
+    int64_t rowid = t->in_key ? t->rowid : 0;
+
+    (void)err;
+    if (!t->in_key)
+        tl_buf_appendf(&t->rows, "%.*s ", n, (const char *)term);
+    t->pieces++;
+    while (p < end) {
+        const unsigned char *list;
+        int n_list;
+        p = tl_fts5_doclist_row(p, &rowid, &list, &n_list);
+        int k = tl_fts5_poslist(list, n_list, &pos, &cap);
+        positions_line(&t->rows, rowid, pos, k < 0 ? 0 : k);
+        if (k < 1)
+            tl_buf_append(&t->rows, "BAD", 3);
+    }
+    if (p != end)
+        tl_buf_append(&t->rows, "OVERRUN", 7);
+    free(pos);
+    t->rowid = rowid;
+    t->in_key = !last;
+    if (last) {
+        tl_buf_append(&t->rows, "\n", 1);
+        t->lists++;
+    }
+    /* taken: left empty */
+    tl_buf_release(doclist);
+    tl_buf_init(doclist, 0);
+    return TL_OK;
+}
+
+static enum tl_status
+tap_key(void *ctx, const unsigned char *term, int n, int64_t rows,
+        struct tl_error *err)
+{
+    struct tapped *t = ctx;
+
+    (void)err;
+    vocab_line(&t->keys, term, n, rows);
+    if (rows < t->min_rows && t->lists > 0) {
+        /* handed in pieces, yet rare: its line goes */
+        char *nl = t->rows.data + t->rows.len - 1, *start = nl;
+        while (start > t->rows.data && start[-1] != '\n')
+            start--;
+        if (strncmp(start, (const char *)term, (size_t)n) == 0
+            && start[n] == ' ') {
+            t->rows.len = (size_t)(start - t->rows.data);
+            t->rows.data[t->rows.len] = '\0';
+        }
+    }
+    return TL_OK;
+}
+
+/* The rows of the vocabulary's terms in min or more rows, as tap_rows
+ * writes them, read from the (merged) index by FTS5's page reader. */
+static char *
+rows_of_pages(const char *vocab, long min)
+{
+    struct tl_error err = { 0 };
+    struct tl_fts5 *x = NULL;
+    struct tl_buf b;
+    char term[1200];
+    long long df;
+    int used;
+
+    tl_buf_init(&b, 0);
+    tl_buf_append(&b, "", 0);
+    unit_exec("BEGIN");
+    ck_assert_int_eq(tl_fts5_open(unit_db, &x, &err), TL_OK);
+    for (const char *l = vocab; sscanf(l, "%1199s %lld\n%n", term, &df,
+                                       &used) == 2; l += used) {
+        struct tl_fts5_tok *t = NULL;
+        if (df < min)
+            continue;
+        if (tl_fts5_tok_open(x, term, (int)strlen(term), 0, &t) != 1) {
+            tl_buf_appendf(&b, "%s UNREADABLE\n", term);
+            continue;
+        }
+        tl_buf_appendf(&b, "%s ", term);
+        for (int64_t next = INT64_MIN;
+             tl_fts5_tok_next(t, next) == TL_FTS5_ROW;
+             next = tl_fts5_tok_rowid(t) + 1) {
+            const uint64_t *pos;
+            int k;
+            if (tl_fts5_tok_positions(t, &pos, &k) != 1)
+                k = -1;                 /* (a line that cannot match) */
+            positions_line(&b, tl_fts5_tok_rowid(t), pos, k < 0 ? 0 : k);
+            if (k < 0)
+                tl_buf_append(&b, "BAD", 3);
+        }
+        tl_buf_append(&b, "\n", 1);
+        tl_fts5_tok_free(t);
+    }
+    tl_fts5_close(x);
+    unit_exec("COMMIT");
+    return b.data;
+}
+
+/* a and b, line for line; a failure names the first line that differs
+ * (the texts are too long for Check's message). */
+static void
+same_lines(const char *a, const char *b)
+{
+    int line = 1;
+    size_t i = 0;
+
+    while (a[i] != '\0' && a[i] == b[i]) {
+        if (a[i] == '\n')
+            line++;
+        i++;
+    }
+    ck_assert_msg(a[i] == b[i], "line %d differs: \"%.60s\" vs \"%.60s\"",
+                  line, a + i, b + i);
+}
+
+/* The tap gets every key of the merged index with its rows (fts5vocab's
+ * vocabulary, line for line) and the rows of each key of min_rows rows
+ * or more (what the merged pages hold, position for position), also
+ * with position lists across leaves (64-byte leaves), and in pieces of
+ * 100 bytes; and nothing when there is nothing to merge. */
+START_TEST(test_merge_tap_gets_every_key_and_the_frequent_rows)
+{
+    for (int round = 0; round < 3; round++) {
+        int pgsz = round == 1 ? 64 : 0;
+        struct tapped t;
+        struct tl_fts5_merge_tap tap = { 40, round == 2 ? 100 : 0, tap_rows,
+                                         tap_key, &t };
+        struct tl_error err = { 0 };
+        char *fts5, *pages;
+        int merged = -1;
+
+        memset(&t, 0, sizeof t);
+        tl_buf_init(&t.keys, 0);
+        tl_buf_init(&t.rows, 0);
+        tl_buf_append(&t.keys, "", 0);
+        tl_buf_append(&t.rows, "", 0);
+        t.min_rows = tap.min_rows;
+        setup_with_leaves(pgsz);
+        corpus(pgsz == 0 ? 1500 : 150);
+        unit_exec("BEGIN");
+        ck_assert_msg(tl_fts5_merge_tapped(unit_db, &tap, &merged, &err)
+                      == TL_OK, "%s", err.msg);
+        unit_exec("COMMIT");
+        ck_assert_int_eq(merged, 1);
+        fts5 = vocab_of_fts5();
+        same_lines(t.keys.data, fts5);
+        pages = rows_of_pages(fts5, tap.min_rows);
+        same_lines(t.rows.data, pages);
+        ck_assert_int_gt(t.lists, 3);
+        /* in pieces: many more pieces than keys */
+        if (tap.chunk > 0)
+            ck_assert_int_gt(t.pieces, 4 * t.lists);
+        else
+            ck_assert_int_eq(t.pieces, t.lists);
+        /* one segment now: the tap hears nothing */
+        t.keys.len = 0;
+        t.lists = t.pieces = 0;
+        unit_exec("BEGIN");
+        ck_assert_int_eq(tl_fts5_merge_tapped(unit_db, &tap, &merged, &err),
+                         TL_OK);
+        unit_exec("COMMIT");
+        ck_assert_int_eq(merged, 0);
+        ck_assert_int_eq((int)t.keys.len, 0);
+        ck_assert_int_eq(t.lists, 0);
+        free(fts5);
+        free(pages);
+        tl_buf_release(&t.keys);
+        tl_buf_release(&t.rows);
+        unit_db_teardown();
+    }
+}
+END_TEST
+
 /* Segments the bulk path writes, one a batch, merged: the pages of one
  * bulk write of all the rows. */
 START_TEST(test_merge_of_bulk_batches_is_one_bulk_write)
@@ -706,6 +912,7 @@ fts5_write_suite(void)
     tcase_add_test(tc, test_merge_same_pages_small_leaves);
     tcase_add_test(tc, test_merge_declines_what_it_cannot_join);
     tcase_add_test(tc, test_merge_of_bulk_batches_is_one_bulk_write);
+    tcase_add_test(tc, test_merge_tap_gets_every_key_and_the_frequent_rows);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compact.h"
 #include "impact_made.h"
+#include "impact_merged.h"
+#include "lengths.h"
 #include "ingest.h"
 #include "unit.h"
 
@@ -189,26 +192,16 @@ refresh(struct tl_impact_made *m, struct tl_impact_stats *stats)
     tl_impact_refresh_made(NULL);
 }
 
-/* The lists a fresh store's one commit makes are those a refresh makes
+/* The lists m holds, written by a refresh, are those a refresh makes
  * from the pages, to the byte: entries, cutoffs, df and adf, and the
  * vocabulary with every term's df. */
-START_TEST(test_made_lists_are_the_refreshs)
+static void
+same_as_the_pages(struct tl_impact_made *m)
 {
     struct tl_impact_stats made, read;
     char *from_made, *from_pages;
 
-    tl_store_expect_fresh(store);
-    tl_store_make_impacts(store, MIN_DF, INVERTERS);
-    /* the makers outlive the commit (here surely: they start late);
-     * once waited for, they need the map no more */
-    tl_invert_makers_delay(150);
-    store_batch(0, ARTICLES);
-    tl_invert_makers_delay(0);
-    ck_assert_int_eq(tl_store_fresh(store), 1);
-    ck_assert_ptr_nonnull(tl_store_impacts_made(store));
-    tl_store_impacts_wait(store);
-    map_gone = 1;
-    refresh(tl_store_impacts_made(store), &made);
+    refresh(m, &made);
     ck_assert_int_eq(made.made, 1);
     from_made = lists_and_vocabulary();
     refresh(NULL, &read);
@@ -226,6 +219,25 @@ START_TEST(test_made_lists_are_the_refreshs)
                                "NULL"), "0");
     free(from_made);
     free(from_pages);
+}
+
+/* The lists a fresh store's one commit makes are those a refresh makes
+ * from the pages, to the byte: entries, cutoffs, df and adf, and the
+ * vocabulary with every term's df. */
+START_TEST(test_made_lists_are_the_refreshs)
+{
+    tl_store_expect_fresh(store);
+    tl_store_make_impacts(store, MIN_DF, INVERTERS);
+    /* the makers outlive the commit (here surely: they start late);
+     * once waited for, they need the map no more */
+    tl_invert_makers_delay(150);
+    store_batch(0, ARTICLES);
+    tl_invert_makers_delay(0);
+    ck_assert_int_eq(tl_store_fresh(store), 1);
+    ck_assert_ptr_nonnull(tl_store_impacts_made(store));
+    tl_store_impacts_wait(store);
+    map_gone = 1;
+    same_as_the_pages(tl_store_impacts_made(store));
 }
 END_TEST
 
@@ -271,6 +283,95 @@ START_TEST(test_a_store_that_is_not_fresh_makes_none)
 }
 END_TEST
 
+/* ---- lists made during the merge (lib/impact_merged.c) ----------------- */
+
+/* Four batches, four segments, merged with the maker tapping the merge
+ * (a queue of queue bytes, keys in pieces past piece bytes; 0: the
+ * defaults): the merge joined them (*ours), and the lists (NULL when
+ * none were kept). */
+static struct tl_impact_merged *
+merge_tapped(size_t piece, size_t queue, int *ours)
+{
+    struct tl_impact_merged *m = NULL;
+    struct tl_error err = { 0 };
+
+    for (int b = 0; b < 4; b++)
+        store_batch(b * ARTICLES / 4, ARTICLES / 4);
+    ck_assert_int_eq(atoi(unit_text("SELECT count(DISTINCT segid) FROM "
+                                    "passages_fts_idx")), 4);
+    ck_assert_int_eq(tl_lengths_refresh(unit_db, NULL, &err), TL_OK);
+    tl_impact_merged_queue(queue);
+    tl_impact_merged_piece(piece);
+    ck_assert_msg(tl_impact_merged_new(unit_db, MIN_DF, &m, &err)
+                  == TL_OK, "%s", err.msg);
+    ck_assert_msg(tl_index_compact_tapped(unit_db, tl_impact_merged_tap(m),
+                                          ours, NULL, &err) == TL_OK,
+                  "%s", err.msg);
+    tl_impact_merged_queue(0);
+    tl_impact_merged_piece(0);
+    ck_assert_int_eq(atoi(unit_text("SELECT count(DISTINCT segid) FROM "
+                                    "passages_fts_idx")), 1);
+    return m;
+}
+
+/* A build of several batches: the lists its merge's maker makes are a
+ * refresh's from the merged pages, to the byte: with keys in one piece,
+ * in pieces of 64 bytes (a few rows each; a key may turn out rare after
+ * its first pieces), and with those pieces and a queue that makes the
+ * merge wait for the maker at every one. */
+START_TEST(test_lists_made_during_the_merge_are_the_refreshs)
+{
+    static const size_t piece[] = { 0, 64, 64 }, queue[] = { 0, 0, 1 };
+
+    for (int round = 0; round < 3; round++) {
+        struct tl_impact_merged *m;
+        struct tl_impact_made *lists;
+        int ours = 0;
+
+        if (round > 0) {
+            teardown();
+            setup();
+        }
+        m = merge_tapped(piece[round], queue[round], &ours);
+        ck_assert_int_eq(ours, 1);
+        lists = tl_impact_merged_done(m, ours);
+        ck_assert_ptr_nonnull(lists);
+        map_gone = 1;
+        same_as_the_pages(lists);
+        tl_impact_merged_free(m);
+    }
+}
+END_TEST
+
+/* Lists are kept only when our merge joined the segments: after FTS5's
+ * 'optimize' (TALAASH_OWN_MERGE=0) none, and the refresh reads the
+ * pages.  Makers freed without being waited for stop. */
+START_TEST(test_no_lists_unless_our_merge_joined_the_segments)
+{
+    struct tl_impact_stats stats;
+    struct tl_impact_merged *m;
+    int ours = -1;
+
+    setenv("TALAASH_OWN_MERGE", "0", 1);
+    m = merge_tapped(0, 0, &ours);
+    unsetenv("TALAASH_OWN_MERGE");
+    ck_assert_int_eq(ours, 0);
+    ck_assert_ptr_null(tl_impact_merged_done(m, ours));
+    tl_impact_merged_free(m);
+    map_gone = 1;
+    refresh(NULL, &stats);
+    ck_assert_uint_ge(stats.terms, 4);
+    /* makers freed without a merge or a wait: they stop */
+    {
+        struct tl_error err = { 0 };
+        ck_assert_int_eq(tl_impact_merged_new(unit_db, MIN_DF, &m, &err),
+                         TL_OK);
+        tl_impact_merged_free(m);
+        tl_impact_merged_free(NULL);
+    }
+}
+END_TEST
+
 Suite *
 impact_made_suite(void)
 {
@@ -282,6 +383,8 @@ impact_made_suite(void)
     tcase_add_test(tc, test_made_lists_are_the_refreshs);
     tcase_add_test(tc, test_lists_of_an_earlier_commit_are_not_written);
     tcase_add_test(tc, test_a_store_that_is_not_fresh_makes_none);
+    tcase_add_test(tc, test_lists_made_during_the_merge_are_the_refreshs);
+    tcase_add_test(tc, test_no_lists_unless_our_merge_joined_the_segments);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -96,6 +96,9 @@ TARGETS_TEXT = [
     "database <= 1.5 x the raw text",
     "query p50 < 5 ms and p95 < 10 ms (real corpus)",
     "query p95 < 15 ms at 200,000 articles",
+    "index time linear in the corpus (ms a MB at the largest within 1.2x "
+    "of the smallest's), query latency far slower (p50 grows under a "
+    "quarter as fast as the text)",
 ]
 
 
@@ -174,9 +177,24 @@ def list_files(top):
     return out, total
 
 
+def corpus_at(path):
+    """The corpus's folder and the type of its file system."""
+    fs, best = "unknown", ""
+    try:
+        with open("/proc/mounts") as fh:
+            for line in fh:
+                f = line.split()
+                if len(f) >= 3 and (path == f[1] or path.startswith(
+                        f[1].rstrip("/") + "/")) and len(f[1]) > len(best):
+                    best, fs = f[1], f[2]
+    except OSError:
+        pass
+    return "%s (%s)" % (path, fs)
+
+
 def prepare_corpus(args, n):
     """The folder holding n articles, made if missing."""
-    cdir = os.path.join(args.workdir, "corpus")
+    cdir = args.corpus_dir or os.path.join(args.workdir, "corpus")
     os.makedirs(cdir, exist_ok=True)
     real = os.path.join(cdir, "news-rb")
     done = real + ".done"
@@ -532,13 +550,15 @@ def render(results):
     for r in rs:
         m = r["machine"]
         out.append("* %s articles: %s, `%s`, commit %s; %s; %s; %s; "
-                   "SQLite %s; %s%s.  Load average %.2f before, %.2f "
+                   "SQLite %s; %s%s%s.  Load average %.2f before, %.2f "
                    "after; %d index runs, %d query rounds."
                    % (fmt(r["articles"], 0), r["date"],
                       r["command"].replace(" --no-doc", ""),
                       r["commit"], m["cpu"], m["memory"], m["os"],
                       m["sqlite"], m["compiler"],
                       "; linked: " + m["linking"] if "linking" in m else "",
+                      "; corpus in " + r["corpus_at"] if "corpus_at" in r
+                      else "",
                       r["load_before"], r["load_after"], r["runs"],
                       r["queries"]["runs"]))
     out.append("")
@@ -723,7 +743,34 @@ def targets(rs):
                      "yes" if v < 15 else "no"))
     else:
         rows.append((TARGETS_TEXT[5], "not measured", "-"))
+    rows.append(growth(rs))
     return rows
+
+
+def growth(rs):
+    """The growth target's row: milliseconds a MB of text for each
+    corpus, ours and the baseline's, and the query p50s."""
+    if len(rs) < 2:
+        return (TARGETS_TEXT[6], "one corpus size only", "-")
+
+    def ms_mb(r, name):
+        return (r["indexing"][name]["full"]["wall_s"] * 1e3
+                / (r["bytes"] / 1e6))
+    ours = [ms_mb(r, "talaash") for r in rs]
+    base = [ms_mb(r, "fts5") for r in rs]
+    text = rs[-1]["bytes"] / rs[0]["bytes"]
+    p50 = [r["queries"]["talaash"]["p50_ms"] for r in rs]
+    where = sorted({r["corpus_at"].rsplit(" ", 1)[-1].strip("()")
+                    for r in rs if r.get("corpus_at")})
+    measured = ("index: %s ms a MB (x%.2f over x%.0f the text; bare FTS5 "
+                "%s, x%.2f); query p50 %s ms (x%.1f)%s"
+                % (" / ".join("%.1f" % x for x in ours), ours[-1] / ours[0],
+                   text, " / ".join("%.1f" % x for x in base),
+                   base[-1] / base[0], " / ".join("%.1f" % x for x in p50),
+                   p50[-1] / p50[0],
+                   "; corpora on " + ", ".join(where) if where else ""))
+    met = ours[-1] / ours[0] <= 1.2 and p50[-1] / p50[0] < text / 4
+    return (TARGETS_TEXT[6], measured, "yes" if met else "no")
 
 
 def write_doc(path, results):
@@ -761,6 +808,10 @@ def main():
     ap.add_argument("--workdir", default=os.path.join(
         os.environ.get("TMPDIR", "/tmp"), "talaash-speed"),
         help="corpora, databases and logs (default $TMPDIR/talaash-speed)")
+    ap.add_argument("--corpus-dir",
+                    help="where the corpora are unpacked and grown (default "
+                    "WORKDIR/corpus); a tmpfs keeps a corpus larger than "
+                    "the page cache holds warm")
     ap.add_argument("--shared", help="the shared folder (default "
                     "ROOT/../shared)")
     ap.add_argument("--no-doc", action="store_true",
@@ -826,6 +877,7 @@ def main():
             "seconds": (datetime.datetime.now().astimezone()
                         - started).total_seconds(),
             "command": args.command,
+            "corpus_at": corpus_at(corpus),
             "commit": args.commit or git_state(root),
             "machine": mach,
             "load_before": load_before,

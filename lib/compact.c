@@ -37,8 +37,9 @@ merge(sqlite3 *db, const struct tl_fts5_merge_tap *tap, int *ours,
     int merged = 0;
 
     *ours = 0;
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return tl_error_db(err, db, "merging the index into one segment");
+    if (tl_db_begin(db, 1, "merging the index into one segment", err)
+        != TL_OK)
+        return TL_ERR_DB;
     if (env == NULL || strcmp(env, "0") != 0)
         st = tl_fts5_merge_tapped(db, tap, &merged, err);
     if (st == TL_OK && !merged

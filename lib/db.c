@@ -296,6 +296,33 @@ tl_db_open_tokenizer(sqlite3 **db_out, struct tl_error *err)
     return TL_OK;
 }
 
+enum tl_status
+tl_db_begin(sqlite3 *db, int write, const char *what,
+            struct tl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    rc = sqlite3_exec(db, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL, NULL,
+                      NULL);
+    if (rc != SQLITE_OK)
+        return tl_error_db(err, db, what);
+    /* a statement that reads the schema table checks the copy's cookie
+     * when it starts: a stale copy is read again, as of the snapshot
+     * this step takes (which a read transaction then keeps) */
+    rc = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema LIMIT 1", -1,
+                            &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        enum tl_status s = tl_error_db(err, db, what);
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return s;
+    }
+    return TL_OK;
+}
+
 void
 tl_db_close(sqlite3 *db)
 {

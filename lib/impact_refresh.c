@@ -683,7 +683,7 @@ refresh_from_made(sqlite3 *db, struct tl_impact_made *m, long min_df,
     mw.stats = stats;
     mw.rs = TL_OK;
     mw.err = err;
-    rs = exec(db, "BEGIN IMMEDIATE", err);
+    rs = tl_db_begin(db, 1, "refreshing the impact lists", err);
     if (rs != TL_OK)
         return rs;
     rs = tl_impact_totals(db, &tot, err);
@@ -792,8 +792,9 @@ tl_impact_refresh(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     }
     rs = exec(db, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.tl_vocab_row "
-                  "USING fts5vocab(main, passages_fts, row); "
-                  "BEGIN IMMEDIATE", err);
+                  "USING fts5vocab(main, passages_fts, row)", err);
+    if (rs == TL_OK)
+        rs = tl_db_begin(db, 1, "refreshing the impact lists", err);
     if (rs != TL_OK)
         goto out;
     rs = tl_impact_totals(db, &tot, err);

@@ -458,8 +458,8 @@ tl_impact_update(sqlite3 *db, long min_df, struct tl_impact_stats *stats,
     if (!found || state.k1 != u.p.k1 || state.b != u.p.b
         || memcmp(state.w, u.p.w, sizeof state.w) != 0)
         return tl_impact_refresh(db, min_df, stats, err);
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return tl_error_db(err, db, "updating the impact lists");
+    if (tl_db_begin(db, 1, "updating the impact lists", err) != TL_OK)
+        return TL_ERR_DB;
     rs = tl_impact_totals(db, &live, err);
     /* the rows' lengths for new_passages() and tl_tf() */
     if (rs == TL_OK)

@@ -72,8 +72,8 @@ tl_index_defer(sqlite3 *db, int *deferred_out, struct tl_error *err)
     int n = 0, empty;
 
     *deferred_out = 0;
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return fail(db, err, what);
+    if (tl_db_begin(db, 1, what, err) != TL_OK)
+        return TL_ERR_DB;
     /* only into a table with no row: a run that adds to stored articles
      * looks them up by hash (moved files) */
     empty = step_once(db, "SELECT 1 FROM articles LIMIT 1", NULL, err, what);
@@ -233,9 +233,9 @@ tl_index_restore(sqlite3 *db, int *made_out, struct tl_error *err)
         /* its own transaction; what another connection restored in the
          * meantime is read again inside it */
         pending_free(&p);
-        if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL)
-            != SQLITE_OK)
-            return fail(db, err, "making the articles' indexes");
+        if (tl_db_begin(db, 1, "making the articles' indexes", err)
+            != TL_OK)
+            return TL_ERR_DB;
         own = 1;
         st = pending_load(db, &p, err);
     }

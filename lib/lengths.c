@@ -272,8 +272,8 @@ tl_lengths_refresh(sqlite3 *db, long *n_out, struct tl_error *err)
 
     if (n_out != NULL)
         *n_out = 0;
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return tl_error_db(err, db, "writing the passage lengths");
+    if (tl_db_begin(db, 1, "writing the passage lengths", err) != TL_OK)
+        return TL_ERR_DB;
     rs = read_state(db, &covered, &dirty, &found, err);
     if (rs == TL_OK)
         rs = int64_query(db, "SELECT ifnull(max(id), 0) FROM passages",

@@ -296,7 +296,7 @@ tl_spans_refresh(sqlite3 *db, size_t *n_out, struct tl_error *err)
         *n_out = 0;
     tl_spans_init(&s);
     tl_buf_init(&blob, 0);
-    rs = exec(db, "BEGIN IMMEDIATE", err);
+    rs = tl_db_begin(db, 1, "storing the article spans", err);
     if (rs != TL_OK)
         return rs;
     rs = live_state(db, &live, err);

@@ -161,6 +161,7 @@ enum tl_status
 tl_store_new(sqlite3 *db, struct tl_store **out, struct tl_error *err)
 {
     struct tl_store *s = calloc(1, sizeof *s);
+    int own;
 
     *out = NULL;
     if (s == NULL)
@@ -176,13 +177,30 @@ tl_store_new(sqlite3 *db, struct tl_store **out, struct tl_error *err)
         return TL_ERR_NOMEM;
     }
     s->tally = tl_tokenizer_tally(db);
+    /* in one snapshot, with the schema as of it (tl_db_begin()): two
+     * indexers started together on a new database, one's statements
+     * were prepared while the other left indexes for later */
+    own = sqlite3_get_autocommit(db);
+    if (own && tl_db_begin(db, 0, "preparing the indexer's statements", err)
+               != TL_OK) {
+        tl_store_free(s);
+        return TL_ERR_DB;
+    }
     for (int i = 0; i < Q_COUNT; i++) {
         if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                                &s->q[i], NULL) != SQLITE_OK) {
             tl_error_db(err, db, "preparing the indexer's statements");
+            if (own)
+                sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
             tl_store_free(s);
             return TL_ERR_DB;
         }
+    }
+    if (own && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        tl_error_db(err, db, "preparing the indexer's statements");
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        tl_store_free(s);
+        return TL_ERR_DB;
     }
     *out = s;
     return TL_OK;
@@ -945,9 +963,7 @@ check_fresh(struct tl_store *s)
 enum tl_status
 tl_store_begin(struct tl_store *s, struct tl_error *err)
 {
-    int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-
-    if (rc == SQLITE_OK) {
+    if (tl_db_begin(s->db, 1, "starting a transaction", err) == TL_OK) {
         if (s->fresh_asked)
             check_fresh(s);
         /* a store that looks articles up needs the indexes a first
@@ -958,12 +974,8 @@ tl_store_begin(struct tl_store *s, struct tl_error *err)
         }
         return TL_OK;
     }
-    /* the busy timeout ran out: say who is in the way, not "locked" */
-    if ((rc & 0xff) == SQLITE_BUSY)
-        return tl_error_set(err, TL_ERR_DB, "database '%s' is busy: another "
-                            "program is writing to it; try again when it "
-                            "has finished", sqlite3_db_filename(s->db, "main"));
-    return tl_error_db(err, s->db, "starting a transaction");
+    /* the busy timeout ran out: tl_error_db() says who is in the way */
+    return TL_ERR_DB;
 }
 
 enum tl_status

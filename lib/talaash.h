@@ -41,7 +41,12 @@ enum tl_status
 tl_error_set(struct tl_error *err, enum tl_status code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Sets err to TL_ERR_DB with "WHAT: sqlite3_errmsg(db)"; returns TL_ERR_DB. */
+/* Sets err to TL_ERR_DB with "WHAT: sqlite3_errmsg(db)"; returns TL_ERR_DB.
+ * When db's last error was SQLITE_BUSY (the busy timeout ran out, or
+ * another connection wrote since this one's snapshot), it says so
+ * instead of SQLite's "database is locked", without WHAT: "database
+ * 'PATH' is busy: another program is writing to it; try again when it
+ * has finished". */
 enum tl_status
 tl_error_db(struct tl_error *err, sqlite3 *db, const char *what);
 
@@ -223,6 +228,18 @@ tl_db_open(const char *path, enum tl_db_mode mode, sqlite3 **db_out,
            struct tl_error *err);
 
 void tl_db_close(sqlite3 *db);
+
+/* Begins a transaction on db (write: BEGIN IMMEDIATE, waiting out the
+ * busy timeout; else a read snapshot, taken at once) and brings the
+ * connection's copy of the schema up to that snapshot.  Statements
+ * prepared inside it then see the schema their nested statements see:
+ * preparing one that touches a virtual table runs the module's own SQL,
+ * and a copy left stale by another connection's CREATE or DROP INDEX
+ * was thrown away in the middle of the outer prepare, which then failed
+ * with "no such table" (docs/reliability.md).  Errors say "WHAT: ...";
+ * a busy database gives tl_error_db()'s one-line "is busy" error. */
+enum tl_status tl_db_begin(sqlite3 *db, int write, const char *what,
+                           struct tl_error *err);
 
 /* An in-memory connection with the tokenizer (and no schema): for
  * tokenizing text outside any database, as talaash-index's workers do.

@@ -656,9 +656,9 @@ run_query(const struct query_options *opt, char *const *words, int n_words)
                 opt->output == NULL ? terminal_width(STDOUT_FILENO) : 0);
     /* one read transaction: the statements of a search (the ranking,
      * then each hit's columns) see one state of the index even while
-     * talaash-index writes (WAL) */
-    if (sqlite3_exec(r.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-        tl_error_db(&err, r.db, "starting to read");
+     * talaash-index writes (WAL), with the schema as of it
+     * (tl_db_begin(): a first build drops and makes indexes) */
+    if (tl_db_begin(r.db, 0, "starting to read", &err) != TL_OK) {
         writer_release(&r.w);
         goto fail;
     }

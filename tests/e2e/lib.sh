@@ -68,9 +68,10 @@ finish() {
 sqlx() { local db=$1; shift; sqlite_shell "$db" ".load $TALAASH_EXT" "$@"; }
 
 # sqlite_shell ARGS...: the sqlite3 shell, able to .load $TALAASH_EXT even
-# when it was built with sanitizers (their runtimes must be preloaded).
+# when it was built with sanitizers, thread too (their runtimes must be
+# preloaded).
 sqlite_shell() {
     local pre
-    pre=$(ldd "$TALAASH_EXT" 2>/dev/null | awk '/lib(asan|ubsan)\.so/ { print $3 }' | paste -sd: -)
+    pre=$(ldd "$TALAASH_EXT" 2>/dev/null | awk '/lib(asan|ubsan|tsan)\.so/ { print $3 }' | paste -sd: -)
     LD_PRELOAD="$pre" ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" sqlite3 -batch "$@"
 }

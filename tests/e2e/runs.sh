@@ -108,7 +108,7 @@ sqlite3_prepare_v2(sqlite3 *db, const char *sql, int n, sqlite3_stmt **st,
 }
 EOF
     if cc -shared -fPIC -o "$WORK/nofts5.so" "$WORK/nofts5.c" -ldl 2>"$WORK/cc.err"; then
-        pre=$(ldd "$TALAASH_INDEX" 2>/dev/null | awk '/lib(asan|ubsan)\.so/ { print $3 }' | paste -sd: -)
+        pre=$(ldd "$TALAASH_INDEX" 2>/dev/null | awk '/lib(asan|ubsan|tsan)\.so/ { print $3 }' | paste -sd: -)
         shim="${pre:+$pre:}$WORK/nofts5.so"
         run env LD_PRELOAD="$shim" "$TALAASH_INDEX" --db "$WORK/nofts.db" "$SEEDS"
         expect_rc "talaash-index with a SQLite without FTS5" 2

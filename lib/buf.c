@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash_word.h"
 #include "talaash.h"
 
 void
@@ -96,13 +97,7 @@ tl_buf_appendf(struct tl_buf *b, const char *fmt, ...)
 uint64_t
 tl_hash_bytes(const char *p, size_t n)
 {
-    uint64_t h = 14695981039346656037ULL;     /* FNV-1a */
-
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211ULL;
-    }
-    return h ^ (h >> 29);
+    return tl_hash_word(p, n);
 }
 
 enum tl_status

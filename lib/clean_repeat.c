@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash_word.h"
 #include "talaash.h"
 
 /* Blocks up to this many words can be headings, link lines, buttons. */
@@ -32,7 +33,7 @@
  * concerns").  Bytes of non-ASCII letters are kept as they are; Latin-1
  * punctuation (U+0080..U+00BF: no-break space, guillemets, middle dot)
  * and General Punctuation (U+2000..U+206F: dashes, curly quotes,
- * ellipsis, bullets) separate words.  Each word's hash (FNV-1a) and
+ * ellipsis, bullets) separate words.  Each word's hash (XXH3) and
  * start are kept as the text is made, for the two rules' tables. */
 struct norm {
     struct tl_buf text;
@@ -40,13 +41,10 @@ struct norm {
     size_t *len;        /* 0 for dropped blocks */
     size_t *words;      /* normalised words */
     size_t *first;      /* per block: its first word in hash[], at[] */
-    uint64_t *hash;     /* per word: FNV-1a of its bytes */
+    uint64_t *hash;     /* per word: XXH3 of its bytes */
     uint32_t *at;       /* per word: its start in its block's text */
     size_t n_words, cap_words;
 };
-
-#define FNV_OFFSET 14695981039346656037ULL
-#define FNV_PRIME 1099511628211ULL
 
 /* Per byte: 0 a letter or digit (ASCII alphanumerics and the bytes of
  * non-ASCII letters), 1 an ASCII separator, 2 and 3 the lead bytes of
@@ -115,7 +113,6 @@ normalise(struct norm *n, const char *p, size_t len, size_t *words_out)
     out = (unsigned char *)t->data + t->len;
     while (i < len) {
         size_t sep = separator_len(in + i, len - i), ws;
-        uint64_t h = FNV_OFFSET;
 
         if (sep > 0) {
             i += sep;
@@ -128,11 +125,12 @@ normalise(struct norm *n, const char *p, size_t len, size_t *words_out)
         do {
             unsigned char c = in[i++];
             c = (unsigned char)(c + ((unsigned)(c - 'A') < 26 ? 32 : 0));
-            h = (h ^ c) * FNV_PRIME;
             out[w++] = c;
         } while (i < len && (byte_kind[in[i]] == B_WORD
                              || separator_len(in + i, len - i) == 0));
-        if (push_word(n, h, ws) != 0)
+        /* hashed whole: a multiply per byte, each waiting on the one
+         * before, was a third of this loop */
+        if (push_word(n, tl_hash_word(out + ws, w - ws), ws) != 0)
             return TL_ERR_NOMEM;
         words++;
     }

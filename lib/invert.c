@@ -1,7 +1,7 @@
 /*
  * invert.c - passages' tokens into FTS5 doclists in memory (invert.h).
  *
- * A hash of terms (open addressing, FNV-1a), each with its doclist in
+ * A hash of terms (open addressing, XXH3), each with its doclist in
  * one growing buffer: per row the rowid (its difference from the term's
  * previous row), a byte for the size field, then the position list as
  * FTS5's hash builds it (fts5_hash.c).  A row stays open until the term
@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "fts5_varint.h"
+#include "hash_word.h"
 #include "ingest.h"
 #include "invert.h"
 
@@ -46,16 +47,6 @@ struct tl_invert {
     size_t bytes;               /* doclist capacity held */
     int failed;
 };
-
-static uint32_t
-fnv(const unsigned char *p, size_t n)
-{
-    uint32_t h = 2166136261u;
-
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 16777619u;
-    return h;
-}
 
 void
 tl_invert_columns(const struct tl_ingest *in, size_t i,
@@ -155,11 +146,11 @@ rehash(struct tl_invert *inv)
     return 0;
 }
 
-/* The entry of term tok/len, made when new; NULL out of memory. */
+/* The entry of term tok/len (its hash h), made when new; NULL out of
+ * memory. */
 static struct entry *
-lookup(struct tl_invert *inv, const char *tok, uint32_t len)
+lookup(struct tl_invert *inv, const char *tok, uint32_t len, uint32_t h)
 {
-    uint32_t h = fnv((const unsigned char *)tok, len);
     size_t at = h & (inv->n_slot - 1);
     struct entry *e;
 
@@ -169,7 +160,7 @@ lookup(struct tl_invert *inv, const char *tok, uint32_t len)
             break;
         e = &inv->e[k - 1];
         if (e->hash == h && e->key_len == len + 1
-            && memcmp(inv->keys + e->key_off + 1, tok, len) == 0)
+            && tl_same_word(inv->keys + e->key_off + 1, tok, len))
             return e;
         at = (at + 1) & (inv->n_slot - 1);
     }
@@ -237,16 +228,19 @@ close_row(struct tl_invert *inv, struct entry *e)
         memmove(e->buf + e->size_at + k, e->buf + e->size_at + 1, len);
         e->n += (uint32_t)k - 1;
     }
-    memcpy(e->buf + e->size_at, v, (size_t)k);
+    if (k == 1)             /* nearly always: not a call to memcpy() */
+        e->buf[e->size_at] = v[0];
+    else
+        memcpy(e->buf + e->size_at, v, (size_t)k);
     e->open = 0;
     return 0;
 }
 
 static int
 add_token(struct tl_invert *inv, int64_t rowid, int col, int pos,
-          const char *tok, uint32_t len)
+          const char *tok, uint32_t len, uint32_t h)
 {
-    struct entry *e = lookup(inv, tok, len);
+    struct entry *e = lookup(inv, tok, len, h);
 
     if (e == NULL || reserve(inv, e, 32) != 0)
         return -1;
@@ -276,6 +270,19 @@ add_token(struct tl_invert *inv, int64_t rowid, int col, int pos,
     return 0;
 }
 
+/* Tokens hashed and their slots fetched this far ahead of the probe. */
+#define AHEAD 8
+
+/* The hash of term tok/len, its slot asked of memory. */
+static inline uint32_t
+ahead(const struct tl_invert *inv, const char *tok, uint32_t len)
+{
+    uint32_t h = (uint32_t)tl_hash_word(tok, len);
+
+    __builtin_prefetch(&inv->slot[h & (inv->n_slot - 1)]);
+    return h;
+}
+
 enum tl_status
 tl_invert_row(struct tl_invert *inv, int64_t rowid,
               const struct tl_invert_col cols[TL_FTS5_COLUMNS_W],
@@ -283,15 +290,35 @@ tl_invert_row(struct tl_invert *inv, int64_t rowid,
 {
     for (int c = 0; c < TL_FTS5_COLUMNS_W; c++) {
         const struct tl_tokens *t = cols[c].toks;
-        for (size_t i = 0; t != NULL && i < cols[c].n; i++) {
-            const struct tl_token_rec *r = &t->tok[cols[c].first + i];
-            if (add_token(inv, rowid, c, (int)i, t->bytes + r->off,
-                          r->len) != 0) {
+        const struct tl_token_rec *r;
+        uint32_t h[AHEAD];
+        size_t n = t != NULL ? cols[c].n : 0;
+
+        if (n == 0)
+            continue;
+        r = &t->tok[cols[c].first];
+        /* the terms' slots are fetched AHEAD tokens before they are
+         * probed: a probe waited on memory most of the time */
+        for (size_t j = 0; j < AHEAD && j < n; j++)
+            h[j] = ahead(inv, t->bytes + r[j].off, r[j].len);
+        for (size_t i = 0; i < n; i++) {
+            uint32_t hi = h[i % AHEAD];
+            if (i + AHEAD / 2 < n) {     /* its slot is in by now */
+                uint32_t k = inv->slot[h[(i + AHEAD / 2) % AHEAD]
+                                       & (inv->n_slot - 1)];
+                if (k != 0)
+                    __builtin_prefetch(&inv->e[k - 1]);
+            }
+            if (i + AHEAD < n)
+                h[i % AHEAD] = ahead(inv, t->bytes + r[i + AHEAD].off,
+                                     r[i + AHEAD].len);
+            if (add_token(inv, rowid, c, (int)i, t->bytes + r[i].off,
+                          r[i].len, hi) != 0) {
                 inv->failed = 1;
                 return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
             }
         }
-        inv->tokens[c] += (int64_t)cols[c].n;
+        inv->tokens[c] += (int64_t)n;
     }
     inv->rows++;
     return TL_OK;

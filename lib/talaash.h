@@ -72,7 +72,7 @@ enum tl_status tl_buf_reserve(struct tl_buf *b, size_t n);
 enum tl_status tl_buf_appendf(struct tl_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* FNV-1a of p[0..n), with its high bits folded down: for hash tables. */
+/* A hash of p[0..n) for in-memory hash tables (XXH3; never stored). */
 uint64_t tl_hash_bytes(const char *p, size_t n);
 
 /* The value of one hex digit, or -1. */

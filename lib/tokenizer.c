@@ -40,6 +40,7 @@ SQLITE_EXTENSION_INIT3
 
 #include <libstemmer.h>
 
+#include "hash_word.h"
 #include "talaash.h"
 
 #define PARENT_NAME "unicode61"
@@ -148,16 +149,6 @@ has_letter(const char *tok, int n)
     return 0;
 }
 
-static unsigned
-word_hash(const char *p, int n)
-{
-    unsigned h = 2166136261u;               /* FNV-1a, 32 bits */
-
-    for (int i = 0; i < n; i++)
-        h = (h ^ (unsigned char)p[i]) * 16777619u;
-    return h ^ (h >> 15);
-}
-
 /* The stem of word (n bytes): from the cache, or from Snowball (and then
  * remembered).  NULL when Snowball runs out of memory. */
 static const char *
@@ -168,8 +159,8 @@ stem(struct snowball *sb, const char *word, int n, int *len_out)
     int len;
 
     if (sb->cache != NULL && n <= CACHE_WORD) {
-        slot = &sb->cache[word_hash(word, n) & sb->cache_mask];
-        if (slot->word_len == n && memcmp(slot->word, word, (size_t)n) == 0) {
+        slot = &sb->cache[tl_hash_word(word, (size_t)n) & sb->cache_mask];
+        if (slot->word_len == n && tl_same_word(slot->word, word, (size_t)n)) {
             *len_out = slot->stem_len;
             return slot->stem;
         }

@@ -25,8 +25,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <xxhash.h>
-
+#include "hash_word.h"     /* and xxhash.h, inlined */
 #include "topic.h"
 
 #define NO_STEM UINT32_MAX
@@ -79,7 +78,7 @@ find_slot(const struct tl_topics *t, const char *p, size_t n)
         if (v == 0)
             return i;
         s = &t->stems[v - 1];
-        if (s->len == n && memcmp(t->pool.data + s->off, p, n) == 0)
+        if (s->len == n && tl_same_word(t->pool.data + s->off, p, n))
             return i;
         i = (i + 1) & mask;
     }

@@ -8,7 +8,9 @@
  * articles whose files are gone.
  */
 #include <errno.h>
-#ifdef __GLIBC__
+#ifdef TL_TCMALLOC
+#include <gperftools/malloc_extension_c.h>
+#elif defined __GLIBC__
 #include <malloc.h>
 #endif
 #include <pthread.h>
@@ -477,7 +479,9 @@ merge_making_lists(struct run *r, struct tl_error *err)
         tl_invert_free(r->inv[i]);
         r->inv[i] = NULL;
     }
-#ifdef __GLIBC__
+#if defined TL_TCMALLOC
+    MallocExtension_ReleaseFreeMemory();
+#elif defined __GLIBC__
     malloc_trim(0);
 #endif
     /* the lists read every passage's lengths */

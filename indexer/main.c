@@ -19,11 +19,12 @@
  * 2-4 % less (docs/performance.md, session 21); the peak at 1,000,000
  * articles 146 -> 156-166 MB (it varies by 10-15 MB from run to run).
  * Setting it fixes the mmap threshold, which glibc otherwise raises as
- * large blocks are freed, up to 32 MB: set to that. */
+ * large blocks are freed, up to 32 MB: set to that.  Linked with
+ * tcmalloc (meson.build), none of this applies. */
 static void
 tune_malloc(void)
 {
-#ifdef __GLIBC__
+#if defined __GLIBC__ && !defined TL_TCMALLOC
     mallopt(M_TOP_PAD, 16 << 20);
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
 #endif

@@ -517,31 +517,45 @@ seg_skip(struct segcur *c, int64_t min)
 {
     const unsigned char *a = c->pg.a;
     int64_t rowid = c->rowid;
-    int pos = c->pos, size = c->size, taken = c->taken, moved = 0;
+    int pos = c->pos, size = c->size, moved = 0, del = 0;
+    const int end = c->end, first_rowid = c->pg.first_rowid;
+    int next;
 
     if (!c->started || c->eof)
         return;
+    next = c->taken ? pos : pos + size;
     while (rowid < min) {
-        const unsigned char *p;
+        const unsigned char *p = a + next;
         uint64_t v, sz;
-        int next = taken ? pos : pos + size;
-        if (next >= c->end || next == c->pg.first_rowid)
+        if (next >= end || next == first_rowid)
             break;
-        p = varint(varint(a + next, &v), &sz);
-        if (p > a + c->end || v == 0 || sz >> 1 > 0x7fffffff
-            || v > (uint64_t)INT64_MAX - (uint64_t)rowid)
-            break;
+        if (((p[0] | p[1]) & 0x80) == 0) {
+            /* both one byte: most rows of a long list (the page has
+             * TL_FTS5_PAD bytes of padding after its end) */
+            v = p[0];
+            sz = p[1];
+            p += 2;
+            if (p > a + end || v == 0
+                || v > (uint64_t)INT64_MAX - (uint64_t)rowid)
+                break;
+        } else {
+            p = varint(varint(p, &v), &sz);
+            if (p > a + end || v == 0 || sz >> 1 > 0x7fffffff
+                || v > (uint64_t)INT64_MAX - (uint64_t)rowid)
+                break;
+        }
         rowid += (int64_t)v;
         pos = (int)(p - a);
         size = (int)(sz >> 1);
-        taken = 0;
+        del = (int)(sz & 1);
+        next = pos + size;
         moved = 1;
-        c->del = (int)(sz & 1);
     }
     if (moved) {
         c->rowid = rowid;
         c->pos = pos;
         c->size = size;
+        c->del = del;
         c->taken = 0;
         c->pl = NULL;
     }

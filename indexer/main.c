@@ -115,6 +115,7 @@ main(int argc, char **argv)
     int ch;
 
     tune_malloc();
+    tl_db_setup();
     tl_cli_init("talaash-index");
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":d:t:m:nej:qhV", longopts, NULL)) != -1) {

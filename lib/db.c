@@ -151,6 +151,13 @@ immutable_uri(const char *path, struct tl_buf *uri)
     return st;
 }
 
+void
+tl_db_setup(void)
+{
+    /* SQLITE_MISUSE once SQLite is initialised: then as it was */
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 enum tl_status
 tl_db_open(const char *path, enum tl_db_mode mode, sqlite3 **db_out,
            struct tl_error *err)

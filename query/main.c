@@ -240,6 +240,7 @@ main(int argc, char **argv)
     opt.limit = LIMIT_DEFAULT;
     opt.per_article = PER_ARTICLE_DEFAULT;
     opt.context = CONTEXT_DEFAULT;
+    tl_db_setup();
     tl_cli_init("talaash");
     signal(SIGBUS, on_sigbus);
     protect_exclusions(argc, argv);

@@ -187,6 +187,7 @@ main(int argc, char **argv)
     struct tl_rank_params rank;
     int c, ranked = 0;
 
+    tl_db_setup();
     tl_cli_init("relevance");
     harness_options_init(&o);
     tl_rank_params_init(&rank);

@@ -146,9 +146,11 @@ unit_text(const char *sql)
 int
 main(void)
 {
-    SRunner *sr = srunner_create(TL_SUITE());
+    SRunner *sr;
     int failed;
 
+    tl_db_setup();              /* first, as the programs call it */
+    sr = srunner_create(TL_SUITE());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

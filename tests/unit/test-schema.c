@@ -527,6 +527,27 @@ START_TEST(test_a_busy_database_is_named_and_explained)
 }
 END_TEST
 
+/* tl_db_setup() (called first by the suite's main, as by the programs)
+ * turned SQLite's memory statistics off: nothing counts the bytes that a
+ * connection and its writes allocate. */
+START_TEST(test_setup_turns_memory_statistics_off)
+{
+    sqlite3_int64 now = -1, most = -1;
+
+    unit_exec("CREATE TABLE t (x); WITH RECURSIVE n(i) AS (SELECT 1 UNION "
+              "ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO t SELECT "
+              "randomblob(100) FROM n");
+    ck_assert_int_eq(sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &now, &most,
+                                      0), SQLITE_OK);
+    ck_assert_int_eq(now, 0);
+    ck_assert_int_eq(most, 0);
+    /* (called again, once SQLite runs, it changes nothing) */
+    tl_db_setup();
+    unit_exec("INSERT INTO t SELECT x FROM t");
+    ck_assert_int_eq(sqlite3_memory_used(), 0);
+}
+END_TEST
+
 START_TEST(test_passages_cannot_be_updated)
 {
     add_article(1, "t", "a");
@@ -551,6 +572,7 @@ schema_suite(void)
     tcase_add_test(mem, test_index_follows_passages_and_articles);
     tcase_add_test(mem, test_wide_range_reaches_only_the_articles_own_passages);
     tcase_add_test(mem, test_passages_cannot_be_updated);
+    tcase_add_test(mem, test_setup_turns_memory_statistics_off);
     tcase_add_test(mem, test_article_checks_accept_what_they_did);
     suite_add_tcase(s, mem);
 

@@ -25,7 +25,8 @@ rng(void)
 
 /* A passage: Zipf-like words (w0 in most rows, so a doclist of many
  * leaves), now and then a long word, or one word many times (a position
- * list longer than a leaf). */
+ * list longer than a leaf), or one of a few words whose keys share
+ * their first 8 bytes (the inverter's sort). */
 static void
 text(char *out, size_t size, int words)
 {
@@ -38,6 +39,13 @@ text(char *out, size_t size, int words)
         if (r == 999)
             at += (size_t)snprintf(out + at, size - at, "%slong%0*d",
                                    i ? " " : "", 60, w);
+        else if (r >= 996 && r <= 997)  /* 8 bytes alike: a few keys */
+            at += (size_t)snprintf(out + at, size - at, "%ssamepre%.*d",
+                                   i ? " " : "", (int)(r - 996),
+                                   (int)(rng() % 5));
+        else if (r >= 990 && r <= 995)  /* ... and 40 */
+            at += (size_t)snprintf(out + at, size - at, "%smanypre%02d",
+                                   i ? " " : "", (int)(rng() % 40));
         else
             at += (size_t)snprintf(out + at, size - at, "%sw%d",
                                    i ? " " : "", w);

@@ -49,9 +49,10 @@ tl_index_vacuum_asked(sqlite3 *db, int *asked_out, struct tl_error *err);
 enum tl_status tl_index_vacuum(sqlite3 *db, struct tl_error *err);
 /* For a database this version created: packs the indexes of the
  * articles and topics now, inside the caller's write transaction (the
- * impact refresh's, while its helpers make lists), and leaves
- * tl_index_vacuum() only the tables the refresh writes (the request
- * becomes 'reindex-rest').  Nothing when no such request is there. */
+ * impact refresh's, while its helpers make lists), with the vocabulary
+ * (terms), which the refresh writes before it calls this, and leaves
+ * tl_index_vacuum() only the impact lists (the request becomes
+ * 'reindex-rest').  Nothing when no such request is there. */
 enum tl_status tl_index_pack_early(sqlite3 *db, struct tl_error *err);
 
 /* Deferred indexes (lib/index_defer.c): articles_by_hash,

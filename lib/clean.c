@@ -94,18 +94,13 @@ skip_lead(const char *p, size_t *len)
     }
 }
 
-/* Does the block start (after dashes and spaces) with prefix, ignoring
- * case? */
+/* Does p (len bytes) start with prefix, ignoring case?  Compared as it
+ * goes, without strlen(): most prefixes differ at their first byte. */
 static int
-starts(const char *p, size_t len, const char *prefix)
+starts_here(const char *p, size_t len, const char *prefix)
 {
-    size_t n = strlen(prefix);
-
-    p = skip_lead(p, &len);
-    if (len < n)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (lower((unsigned char)p[i]) != prefix[i])
+    for (size_t i = 0; prefix[i] != '\0'; i++)
+        if (i == len || lower((unsigned char)p[i]) != prefix[i])
             return 0;
     return 1;
 }
@@ -126,11 +121,14 @@ ends_with_ci(const char *p, size_t len, const char *suffix)
     return 1;
 }
 
+/* Does the block start (after dashes and spaces) with one of prefixes,
+ * ignoring case? */
 static int
 any_start(const char *p, size_t len, const char *const *prefixes)
 {
+    p = skip_lead(p, &len);
     for (; *prefixes != NULL; prefixes++)
-        if (starts(p, len, *prefixes))
+        if (starts_here(p, len, *prefixes))
             return 1;
     return 0;
 }

@@ -207,15 +207,17 @@ static const char *const honorifics[] = {
     "col.", "maj.", "capt.", "rev.", "hon.", "justice", "senator", NULL,
 };
 
+/* Whether p (n bytes) is w, a lower-case word, in any case; compared
+ * as it goes, without strlen(): most words differ at their first byte. */
 static int
 word_is(const char *p, size_t n, const char *w)
 {
-    if (strlen(w) != n)
-        return 0;
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+
+    for (; i < n && w[i] != '\0'; i++)
         if (lower((unsigned char)p[i]) != w[i])
             return 0;
-    return 1;
+    return i == n && w[i] == '\0';
 }
 
 static int

@@ -398,20 +398,12 @@ summary(const struct run *r, double seconds)
  * the index;
  * queries do without them while they are stale, so a run stopped here
  * loses nothing. */
-/* The refresh's other work (tl_impact_refresh_meanwhile()): a new
- * database's indexes packed, and the article spans made, while the
- * helpers make lists on the other cores; run alone after the refresh,
- * they left a core idle for 16 ms of the news corpus's 0.85 s
- * (session 23).  The spans' own refresh then finds them fresh. */
+/* The refresh's other work (tl_impact_refresh_meanwhile()). */
 static enum tl_status
 pack_early(sqlite3 *db, void *ctx, struct tl_error *err)
 {
-    enum tl_status st = tl_index_pack_early(db, err);
-
     (void)ctx;
-    if (st == TL_OK)
-        st = tl_spans_refresh_in(db, NULL, err);
-    return st;
+    return tl_index_pack_early(db, err);
 }
 
 static int

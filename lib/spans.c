@@ -283,7 +283,7 @@ write_map(sqlite3 *db, const struct spans_state *state,
 }
 
 enum tl_status
-tl_spans_refresh_in(sqlite3 *db, size_t *n_out, struct tl_error *err)
+tl_spans_refresh(sqlite3 *db, size_t *n_out, struct tl_error *err)
 {
     struct spans_state live, old;
     struct tl_spans s;
@@ -296,6 +296,9 @@ tl_spans_refresh_in(sqlite3 *db, size_t *n_out, struct tl_error *err)
         *n_out = 0;
     tl_spans_init(&s);
     tl_buf_init(&blob, 0);
+    rs = tl_db_begin(db, 1, "storing the article spans", err);
+    if (rs != TL_OK)
+        return rs;
     rs = live_state(db, &live, err);
     if (rs == TL_OK)
         rs = stored(db, &old, &found, err);
@@ -310,24 +313,12 @@ tl_spans_refresh_in(sqlite3 *db, size_t *n_out, struct tl_error *err)
     if (rs == TL_OK && n_out != NULL)
         *n_out = s.n;
 out:
-    tl_spans_release(&s);
-    tl_buf_release(&blob);
-    return rs;
-}
-
-enum tl_status
-tl_spans_refresh(sqlite3 *db, size_t *n_out, struct tl_error *err)
-{
-    enum tl_status rs = tl_db_begin(db, 1, "storing the article spans",
-                                    err);
-
-    if (rs != TL_OK)
-        return rs;
-    rs = tl_spans_refresh_in(db, n_out, err);
     if (rs == TL_OK)
         rs = exec(db, "COMMIT", err);
     if (rs != TL_OK)
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    tl_spans_release(&s);
+    tl_buf_release(&blob);
     return rs;
 }
 

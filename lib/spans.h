@@ -38,10 +38,6 @@ void tl_spans_release(struct tl_spans *s);
  * number of spans. */
 enum tl_status
 tl_spans_refresh(sqlite3 *db, size_t *n_out, struct tl_error *err);
-/* The same inside the caller's write transaction (talaash-index makes
- * the map while the impact refresh's helpers make lists). */
-enum tl_status
-tl_spans_refresh_in(sqlite3 *db, size_t *n_out, struct tl_error *err);
 
 /* Reads the stored map into s (initialised) when it fits the index as it
  * is; *fresh_out 0 (and s empty) when there is none or it is stale. */

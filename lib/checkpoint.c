@@ -4,6 +4,7 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "checkpoint.h"
 
@@ -103,6 +104,27 @@ tl_checkpointer_wait(struct tl_checkpointer *c)
     while (c->asked || c->busy)
         pthread_cond_wait(&c->cond, &c->lock);
     pthread_mutex_unlock(&c->lock);
+}
+
+int
+tl_checkpointer_wait_ms(struct tl_checkpointer *c, long ms)
+{
+    struct timespec until;
+    int done;
+
+    if (c == NULL)
+        return 1;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += ms % 1000 * 1000000;
+    until.tv_sec += ms / 1000 + until.tv_nsec / 1000000000;
+    until.tv_nsec %= 1000000000;
+    pthread_mutex_lock(&c->lock);
+    while ((c->asked || c->busy)
+           && pthread_cond_timedwait(&c->cond, &c->lock, &until) == 0)
+        ;
+    done = !c->asked && !c->busy;
+    pthread_mutex_unlock(&c->lock);
+    return done;
 }
 
 void

@@ -46,6 +46,11 @@ void tl_checkpointer_poke(struct tl_checkpointer *c);
  * transaction begun after it restarts the WAL. */
 void tl_checkpointer_wait(struct tl_checkpointer *c);
 
+/* The same, for ms milliseconds at most: returns 1 once no checkpoint
+ * is under way or asked for, 0 when one still is (the writer may find
+ * its workers something to do meanwhile). */
+int tl_checkpointer_wait_ms(struct tl_checkpointer *c, long ms);
+
 /* Waits for the checkpoint under way, stops the thread and gives db its
  * checkpoints at commits back.  NULL is a no-op.  The WAL pages not yet
  * copied are copied by db's next commit past 1,000 of them, or when the

@@ -60,6 +60,22 @@ tl_ingest_release(struct tl_ingest *in)
     tl_ingest_init(in);
 }
 
+void
+tl_ingest_slim(struct tl_ingest *in)
+{
+    tl_doc_release(&in->doc);
+    tl_buf_release(&in->decoded);
+    tl_tokens_release(&in->tokens);
+    /* the passages' text in as many bytes as it takes */
+    if (in->text.data != NULL && in->text.cap > in->text.len + 1) {
+        char *p = realloc(in->text.data, in->text.len + 1);
+        if (p != NULL) {
+            in->text.data = p;
+            in->text.cap = in->text.len + 1;
+        }
+    }
+}
+
 /* A buffer larger than this is given back, not kept for the next
  * article: the 64 slots of talaash-index's ring each keep theirs, and a
  * large article's would stay with its slot. */

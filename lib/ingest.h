@@ -67,6 +67,12 @@ void tl_ingest_release(struct tl_ingest *in);
  * a first build's time, session 17). */
 void tl_ingest_reset(struct tl_ingest *in);
 
+/* Frees what only the ingest and the inverters read: the blocks (and
+ * the repeat rule's memory), the decoded text and the tokens' records
+ * (tok_first keeps their counts).  What the store reads of a bulk mode
+ * article stays (talaash-index's jobs ahead wait for it so). */
+void tl_ingest_slim(struct tl_ingest *in);
+
 /* Explicit metadata for one file (from --metadata FILE.csv): fields that
  * are NULL or "" are not set. */
 struct tl_manifest_entry {

@@ -96,6 +96,28 @@ tl_invert_clear(struct tl_invert *inv)
 }
 
 void
+tl_invert_trim(struct tl_invert *inv)
+{
+    uint32_t *slot;
+
+    if (inv == NULL)
+        return;
+    tl_invert_clear(inv);
+    slot = calloc(1024, sizeof *slot);
+    if (slot == NULL)
+        return;             /* kept as it was: empty, only larger */
+    free(inv->slot);
+    inv->slot = slot;
+    inv->n_slot = 1024;
+    free(inv->e);
+    inv->e = NULL;
+    inv->cap_e = 0;
+    free(inv->keys);
+    inv->keys = NULL;
+    inv->cap_keys = 0;
+}
+
+void
 tl_invert_free(struct tl_invert *inv)
 {
     if (inv == NULL)
@@ -608,6 +630,10 @@ struct part {
     enum tl_status st;
 };
 
+/* Keys ahead whose entries the merge fetches (their lists: half as
+ * far). */
+#define MERGE_AHEAD 8
+
 /* Merges the part's terms in key order, each term's rows by rowid,
  * through map, to its emit; frees each doclist once merged. */
 static enum tl_status
@@ -639,6 +665,16 @@ merge(struct part *pt)
         }
         if (min == NULL)
             break;
+        /* the entries and lists a few keys on, fetched meanwhile (each
+         * is a cache miss of its own) */
+        for (int i = 0; i < n; i++) {
+            if (pt->s[i] == NULL)
+                continue;
+            if (at[i] + MERGE_AHEAD < pt->to[i])
+                __builtin_prefetch(pt->s[i][at[i] + MERGE_AHEAD].e);
+            if (at[i] + MERGE_AHEAD / 2 < pt->to[i])
+                __builtin_prefetch(pt->s[i][at[i] + MERGE_AHEAD / 2].e->buf);
+        }
         const struct sorted key = *min;
         int64_t written = 0;
         int termed = 0;

@@ -111,6 +111,10 @@ void tl_invert_makers_delay(long ms);
 
 /* Forgets every row. */
 void tl_invert_clear(struct tl_invert *inv);
+/* Forgets every row and gives its tables back, as tl_invert_new() left
+ * them (an inverter that waits a batch out: talaash-index's two
+ * generations). */
+void tl_invert_trim(struct tl_invert *inv);
 
 /* A write of this many terms or more (all the inverters') merges the
  * upper half of the keys on a second thread while the calling thread

@@ -99,6 +99,34 @@ START_TEST(test_a_writer_that_waits_reuses_the_wal)
 }
 END_TEST
 
+/* A wait of a few milliseconds says whether the checkpoint asked for is
+ * done: at once when none is asked for, not right after a poke (20 MB
+ * to copy), and yes once it is copied. */
+START_TEST(test_a_short_wait_says_whether_it_is_done)
+{
+    struct tl_checkpointer *c = NULL;
+    struct tl_error err = { 0 };
+    off_t before;
+    int waits = 0;
+
+    ck_assert_int_eq(tl_checkpointer_wait_ms(NULL, 1), 1);
+    unit_db_setup_file();
+    ck_assert_int_eq(tl_checkpointer_start(unit_db, unit_db_path, &c, &err),
+                     TL_OK);
+    ck_assert_int_eq(tl_checkpointer_wait_ms(c, 1), 1);    /* none asked */
+    before = file_size(unit_db_path);
+    write_pages(1, MANY);
+    tl_checkpointer_poke(c);
+    ck_assert_int_eq(tl_checkpointer_wait_ms(c, 0), 0);
+    while (!tl_checkpointer_wait_ms(c, 2) && waits < 10000)    /* 20 s */
+        waits++;
+    ck_assert_int_eq(tl_checkpointer_wait_ms(c, 1), 1);
+    ck_assert_int_gt(file_size(unit_db_path), before + MANY * 4000);
+    tl_checkpointer_stop(c);
+    unit_db_teardown();
+}
+END_TEST
+
 /* Stopping gives the writer its own checkpoints back, and stopping none
  * is a no-op. */
 START_TEST(test_stop_gives_checkpoints_back)
@@ -144,6 +172,7 @@ checkpoint_suite(void)
     tcase_add_test(tc, test_commits_are_copied_by_the_thread);
     tcase_add_test(tc, test_a_writer_that_waits_reuses_the_wal);
     tcase_add_test(tc, test_stop_gives_checkpoints_back);
+    tcase_add_test(tc, test_a_short_wait_says_whether_it_is_done);
     tcase_add_test(tc, test_a_database_that_cannot_be_opened);
     suite_add_tcase(s, tc);
     return s;

@@ -140,6 +140,40 @@ map_decoys(void *ctx, int64_t row)
     return row % 10 == 0 ? row / 10 : 0;
 }
 
+/* Whether write_bulk_range() first fills its inverters with rows of
+ * junk words (thousands: their tables grow) and trims them
+ * (tl_invert_trim(), as talaash-index's generation that waits a batch
+ * out): nothing of the junk may be written. */
+static int trim_first;
+
+static void
+invert_junk_and_trim(struct tl_invert *inv[2], struct tl_tokens *toks)
+{
+    struct tl_error err = { 0 };
+    struct tl_buf junk;
+
+    tl_buf_init(&junk, 0);
+    for (int w = 0; w < 3000; w++)
+        ck_assert_int_eq(tl_buf_appendf(&junk, "junkword%d ", w), TL_OK);
+    ck_assert_int_eq(tl_tokens_record(unit_db, junk.data, (int)junk.len,
+                                      toks, &err), TL_OK);
+    for (int i = 0; i < 2; i++) {
+        struct tl_invert_col cols[3] = {
+            { toks, 0, toks->n }, { toks, 0, 0 }, { toks, 0, 0 },
+        };
+        size_t empty = tl_invert_bytes(inv[i]);
+        for (int64_t row = 1; row <= 3; row++)
+            ck_assert_int_eq(tl_invert_row(inv[i], row, cols, &err), TL_OK);
+        ck_assert_uint_gt(tl_invert_bytes(inv[i]), empty + 3000 * 48);
+        tl_invert_trim(inv[i]);
+        ck_assert_int_eq(tl_invert_rows(inv[i]), 0);
+        ck_assert_uint_eq(tl_invert_bytes(inv[i]), empty);
+    }
+    tl_buf_release(&junk);
+    toks->n = 0;
+    toks->n_bytes = 0;
+}
+
 /* Writes the rows from id from on as one segment from their tokens:
  * odd blocks of 40 rows through one inverter, even ones through
  * another; in a transaction of its own unless one is open.  With
@@ -163,6 +197,8 @@ write_bulk_range(int64_t from, int64_t to)
     ck_assert_int_eq(tl_invert_new(&inv[0], &err), TL_OK);
     ck_assert_int_eq(tl_invert_new(&inv[1], &err), TL_OK);
     tl_tokens_init(&toks);
+    if (trim_first)
+        invert_junk_and_trim(inv, &toks);
     ck_assert_int_eq(sqlite3_prepare_v2(unit_db, "SELECT id, body, title, "
                                         "author FROM passage_docs WHERE id >= ?1 "
                                         "AND id < ?2 ORDER BY id", -1, &st,
@@ -368,6 +404,16 @@ START_TEST(test_same_pages_split_in_two)
     with_decoys = 0;
     tl_invert_split_min(was);
     ck_assert_int_eq(tl_invert_splits(), before + 2);
+}
+END_TEST
+
+/* Inverters trimmed after a batch (their tables given back) invert the
+ * next one as new ones do: the same pages, nothing of the last. */
+START_TEST(test_same_pages_after_a_trim)
+{
+    trim_first = 1;
+    same_as_optimize(0);
+    trim_first = 0;
 }
 END_TEST
 
@@ -914,6 +960,7 @@ fts5_write_suite(void)
     tcase_add_test(tc, test_rows_left_out_leave_nothing);
     tcase_add_test(tc, test_same_pages_small_leaves);
     tcase_add_test(tc, test_same_pages_split_in_two);
+    tcase_add_test(tc, test_same_pages_after_a_trim);
     tcase_add_test(tc, test_fts5_goes_on_after);
     tcase_add_test(tc, test_vocabulary_from_the_pages);
     tcase_add_test(tc, test_merge_same_pages_as_optimize);

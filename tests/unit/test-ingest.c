@@ -85,6 +85,48 @@ START_TEST(test_text_article)
 }
 END_TEST
 
+/* Slimmed (a job that waits for talaash-index's writer), an article
+ * keeps what the store reads: its passages and their text, metadata,
+ * topics and token counts; its blocks, scratch and tokens are gone. */
+START_TEST(test_slim_keeps_what_the_store_reads)
+{
+    size_t tok_first[8], np;
+    char first[2048];
+
+    ingest("/a/t.txt", "Roads Reopen in the Valley\n\nBy Ayesha Malik\n\n"
+           "The main road to the valley reopened on Monday after the snow "
+           "was cleared.\n\nTrade resumed at once across the Line of "
+           "Control.\n");
+    np = in.n_passages;
+    ck_assert_uint_eq(np, 2);
+    ck_assert_ptr_nonnull(in.tok_first);
+    ck_assert_uint_gt(in.tokens.n, 0);
+    ck_assert_uint_gt(in.doc.n_blocks, 0);
+    memcpy(tok_first, in.tok_first, (np + 3) * sizeof *tok_first);
+    snprintf(first, sizeof first, "%s", passage(0));
+    tl_ingest_slim(&in);
+    ck_assert_uint_eq(in.n_passages, 2);
+    ck_assert_str_eq(passage(0), first);
+    ck_assert_str_eq(passage(1), "Trade resumed at once across the Line of "
+                     "Control.");
+    ck_assert_uint_eq(in.text.cap, in.text.len + 1);    /* no slack */
+    ck_assert_str_eq(S(in.meta.title), "Roads Reopen in the Valley");
+    ck_assert_str_eq(S(in.meta.author), "Ayesha Malik");
+    ck_assert_uint_eq(in.n_topics, 2);
+    ck_assert_mem_eq(in.tok_first, tok_first, (np + 3) * sizeof *tok_first);
+    ck_assert_uint_eq(in.tokens.n, 0);
+    ck_assert_ptr_null(in.tokens.tok);
+    ck_assert_uint_eq(in.doc.n_blocks, 0);
+    ck_assert_ptr_null(in.doc.blocks);
+    ck_assert_ptr_null(in.decoded.data);
+    /* and the next article ingests into it as into a new one */
+    ingest("/a/u.txt", "Second Title\n\nA paragraph about the Line of "
+           "Control and trade across it, long enough.\n");
+    ck_assert_uint_eq(in.n_passages, 1);
+    ck_assert_uint_gt(in.tokens.n, 0);
+}
+END_TEST
+
 START_TEST(test_passage_byte_ranges_point_into_the_file)
 {
     static const char text[] = "First Line Title\r\n\r\nA paragraph of the "
@@ -215,6 +257,7 @@ ingest_suite(void)
     tcase_add_test(tc, test_empty_and_binary_files_are_refused);
     tcase_add_test(tc, test_markdown_front_matter_wins);
     tcase_add_test(tc, test_html_article);
+    tcase_add_test(tc, test_slim_keeps_what_the_store_reads);
     tcase_add_test(tc, test_manifest_overrides);
     tcase_add_test(tc, test_topics_count_the_body_not_the_boilerplate);
     suite_add_tcase(s, tc);

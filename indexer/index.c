@@ -51,8 +51,15 @@ struct run {
      * passage id of each job submitted since the last commit (by seq
      * from base on; 0: not stored), and a commit waiting for the jobs in
      * flight to be stored */
-    struct tl_invert *inv[JOBS_MAX + 1];
+    struct tl_invert *inv[2 * (JOBS_MAX + 1)];
     int n_inv;
+    /* bulk mode, a run of several batches: two generations of
+     * inverters, gen's being stored while the workers fill the other
+     * with the next batch's first jobs once it is ahead (jobs from seq
+     * gen_end on, ahead_jobs of them; docs/bulk-index.md) */
+    int n_gens, gen, ahead;
+    uint64_t gen_end;
+    size_t ahead_jobs;
     /* bulk mode: copies the WAL into the file while the run goes on */
     struct tl_checkpointer *ckpt;
     /* bulk mode into an empty database: the impact lists made from the
@@ -92,6 +99,18 @@ end_read(struct run *r)
     r->in_read = 0;
 }
 
+static int64_t map_row(void *ctx, int64_t row);
+
+/* Bulk mode: the store's commits write the inverters of generation
+ * r->gen. */
+static enum tl_status
+hand_inverters(struct run *r, struct tl_error *err)
+{
+    struct tl_store_hands hands = { r->inv + r->gen * r->n_inv, r->n_inv,
+                                    map_row, r };
+    return tl_store_bulk(r->store, &hands, err);
+}
+
 static enum tl_status
 ensure_txn(struct run *r, struct tl_error *err)
 {
@@ -128,11 +147,21 @@ commit(struct run *r, struct tl_error *err)
     r->pending = 0;
     st = tl_store_commit(r->store, err);
     tl_checkpointer_poke(r->ckpt);
-    /* every job submitted so far is stored and written; the rows are
-     * numbered from there on once the next transaction begins (the
-     * commit's list makers may still map the last batch's) */
-    r->next_base = r->submitted;
+    /* every job submitted before the next batch's is stored and
+     * written; the rows are numbered from there on once the next
+     * transaction begins (the commit's list makers may still map the
+     * last batch's) */
+    r->next_base = r->ahead ? r->gen_end : r->submitted;
     r->rebase = 1;
+    if (st == TL_OK && r->ahead && r->n_gens > 1) {
+        /* the jobs ahead are the batch now, in the other inverters;
+         * these wait a batch out without their tables (peak memory) */
+        for (int i = 0; i < r->n_inv; i++)
+            tl_invert_trim(r->inv[r->gen * r->n_inv + i]);
+        r->gen ^= 1;
+        st = hand_inverters(r, err);
+    }
+    r->ahead = 0;
     return st;
 }
 
@@ -208,8 +237,12 @@ submit_file(struct run *r, struct pool *pool, char **path_io,
         r->c.done++;
         return TL_OK;
     }
-    pool_submit(pool, *path_io, state);
+    st = pool_submit(pool, *path_io, state, r->ahead ? r->gen ^ 1 : r->gen,
+                     err);
+    if (st != TL_OK)
+        return st;
     r->submitted++;
+    r->ahead_jobs += r->ahead;
     *path_io = NULL;        /* the pool's now */
     return TL_OK;
 }
@@ -220,6 +253,11 @@ note_first(struct run *r, uint64_t seq, int64_t first, struct tl_error *err)
 {
     size_t at = (size_t)(seq - r->base);
 
+    if (seq < r->base || at >= ((size_t)1 << 40))
+        return tl_error_set(err, TL_ERR_DB, "job %llu stored outside its "
+                            "batch (from %llu): a bug",
+                            (unsigned long long)seq,
+                            (unsigned long long)r->base);
     if (at >= r->cap_first) {
         size_t cap = r->cap_first ? r->cap_first * 2 : 4096;
         while (cap <= at)
@@ -246,8 +284,11 @@ store_job(struct run *r, struct job *j, struct tl_error *err)
 
     r->c.done++;
     if (j->st != TL_OK) {
-        *err = j->err;
-        return j->st;
+        if (j->err != NULL)
+            *err = *j->err;
+        else
+            tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+        return j->err != NULL ? j->st : TL_ERR_NOMEM;
     }
     r->c.bytes += (double)j->a.size;
     st = ensure_txn(r, err);
@@ -326,6 +367,23 @@ map_row(void *ctx, int64_t row)
     return r->first_of[seq - r->base] + i;
 }
 
+/* Bulk mode, once the batch's files are all in flight: may the next
+ * batch's next file be submitted ahead?  While its inverters are the
+ * other generation and the ring has room, as many as the articles
+ * stored so far say take INDEX_AHEAD_BYTES: the writer stores none
+ * until it has written the batch, and the workers go on meanwhile. */
+static int
+may_submit_ahead(const struct run *r, const struct pool *pool)
+{
+    double avg;
+
+    if (r->n_gens < 2 || pool_room_ahead(pool) == 0
+        || r->ahead_jobs >= (size_t)r->batch)
+        return 0;
+    avg = r->c.indexed > 0 ? r->c.bytes / (double)r->c.indexed : 4096.0;
+    return (double)r->ahead_jobs * avg < (double)INDEX_AHEAD_BYTES;
+}
+
 /* Indexes the files: the main thread looks up and stores, workers read
  * and ingest. */
 static enum tl_status
@@ -337,20 +395,25 @@ index_files(struct run *r, const struct file_list *files,
     size_t i = 0;
 
     st = pool_new(workers(r), r->db, r->topics, r->manifest,
-                  r->n_inv > 0 ? r->inv : NULL, &pool, err);
+                  r->n_inv > 0 ? r->inv : NULL, r->n_inv,
+                  r->n_gens > 1 ? POOL_AHEAD_MAX : 0, &pool, err);
     if (st != TL_OK)
         return st;
 
     while (st == TL_OK && (i < files->n || pool_pending(pool))) {
         /* bulk mode: no more in flight than the batch has room for,
-         * so that it commits exactly --batch articles */
-        int room = r->n_inv == 0
-                   || (size_t)r->pending + pool_in_flight(pool)
-                          < (size_t)r->batch;
-        if (r->commit_due && !pool_pending(pool)) {
-            st = commit(r, err);
-        } else if (i < files->n && !pool_full(pool) && !r->commit_due
-                   && room) {
+         * so that it commits exactly --batch articles (fewer when some
+         * of its files are skipped); the jobs after are the next
+         * batch's, ahead */
+        if (r->n_inv > 0 && !r->ahead
+            && (r->commit_due || (size_t)r->pending + pool_in_flight(pool)
+                                     >= (size_t)r->batch)) {
+            r->ahead = 1;
+            r->gen_end = r->submitted;
+            r->ahead_jobs = 0;
+        }
+        if (i < files->n && (r->ahead ? may_submit_ahead(r, pool)
+                                      : !pool_full(pool))) {
             char *path = file_list_path(files, i);
             st = path != NULL ? submit_file(r, pool, &path,
                                             file_list_stat(files, i++), err)
@@ -361,6 +424,14 @@ index_files(struct run *r, const struct file_list *files,
                 r->c.done++;
                 st = TL_OK;
             }
+        } else if (r->ahead && pool_collected(pool) == r->gen_end) {
+            st = commit(r, err);
+        } else if (!r->in_txn && r->n_gens > 1 && i < files->n
+                   && !tl_checkpointer_wait_ms(r->ckpt, 1)) {
+            /* the next batch begins once the last one's checkpoint is
+             * done (ensure_txn()): meanwhile the workers are kept busy
+             * (their jobs above the usual share wait, slimmed) */
+            continue;
         } else {
             st = store_job(r, pool_collect(pool), err);
             if (st != TL_OK && file_problem(r, st, err))
@@ -475,7 +546,7 @@ merge_making_lists(struct run *r, struct tl_error *err)
         return tl_index_compact(r->db, NULL, err);
     /* the inverters are done with: what they hold goes back to the
      * system before the lists' tables are made (peak memory) */
-    for (int i = 0; i < r->n_inv; i++) {
+    for (int i = 0; i < r->n_inv * r->n_gens; i++) {
         tl_invert_free(r->inv[i]);
         r->inv[i] = NULL;
     }
@@ -562,11 +633,13 @@ choose_bulk(struct run *r, size_t files, struct tl_error *err)
     }
     /* the workers invert what the main thread stores */
     r->n_inv = workers(r) > 0 ? workers(r) : 1;
-    for (int i = 0; i < r->n_inv; i++)
+    /* several batches, on worker threads: a second generation for the
+     * next batch's first jobs while one is written */
+    r->n_gens = workers(r) > 0 && files > (size_t)r->batch ? 2 : 1;
+    for (int i = 0; i < r->n_inv * r->n_gens; i++)
         if (tl_invert_new(&r->inv[i], err) != TL_OK)
             return TL_ERR_NOMEM;
-    struct tl_store_hands hands = { r->inv, r->n_inv, map_row, r };
-    st = tl_store_bulk(r->store, &hands, err);
+    st = hand_inverters(r, err);
     /* a run that commits once: into a new database, its commit makes
      * the impact lists on the workers' threads (docs/bulk-index.md) */
     if (st == TL_OK && r->batch > 0 && files <= (size_t)r->batch)
@@ -842,7 +915,7 @@ out:
     manifest_free(r.manifest);
     tl_topics_free(r.topics);
     tl_store_free(r.store);
-    for (int i = 0; i < r.n_inv; i++)
+    for (int i = 0; i < r.n_inv * r.n_gens; i++)
         tl_invert_free(r.inv[i]);
     free(r.first_of);
     tl_db_close(r.db);

@@ -83,8 +83,12 @@ struct job {
     struct tl_article a;
     struct tl_ingest in;
     enum tl_status st;
-    struct tl_error err;
+    struct tl_error *err;       /* st's, when not TL_OK (NULL: out of
+                                   memory); owned */
     int done;
+    int gen;                    /* bulk mode: its inverters' generation */
+    int slim;                   /* bulk mode: tl_ingest_slim() once
+                                   inverted (a job ahead) */
     uint64_t seq;               /* submitted as the seq-th job */
 };
 /* Jobs in the ring per worker: with 4, on two cores the writer and the
@@ -100,24 +104,44 @@ struct job {
  * the commit. */
 #define POOL_PASSAGES_MAX ((size_t)1 << 24)
 #define POOL_ROW(seq, i) ((int64_t)(((uint64_t)(seq) << 24) | (uint64_t)(i)))
+/* Jobs the ring holds beyond its usual share, for the next batch's
+ * first jobs submitted while the last batch is written (bulk mode; the
+ * writer also keeps them under INDEX_AHEAD_BYTES). */
+#define POOL_AHEAD_MAX 8192
 struct pool;
 /* workers == 0: jobs run at once in the caller, with main_db.  inv: for
- * the bulk mode, one inverter per worker (one when workers == 0), which
- * only that worker fills while jobs are in flight; NULL otherwise. */
+ * the bulk mode, n_inv inverters per generation (one per worker, one
+ * when workers == 0; generation g's from inv[g * n_inv]), which only
+ * their worker fills while jobs are in flight; NULL otherwise.  ahead:
+ * jobs the ring holds beyond the usual share (with workers). */
 enum tl_status
 pool_new(int workers, sqlite3 *main_db, const struct tl_topics *topics,
          const struct manifest *manifest, struct tl_invert *const *inv,
-         struct pool **out, struct tl_error *err);
+         int n_inv, size_t ahead, struct pool **out, struct tl_error *err);
 
 void pool_free(struct pool *p);
-/* Every slot holds a job not yet collected: collect one first. */
-int pool_full(const struct pool *p);
+/* The workers have the usual share of jobs waiting for them, or the
+ * ring is full: collect one first (or submit ahead,
+ * pool_room_ahead()).  Bulk mode: the jobs beyond the usual share in
+ * flight are slimmed once inverted (tl_ingest_slim()), and freed once
+ * collected. */
+int pool_full(struct pool *p);
+/* Slots free in the whole ring. */
+size_t pool_room_ahead(const struct pool *p);
 int pool_pending(const struct pool *p);
 /* Jobs submitted and not collected yet. */
 size_t pool_in_flight(const struct pool *p);
-/* Hands the job of path (allocated; the pool frees it) to a worker. */
-void pool_submit(struct pool *p, char *path, enum tl_store_state state);
-/* Waits for the oldest job not yet collected and returns it. */
+/* Jobs collected so far: the seq of the next one. */
+uint64_t pool_collected(const struct pool *p);
+/* Hands the job of path (allocated; the pool frees it, unless this
+ * fails) to a worker, its passages inverted into generation gen's
+ * inverters (bulk mode).  Fails only when out of memory or when the
+ * ring is full. */
+enum tl_status
+pool_submit(struct pool *p, char *path, enum tl_store_state state, int gen,
+            struct tl_error *err);
+/* Waits for the oldest job not yet collected and returns it, valid
+ * until the next pool_submit() or pool_collect(). */
 struct job *pool_collect(struct pool *p);
 
 struct index_options {
@@ -167,6 +191,12 @@ struct index_options {
  * (a commit comes sooner when they pass INDEX_BULK_BYTES). */
 #define INDEX_BULK_BATCH 32768
 #define INDEX_BULK_BYTES ((size_t)96 << 20)
+
+/* While a batch of several is written, the next one's first files are
+ * read and inverted, into a second set of inverters: as many as the
+ * articles stored so far say take this many bytes (at most
+ * POOL_AHEAD_MAX files; docs/bulk-index.md, "The next batch ahead"). */
+#define INDEX_AHEAD_BYTES ((size_t)4 << 20)
 
 /* Words in each connection's word -> stem cache (lib/tokenizer.c). */
 #define INDEX_STEM_CACHE 65536

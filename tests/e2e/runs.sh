@@ -181,6 +181,19 @@ expect_rc "the bulk path in batches of 300" 0
 expect_eq "its lengths, impact lists, vocabulary and spans are the same" \
     "$(written "$WORK/bulk4.db")" "$(written "$WORK/rows.db")"
 expect_eq "its answers are the same" "$(answers "$WORK/bulk4.db")" "$bulk_answers"
+# while a batch is written, the workers read the next one's first files
+# into a second set of inverters (docs/bulk-index.md, "The next batch
+# ahead"); a file skipped leaves its batch one article short
+cp -r "$WORK/bulk" "$WORK/bulk5"
+python3 -c "print('<div>' * 10001 + 'deep')" > "$WORK/bulk5/d01/a00150-deep.html"
+run "$TALAASH_INDEX" --jobs 3 --batch 250 --db "$WORK/bulk5.db" "$WORK/bulk5"
+expect_rc "batches of 250 on three workers, a file skipped" 1
+expect_match "the skipped file is named" "$err" "skipped '.*a00150-deep\.html': HTML nested"
+expect_match "and the rest indexed" "$err" "indexed 1205 articles"
+expect_eq "the lengths, impact lists, vocabulary and spans are the same" \
+    "$(written "$WORK/bulk5.db")" "$(written "$WORK/rows.db")"
+expect_eq "the answers are the same (but for the folder)" \
+    "$(answers "$WORK/bulk5.db" | sed 's#/bulk5/#/bulk/#g')" "$bulk_answers"
 # a later run, FTS5's way: an edit, a new file, a removal
 printf 'Bulk Notes\n\nThe okapi crossed the Khyber with the quagga.\n' > "$WORK/bulk/okapi.txt"
 printf 'An edited note\n\nZebras now, and the Haqqani network again.\n' > "$WORK/bulk/d00/a00000.txt"
